@@ -1,0 +1,54 @@
+# Sanshe: `make run` serves the demo city; `make test` runs the test suite.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-fast test-slow lint format demo bench migrations-check install messages
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
+	test -x $(PYTHON) || $(PY) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PYTHON) manage.py migrate --noinput
+	$(PYTHON) manage.py seed_demo --if-empty
+	$(PYTHON) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite: the fast default plus the slower marked suites (browser tests need Chromium
+# and skip with a reason when it is missing; PostgreSQL-only tests skip on SQLite).
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: $(STAMP)
+	$(PYTHON) manage.py makemigrations --check --dry-run
+
+messages: $(STAMP)
+	$(PYTHON) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests
+	$(PYTHON) manage.py compilemessages --ignore=.venv
+
+demo: $(STAMP)
+	$(PYTHON) manage.py migrate --noinput
+	$(PYTHON) manage.py seed_demo
+
+bench: $(STAMP)
+	$(PYTHON) bench/run.py

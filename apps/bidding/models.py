@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.workers.models import SocialWorker
+
+
+class Need(models.Model):
+    """A community's published need (需求), open for sealed bids until ``bid_deadline``."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("open for bids")
+        EVALUATING = "evaluating", _("under evaluation")
+        NOTICE = "notice", _("award notice")
+        AWARDED = "awarded", _("awarded")
+        CANCELLED = "cancelled", _("cancelled")
+        FAILED = "failed", _("failed")
+
+    community = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="needs", limit_choices_to={"level": "community"}
+    )
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), max_length=10000)
+    category = models.ForeignKey("core.Category", on_delete=models.PROTECT, related_name="needs")
+    beneficiaries = models.PositiveIntegerField(_("number of beneficiaries"))
+    beneficiary_group = models.CharField(_("beneficiary group"), max_length=120, blank=True)
+    budget_min = models.DecimalField(_("minimum budget"), max_digits=12, decimal_places=2)
+    budget_max = models.DecimalField(_("maximum budget"), max_digits=12, decimal_places=2)
+    service_start = models.DateField(_("service start"))
+    service_end = models.DateField(_("service end"))
+    min_worker_level = models.CharField(_("minimum worker level"), max_length=12, choices=SocialWorker.Level.choices)
+    workers_needed = models.PositiveSmallIntegerField(
+        _("workers needed"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    bid_deadline = models.DateTimeField(_("bid deadline"), db_index=True)
+    fund = models.ForeignKey("funds.Fund", null=True, blank=True, on_delete=models.PROTECT, related_name="needs")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
+    cancelled_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
+    awarded_proposal = models.ForeignKey(
+        "bidding.Proposal", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    awarded_at = models.DateTimeField(_("awarded at"), null=True, blank=True)
+    notice_ends_at = models.DateTimeField(_("notice ends at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["category", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget_min__lte=F("budget_max")), name="need_budget_range"),
+            models.CheckConstraint(condition=Q(service_start__lte=F("service_end")), name="need_service_period"),
+            models.CheckConstraint(condition=Q(budget_min__gte=0), name="need_budget_non_negative"),
+        ]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Proposal(models.Model):
+    """An organization's sealed bid on a need. Never shown before the deadline but to its own org."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        INELIGIBLE = "ineligible", _("ineligible")
+        AWARDED = "awarded", _("awarded")
+        NOT_AWARDED = "not_awarded", _("not awarded")
+        EXCLUDED = "excluded", _("excluded after objection")
+
+    LIVE_STATUSES = ("draft", "submitted")
+
+    need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="proposals")
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="proposals")
+    title = models.CharField(_("title"), max_length=120)
+    summary = models.TextField(_("summary"), max_length=2000)
+    approach = models.TextField(_("approach"), max_length=20000)
+    total_amount = models.DecimalField(_("total amount"), max_digits=12, decimal_places=2)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "organization"],
+                condition=Q(status__in=["draft", "submitted"]),
+                name="proposal_one_live_per_org",
+            )
+        ]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.pk})"
+
+
+class ProposalBudgetLine(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="budget_lines")
+    item = models.CharField(_("item"), max_length=120)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class ProposalMilestone(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=120)
+    due_date = models.DateField(_("due date"))
+    payment_percent = models.DecimalField(
+        _("payment share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class ProposalTeamMember(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="team")
+    worker = models.ForeignKey("workers.SocialWorker", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role in the team"), max_length=60)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["proposal", "worker"], name="proposal_team_unique_worker")]

@@ -1,0 +1,110 @@
+"""API v1 conventions shared by every app: errors, pagination, money, permissions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, pagination, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from apps.core.errors import ApplicationError
+
+
+class StandardPagination(pagination.PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None:
+            try:
+                size = int(raw)
+            except (TypeError, ValueError):
+                raise exceptions.ValidationError({"page_size": [_("A whole number from 1 to 100.")]}) from None
+            if size < 1 or size > self.max_page_size:
+                raise exceptions.ValidationError({"page_size": [_("A whole number from 1 to 100.")]})
+            return size
+        return self.page_size
+
+
+def _django_validation_to_dict(exc: DjangoValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {
+            ("detail" if field == "__all__" else field): [str(m) for e in errors for m in e.messages]
+            for field, errors in exc.error_dict.items()
+        }
+    return {"detail": " ".join(str(m) for m in exc.messages)}
+
+
+def exception_handler(exc, context):
+    """Map application and Django errors to CONTRACT's shapes; never a 500 for bad input."""
+    if isinstance(exc, ApplicationError):
+        if exc.field_errors:
+            body = dict(exc.field_errors)
+            if exc.message and exc.status_code != 400:
+                body.setdefault("detail", exc.message)
+        else:
+            body = {"detail": exc.message}
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        return Response(_django_validation_to_dict(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, exceptions.ValidationError) and isinstance(response.data, list):
+        response.data = {"detail": response.data}
+    return response
+
+
+class MoneyField(serializers.DecimalField):
+    """Money as a string with two decimals (``"1200.00"``); never a float."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("coerce_to_string", True)
+        kwargs.setdefault("min_value", Decimal("0.00"))
+        super().__init__(**kwargs)
+
+
+class FenMoneyField(serializers.Field):
+    """Reads an integer amount in fen and shows it as a two-decimal yuan string."""
+
+    def to_representation(self, value):
+        from apps.core.money import fen_to_str
+
+        return fen_to_str(value)
+
+    def to_internal_value(self, data):
+        from apps.core.money import yuan_to_fen
+
+        try:
+            return yuan_to_fen(data)
+        except (ValueError, ArithmeticError):
+            raise serializers.ValidationError(_("A valid amount with at most two decimals.")) from None
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A related object referred to by its public code (region, category, fund)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str | int):
+            self.fail("invalid")
+        return super().to_internal_value(str(data))
+
+
+def run_service(func, /, **kwargs):
+    """Call a service; serializer errors already raised go through the handler unchanged."""
+    return func(**kwargs)

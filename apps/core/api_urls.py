@@ -1,0 +1,9 @@
+from django.urls import path
+
+from apps.core import api_views
+
+urlpatterns = [
+    path("categories/", api_views.CategoryListView.as_view(), name="category-list"),
+    path("policy/", api_views.PolicyView.as_view(), name="policy"),
+    path("rubric/", api_views.RubricView.as_view(), name="rubric"),
+]

@@ -1,0 +1,96 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.Model):
+    """Service category of needs, skills and certifications (CONTRACT reference data)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=80)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "").startswith("en") else self.name
+
+
+def _percent(**kwargs):
+    return models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)], **kwargs
+    )
+
+
+class PolicyVersion(models.Model):
+    """One version of every policy threshold. Rows are never edited: a change adds a version."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    min_bidding_days = models.PositiveSmallIntegerField(_("minimum bidding days"), default=5)
+    award_notice_days = models.PositiveSmallIntegerField(_("award notice days"), default=5)
+    certification_notice_days = models.PositiveSmallIntegerField(_("certification notice days"), default=7)
+    certificate_validity_years = models.PositiveSmallIntegerField(
+        _("certificate validity (years)"), default=3, validators=[MinValueValidator(1)]
+    )
+    renewal_window_months = models.PositiveSmallIntegerField(_("renewal window (months)"), default=3)
+    min_years_operating = models.PositiveSmallIntegerField(_("minimum years operating"), default=1)
+    min_salaried_staff = models.PositiveSmallIntegerField(_("minimum salaried staff"), default=3)
+    min_commercial_income_percent = _percent(verbose_name=_("minimum commercial income share (%)"), default=50)
+    dividend_cap_percent = _percent(verbose_name=_("dividend cap (% of distributable profit)"), default=35)
+    statutory_reserve_percent = _percent(verbose_name=_("statutory reserve (%)"), default=10)
+    daily_hours_cap = models.DecimalField(
+        _("daily hours cap"),
+        max_digits=4,
+        decimal_places=2,
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+    )
+    late_logging_days = models.PositiveSmallIntegerField(_("late logging window (days)"), default=7)
+    conflict_lookback_years = models.PositiveSmallIntegerField(_("conflict look-back (years)"), default=3)
+    certification_pass_score = _percent(verbose_name=_("certification pass score"), default=60)
+
+    class Meta:
+        ordering = ["-version"]
+        get_latest_by = "version"
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+    POLICY_KEYS = (
+        "min_bidding_days",
+        "award_notice_days",
+        "certification_notice_days",
+        "certificate_validity_years",
+        "renewal_window_months",
+        "min_years_operating",
+        "min_salaried_staff",
+        "min_commercial_income_percent",
+        "dividend_cap_percent",
+        "statutory_reserve_percent",
+        "daily_hours_cap",
+        "late_logging_days",
+        "conflict_lookback_years",
+        "certification_pass_score",
+    )
+
+    def values(self) -> dict:
+        return {key: getattr(self, key) for key in self.POLICY_KEYS}

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Membership, Role, User
+from apps.accounts.selectors import is_platform_staff, user_organization_ids
+from apps.accounts.services import membership_add
+from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
+from apps.organizations.models import Organization
+
+
+@transaction.atomic
+def organization_register(*, user: User, **fields) -> Organization:
+    """Register an organization; the registering user becomes its org_admin."""
+    fields["credit_code"] = (fields.get("credit_code") or "").strip().upper()
+    if Organization.objects.filter(credit_code=fields["credit_code"]).exists():
+        raise ValidationFailed(
+            field_errors={"credit_code": [_("An organization with this credit code is registered.")]}
+        )
+    org = Organization(**fields)
+    org.full_clean()
+    try:
+        with transaction.atomic():
+            org.save()
+    except IntegrityError:
+        raise ValidationFailed(
+            field_errors={"credit_code": [_("An organization with this credit code is registered.")]}
+        ) from None
+    membership_add(user=user, role=Role.ORG_ADMIN, organization=org)
+    return org
+
+
+@transaction.atomic
+def organization_verify(*, actor: User, organization: Organization) -> Organization:
+    if not is_platform_staff(actor):
+        raise PermissionDenied(_("Only platform staff verify organizations."))
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if org.status == Organization.Status.VERIFIED:
+        raise StateConflict(_("This organization is already verified."))
+    org.status = Organization.Status.VERIFIED
+    org.verified_at = timezone.now()
+    org.verified_by = actor
+    org.save(update_fields=["status", "verified_at", "verified_by"])
+    return org
+
+
+MEMBER_ROLES = (Role.ORG_ADMIN, Role.ORG_MEMBER, Role.SOCIAL_WORKER)
+
+
+@transaction.atomic
+def organization_member_add(*, actor: User, organization: Organization, username: str, role: str) -> Membership:
+    if organization.pk not in user_organization_ids(actor, roles=(Role.ORG_ADMIN,)):
+        raise PermissionDenied(_("Only this organization's administrators add members."))
+    if role not in MEMBER_ROLES:
+        raise ValidationFailed(field_errors={"role": [_("One of: org_admin, org_member, social_worker.")]})
+    try:
+        member = User.objects.get(username=username)
+    except User.DoesNotExist:
+        raise ValidationFailed(field_errors={"username": [_("No account with this username.")]}) from None
+    return membership_add(user=member, role=role, organization=organization)
+
+
+def organization_employs(*, organization_id: int, user_id: int) -> bool:
+    return (
+        Membership.objects.active()
+        .filter(organization_id=organization_id, user_id=user_id, role=Role.SOCIAL_WORKER)
+        .exists()
+    )

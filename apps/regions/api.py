@@ -1,0 +1,32 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers
+
+from apps.regions.models import Region
+from apps.regions.selectors import region_list
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
+
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name", "level", "parent"]
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("level", enum=Region.Level.values),
+        OpenApiParameter("parent", str, description="code of the parent region"),
+    ]
+)
+class RegionListView(generics.ListAPIView):
+    serializer_class = RegionSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        level = params.get("level")
+        if level and level not in Region.Level.values:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"level": [f"One of: {', '.join(Region.Level.values)}."]})
+        return region_list(level=level, parent=params.get("parent"))

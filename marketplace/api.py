@@ -1,0 +1,31 @@
+"""API v1: every app contributes its routes through ``apps/<app>/api_urls.py``."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+API_APPS = (
+    "core",
+    "accounts",
+    "regions",
+    "organizations",
+    "workers",
+    "notifications",
+    "ledger",
+    "funds",
+    "bidding",
+    "projects",
+    "revenue",
+    "cooperatives",
+    "certification",
+    "dispatch",
+    "search",
+    "stats",
+    "opendata",
+)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    *[path("", include(f"apps.{app}.api_urls")) for app in API_APPS],
+]

@@ -1,0 +1,116 @@
+"""Shared fixtures: a small region tree, categories, users with roles, API clients."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from apps.accounts.services import membership_add, token_for
+from apps.core.demo import CATEGORIES
+from apps.core.models import Category
+from apps.funds.models import Fund
+from apps.regions.models import Region
+from tests.factories.core import OrganizationFactory, SocialWorkerFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _categories(db):
+    Category.objects.bulk_create(
+        [Category(code=c, name=zh, name_en=en, sort_order=i) for i, (c, zh, en) in enumerate(CATEGORIES)],
+        ignore_conflicts=True,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _email_backend(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@dataclass
+class City:
+    city: Region
+    district: Region
+    street: Region
+    community: Region
+    grid: Region
+    other_street: Region
+    other_community: Region
+    fund: Fund
+    other_fund: Fund
+
+
+@pytest.fixture
+def city(db) -> City:
+    """成都市 → 武侯区 → 玉林街道 → 玉林东路社区 (+ a grid), and 望江路街道 → 望江楼社区."""
+    c = Region.objects.create(code="510100000000", name="成都市", level="city")
+    d = Region.objects.create(code="510107000000", name="武侯区", level="district", parent=c)
+    s = Region.objects.create(code="510107006000", name="玉林街道", level="street", parent=d)
+    cm = Region.objects.create(code="510107006001", name="玉林东路社区", level="community", parent=s)
+    g = Region.objects.create(code="510107006001-01", name="第1网格", level="grid", parent=cm)
+    s2 = Region.objects.create(code="510107007000", name="望江路街道", level="street", parent=d)
+    cm2 = Region.objects.create(code="510107007001", name="望江楼社区", level="community", parent=s2)
+    f = Fund.objects.create(code="fund-510107006001", name="玉林东路社区基金", community=cm)
+    f2 = Fund.objects.create(code="fund-510107007001", name="望江楼社区基金", community=cm2)
+    return City(c, d, s, cm, g, s2, cm2, f, f2)
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user("community_staff", community=region) → a user holding that membership."""
+
+    def _make(role: str | None = None, username: str | None = None, **scope):
+        user = UserFactory(**({"username": username} if username else {}))
+        if role:
+            membership_add(user=user, role=role, **scope)
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def api():
+    """An anonymous API client; ``api.as_user(user)`` returns a client signed in by token."""
+    client = APIClient()
+
+    def as_user(user):
+        authed = APIClient()
+        authed.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(user=user)}")
+        return authed
+
+    client.as_user = as_user
+    return client
+
+
+@pytest.fixture
+def organization(city):
+    return OrganizationFactory(region=city.district)
+
+
+@pytest.fixture
+def worker_factory(db):
+    def _make(organization=None, **kwargs):
+        worker = SocialWorkerFactory(**kwargs)
+        membership_add(user=worker.user, role="social_worker", organization=organization)
+        return worker
+
+    return _make
+
+
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@pytest.fixture
+def days():
+    return lambda n: dt.timedelta(days=n)

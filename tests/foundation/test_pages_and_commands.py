@@ -1,0 +1,44 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture
+def demo_city(db):
+    out = io.StringIO()
+    call_command("seed_demo", "--seed", "7", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_prints_accounts_and_is_deterministic(demo_city):
+    from apps.organizations.models import Organization
+
+    assert "yulin_staff" in demo_city and "sanshe-demo-2026" in demo_city
+    codes = list(Organization.objects.order_by("name").values_list("credit_code", flat=True))
+    assert len(codes) >= 5
+    from apps.core.validators import credit_code_check_char
+
+    assert all(credit_code_check_char(c[:17]) == c[17] for c in codes)
+
+
+def test_home_page_in_chinese_and_english(demo_city, client):
+    zh = client.get("/")
+    assert zh.status_code == 200
+    assert '<html lang="zh-Hans">' in zh.content.decode()
+    en = client.get("/en/")
+    assert '<html lang="en">' in en.content.decode()
+    html = zh.content.decode()
+    assert "cdn" not in html.lower() and "googleapis" not in html
+
+
+def test_demo_account_signs_in_and_sees_workspace(demo_city, client):
+    assert client.login(username="org_admin", password="sanshe-demo-2026")
+    page = client.get("/workspace/").content.decode()
+    assert "成都市武侯区爱有戏社区发展中心" in page
+
+
+def test_run_scheduled_lists_and_runs(db):
+    out = io.StringIO()
+    call_command("run_scheduled", stdout=out)
+    assert out.getvalue() is not None
