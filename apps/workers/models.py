@@ -8,7 +8,7 @@ class SocialWorker(models.Model):
 
     class Level(models.TextChoices):
         ASSISTANT = "assistant", _("assistant social worker")
-        INTERMEDIATE = "intermediate", _("social worker")
+        INTERMEDIATE = "intermediate", _("intermediate social worker")
         SENIOR = "senior", _("senior social worker")
 
     LEVEL_RANK = {"assistant": 1, "intermediate": 2, "senior": 3}
