@@ -1,3 +1,8 @@
-"""API v1 routes of this app (included under /api/v1/ by marketplace/api.py)."""
+from django.urls import path
 
-urlpatterns: list = []
+from apps.opendata import api
+
+urlpatterns = [
+    path("ocds/releases/", api.OcdsReleasesView.as_view(), name="ocds-releases"),
+    path("ocds/packages/", api.OcdsPackagesView.as_view(), name="ocds-packages"),
+]

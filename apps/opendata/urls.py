@@ -1,3 +1,5 @@
-"""Web pages of this app (included by marketplace/urls.py inside i18n_patterns)."""
+from django.urls import path
 
-urlpatterns: list = []
+from apps.opendata import views
+
+urlpatterns = [path("open-data/", views.open_data, name="open-data")]

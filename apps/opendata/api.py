@@ -1,0 +1,53 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.errors import NotFound
+from apps.opendata.ocds import need_releases, release_package
+from apps.opendata.selectors import needs_for_open_data
+
+
+class ReleaseQuery(serializers.Serializer):
+    need = serializers.IntegerField(min_value=1)
+
+
+# The query parameters are named `from` and `to`, which are Python keywords.
+PackageQuery = type(
+    "PackageQuery",
+    (serializers.Serializer,),
+    {"from": serializers.DateField(required=False), "to": serializers.DateField(required=False)},
+)
+
+
+class OcdsReleasesView(APIView):
+    """OCDS 1.1 release package for one need (tender, award, contract, implementation)."""
+
+    @extend_schema(parameters=[OpenApiParameter("need", int, required=True)], responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        query = ReleaseQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        need = needs_for_open_data(need_id=query.validated_data["need"]).first()
+        if need is None:
+            raise NotFound(_("No published need with this id."))
+        return Response(release_package(need_releases(need), uri=request.build_absolute_uri()))
+
+
+class OcdsPackagesView(APIView):
+    """All releases of needs active in a period, as one release package."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        query = PackageQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        needs = needs_for_open_data(date_from=query.validated_data.get("from"), date_to=query.validated_data.get("to"))
+        releases = [release for need in needs for release in need_releases(need)]
+        if not releases:
+            # A release package holds at least one release (OCDS schema, minItems 1).
+            raise NotFound(_("No releases in this period."))
+        return Response(release_package(releases, uri=request.build_absolute_uri()))

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from apps.bidding.models import Need
+
+
+def needs_for_open_data(
+    *, need_id=None, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> QuerySet[Need]:
+    """Needs with public releases (published or later), optionally one need or a period of
+    activity (published, awarded or updated in it)."""
+    qs = (
+        Need.objects.exclude(status=Need.Status.DRAFT)
+        .filter(published_at__isnull=False)
+        .select_related("community", "category", "awarded_proposal__organization__region", "project__fund")
+        .order_by("pk")
+    )
+    if need_id is not None:
+        qs = qs.filter(pk=need_id)
+    if date_from:
+        qs = qs.filter(Q(updated_at__date__gte=date_from) | Q(published_at__date__gte=date_from))
+    if date_to:
+        qs = qs.filter(published_at__date__lte=date_to)
+    return qs
