@@ -1,3 +1,5 @@
-"""API v1 routes of this app (included under /api/v1/ by marketplace/api.py)."""
+from django.urls import path
 
-urlpatterns: list = []
+from apps.stats import api
+
+urlpatterns = [path("stats/", api.RegionStatsView.as_view(), name="stats-region")]

@@ -1,0 +1,157 @@
+"""Oversight figures for a region and its children, read from the daily rollups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from apps.accounts.models import Role
+from apps.accounts.selectors import is_platform_staff, memberships_active
+from apps.core.errors import NotFound
+from apps.core.money import fen_to_str
+from apps.regions.models import Region
+from apps.stats.models import DailyRollup
+
+SUMMED = (
+    "needs_published",
+    "needs_awarded",
+    "needs_failed",
+    "hours_confirmed",
+    "beneficiaries_served",
+    "funds_in_fen",
+    "funds_out_fen",
+    "work_orders",
+    "work_orders_closed",
+    "work_orders_on_time",
+    "work_orders_reopened",
+    "rating_sum",
+    "rating_count",
+)
+FIGURES = (
+    "needs_published",
+    "needs_awarded",
+    "needs_failed",
+    "median_days_to_award",
+    "hours_confirmed",
+    "beneficiaries_served",
+    "funds_in",
+    "funds_out",
+    "certified_enterprises",
+    "work_orders",
+    "on_time_rate",
+    "reopen_rate",
+    "satisfaction",
+)
+
+
+def stats_region_get_for_user(*, user, code: str) -> Region:
+    """Officers see their own region and below; platform staff see everything."""
+    region = Region.objects.filter(code=code).exclude(level=Region.Level.GRID).first()
+    if region is None:
+        raise NotFound("No such region.")
+    if is_platform_staff(user):
+        return region
+    for m in memberships_active(user):
+        if (
+            m.role in (Role.STREET_OFFICER, Role.DISTRICT_OFFICER)
+            and m.region
+            and region.path.startswith(m.region.path)
+        ):
+            return region
+    raise NotFound("No such region.")
+
+
+def _median_from_histogram(histogram: Counter) -> Decimal | None:
+    total = sum(histogram.values())
+    if not total:
+        return None
+    ordered = sorted((int(days), n) for days, n in histogram.items())
+    lower_rank, upper_rank = (total - 1) // 2, total // 2
+    seen, lower = 0, None
+    for days, n in ordered:
+        if lower is None and seen + n > lower_rank:
+            lower = days
+        if seen + n > upper_rank:
+            return (Decimal(lower) + Decimal(days)) / 2
+        seen += n
+    return None
+
+
+def _ratio(numerator, denominator, places: str) -> str | None:
+    if not denominator:
+        return None
+    return str((Decimal(numerator or 0) / denominator).quantize(Decimal(places)))
+
+
+def _finish(sums: dict, histogram: Counter, certified: int) -> dict:
+    """Final figures; money, hours and rates as decimal strings (CONTRACT: never floats)."""
+    closed = sums.get("work_orders_closed") or 0
+    median = _median_from_histogram(histogram)
+    return {
+        "needs_published": sums.get("needs_published") or 0,
+        "needs_awarded": sums.get("needs_awarded") or 0,
+        "needs_failed": sums.get("needs_failed") or 0,
+        "median_days_to_award": None if median is None else str(median.quantize(Decimal("0.1"))),
+        "hours_confirmed": str(Decimal(sums.get("hours_confirmed") or 0).quantize(Decimal("0.01"))),
+        "beneficiaries_served": sums.get("beneficiaries_served") or 0,
+        "funds_in": fen_to_str(sums.get("funds_in_fen") or 0),
+        "funds_out": fen_to_str(sums.get("funds_out_fen") or 0),
+        "certified_enterprises": certified,
+        "work_orders": sums.get("work_orders") or 0,
+        "on_time_rate": _ratio(sums.get("work_orders_on_time"), closed, "0.001"),
+        "reopen_rate": _ratio(sums.get("work_orders_reopened"), closed, "0.001"),
+        "satisfaction": _ratio(sums.get("rating_sum"), sums.get("rating_count") or 0, "0.01"),
+    }
+
+
+def _certified_by_region(region: Region, on: dt.date) -> Counter:
+    """Certified social enterprises per region path, when the certification app provides them."""
+    try:
+        from apps.certification.selectors import certified_organization_regions
+    except ImportError:
+        return Counter()
+    return Counter(certified_organization_regions(within=region, on=on))
+
+
+def region_figures(*, region: Region, date_from: dt.date, date_to: dt.date) -> dict:
+    """Figures of ``region`` for the period, and the same per child region."""
+    children = list(region.children.exclude(level=Region.Level.GRID).order_by("code"))
+    child_of_community: dict[int, Region | None] = {}
+    rows = (
+        DailyRollup.objects.filter(community__path__startswith=region.path, date__gte=date_from, date__lte=date_to)
+        .values("community_id", "community__path")
+        .annotate(**{f: Sum(f) for f in SUMMED})
+    )
+    histograms = defaultdict(Counter)
+    for community_id, histogram in (
+        DailyRollup.objects.filter(community__path__startswith=region.path, date__gte=date_from, date__lte=date_to)
+        .exclude(award_days={})
+        .values_list("community_id", "award_days")
+    ):
+        histograms[community_id].update({k: int(v) for k, v in histogram.items()})
+
+    total, total_hist = defaultdict(int), Counter()
+    per_child = {c.pk: (defaultdict(int), Counter()) for c in children}
+    for row in rows:
+        child = next((c for c in children if row["community__path"].startswith(c.path)), None)
+        child_of_community[row["community_id"]] = child
+        targets = [(total, total_hist)] + ([per_child[child.pk]] if child else [])
+        for sums, hist in targets:
+            for f in SUMMED:
+                sums[f] += row[f] or 0
+            hist.update(histograms.get(row["community_id"], {}))
+    certified = _certified_by_region(region, date_to)
+    figures = _finish(total, total_hist, sum(certified.values()))
+    figures["children"] = [
+        {
+            "region": c.code,
+            "name": c.name,
+            "level": c.level,
+            **_finish(*per_child[c.pk], sum(n for path, n in certified.items() if path.startswith(c.path))),
+        }
+        for c in children
+    ]
+    return figures
