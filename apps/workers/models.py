@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SocialWorker(models.Model):
@@ -8,7 +9,7 @@ class SocialWorker(models.Model):
 
     class Level(models.TextChoices):
         ASSISTANT = "assistant", _("assistant social worker")
-        INTERMEDIATE = "intermediate", _("intermediate social worker")
+        INTERMEDIATE = "intermediate", pgettext_lazy("worker level", "social worker")
         SENIOR = "senior", _("senior social worker")
 
     LEVEL_RANK = {"assistant": 1, "intermediate": 2, "senior": 3}
