@@ -1,3 +1,9 @@
-"""Web pages of this app (included by marketplace/urls.py inside i18n_patterns)."""
+from django.urls import path
 
-urlpatterns: list = []
+from apps.stats import views
+
+urlpatterns = [
+    path("oversight/", views.dashboard, name="oversight"),
+    path("oversight/public/", views.public_dashboard, name="oversight-public"),
+    path("oversight/<str:code>/", views.dashboard, name="oversight-region"),
+]

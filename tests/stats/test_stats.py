@@ -126,3 +126,16 @@ def test_csv_and_xlsx_downloads_carry_the_same_figures(api, dataset, make_user):
     values = list(sheet.values)
     assert values[0][0] == "region" and values[1][0] == "510107000000"
     assert Region.objects.filter(code=values[2][0]).exists()
+
+
+def test_dashboard_pages_for_officer_public_and_stranger(client, dataset, make_user):
+    officer = make_user("street_officer", region=dataset.street)
+    client.force_login(officer)
+    page = client.get("/oversight/?from=2026-01-01&to=2026-12-31")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "玉林东路社区" in html and "<svg" in html and "<table" in html
+    assert client.get("/oversight/510107007000/").status_code == 404
+    client.logout()
+    public = client.get("/oversight/public/?from=2026-01-01&to=2026-12-31")
+    assert public.status_code == 200 and "武侯区" in public.content.decode()
