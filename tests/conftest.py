@@ -26,6 +26,12 @@ def _categories(db):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Full-strength PBKDF2 for every account a test creates makes the suite several times slower.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _email_backend(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
