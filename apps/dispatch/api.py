@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -37,6 +43,7 @@ class UnitSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "kind", "region"]
 
 
+@extend_schema_field({"type": "string", "description": "unit code (a numeric id is accepted too)"})
 class UnitRefField(serializers.RelatedField):
     """A unit given by its code (or its numeric id); shown as its code."""
 

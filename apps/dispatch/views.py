@@ -63,7 +63,12 @@ def work_order_new(request):
 
 
 def _can_use_console(user) -> bool:
-    return is_platform_staff(user) or bool(user_officer_regions(user))
+    """Officers dispatch from it; a community's staff and grid workers follow their own orders there."""
+    return (
+        is_platform_staff(user)
+        or bool(user_officer_regions(user))
+        or bool(user_community_ids(user, roles=access.REPORTER_ROLES))
+    )
 
 
 def _filters(request):

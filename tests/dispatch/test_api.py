@@ -283,3 +283,14 @@ def test_schema_documents_work_orders(api):
     text = response.content.decode()
     assert "/api/v1/work-orders/{id}/dispatch/" in text
     assert "confirm_not_duplicate" in text
+
+
+def test_co_reply_only_by_a_co_handling_unit_and_not_after_closing(api, desk, order_in):
+    order = order_in("dispatched")
+    assert post(api, desk.lead, order, "co-reply", {"action": "主办不能协办回复"}).status_code == 403
+    assert post(api, desk.staff, order, "co-reply", {"action": "社区不能"}).status_code == 403
+    assert post(api, desk.co, order, "co-reply", {"action": ""}).status_code == 400
+    assert post(api, desk.co, order, "co-reply", {"action": "已配合"}).status_code == 200
+    order = order_in("handled", grid=desk.other_grid)
+    post(api, desk.staff, order, "rate", {"rating": 4, "resolved": True})
+    assert post(api, desk.co, order, "co-reply", {"action": "太晚了"}).status_code == 409

@@ -50,9 +50,16 @@ def test_console_dispatches_a_called_order(client, desk, order_in):
     assert order.status == "dispatched" and order.lead_unit == desk.street_unit
 
 
-def test_console_is_for_officers_only(client, desk):
+def test_console_is_refused_to_units_and_shows_communities_their_own(client, desk, order_in, make_user):
+    order = order_in("reported")
     login(client, desk.lead)
     assert client.get("/dispatch/").status_code == 403
+    client.logout()
+    login(client, make_user("community_staff", community=desk.city.other_community))
+    assert f'href="/work-orders/{order.pk}/"'.encode() not in client.get("/dispatch/").content
+    client.logout()
+    login(client, desk.staff)
+    assert f'href="/work-orders/{order.pk}/"'.encode() in client.get("/dispatch/").content
 
 
 def test_inbox_lists_only_the_units_orders_and_accepts(client, desk, order_in):
