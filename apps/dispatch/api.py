@@ -329,6 +329,41 @@ class WorkOrderListView(generics.ListAPIView):
         return Response(WorkOrderSerializer(order, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter("grid", str, required=True, description="grid code"),
+        OpenApiParameter("category", str, required=True, description="dispatch category code"),
+    ],
+    responses=DuplicateCandidateSerializer(many=True),
+    summary="Possible duplicates before reporting: open orders of the category on the grid within 7 days",
+)
+class WorkOrderDuplicatesView(APIView):
+    """The same check POST work-orders/ makes, for forms that warn before sending. Only for those
+    who may report in the grid's community."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        from apps.core.errors import PermissionDenied
+        from apps.dispatch.access import can_report_in
+        from apps.dispatch.selectors import work_order_duplicates
+
+        params = request.query_params
+        grid = Region.objects.filter(code=params.get("grid", "")[:20], level="grid").select_related("parent").first()
+        category = DispatchCategory.objects.filter(code=params.get("category", "")[:40]).first()
+        errors = {}
+        if grid is None:
+            errors["grid"] = [_("No grid with this code.")]
+        if category is None:
+            errors["category"] = [_("No category with this code.")]
+        if errors:
+            raise ValidationError(errors)
+        if not can_report_in(request.user, grid.parent):
+            raise PermissionDenied(_("Only this community's staff and grid workers report its problems."))
+        candidates = work_order_duplicates(grid=grid, category=category)[:5]
+        return Response(DuplicateCandidateSerializer(candidates, many=True).data)
+
+
 class WorkOrderDetailView(APIView):
     permission_classes = [IsAuthenticated]
 

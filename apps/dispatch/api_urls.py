@@ -8,6 +8,7 @@ routes = [
     path("dispatch/categories/", api.DispatchCategoryListView.as_view(), name="category-list"),
     path("units/", api.UnitListView.as_view(), name="unit-list"),
     path("work-orders/", api.WorkOrderListView.as_view(), name="work-order-list"),
+    path("work-orders/duplicates/", api.WorkOrderDuplicatesView.as_view(), name="work-order-duplicates"),
     path("work-orders/<int:pk>/", api.WorkOrderDetailView.as_view(), name="work-order-detail"),
     path("work-orders/<int:pk>/call/", api.WorkOrderCallView.as_view(), name="work-order-call"),
     path("work-orders/<int:pk>/dispatch/", api.WorkOrderDispatchView.as_view(), name="work-order-dispatch"),

@@ -294,3 +294,15 @@ def test_co_reply_only_by_a_co_handling_unit_and_not_after_closing(api, desk, or
     order = order_in("handled", grid=desk.other_grid)
     post(api, desk.staff, order, "rate", {"rating": 4, "resolved": True})
     assert post(api, desk.co, order, "co-reply", {"action": "太晚了"}).status_code == 409
+
+
+def test_duplicate_check_endpoint_lists_candidates_for_reporters_only(api, desk, order_in):
+    first = order_in("reported")
+    params = {"grid": desk.city.grid.code, "category": "garbage"}
+    response = api.as_user(desk.grid_worker).get("/api/v1/work-orders/duplicates/", params)
+    assert [d["id"] for d in response.json()] == [first.pk]
+    other = {"grid": desk.other_grid.code, "category": "garbage"}
+    assert api.as_user(desk.grid_worker).get("/api/v1/work-orders/duplicates/", other).json() == []
+    assert api.as_user(desk.lead).get("/api/v1/work-orders/duplicates/", params).status_code == 403
+    bad = api.as_user(desk.staff).get("/api/v1/work-orders/duplicates/", {"grid": "x", "category": "y"})
+    assert bad.status_code == 400 and set(bad.json()) == {"grid", "category"}
