@@ -1,0 +1,102 @@
+"""Who may see and act on work orders. Every read of an order for a user goes through here."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from apps.accounts.models import Role
+from apps.accounts.selectors import (
+    is_platform_staff,
+    memberships_active,
+    user_community_ids,
+    user_officer_regions,
+    user_unit_ids,
+)
+from apps.core.errors import NotFound
+from apps.dispatch.models import WorkOrder
+
+REPORTER_ROLES = (Role.COMMUNITY_STAFF, Role.GRID_WORKER)
+
+
+def work_order_scope(user) -> Q | None:
+    """A filter on WorkOrder for what ``user`` may see; None means everything (platform staff)."""
+    if is_platform_staff(user):
+        return None
+    scope = Q(pk__in=[])
+    communities = user_community_ids(user, roles=REPORTER_ROLES)
+    if communities:
+        scope |= Q(community_id__in=communities)
+    units = user_unit_ids(user)
+    if units:
+        scope |= Q(lead_unit_id__in=units) | Q(co_units__in=units)
+    for region in user_officer_regions(user):
+        scope |= Q(community__path__startswith=region.path)
+    return scope
+
+
+def work_orders_visible(user) -> QuerySet[WorkOrder]:
+    qs = WorkOrder.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    scope = work_order_scope(user)
+    if scope is None:
+        return qs
+    # A unit on an order both as lead and co-handler would repeat the row: filter by ids instead.
+    return qs.filter(pk__in=WorkOrder.objects.filter(scope).values("pk"))
+
+
+def work_order_get_for_user(*, user, pk, for_update: bool = False) -> WorkOrder:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound("Work order not found.") from None
+    qs = work_orders_visible(user)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    order = qs.select_related("community", "community__parent", "grid", "category", "lead_unit").filter(pk=pk).first()
+    if order is None:
+        raise NotFound("Work order not found.")
+    return order
+
+
+# --- what a user may do to a visible order ---------------------------------------------------
+
+
+def can_report_in(user, community) -> bool:
+    return community.pk in user_community_ids(user, roles=REPORTER_ROLES)
+
+
+def is_community_staff_of(user, order: WorkOrder) -> bool:
+    return order.community_id in user_community_ids(user, roles=(Role.COMMUNITY_STAFF,))
+
+
+def is_lead_unit_staff(user, order: WorkOrder) -> bool:
+    return bool(order.lead_unit_id) and order.lead_unit_id in user_unit_ids(user)
+
+
+def co_unit_of(user, order: WorkOrder):
+    """The co-handling unit of ``order`` that ``user`` works in, or None."""
+    mine = user_unit_ids(user)
+    if not mine:
+        return None
+    return order.co_units.filter(pk__in=mine).first()
+
+
+def can_dispatch(user, order: WorkOrder) -> bool:
+    """Street officer of the order's street, district officer of its district, or platform staff."""
+    if is_platform_staff(user):
+        return True
+    path = order.community.path
+    for m in memberships_active(user):
+        if not m.region_id:
+            continue
+        if m.role == Role.STREET_OFFICER and m.region.level == "street" and path.startswith(m.region.path):
+            return True
+        if m.role == Role.DISTRICT_OFFICER and m.region.level == "district" and path.startswith(m.region.path):
+            return True
+    return False
+
+
+def can_see_reporter_contact(user, order: WorkOrder) -> bool:
+    """Reporter phone and e-mail: only the order's community and the lead unit."""
+    return order.community_id in user_community_ids(user, roles=REPORTER_ROLES) or is_lead_unit_staff(user, order)

@@ -1,0 +1,149 @@
+"""Demo data for dispatch: categories and work orders in every state on 玉林 and its neighbours."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from apps.core.demo import DemoContext
+
+CATEGORIES = [
+    # code, name, English name, severity, respond hours, resolve hours
+    ("street_vending", "占道经营", "Street vending blocking the way", "routine", 4, 48),
+    ("garbage", "垃圾清运", "Garbage removal", "routine", 4, 24),
+    ("illegal_building", "违章搭建", "Illegal construction", "major", 24, 240),
+    ("noise", "噪音扰民", "Noise nuisance", "routine", 2, 24),
+    ("water_leak", "管道漏水", "Water pipe leak", "urgent", 1, 8),
+    ("neighbour_dispute", "邻里纠纷", "Neighbour dispute", "routine", 24, 120),
+    ("road_damage", "道路破损", "Damaged road or pavement", "major", 8, 72),
+    ("streetlight", "路灯故障", "Broken street light", "routine", 8, 48),
+    ("fire_hazard", "消防隐患", "Fire hazard", "urgent", 1, 12),
+]
+
+PROBLEMS = {
+    "street_vending": ("早市摊贩占用人行道，行人只能走机动车道", "玉林北路农贸市场门口"),
+    "garbage": ("小区门口垃圾桶满溢，已两天未清运，气味很大", "玉林东路12号院门口"),
+    "illegal_building": ("一楼住户在公共绿地上搭建彩钢棚", "玉林东路8号3栋"),
+    "noise": ("夜间装修电钻声持续到十一点以后", "玉林东路15号2单元"),
+    "water_leak": ("地下供水管破裂，路面积水结冰风险", "玉林中横巷路口"),
+    "neighbour_dispute": ("楼上楼下因漏水赔偿发生争执，需要调解", "玉林东路6号1栋"),
+    "road_damage": ("人行道地砖松动多处，老人易绊倒", "玉林东路与芳草街交叉口"),
+    "streetlight": ("巷内三盏路灯不亮，夜间出行不便", "玉林东路二巷"),
+    "fire_hazard": ("楼道堆放纸箱杂物堵塞消防通道", "玉林东路10号4栋楼道"),
+}
+
+
+def seed(ctx: DemoContext) -> None:
+    from apps.dispatch.models import DispatchCategory, WorkOrder
+    from apps.dispatch.services import (
+        work_order_accept,
+        work_order_call,
+        work_order_co_reply,
+        work_order_dispatch,
+        work_order_rate,
+        work_order_reply,
+        work_order_report,
+    )
+
+    categories = {}
+    for i, (code, name, name_en, severity, respond, resolve) in enumerate(CATEGORIES):
+        categories[code], _ = DispatchCategory.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "name_en": name_en,
+                "severity": severity,
+                "respond_hours": respond,
+                "resolve_hours": resolve,
+                "sort_order": i,
+            },
+        )
+    ctx.data["dispatch_categories"] = categories
+
+    units = ctx.data["units"]
+    community = ctx.users["yulin_staff"].memberships.get(role="community_staff").community
+    grids = list(community.children.filter(level="grid").order_by("code"))
+    grid_worker, staff = ctx.users["yulin_grid"], ctx.users["yulin_staff"]
+    officer, unit_staff = ctx.users["street_officer"], ctx.users["unit_staff"]
+    lead, co = units[0], units[1]
+    district_unit = next(
+        (u for u in units if u.kind == "district_department" and community.path.startswith(u.region.path)), None
+    )
+
+    # (category, target state, hours ago reported, reporter, rating/resolved, reopened first)
+    plan = [
+        ("garbage", "reported", 2, grid_worker, None),
+        ("streetlight", "called", 6, staff, None),
+        ("noise", "dispatched", 3, grid_worker, None),
+        ("water_leak", "dispatched", 30, grid_worker, None),  # overdue: escalated below
+        ("street_vending", "accepted", 20, grid_worker, None),
+        ("road_damage", "handled", 50, staff, None),
+        ("illegal_building", "closed", 24 * 12, grid_worker, (5, True)),
+        ("neighbour_dispute", "closed", 24 * 20, staff, (4, True)),
+        ("fire_hazard", "reopened", 24 * 3, grid_worker, (2, False)),
+        ("garbage", "closed", 24 * 35, grid_worker, (3, True)),
+    ]
+    orders = []
+    for i, (code, state, hours_ago, reporter, rating) in enumerate(plan):
+        description, address = PROBLEMS[code]
+        start = ctx.now - dt.timedelta(hours=hours_ago)
+        order = work_order_report(
+            reporter=reporter,
+            community=community,
+            grid=grids[i % len(grids)] if grids else None,
+            category=categories[code],
+            description=description,
+            address=address,
+            lat=f"30.{620000 + ctx.rng.randint(0, 20000):06d}",
+            lon=f"104.{50000 + ctx.rng.randint(0, 20000):06d}",
+            confirm_not_duplicate=True,
+        )
+        WorkOrder.objects.filter(pk=order.pk).update(created_at=start)
+        order.created_at = start
+        if state != "reported":
+            work_order_call(actor=staff, order=order)
+        if state not in ("reported", "called"):
+            co_units = [co] + ([district_unit] if district_unit and code in ("water_leak", "fire_hazard") else [])
+            work_order_dispatch(
+                actor=officer,
+                order=order,
+                lead_unit=lead,
+                co_units=co_units,
+                note="请按时限办理并回复",
+                now=start + dt.timedelta(minutes=40),
+            )
+        if state in ("accepted", "handled", "closed", "reopened"):
+            work_order_accept(actor=unit_staff, order=order, now=start + dt.timedelta(minutes=70))
+        if state in ("handled", "closed", "reopened"):
+            work_order_reply(
+                actor=unit_staff,
+                order=order,
+                contacted="物业管理处及当事住户",
+                action="已到现场核实并处置，现场已恢复正常",
+                completion_by=(start + dt.timedelta(days=1)).date(),
+                now=start + dt.timedelta(hours=min(hours_ago - 1, categories[code].resolve_hours - 1)),
+            )
+        if rating:
+            work_order_rate(
+                actor=staff,
+                order=order,
+                rating=rating[0],
+                resolved=rating[1],
+                comment="处理及时，居民满意" if rating[1] else "杂物仍未清理干净",
+                now=start + dt.timedelta(hours=min(hours_ago - 1, categories[code].resolve_hours)),
+            )
+        orders.append(order)
+
+    co_user = ctx.account("unit_staff2", "unit_staff", unit=co, scope_label=co.name)
+    work_order_co_reply(actor=co_user, order=orders[4], action="已配合劝离摊贩")
+    # The timeline reads as it happened: each event at the time of its step, not at seeding time.
+    for order in orders:
+        when = order.created_at
+        for n, event in enumerate(order.events.order_by("id")):
+            known = {"handled": order.handled_at, "closed": order.closed_at}.get(event.kind)
+            when = max(when + dt.timedelta(minutes=30 if n else 0), known or when)
+            type(event).objects.filter(pk=event.pk).update(created_at=min(when, ctx.now))
+
+    from apps.dispatch.jobs import escalate_overdue_work_orders
+
+    escalate_overdue_work_orders(now=ctx.now)
+    ctx.data["work_orders"] = orders

@@ -1,0 +1,160 @@
+"""Reads of the dispatch app: lists, duplicate candidates, monthly results per unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, F, Q, QuerySet
+from django.utils import timezone
+
+from apps.dispatch.access import work_orders_visible
+from apps.dispatch.models import DispatchCategory, Unit, WorkOrder
+
+DUPLICATE_WINDOW = dt.timedelta(days=7)
+
+
+def dispatch_category_list() -> QuerySet[DispatchCategory]:
+    return DispatchCategory.objects.filter(active=True)
+
+
+def unit_list(*, kind: str | None = None, region=None) -> QuerySet[Unit]:
+    qs = Unit.objects.select_related("region")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if region is not None:
+        qs = qs.filter(region__path__startswith=region.path)
+    return qs
+
+
+def units_serving(community) -> QuerySet[Unit]:
+    """Units whose area contains ``community`` (its street, district or city): those it may be sent to."""
+    return Unit.objects.select_related("region").filter(region__path__in=_path_prefixes(community.path))
+
+
+def _path_prefixes(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def work_order_duplicates(*, grid, category, now: dt.datetime | None = None) -> QuerySet[WorkOrder]:
+    """Open orders of the same category on the same grid reported in the last 7 days."""
+    if grid is None:
+        return WorkOrder.objects.none()
+    now = now or timezone.now()
+    return (
+        WorkOrder.objects.open()
+        .filter(grid=grid, category=category, created_at__gte=now - DUPLICATE_WINDOW)
+        .select_related("category")
+        .order_by("-created_at")
+    )
+
+
+def work_order_list(
+    *,
+    user,
+    status: str | None = None,
+    community=None,
+    unit=None,
+    overdue: bool | None = None,
+    now: dt.datetime | None = None,
+) -> QuerySet[WorkOrder]:
+    qs = work_orders_visible(user).select_related("community", "grid", "category", "lead_unit", "reporter")
+    qs = qs.prefetch_related("co_units", "photos")
+    if status:
+        qs = qs.filter(status=status)
+    if community is not None:
+        qs = qs.filter(community__path__startswith=community.path)
+    if unit is not None:
+        qs = qs.filter(
+            Q(lead_unit=unit) | Q(pk__in=WorkOrder.co_units.through.objects.filter(unit=unit).values("workorder_id"))
+        )
+    if overdue is True:
+        qs = qs.filter(pk__in=WorkOrder.objects.overdue(now).values("pk"))
+    elif overdue is False:
+        qs = qs.exclude(pk__in=WorkOrder.objects.overdue(now).values("pk"))
+    return qs
+
+
+@dataclass
+class UnitResults:
+    unit: Unit
+    orders: int
+    handled: int
+    on_time: int
+    reopened: int
+    rated: int
+    average_rating: float | None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return round(100 * self.on_time / self.orders, 1) if self.orders else None
+
+    @property
+    def reopen_rate(self) -> float | None:
+        return round(100 * self.reopened / self.orders, 1) if self.orders else None
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime(year, month, 1, tzinfo=tz)
+    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    return start, end
+
+
+def unit_monthly_results(*, year: int, month: int, region=None, units=None) -> list[UnitResults]:
+    """Per lead unit, over orders dispatched in that month: on time = replied by resolve_by;
+    reopened = rated not resolved at least once; average of the community's ratings."""
+    start, end = month_bounds(year, month)
+    qs = WorkOrder.objects.filter(dispatched_at__gte=start, dispatched_at__lt=end, lead_unit__isnull=False)
+    if region is not None:
+        qs = qs.filter(community__path__startswith=region.path)
+    if units is not None:
+        qs = qs.filter(lead_unit__in=units)
+    rows = (
+        qs.values("lead_unit")
+        .annotate(
+            orders=Count("id"),
+            handled=Count("id", filter=Q(handled_at__isnull=False)),
+            on_time=Count("id", filter=Q(handled_at__isnull=False, handled_at__lte=F("resolve_by"))),
+            reopened=Count("id", filter=Q(reopened_count__gt=0)),
+            rated=Count("id", filter=Q(rating__isnull=False)),
+            average_rating=Avg("rating"),
+        )
+        .order_by("lead_unit")
+    )
+    by_unit = {u.pk: u for u in Unit.objects.filter(pk__in=[r["lead_unit"] for r in rows])}
+    return [
+        UnitResults(
+            unit=by_unit[r["lead_unit"]],
+            orders=r["orders"],
+            handled=r["handled"],
+            on_time=r["on_time"],
+            reopened=r["reopened"],
+            rated=r["rated"],
+            average_rating=round(r["average_rating"], 2) if r["average_rating"] is not None else None,
+        )
+        for r in rows
+    ]
+
+
+def work_order_figures(*, region, start: dt.date | None = None, end: dt.date | None = None) -> dict:
+    """Figures for oversight dashboards: ``work_orders`` reported in [start, end] within ``region``,
+    ``on_time_rate`` (percent of dispatched ones replied by their resolve_by) and ``satisfaction``
+    (average rating 1–5)."""
+    qs = WorkOrder.objects.filter(community__path__startswith=region.path)
+    if start:
+        qs = qs.filter(created_at__date__gte=start)
+    if end:
+        qs = qs.filter(created_at__date__lte=end)
+    agg = qs.aggregate(
+        work_orders=Count("id"),
+        dispatched=Count("id", filter=Q(dispatched_at__isnull=False)),
+        on_time=Count("id", filter=Q(handled_at__isnull=False, handled_at__lte=F("resolve_by"))),
+        satisfaction=Avg("rating"),
+    )
+    return {
+        "work_orders": agg["work_orders"],
+        "on_time_rate": round(100 * agg["on_time"] / agg["dispatched"], 1) if agg["dispatched"] else None,
+        "satisfaction": round(agg["satisfaction"], 2) if agg["satisfaction"] is not None else None,
+    }

@@ -1,0 +1,365 @@
+"""Writes of the dispatch app: one service per transition of a work order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Membership, Role
+from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
+from apps.core.uploads import validate_upload
+from apps.dispatch import access
+from apps.dispatch.models import DispatchCategory, Unit, WorkOrder, WorkOrderCoReply, WorkOrderEvent, WorkOrderPhoto
+from apps.dispatch.selectors import units_serving, work_order_duplicates
+
+MAX_PHOTOS = 6
+S = WorkOrder.Status
+
+
+class DuplicateSuspected(StateConflict):
+    """Open orders of the same category on the same grid were reported in the last 7 days."""
+
+    def __init__(self, candidates: Sequence[WorkOrder]):
+        super().__init__(
+            _("Possibly a duplicate of an open work order; resend with confirm_not_duplicate=true to report anyway.")
+        )
+        self.candidates = list(candidates)
+
+
+def _event(order, kind, *, actor=None, unit=None, from_status="", note="", data=None) -> WorkOrderEvent:
+    return WorkOrderEvent.objects.create(
+        order=order,
+        kind=kind,
+        actor=actor,
+        unit=unit,
+        from_status=from_status,
+        to_status=order.status,
+        note=note,
+        data=data or {},
+    )
+
+
+def _users(**filters):
+    return [m.user for m in Membership.objects.active().filter(**filters).select_related("user")]
+
+
+def _notify(users, *, order: WorkOrder, title: str, body: str = "", kind: str = "dispatch") -> None:
+    from apps.notifications.services import notify
+
+    if users:
+        notify(users=users, kind=kind, title=title, body=body, url=f"/work-orders/{order.pk}/")
+
+
+def _require_state(order: WorkOrder, *allowed: str) -> None:
+    if order.status not in allowed:
+        raise StateConflict(
+            _("This work order is %(status)s; that is not possible now.") % {"status": order.get_status_display()}
+        )
+
+
+@transaction.atomic
+def work_order_report(
+    *,
+    reporter,
+    community,
+    category: DispatchCategory,
+    description: str,
+    grid=None,
+    address: str = "",
+    lat=None,
+    lon=None,
+    photos: Iterable = (),
+    reporter_phone: str | None = None,
+    reporter_email: str | None = None,
+    confirm_not_duplicate: bool = False,
+    source: str = WorkOrder.Source.WEB,
+    now: dt.datetime | None = None,
+) -> WorkOrder:
+    """A community's staff or grid worker reports a problem → ``reported``."""
+    if community.level != "community":
+        raise ValidationFailed(field_errors={"community": [_("Not a community.")]})
+    if not access.can_report_in(reporter, community):
+        raise PermissionDenied(_("Only this community's staff and grid workers report its problems."))
+    if grid is not None and (grid.level != "grid" or grid.parent_id != community.pk):
+        raise ValidationFailed(field_errors={"grid": [_("This grid is not in the community.")]})
+    if not description.strip() or len(description) > 2000:
+        raise ValidationFailed(field_errors={"description": [_("Describe the problem in at most 2000 characters.")]})
+    if not category.active:
+        raise ValidationFailed(field_errors={"category": [_("This category is no longer used.")]})
+    photos = list(photos)
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationFailed(field_errors={"photos": [_("At most %(n)d photos.") % {"n": MAX_PHOTOS}]})
+    mimes = []
+    for photo in photos:
+        try:
+            mimes.append(validate_upload(photo, kinds=("image",)))
+        except ValidationError as exc:
+            raise ValidationFailed(field_errors={"photos": exc.messages}) from None
+    if not confirm_not_duplicate:
+        candidates = list(work_order_duplicates(grid=grid, category=category, now=now)[:5])
+        if candidates:
+            raise DuplicateSuspected(candidates)
+    order = WorkOrder(
+        community=community,
+        grid=grid,
+        category=category,
+        description=description,
+        address=address,
+        lat=lat,
+        lon=lon,
+        reporter=reporter,
+        reporter_phone=reporter.phone if reporter_phone is None else reporter_phone,
+        reporter_email=reporter.email if reporter_email is None else reporter_email,
+        source=source,
+        status=S.REPORTED,
+    )
+    try:
+        order.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors=exc.message_dict) from None
+    order.save()
+    for photo, mime in zip(photos, mimes, strict=True):
+        WorkOrderPhoto.objects.create(order=order, file=photo, mime=mime, uploaded_by=reporter)
+    _event(order, WorkOrderEvent.Kind.REPORTED, actor=reporter, data={"source": source})
+    return order
+
+
+@transaction.atomic
+def work_order_call(*, actor, order: WorkOrder) -> WorkOrder:
+    """The community calls the street (街道呼叫) → ``called``."""
+    if not access.is_community_staff_of(actor, order):
+        raise PermissionDenied(_("Only the community's staff call the street."))
+    _require_state(order, S.REPORTED)
+    order.status = S.CALLED
+    order.save(update_fields=["status", "updated_at"])
+    _event(order, WorkOrderEvent.Kind.CALLED, actor=actor, from_status=S.REPORTED)
+    street = order.community.parent
+    _notify(
+        _users(role=Role.STREET_OFFICER, region=street),
+        order=order,
+        title=_("%(community)s calls the street: %(category)s")
+        % {"community": order.community.name, "category": order.category.name},
+    )
+    return order
+
+
+@transaction.atomic
+def work_order_dispatch(
+    *,
+    actor,
+    order: WorkOrder,
+    lead_unit: Unit,
+    co_units: Sequence[Unit] = (),
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> WorkOrder:
+    """Central dispatch (集中派单) names a lead unit and co-handlers → ``dispatched``, with the
+    deadlines of the order's category counted from now."""
+    if not access.can_dispatch(actor, order):
+        raise PermissionDenied(_("Only the street or district in charge dispatches this order."))
+    _require_state(order, S.CALLED)
+    serving = set(units_serving(order.community).values_list("pk", flat=True))
+    if lead_unit.pk not in serving:
+        raise ValidationFailed(field_errors={"lead_unit": [_("This unit does not serve the order's area.")]})
+    co_units = list(dict.fromkeys(co_units))
+    if any(u.pk == lead_unit.pk for u in co_units):
+        raise ValidationFailed(field_errors={"co_units": [_("The lead unit cannot also be a co-handler.")]})
+    if any(u.pk not in serving for u in co_units):
+        raise ValidationFailed(field_errors={"co_units": [_("A co-handler does not serve the order's area.")]})
+    now = now or timezone.now()
+    order.status = S.DISPATCHED
+    order.lead_unit = lead_unit
+    order.dispatch_note = note
+    order.dispatched_at = now
+    order.respond_by = now + dt.timedelta(hours=order.category.respond_hours)
+    order.resolve_by = now + dt.timedelta(hours=order.category.resolve_hours)
+    order.save()
+    order.co_units.set(co_units)
+    _event(
+        order,
+        WorkOrderEvent.Kind.DISPATCHED,
+        actor=actor,
+        unit=lead_unit,
+        from_status=S.CALLED,
+        note=note,
+        data={"lead_unit": lead_unit.code, "co_units": [u.code for u in co_units]},
+    )
+    title = _("Work order #%(id)s dispatched to you: %(category)s") % {"id": order.pk, "category": order.category.name}
+    _notify(_users(role=Role.UNIT_STAFF, unit__in=[lead_unit, *co_units]), order=order, title=title)
+    return order
+
+
+@transaction.atomic
+def work_order_accept(*, actor, order: WorkOrder, now: dt.datetime | None = None) -> WorkOrder:
+    """The lead unit takes the order on → ``accepted``."""
+    if not access.is_lead_unit_staff(actor, order):
+        raise PermissionDenied(_("Only the lead unit accepts the order."))
+    _require_state(order, S.DISPATCHED)
+    order.status = S.ACCEPTED
+    order.accepted_at = now or timezone.now()
+    order.save(update_fields=["status", "accepted_at", "updated_at"])
+    _event(order, WorkOrderEvent.Kind.ACCEPTED, actor=actor, unit=order.lead_unit, from_status=S.DISPATCHED)
+    return order
+
+
+@transaction.atomic
+def work_order_reply(
+    *,
+    actor,
+    order: WorkOrder,
+    action: str,
+    contacted: str = "",
+    accepted_at: dt.datetime | None = None,
+    completion_by: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> WorkOrder:
+    """The lead unit replies (accepted when, who was contacted, what was done, by when) → ``handled``."""
+    if not access.is_lead_unit_staff(actor, order):
+        raise PermissionDenied(_("Only the lead unit replies."))
+    _require_state(order, S.DISPATCHED, S.ACCEPTED)
+    now = now or timezone.now()
+    accepted_at = accepted_at or order.accepted_at or now
+    if accepted_at > now:
+        raise ValidationFailed(field_errors={"accepted_at": [_("This is in the future.")]})
+    if order.dispatched_at and accepted_at < order.dispatched_at:
+        raise ValidationFailed(field_errors={"accepted_at": [_("This is before the order was dispatched.")]})
+    if not action.strip():
+        raise ValidationFailed(field_errors={"action": [_("Say what was done.")]})
+    from_status = order.status
+    order.status = S.HANDLED
+    order.accepted_at = accepted_at
+    order.contacted = contacted
+    order.action = action
+    order.completion_by = completion_by
+    order.handled_at = now
+    order.save()
+    _event(
+        order,
+        WorkOrderEvent.Kind.HANDLED,
+        actor=actor,
+        unit=order.lead_unit,
+        from_status=from_status,
+        note=action,
+        data={
+            "accepted_at": accepted_at.isoformat(),
+            "contacted": contacted,
+            "completion_by": completion_by.isoformat() if completion_by else None,
+        },
+    )
+    _notify(
+        _users(role=Role.COMMUNITY_STAFF, community=order.community),
+        order=order,
+        title=_("Work order #%(id)s was handled; please rate the result") % {"id": order.pk},
+    )
+    return order
+
+
+@transaction.atomic
+def work_order_co_reply(*, actor, order: WorkOrder, action: str) -> WorkOrderCoReply:
+    """A co-handling unit says what it did (协同整治); the status does not change."""
+    unit = access.co_unit_of(actor, order)
+    if unit is None:
+        raise PermissionDenied(_("Only a co-handling unit of this order replies here."))
+    _require_state(order, S.DISPATCHED, S.ACCEPTED, S.HANDLED)
+    if not action.strip():
+        raise ValidationFailed(field_errors={"action": [_("Say what was done.")]})
+    reply = WorkOrderCoReply.objects.create(order=order, unit=unit, author=actor, action=action)
+    _event(order, WorkOrderEvent.Kind.CO_REPLIED, actor=actor, unit=unit, from_status=order.status, note=action)
+    return reply
+
+
+@transaction.atomic
+def work_order_rate(
+    *,
+    actor,
+    order: WorkOrder,
+    rating: int,
+    resolved: bool,
+    comment: str = "",
+    now: dt.datetime | None = None,
+) -> WorkOrder:
+    """The community rates the result: resolved → ``closed``; not resolved → back to
+    ``dispatched`` with new deadlines, reopened_count + 1 and escalation cleared."""
+    if not access.is_community_staff_of(actor, order):
+        raise PermissionDenied(_("Only the community's staff rate the result."))
+    _require_state(order, S.HANDLED)
+    if not (isinstance(rating, int) and 1 <= rating <= 5):
+        raise ValidationFailed(field_errors={"rating": [_("A whole number from 1 to 5.")]})
+    now = now or timezone.now()
+    order.rating = rating
+    order.resolved = resolved
+    order.rating_comment = comment
+    data = {"rating": rating, "resolved": resolved}
+    if resolved:
+        order.status = S.CLOSED
+        order.closed_at = now
+        order.save()
+        _event(order, WorkOrderEvent.Kind.CLOSED, actor=actor, from_status=S.HANDLED, note=comment, data=data)
+        return order
+    order.status = S.DISPATCHED
+    order.reopened_count += 1
+    order.escalation_level = WorkOrder.Escalation.NONE
+    order.dispatched_at = now
+    order.respond_by = now + dt.timedelta(hours=order.category.respond_hours)
+    order.resolve_by = now + dt.timedelta(hours=order.category.resolve_hours)
+    order.accepted_at = None
+    order.handled_at = None
+    order.save()
+    _event(order, WorkOrderEvent.Kind.REOPENED, actor=actor, from_status=S.HANDLED, note=comment, data=data)
+    _notify(
+        _users(role=Role.UNIT_STAFF, unit=order.lead_unit),
+        order=order,
+        title=_("Work order #%(id)s reopened: the community says it is not resolved") % {"id": order.pk},
+        body=comment,
+    )
+    return order
+
+
+def escalation_target(order: WorkOrder, now: dt.datetime) -> int:
+    """The level an order should have at ``now``: 1 (street head) once overdue — respond_by passed
+    without acceptance or resolve_by passed without a reply; 2 (district) once resolve_by has
+    passed by a further respond window of its category without a reply. Deadlines are met at
+    the instant itself; only strictly later is overdue."""
+    if order.status not in (S.DISPATCHED, S.ACCEPTED) or order.resolve_by is None:
+        return WorkOrder.Escalation.NONE
+    if now > order.resolve_by + dt.timedelta(hours=order.category.respond_hours):
+        return WorkOrder.Escalation.DISTRICT
+    if order.is_overdue(now):
+        return WorkOrder.Escalation.STREET
+    return WorkOrder.Escalation.NONE
+
+
+@transaction.atomic
+def work_order_escalate(*, order: WorkOrder, now: dt.datetime | None = None) -> int:
+    """Raise ``escalation_level`` to what is due, each level once, notifying that level. Never
+    changes the status. Returns how many levels were raised."""
+    now = now or timezone.now()
+    target = escalation_target(order, now)
+    raised = 0
+    level = order.escalation_level
+    while level < target:
+        new_level = level + 1
+        # Conditional update: two runs at once raise each level exactly once.
+        if not WorkOrder.objects.filter(pk=order.pk, escalation_level=level).update(escalation_level=new_level):
+            break
+        order.escalation_level = new_level
+        _event(order, WorkOrderEvent.Kind.ESCALATED, from_status=order.status, data={"level": new_level})
+        if new_level == WorkOrder.Escalation.STREET:
+            users = _users(role=Role.STREET_OFFICER, region=order.community.parent)
+        else:
+            users = _users(role=Role.DISTRICT_OFFICER, region=order.community.ancestor("district"))
+        _notify(
+            users,
+            order=order,
+            kind="dispatch_escalation",
+            title=_("Overdue work order #%(id)s (%(category)s, lead unit %(unit)s)")
+            % {"id": order.pk, "category": order.category.name, "unit": order.lead_unit},
+        )
+        level = new_level
+        raised += 1
+    return raised
