@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
 from wagtail.rich_text import RichText
@@ -111,6 +112,12 @@ def _ensure_moderation_workflow(news_index: NewsIndexPage) -> Workflow:
 
 def seed(ctx) -> None:
     root = Page.get_first_root_node()
+    if root is None:  # a flushed database (transactional tests) has no tree root nor locale
+        from wagtail.coreutils import get_supported_content_language_variant
+        from wagtail.models import Locale
+
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
     old_home = Page.objects.filter(depth=2, slug="home").first()
     if old_home is not None and not isinstance(old_home.specific, HomePage):
         old_home.slug = "old-home"
