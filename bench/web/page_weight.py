@@ -29,7 +29,7 @@ VIEWPORTS = {"360": {"width": 360, "height": 740}, "1280": {"width": 1280, "heig
 
 
 def measure(browser, url: str, viewport: dict, host: str) -> dict:
-    context = browser.new_context(viewport=viewport)
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
     page = context.new_page()
     responses = []
     requests = []
