@@ -14,10 +14,52 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # False when the user turned off in-app delivery for this kind (kept only to carry the e-mail).
+    shown = models.BooleanField(default=True)
+    # Waiting for the daily digest (the user chose the digest, or too many mails went out today).
+    digest_pending = models.BooleanField(default=False, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"])]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """How one user wants one kind of notification delivered. No row means the defaults."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    in_app = models.BooleanField(_("in the notification centre"), default=True)
+    email = models.BooleanField(_("by e-mail"), default=True)
+    digest = models.BooleanField(_("e-mail in the daily digest instead"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_user_kind")]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.kind}"
+
+
+class DigestRun(models.Model):
+    """One row per local day on which the daily digest went out (keeps the job idempotent)."""
+
+    day = models.DateField(unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    mails_sent = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day"]

@@ -1,22 +1,75 @@
+from __future__ import annotations
+
+import datetime as dt
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from apps.notifications.models import Notification
+from apps.core.errors import ValidationFailed
+from apps.notifications.models import Notification, NotificationPreference
+from apps.notifications.selectors import DEFAULT_PREFERENCE, preferences_by_user
+
+# Past this many immediate mails in 24 hours, further mails wait for the daily digest.
+EMAIL_IMMEDIATE_DAILY_LIMIT = getattr(settings, "NOTIFICATIONS_EMAIL_DAILY_LIMIT", 10)
 
 
 def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
-    """Create in-app notifications and send e-mail after commit.
+    """Create in-app notifications and send e-mail after commit, as each user prefers.
 
     Callers pass final text: it must never carry sealed content (proposal amounts, names of
-    bidders before the deadline).
+    bidders before the deadline). A user who turned off every channel for ``kind`` gets nothing.
     """
-    created = Notification.objects.bulk_create(
-        [Notification(user=u, kind=kind, title=title[:200], body=body, url=url[:300]) for u in set(users)]
-    )
+    users = {u for u in users if u is not None}
+    prefs = preferences_by_user([u.pk for u in users], kind)
+    rows = []
+    for u in users:
+        p = prefs.get(u.pk, DEFAULT_PREFERENCE)
+        if not (p["in_app"] or p["email"]):
+            continue
+        rows.append(
+            Notification(
+                user=u,
+                kind=kind[:60],
+                title=title[:200],
+                body=body,
+                url=url[:300],
+                shown=p["in_app"],
+                # read_at set for hidden rows so they never count as unread
+                read_at=None if p["in_app"] else timezone.now(),
+            )
+        )
+    created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created if n.pk]
     if ids:
         from apps.notifications.tasks import notification_email_task
 
         transaction.on_commit(lambda: notification_email_task.delay(ids))
     return created
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notification_preference_set(*, user, kind: str, in_app: bool, email: bool, digest: bool) -> NotificationPreference:
+    kind = (kind or "").strip()
+    if not kind or len(kind) > 60:
+        raise ValidationFailed(field_errors={"kind": [_("A notification kind of at most 60 characters.")]})
+    pref, _created = NotificationPreference.objects.update_or_create(
+        user=user, kind=kind, defaults={"in_app": bool(in_app), "email": bool(email), "digest": bool(digest)}
+    )
+    return pref
+
+
+def emails_sent_since(user, since: dt.datetime) -> int:
+    return Notification.objects.filter(user=user, emailed_at__gte=since, digest_pending=False).count()

@@ -1,0 +1,8 @@
+from apps.core.jobs import scheduled_job
+from apps.notifications.digest import send_daily_digests
+
+
+@scheduled_job("notifications_daily_digest")
+def daily_digest() -> int:
+    """Send the daily digest once per local day (after 07:00)."""
+    return send_daily_digests()

@@ -1,0 +1,29 @@
+"""Known notification kinds with labels people understand. Apps may send other kinds too:
+unknown kinds show their code and still get per-kind preferences."""
+
+from django.utils.translation import gettext_lazy as _
+
+KINDS: dict[str, str] = {
+    "need_published": _("A need was published"),
+    "bidding_closed": _("Bidding closed"),
+    "proposal_submitted": _("A proposal was submitted"),
+    "panel_assigned": _("You were added to a review panel"),
+    "award_notice": _("Award notice"),
+    "award_final": _("Award confirmed"),
+    "objection": _("An objection was raised"),
+    "project_milestone": _("Project milestones"),
+    "hours_submitted": _("Service hours submitted"),
+    "hours_reviewed": _("Service hours reviewed"),
+    "payout": _("Payments"),
+    "donation": _("Donations"),
+    "certification": _("Certification"),
+    "certificate_expiring": _("Certificate expiring"),
+    "work_order": _("Work orders"),
+    "work_order_escalated": _("Work order escalated"),
+    "reminder": _("Reminders"),
+    "system": _("System messages"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(KINDS.get(kind, kind))

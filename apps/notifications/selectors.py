@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from apps.notifications.kinds import KINDS, kind_label
+from apps.notifications.models import Notification, NotificationPreference
+
+DEFAULT_PREFERENCE = {"in_app": True, "email": True, "digest": False}
+
+
+def notifications_for_user(user, *, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(user=user, shown=True)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs
+
+
+def unread_count(user) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user=user, shown=True, read_at__isnull=True).count()
+
+
+def preference_for(user, kind: str) -> dict:
+    pref = NotificationPreference.objects.filter(user=user, kind=kind).first()
+    if pref is None:
+        return dict(DEFAULT_PREFERENCE)
+    return {"in_app": pref.in_app, "email": pref.email, "digest": pref.digest}
+
+
+def preferences_by_user(user_ids, kind: str) -> dict[int, dict]:
+    rows = NotificationPreference.objects.filter(user_id__in=list(user_ids), kind=kind)
+    return {p.user_id: {"in_app": p.in_app, "email": p.email, "digest": p.digest} for p in rows}
+
+
+def preference_table(user) -> list[dict]:
+    """Every known kind plus any kind the user has received, with the user's current choice."""
+    stored = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
+    kinds = list(KINDS)
+    received = Notification.objects.filter(user=user).values_list("kind", flat=True).distinct()
+    for k in sorted(set(received) | set(stored)):
+        if k not in kinds:
+            kinds.append(k)
+    rows = []
+    for k in kinds:
+        p = stored.get(k)
+        values = {"in_app": p.in_app, "email": p.email, "digest": p.digest} if p else dict(DEFAULT_PREFERENCE)
+        rows.append({"kind": k, "label": kind_label(k), **values})
+    return rows

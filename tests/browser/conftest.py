@@ -1,0 +1,178 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live_server.
+
+- Skipped with a clear reason when /usr/bin/chromium (or Playwright) is missing.
+- Screenshots go to artifacts/screenshots/ (gitignored): ``shot(page, "name")``.
+- ``axe_audit(page)`` runs axe-core (bundled by axe-playwright-python, no network) and fails on
+  serious or critical violations.
+- ``sign_in(page, live_server, username, password, totp_secret=None)`` uses the real login form
+  and answers the TOTP step for roles with MFA.
+- ``page`` records every request; ``external_requests(page)`` lists those to non-loopback hosts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+MOBILE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures here
+# are synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = None
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "the playwright Python package is not installed"
+    if reason:
+        skip = pytest.mark.skip(reason=reason)
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _new_page(browser, viewport, locale):
+    context = browser.new_context(viewport=viewport, locale=locale)
+    page = context.new_page()
+    page.requests_seen = []
+    page.on("request", lambda req: page.requests_seen.append(req.url))
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, pg = _new_page(browser, DESKTOP, "zh-CN")
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def mobile_page(browser):
+    context, pg = _new_page(browser, MOBILE, "zh-CN")
+    yield pg
+    context.close()
+
+
+def external_requests(page) -> list[str]:
+    out = []
+    for url in page.requests_seen:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            continue
+        if parts.hostname not in LOOPBACK:
+            out.append(url)
+    return out
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_audit(page, *, fail_on=("serious", "critical")):
+    """Run axe-core on the current page; fail listing every serious/critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={
+            "resultTypes": ["violations"],
+            "runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+        },
+    )
+    bad = [v for v in results.response["violations"] if v.get("impact") in fail_on]
+    if bad:
+        lines = []
+        for v in bad:
+            targets = ", ".join(str(n.get("target")) for n in v["nodes"][:5])
+            lines.append(f"{v['id']} ({v['impact']}): {v['help']} → {targets}")
+        pytest.fail(f"axe: {len(bad)} serious/critical violation(s) on {page.url}:\n" + "\n".join(lines))
+    return results
+
+
+def totp_code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def sign_in(page, live_server, username: str, password: str, *, totp_secret: str | None = None):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", password)
+    page.locator("form[action*='login'] button[type=submit], form[action*='login'] [type=submit]").first.click()
+    page.wait_for_load_state("load")
+    if "/2fa/" in page.url or page.locator("input[name=code]").count():
+        if not totp_secret:
+            pytest.fail(f"{username} needs a TOTP code but no secret was given")
+        page.fill("input[name=code]", totp_code(totp_secret))
+        page.locator("button[type=submit]").first.click()
+        page.wait_for_load_state("load")
+    return page
+
+
+@pytest.fixture
+def site_content(transactional_db):
+    import random
+
+    from apps.core.demo import DemoContext
+    from cms import demo
+
+    ctx = DemoContext(seed=1, size="small", rng=random.Random(1))
+    demo.seed(ctx)
+    return ctx.data["cms"]
+
+
+@pytest.fixture
+def community_staff(transactional_db):
+    """A community staff member (no MFA needed) with a verified e-mail, password 'pw-Secret-123'."""
+    from allauth.account.models import EmailAddress
+
+    from apps.accounts.models import Role
+    from apps.accounts.services import membership_add
+    from apps.regions.models import Region
+    from tests.factories.core import UserFactory
+
+    c = Region.objects.create(code="510100000000", name="成都市", level="city")
+    d = Region.objects.create(code="510107000000", name="武侯区", level="district", parent=c)
+    s = Region.objects.create(code="510107006000", name="玉林街道", level="street", parent=d)
+    cm = Region.objects.create(code="510107006001", name="玉林东路社区", level="community", parent=s)
+    user = UserFactory(username="yulin_staff_b")
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    membership_add(user=user, role=Role.COMMUNITY_STAFF, community=cm)
+    return user

@@ -1,0 +1,94 @@
+import pytest
+
+from tests.browser.conftest import axe_audit, external_requests, shot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("viewport", ["mobile", "desktop"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_home_page_renders_locally_and_accessibly(site_content, live_server, page, mobile_page, viewport, lang):
+    pg = mobile_page if viewport == "mobile" else page
+    path = "/" if lang == "zh" else "/en/"
+    response = pg.goto(f"{live_server.url}{path}")
+    assert response.status == 200
+    assert pg.locator("html").get_attribute("lang") == ("zh-Hans" if lang == "zh" else "en")
+    assert pg.locator("h1").first.inner_text().startswith("社区")
+    assert pg.locator("text=五线工作法").first.is_visible()
+    # nothing wider than the viewport (no horizontal scrolling at 360 px)
+    overflow = pg.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"page is {overflow}px wider than the viewport"
+    assert external_requests(pg) == []
+    shot(pg, f"home-{lang}-{viewport}")
+    axe_audit(pg)
+
+
+def test_keyboard_user_can_skip_to_content(site_content, live_server, page):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert "skip-link" in focused
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+
+
+def test_news_index_and_notice(site_content, live_server, mobile_page):
+    mobile_page.goto(live_server.url + "/news/")
+    assert mobile_page.locator(".item-list li").count() == 10
+    mobile_page.click("a[rel=next]")
+    assert mobile_page.locator(".item-list li").count() == 2
+    mobile_page.goto(live_server.url + "/news/?kind=notice")
+    mobile_page.locator(".item-list a").first.click()
+    assert "年" in mobile_page.locator("time").first.inner_text()
+    shot(mobile_page, "notice-mobile")
+    axe_audit(mobile_page)
+    assert external_requests(mobile_page) == []
+
+
+def test_community_staff_signs_in_and_reaches_workspace(site_content, community_staff, live_server, page):
+    sign_in(page, live_server, community_staff.username, "pw-Secret-123")
+    page.goto(live_server.url + "/workspace/")
+    assert page.url.endswith("/workspace/")
+    assert "玉林东路社区" in page.content()
+    shot(page, "workspace-community-staff")
+    axe_audit(page)
+
+
+def test_notifications_centre_mark_read_with_htmx(site_content, community_staff, live_server, page):
+    from apps.notifications.services import notify
+
+    notify(users=[community_staff], kind="hours_submitted", title="社工提交了服务时长，请审核", url="/workspace/")
+    notify(users=[community_staff], kind="reminder", title="需求“助老送餐”明天截止投标")
+    sign_in(page, live_server, community_staff.username, "pw-Secret-123")
+    page.goto(live_server.url + "/notifications/")
+    assert page.locator(".site-header .badge").first.inner_text().startswith("2")
+    assert page.locator("li.notification.unread").count() == 2
+    axe_audit(page)
+    page.locator("li.notification.unread button").first.click()
+    page.wait_for_function("document.querySelectorAll('li.notification.unread').length === 1")
+    assert "/notifications/" in page.url  # htmx swapped the item in place, no page load
+    page.reload()
+    assert page.locator("li.notification.unread").count() == 1
+    shot(page, "notifications-centre")
+
+
+def test_confirm_dialog_blocks_until_confirmed(site_content, community_staff, live_server, page):
+    from apps.notifications.services import notify
+
+    notify(users=[community_staff], kind="system", title="第一条")
+    sign_in(page, live_server, community_staff.username, "pw-Secret-123")
+    page.goto(live_server.url + "/notifications/")
+    # turn "mark all as read" into an irreversible-looking action for this check
+    page.evaluate(
+        "document.querySelector(\"form[action$='read-all/']\").setAttribute('data-confirm', '确定全部标记为已读？')"
+    )
+    page.locator("form[action$='read-all/'] button").click()
+    dialog = page.locator("#confirm-dialog")
+    assert dialog.is_visible() and "确定全部标记为已读" in dialog.inner_text()
+    page.locator("#confirm-dialog button[value=cancel]").click()
+    assert page.locator("li.notification.unread").count() == 1
+    page.locator("form[action$='read-all/'] button").click()
+    page.locator("#confirm-dialog button[value=ok]").click()
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.querySelectorAll('li.notification.unread').length === 0")
