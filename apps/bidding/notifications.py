@@ -23,7 +23,7 @@ def _need_url(need: Need) -> str:
 
 def _org_users(org_ids, roles=(Role.ORG_ADMIN, Role.ORG_MEMBER)):
     return User.objects.filter(
-        pk__in=Membership.objects.active().filter(organization_id__in=list(org_ids), role__in=roles).values("user_id")
+        pk__in=Membership.objects.active().filter(organization_id__in=org_ids, role__in=roles).values("user_id")
     )
 
 
