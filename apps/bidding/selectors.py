@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from apps.bidding.access import SEALED_BID_STATUSES, need_visible_q
 from apps.bidding.models import Need, PanelReviewer, Proposal
 
 
 def need_queryset() -> QuerySet[Need]:
+    # A correlated subquery, not a JOIN + GROUP BY: the page's count and ordering then run on
+    # needs alone, and only the rows of the page compute their bid count.
+    bids = (
+        Proposal.objects.filter(need=OuterRef("pk"), status__in=SEALED_BID_STATUSES)
+        .order_by()
+        .values("need")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
         Need.objects.select_related("community", "category", "fund")
-        .annotate(
-            proposals_count=Count("proposals", filter=Q(proposals__status__in=SEALED_BID_STATUSES), distinct=True)
-        )
+        .annotate(proposals_count=Coalesce(Subquery(bids), 0))
         .order_by("-published_at", "-id")
     )
 
