@@ -206,7 +206,9 @@ def test_reviewer_member_of_a_bidder_is_recused_whatever_they_declare(api, world
     api.as_user(world.platform).post(f"/api/v1/needs/{need.pk}/panel/", {"reviewers": [reviewer.pk]}, format="json")
     pass_deadline(need)
     close_deadlines()
-    response = api.as_user(reviewer).post(f"/api/v1/needs/{need.pk}/declarations/", {"conflict": False}, format="json")
+    response = api.as_user(reviewer).post(
+        f"/api/v1/needs/{need.pk}/declarations/", {"conflict": False}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 201
     assert response.json()["recused"] is True
     assert "bidding organization" in response.json()["recused_reason"]
