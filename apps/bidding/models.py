@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.uploads import private_storage
 from apps.workers.models import SocialWorker
 
 
@@ -45,6 +46,7 @@ class Need(models.Model):
     )
     awarded_at = models.DateTimeField(_("awarded at"), null=True, blank=True)
     notice_ends_at = models.DateTimeField(_("notice ends at"), null=True, blank=True)
+    ranking = models.JSONField(_("ranking"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -89,6 +91,7 @@ class Proposal(models.Model):
     total_amount = models.DecimalField(_("total amount"), max_digits=12, decimal_places=2)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    deadline_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -142,3 +145,82 @@ class ProposalTeamMember(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["proposal", "worker"], name="proposal_team_unique_worker")]
+
+
+class PanelReviewer(models.Model):
+    """A reviewer on a need's panel and their conflict-of-interest declaration."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="panel")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
+    declared_conflict = models.BooleanField(_("declared a conflict"), default=False)
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    recused = models.BooleanField(_("recused"), default=False)
+    recused_reason = models.CharField(_("reason for recusal"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["need", "reviewer"], name="panel_unique_reviewer")]
+
+    @property
+    def may_review(self) -> bool:
+        return self.declared_at is not None and not self.recused
+
+
+class ProposalScore(models.Model):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="scores")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scores = models.JSONField(_("scores by criterion"))
+    comment = models.TextField(_("comment"), max_length=5000, blank=True)
+    weighted_total = models.DecimalField(_("weighted total"), max_digits=5, decimal_places=2)
+    scored_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "reviewer"], name="score_one_per_reviewer"),
+            models.CheckConstraint(
+                condition=Q(weighted_total__gte=0) & Q(weighted_total__lte=100), name="score_weighted_total_range"
+            ),
+        ]
+
+
+class Objection(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        UPHELD = "upheld", _("upheld")
+        DISMISSED = "dismissed", _("dismissed")
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="objections")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="objections")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("objection"), max_length=5000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+def _attachment_path(instance, filename):
+    return f"bidding/proposals/{instance.proposal_id}/{filename}"
+
+
+class ProposalAttachment(models.Model):
+    """A file attached to a sealed proposal: private storage, served only after the access check."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_path, storage=private_storage, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    mime = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]

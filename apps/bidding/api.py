@@ -1,0 +1,441 @@
+"""API v1 of needs, sealed proposals, panels, scores, award and objections (CONTRACT)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import User
+from apps.bidding import services
+from apps.bidding.access import need_get_for_user, proposal_get_for_user, proposal_list_for_user
+from apps.bidding.filters import NeedFilter
+from apps.bidding.models import Need, Objection, PanelReviewer, Proposal
+from apps.bidding.selectors import need_list, need_queryset
+from apps.core.api import CodeField, MoneyField
+from apps.core.models import Category
+from apps.funds.models import Fund
+from apps.organizations.models import Organization
+from apps.regions.models import Region
+from apps.workers.models import SocialWorker
+
+
+class NeedSerializer(serializers.ModelSerializer):
+    community = CodeField(queryset=Region.objects.filter(level="community"))
+    community_name = serializers.CharField(source="community.name", read_only=True)
+    category = CodeField(queryset=Category.objects.all())
+    fund = CodeField(queryset=Fund.objects.all(), required=False, allow_null=True)
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=10000)
+    beneficiaries = serializers.IntegerField(min_value=0, max_value=10_000_000)
+    beneficiary_group = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    budget_min = MoneyField(max_digits=12)
+    budget_max = MoneyField(max_digits=12)
+    workers_needed = serializers.IntegerField(min_value=1, max_value=100)
+    proposals_count = serializers.IntegerField(read_only=True, default=0)
+    ranking = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Need
+        fields = [
+            "id",
+            "community",
+            "community_name",
+            "title",
+            "description",
+            "category",
+            "beneficiaries",
+            "beneficiary_group",
+            "budget_min",
+            "budget_max",
+            "service_start",
+            "service_end",
+            "min_worker_level",
+            "workers_needed",
+            "bid_deadline",
+            "fund",
+            "status",
+            "published_at",
+            "cancelled_reason",
+            "proposals_count",
+            "awarded_proposal",
+            "awarded_at",
+            "notice_ends_at",
+            "ranking",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "published_at",
+            "cancelled_reason",
+            "awarded_proposal",
+            "awarded_at",
+            "notice_ends_at",
+        ]
+
+    def get_ranking(self, need) -> list[dict]:
+        from apps.bidding.selectors import need_ranking_public
+
+        return need_ranking_public(need=need)
+
+
+class NeedUpdateSerializer(NeedSerializer):
+    community = serializers.CharField(source="community.code", read_only=True)
+
+
+def _need_response(request, need, code=status.HTTP_200_OK):
+    need = need_get_for_user(user=request.user, pk=need.pk, queryset=need_queryset())
+    return Response(NeedSerializer(need).data, status=code)
+
+
+class NeedListView(generics.ListCreateAPIView):
+    """Needs: anyone sees published and later needs; drafts only their own community's staff.
+    The filters (NeedFilter) are applied by the filter backend, so the schema documents them."""
+
+    serializer_class = NeedSerializer
+    filterset_class = NeedFilter
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "POST" else []
+
+    def get_queryset(self):
+        return need_list(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        community = data.pop("community")
+        need = services.need_create(actor=request.user, community=community, **data)
+        return _need_response(request, need, status.HTTP_201_CREATED)
+
+
+class NeedDetailView(APIView):
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "PATCH" else []
+
+    @extend_schema(responses=NeedSerializer)
+    def get(self, request, pk):
+        return Response(NeedSerializer(need_get_for_user(user=request.user, pk=pk, queryset=need_queryset())).data)
+
+    @extend_schema(request=NeedUpdateSerializer, responses=NeedSerializer)
+    def patch(self, request, pk):
+        need = need_get_for_user(user=request.user, pk=pk)
+        serializer = NeedUpdateSerializer(need, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        need = services.need_update(actor=request.user, need=need, **serializer.validated_data)
+        return _need_response(request, need)
+
+
+class NeedPublishView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=NeedSerializer)
+    def post(self, request, pk):
+        need = services.need_publish(actor=request.user, need=need_get_for_user(user=request.user, pk=pk))
+        return _need_response(request, need)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class NeedCancelView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=CancelSerializer, responses=NeedSerializer)
+    def post(self, request, pk):
+        need = need_get_for_user(user=request.user, pk=pk)
+        serializer = CancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        need = services.need_cancel(actor=request.user, need=need, **serializer.validated_data)
+        return _need_response(request, need)
+
+
+# Proposals ------------------------------------------------------------------------------------
+
+
+class BudgetLineSerializer(serializers.Serializer):
+    item = serializers.CharField(max_length=120)
+    amount = MoneyField(max_digits=12)
+
+
+class MilestoneSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    due_date = serializers.DateField()
+    payment_percent = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+
+
+class TeamMemberSerializer(serializers.Serializer):
+    worker = serializers.PrimaryKeyRelatedField(queryset=SocialWorker.objects.all())
+    role = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    mime = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment) -> str:
+        return f"/api/v1/proposals/{attachment.proposal_id}/attachments/{attachment.pk}/"
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    title = serializers.CharField(max_length=120)
+    summary = serializers.CharField(max_length=2000)
+    approach = serializers.CharField(max_length=20000)
+    budget_lines = BudgetLineSerializer(many=True, max_length=200)
+    milestones = MilestoneSerializer(many=True, max_length=50)
+    team = TeamMemberSerializer(many=True, max_length=100)
+    total_amount = MoneyField(read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    draft = serializers.BooleanField(write_only=True, required=False, default=False)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "need",
+            "organization",
+            "organization_name",
+            "title",
+            "summary",
+            "approach",
+            "budget_lines",
+            "milestones",
+            "team",
+            "total_amount",
+            "status",
+            "submitted_at",
+            "attachments",
+            "draft",
+        ]
+        read_only_fields = ["id", "need", "status", "submitted_at"]
+
+
+class ProposalUpdateSerializer(ProposalSerializer):
+    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    submit = serializers.BooleanField(write_only=True, required=False, default=False)
+
+    class Meta(ProposalSerializer.Meta):
+        fields = [f for f in ProposalSerializer.Meta.fields if f != "draft"] + ["submit"]
+
+
+def _proposal_response(request, proposal, code=status.HTTP_200_OK):
+    proposal = proposal_get_for_user(user=request.user, pk=proposal.pk)
+    return Response(ProposalSerializer(proposal).data, status=code)
+
+
+class NeedProposalsView(generics.GenericAPIView):
+    """Sealed bids: listed only as CONTRACT's visibility rule allows."""
+
+    serializer_class = ProposalSerializer
+    filter_backends: list = []
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "POST" else []
+
+    def get(self, request, pk):
+        need = need_get_for_user(user=request.user, pk=pk)
+        page = self.paginate_queryset(proposal_list_for_user(user=request.user, need=need))
+        return self.get_paginated_response(ProposalSerializer(page, many=True).data)
+
+    def post(self, request, pk):
+        need = need_get_for_user(user=request.user, pk=pk)
+        serializer = ProposalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.proposal_submit(actor=request.user, need=need, **serializer.validated_data)
+        return _proposal_response(request, proposal, status.HTTP_201_CREATED)
+
+
+class ProposalDetailView(APIView):
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "PATCH" else []
+
+    @extend_schema(responses=ProposalSerializer)
+    def get(self, request, pk):
+        return Response(ProposalSerializer(proposal_get_for_user(user=request.user, pk=pk)).data)
+
+    @extend_schema(request=ProposalUpdateSerializer, responses=ProposalSerializer)
+    def patch(self, request, pk):
+        proposal = proposal_get_for_user(user=request.user, pk=pk)
+        serializer = ProposalUpdateSerializer(proposal, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.proposal_update(actor=request.user, proposal=proposal, **serializer.validated_data)
+        return _proposal_response(request, proposal)
+
+
+class ProposalWithdrawView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=ProposalSerializer)
+    def post(self, request, pk):
+        proposal = proposal_get_for_user(user=request.user, pk=pk)
+        proposal = services.proposal_withdraw(actor=request.user, proposal=proposal)
+        return _proposal_response(request, proposal)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class ProposalAttachmentsView(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer}, responses={201: AttachmentSerializer})
+    def post(self, request, pk):
+        proposal = proposal_get_for_user(user=request.user, pk=pk)
+        serializer = AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attachment = services.proposal_attachment_add(
+            actor=request.user, proposal=proposal, uploaded=serializer.validated_data["file"]
+        )
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalAttachmentDownloadView(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk, aid):
+        from apps.core.errors import NotFound
+        from apps.core.uploads import private_file_response
+
+        proposal = proposal_get_for_user(user=request.user, pk=pk)
+        attachment = proposal.attachments.filter(pk=aid).first()
+        if attachment is None:
+            raise NotFound("Not found.")
+        return private_file_response(attachment.file, download_name=attachment.name)
+
+
+# Panel, declarations, scores ------------------------------------------------------------------
+
+
+class PanelSerializer(serializers.Serializer):
+    reviewers = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=50, allow_empty=False)
+
+
+class PanelSeatSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="reviewer.username", read_only=True)
+
+    class Meta:
+        model = PanelReviewer
+        fields = ["reviewer", "username", "declared_at", "declared_conflict", "recused", "recused_reason"]
+
+
+class NeedPanelView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=PanelSerializer, responses=PanelSeatSerializer(many=True))
+    def post(self, request, pk):
+        need = need_get_for_user(user=request.user, pk=pk)
+        serializer = PanelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(serializer.validated_data["reviewers"]))
+        users = list(User.objects.filter(pk__in=ids))
+        if len(users) != len(ids):
+            raise serializers.ValidationError({"reviewers": [_("Unknown user.")]})
+        seats = services.need_panel_set(actor=request.user, need=need, reviewers=users)
+        return Response(PanelSeatSerializer(seats, many=True).data)
+
+
+class DeclarationSerializer(serializers.Serializer):
+    conflict = serializers.BooleanField()
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class NeedDeclarationView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=DeclarationSerializer, responses={201: PanelSeatSerializer})
+    def post(self, request, pk):
+        need = need_get_for_user(user=request.user, pk=pk)
+        serializer = DeclarationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        seat = services.reviewer_declare(actor=request.user, need=need, **serializer.validated_data)
+        return Response(PanelSeatSerializer(seat).data, status=status.HTTP_201_CREATED)
+
+
+class ScoreSerializer(serializers.Serializer):
+    scores = serializers.DictField(child=serializers.JSONField(), allow_empty=False)
+    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class ScoreResultSerializer(serializers.Serializer):
+    proposal = serializers.IntegerField(source="proposal_id")
+    scores = serializers.DictField()
+    comment = serializers.CharField()
+    weighted_total = serializers.DecimalField(max_digits=5, decimal_places=2)
+
+
+class ProposalScoresView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ScoreSerializer, responses={201: ScoreResultSerializer})
+    def post(self, request, pk):
+        proposal = proposal_get_for_user(user=request.user, pk=pk)
+        serializer = ScoreSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        score = services.proposal_score(actor=request.user, proposal=proposal, **serializer.validated_data)
+        return Response(ScoreResultSerializer(score).data, status=status.HTTP_201_CREATED)
+
+
+# Award and objections -------------------------------------------------------------------------
+
+
+class NeedAwardView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=NeedSerializer)
+    def post(self, request, pk):
+        need = services.need_award(actor=request.user, need=need_get_for_user(user=request.user, pk=pk))
+        return _need_response(request, need)
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(max_length=5000)
+
+    class Meta:
+        model = Objection
+        fields = ["id", "need", "text", "status", "created_at", "resolved_at"]
+        read_only_fields = ["id", "need", "status", "created_at", "resolved_at"]
+
+
+class NeedObjectionsView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ObjectionSerializer, responses={201: ObjectionSerializer})
+    def post(self, request, pk):
+        need = need_get_for_user(user=request.user, pk=pk)
+        serializer = ObjectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        objection = services.objection_file(actor=request.user, need=need, text=serializer.validated_data["text"])
+        return Response(ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
+
+
+class ResolveSerializer(serializers.Serializer):
+    upheld = serializers.BooleanField()
+
+
+class ObjectionResolveView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=ResolveSerializer,
+        responses=ObjectionSerializer,
+        parameters=[OpenApiParameter("oid", int, OpenApiParameter.PATH)],
+    )
+    def post(self, request, pk, oid):
+        need = need_get_for_user(user=request.user, pk=pk)
+        objection = services.objection_get(need=need, pk=oid)
+        serializer = ResolveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        objection = services.objection_resolve(actor=request.user, objection=objection, **serializer.validated_data)
+        return Response(ObjectionSerializer(objection).data)

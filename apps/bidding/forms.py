@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.bidding.models import Need
+from apps.funds.models import Fund
+from apps.workers.models import SocialWorker
+
+
+class NeedForm(forms.ModelForm):
+    class Meta:
+        model = Need
+        fields = [
+            "title",
+            "description",
+            "category",
+            "beneficiaries",
+            "beneficiary_group",
+            "budget_min",
+            "budget_max",
+            "service_start",
+            "service_end",
+            "min_worker_level",
+            "workers_needed",
+            "bid_deadline",
+            "fund",
+        ]
+        widgets = {
+            "service_start": forms.DateInput(attrs={"type": "date"}),
+            "service_end": forms.DateInput(attrs={"type": "date"}),
+            "bid_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+
+    def __init__(self, *args, community=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = Fund.objects.filter(community=community)
+        self.fields["fund"].required = False
+
+
+def _split_lines(text: str, parts: int) -> list[list[str]]:
+    rows = []
+    for raw in (text or "").splitlines():
+        if not raw.strip():
+            continue
+        cells = [c.strip() for c in raw.split("|")]
+        if len(cells) != parts:
+            raise forms.ValidationError(_("Each line needs %(n)s parts separated by |.") % {"n": parts})
+        rows.append(cells)
+    return rows
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=120)
+    summary = forms.CharField(label=_("summary"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    approach = forms.CharField(label=_("approach"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
+    budget_lines = forms.CharField(
+        label=_("budget lines"),
+        help_text=_("One line each: item | amount"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )
+    milestones = forms.CharField(
+        label=_("milestones"),
+        help_text=_("One line each: title | due date (YYYY-MM-DD) | payment share (%)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )
+    team = forms.ModelMultipleChoiceField(
+        label=_("team"), queryset=SocialWorker.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    draft = forms.BooleanField(label=_("save as draft (not submitted)"), required=False)
+
+    def __init__(self, *args, workers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = workers if workers is not None else SocialWorker.objects.none()
+
+    def clean_budget_lines(self):
+        lines = []
+        for item, amount in _split_lines(self.cleaned_data["budget_lines"], 2):
+            try:
+                value = Decimal(amount.replace(",", ""))
+            except InvalidOperation:
+                raise forms.ValidationError(_("%(a)s is not an amount.") % {"a": amount[:20]}) from None
+            if value < 0 or value != value.quantize(Decimal("0.01")):
+                raise forms.ValidationError(_("%(a)s is not an amount.") % {"a": amount[:20]})
+            lines.append({"item": item[:120], "amount": value})
+        return lines
+
+    def clean_milestones(self):
+        rows = []
+        for title, due, percent in _split_lines(self.cleaned_data["milestones"], 3):
+            try:
+                rows.append(
+                    {
+                        "title": title[:120],
+                        "due_date": dt.date.fromisoformat(due),
+                        "payment_percent": Decimal(percent.rstrip("%")),
+                    }
+                )
+            except (ValueError, InvalidOperation):
+                raise forms.ValidationError(_("Check the date and the share of: %(t)s") % {"t": title[:40]}) from None
+        return rows
+
+
+class DeclarationForm(forms.Form):
+    conflict = forms.BooleanField(label=_("I have a conflict of interest"), required=False)
+    note = forms.CharField(label=_("note"), required=False, max_length=1000)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("file"))

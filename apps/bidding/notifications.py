@@ -1,0 +1,94 @@
+"""Notifications of the bidding journey. Called after commit; the texts never carry sealed
+content (no amounts, no bidder names before the award notice, no proposal text)."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Membership, Role, User
+from apps.bidding.models import Need, Objection, Proposal
+from apps.notifications.services import notify
+from apps.organizations.models import Organization
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _need_url(need: Need) -> str:
+    return f"/needs/{need.pk}/"
+
+
+def _org_users(org_ids, roles=(Role.ORG_ADMIN, Role.ORG_MEMBER)):
+    return User.objects.filter(
+        pk__in=Membership.objects.active().filter(organization_id__in=org_ids, role__in=roles).values("user_id")
+    )
+
+
+def notify_need_published(*, need_id: int) -> None:
+    need = Need.objects.select_related("community", "category").get(pk=need_id)
+    ancestors = [p + "/" for p in _path_prefixes(need.community.path)]
+    followers = Organization.objects.filter(status=Organization.Status.VERIFIED).filter(
+        Q(followed_categories=need.category) | Q(followed_regions__path__in=ancestors)
+    )
+    users = _org_users(followers.values("pk"), roles=(Role.ORG_ADMIN,))
+    notify(
+        users=users,
+        kind="bidding.need_published",
+        title=_("New need: %(title)s") % {"title": need.title},
+        body=_("%(community)s published a need in %(category)s. Bids are open until %(deadline)s.")
+        % {
+            "community": need.community.name,
+            "category": need.category.display_name,
+            "deadline": _local(need.bid_deadline),
+        },
+        url=_need_url(need),
+    )
+
+
+def _path_prefixes(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def notify_award_notice(*, need_id: int) -> None:
+    need = Need.objects.get(pk=need_id)
+    bidders = need.proposals.exclude(status__in=(Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN)).values(
+        "organization_id"
+    )
+    notify(
+        users=_org_users(bidders),
+        kind="bidding.award_notice",
+        title=_("Award notice published: %(title)s") % {"title": need.title},
+        body=_("The award notice is public until %(end)s; objections may be filed until then.")
+        % {"end": _local(need.notice_ends_at)},
+        url=f"/needs/{need.pk}/ranking/",
+    )
+
+
+def notify_objection_filed(*, objection_id: int) -> None:
+    objection = Objection.objects.select_related("need").get(pk=objection_id)
+    staff = User.objects.filter(
+        Q(is_superuser=True, is_active=True)
+        | Q(pk__in=Membership.objects.active().filter(role=Role.PLATFORM_STAFF).values("user_id"))
+    )
+    notify(
+        users=staff,
+        kind="bidding.objection_filed",
+        title=_("Objection to the award of %(title)s") % {"title": objection.need.title},
+        body=_("An objection was filed during the award notice and waits for a decision."),
+        url=_need_url(objection.need),
+    )
+
+
+def notify_draft_deadline(*, proposal: Proposal) -> None:
+    notify(
+        users=_org_users([proposal.organization_id]),
+        kind="bidding.draft_deadline",
+        title=_("Your draft bid is not submitted: %(title)s") % {"title": proposal.need.title},
+        body=_("Bids close at %(deadline)s. Submit your draft before then.")
+        % {"deadline": _local(proposal.need.bid_deadline)},
+        url=f"/needs/{proposal.need_id}/bid/",
+    )

@@ -1,0 +1,63 @@
+"""Reads of needs, bids, panels and rankings."""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from apps.bidding.access import SEALED_BID_STATUSES, need_visible_q
+from apps.bidding.models import Need, PanelReviewer, Proposal
+
+
+def need_queryset() -> QuerySet[Need]:
+    # A correlated subquery, not a JOIN + GROUP BY: the page's count and ordering then run on
+    # needs alone, and only the rows of the page compute their bid count.
+    bids = (
+        Proposal.objects.filter(need=OuterRef("pk"), status__in=SEALED_BID_STATUSES)
+        .order_by()
+        .values("need")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return (
+        Need.objects.select_related("community", "category", "fund")
+        .annotate(proposals_count=Coalesce(Subquery(bids), 0))
+        .order_by("-published_at", "-id")
+    )
+
+
+def need_list(*, user, filters: dict | None = None) -> QuerySet[Need]:
+    from apps.bidding.filters import NeedFilter
+
+    qs = need_queryset().filter(need_visible_q(user))
+    filterset = NeedFilter(filters or {}, queryset=qs)
+    return filterset.qs
+
+
+def need_list_of_community_staff(*, user) -> QuerySet[Need]:
+    from apps.accounts.selectors import user_community_ids
+
+    return need_queryset().filter(community_id__in=user_community_ids(user)).order_by("-created_at", "-id")
+
+
+def proposal_list_of_user_organizations(*, user) -> QuerySet[Proposal]:
+    from apps.accounts.selectors import user_organization_ids
+
+    return (
+        Proposal.objects.filter(organization_id__in=user_organization_ids(user))
+        .select_related("need", "organization")
+        .order_by("-created_at", "-id")
+    )
+
+
+def panel_seats_of_reviewer(*, user) -> QuerySet[PanelReviewer]:
+    if not getattr(user, "is_authenticated", False):
+        return PanelReviewer.objects.none()
+    return PanelReviewer.objects.filter(reviewer=user).select_related("need", "need__community").order_by("-id")
+
+
+def need_ranking_public(*, need: Need) -> list[dict]:
+    """The ranking is public once the award notice is out (org names, scores, prices)."""
+    if need.status not in (Need.Status.NOTICE, Need.Status.AWARDED):
+        return []
+    return list(need.ranking or [])

@@ -1,0 +1,320 @@
+"""Pages of the bidding journey. Thin: parse, call an access selector, call a service, render."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.selectors import user_community_ids, user_organization_ids
+from apps.bidding import services
+from apps.bidding.access import need_get_for_user, proposal_get_for_user, proposal_list_for_user, reviewer_seat
+from apps.bidding.filters import NeedFilter
+from apps.bidding.forms import AttachmentForm, DeclarationForm, NeedForm, ProposalForm
+from apps.bidding.models import Need, Proposal
+from apps.bidding.selectors import (
+    need_list,
+    need_list_of_community_staff,
+    need_queryset,
+    need_ranking_public,
+    panel_seats_of_reviewer,
+    proposal_list_of_user_organizations,
+)
+from apps.core.errors import ApplicationError, NotFound
+from apps.core.rubric import rubric_items
+from apps.organizations.models import Organization
+from apps.regions.models import Region
+from apps.workers.models import SocialWorker
+
+
+def _need_or_404(request, pk, **kwargs) -> Need:
+    try:
+        return need_get_for_user(user=request.user, pk=pk, **kwargs)
+    except NotFound:
+        raise Http404 from None
+
+
+def _proposal_or_404(request, pk) -> Proposal:
+    try:
+        return proposal_get_for_user(user=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def _apply_error(request, exc: ApplicationError, form=None) -> None:
+    if isinstance(exc, NotFound):
+        raise Http404 from None
+    if form is not None and exc.field_errors:
+        for field, errors in exc.field_errors.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        messages.error(request, exc.message or " ".join(m for ms in exc.field_errors.values() for m in ms))
+
+
+def need_list_view(request):
+    filterset = NeedFilter(request.GET, queryset=Need.objects.none())
+    needs = need_list(user=request.user, filters=request.GET) if filterset.is_valid() else Need.objects.none()
+    page = Paginator(needs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "bidding/need_list.html",
+        {
+            "page": page,
+            "filter": filterset,
+            "statuses": Need.Status.choices,
+            "regions": Region.objects.exclude(level="grid").order_by("path"),
+        },
+    )
+
+
+def need_detail_view(request, pk):
+    need = _need_or_404(request, pk, queryset=need_queryset())
+    user = request.user
+    context = {
+        "need": need,
+        "is_staff_of_need": need.community_id in user_community_ids(user),
+        "bidder_orgs": Organization.objects.filter(pk__in=user_organization_ids(user), status="verified"),
+        "own_proposals": Proposal.objects.filter(need=need, organization_id__in=user_organization_ids(user)),
+        "seat": reviewer_seat(user=user, need=need),
+        "ranking": need_ranking_public(need=need),
+    }
+    return render(request, "bidding/need_detail.html", context)
+
+
+@login_required
+def need_form_view(request, pk=None):
+    need = _need_or_404(request, pk) if pk else None
+    communities = Region.objects.filter(pk__in=user_community_ids(request.user))
+    if need is None and not communities:
+        raise Http404
+    community = (
+        need.community
+        if need
+        else communities.filter(pk=request.POST.get("community")).first() or (communities.first())
+    )
+    form = NeedForm(request.POST or None, instance=need, community=community)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            if need is None:
+                need = services.need_create(actor=request.user, community=community, **data)
+            else:
+                need = services.need_update(actor=request.user, need=need, **data)
+        except ApplicationError as exc:
+            _apply_error(request, exc, form)
+        else:
+            messages.success(request, _("Saved as a draft."))
+            return redirect("bidding:need-detail", pk=need.pk)
+    return render(
+        request,
+        "bidding/need_form.html",
+        {"form": form, "need": need, "communities": communities, "community": community},
+    )
+
+
+def _confirmed_action(request, pk, action, template, service):
+    need = _need_or_404(request, pk)
+    if request.method == "POST":
+        try:
+            kwargs = {"reason": request.POST.get("reason", "")} if action == "cancel" else {}
+            service(actor=request.user, need=need, **kwargs)
+        except ApplicationError as exc:
+            _apply_error(request, exc)
+        else:
+            messages.success(request, _("Done."))
+        return redirect("bidding:need-detail", pk=need.pk)
+    return render(request, template, {"need": need, "action": action})
+
+
+@login_required
+def need_publish_view(request, pk):
+    return _confirmed_action(request, pk, "publish", "bidding/need_confirm.html", services.need_publish)
+
+
+@login_required
+def need_award_view(request, pk):
+    return _confirmed_action(request, pk, "award", "bidding/need_confirm.html", services.need_award)
+
+
+@login_required
+def need_cancel_view(request, pk):
+    return _confirmed_action(request, pk, "cancel", "bidding/need_confirm.html", services.need_cancel)
+
+
+@login_required
+def needs_mine_view(request):
+    return render(request, "bidding/needs_mine.html", {"needs": need_list_of_community_staff(user=request.user)})
+
+
+@login_required
+def bid_view(request, pk):
+    need = _need_or_404(request, pk)
+    orgs = Organization.objects.filter(pk__in=user_organization_ids(request.user), status="verified")
+    org = orgs.filter(pk=request.POST.get("organization") or request.GET.get("organization")).first() or orgs.first()
+    if org is None:
+        raise Http404
+    workers = SocialWorker.objects.filter(
+        verified=True,
+        user__memberships__organization=org,
+        user__memberships__role="social_worker",
+        user__memberships__ended_at__isnull=True,
+    ).distinct()
+    form = ProposalForm(request.POST or None, workers=workers)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            proposal = services.proposal_submit(
+                actor=request.user,
+                need=need,
+                organization=org,
+                title=data["title"],
+                summary=data["summary"],
+                approach=data["approach"],
+                budget_lines=data["budget_lines"],
+                milestones=data["milestones"],
+                team=[{"worker": w, "role": _("social worker")} for w in data["team"]],
+                draft=data["draft"],
+            )
+        except ApplicationError as exc:
+            _apply_error(request, exc, form)
+        else:
+            messages.success(request, _("Your sealed bid was saved."))
+            return redirect("bidding:proposal-detail", pk=proposal.pk)
+    return render(request, "bidding/bid_form.html", {"need": need, "form": form, "orgs": orgs, "org": org})
+
+
+@login_required
+def my_bids_view(request):
+    return render(
+        request, "bidding/my_bids.html", {"proposals": proposal_list_of_user_organizations(user=request.user)}
+    )
+
+
+def proposal_detail_view(request, pk):
+    proposal = _proposal_or_404(request, pk)
+    own = proposal.organization_id in user_organization_ids(request.user)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and own and form.is_valid():
+        try:
+            services.proposal_attachment_add(actor=request.user, proposal=proposal, uploaded=form.cleaned_data["file"])
+        except ApplicationError as exc:
+            _apply_error(request, exc, form)
+        else:
+            return redirect("bidding:proposal-detail", pk=proposal.pk)
+    return render(request, "bidding/proposal_detail.html", {"proposal": proposal, "own": own, "form": form})
+
+
+@login_required
+@require_POST
+def proposal_withdraw_view(request, pk):
+    proposal = _proposal_or_404(request, pk)
+    try:
+        services.proposal_withdraw(actor=request.user, proposal=proposal)
+    except ApplicationError as exc:
+        _apply_error(request, exc)
+    return redirect("bidding:proposal-detail", pk=proposal.pk)
+
+
+def proposal_attachment_view(request, pk, aid):
+    from apps.core.uploads import private_file_response
+
+    proposal = _proposal_or_404(request, pk)
+    attachment = proposal.attachments.filter(pk=aid).first()
+    if attachment is None:
+        raise Http404
+    return private_file_response(attachment.file, download_name=attachment.name)
+
+
+def proposals_csv_view(request, pk):
+    """Only the proposals the user may see; an empty export reveals nothing."""
+    need = _need_or_404(request, pk)
+    rows = proposal_list_for_user(user=request.user, need=need)
+    if not request.user.is_authenticated:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="need-{need.pk}-proposals.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["id", "organization", "title", "status", "total_amount", "submitted_at", "summary"])
+    for p in rows:
+        writer.writerow([p.pk, p.organization.name, p.title, p.status, p.total_amount, p.submitted_at or "", p.summary])
+    return response
+
+
+@login_required
+def reviews_view(request):
+    return render(request, "bidding/reviews.html", {"seats": panel_seats_of_reviewer(user=request.user)})
+
+
+@login_required
+def review_sheet_view(request, pk):
+    need = _need_or_404(request, pk)
+    seat = reviewer_seat(user=request.user, need=need)
+    if seat is None:
+        raise Http404
+    declaration = DeclarationForm(request.POST or None) if seat.declared_at is None else None
+    if declaration is not None and request.method == "POST" and declaration.is_valid():
+        try:
+            services.reviewer_declare(actor=request.user, need=need, **declaration.cleaned_data)
+        except ApplicationError as exc:
+            _apply_error(request, exc)
+        return redirect("bidding:review-sheet", pk=need.pk)
+    if request.method == "POST" and seat.may_review:
+        proposal = _proposal_or_404(request, request.POST.get("proposal"))
+        scores = {}
+        for item in rubric_items():
+            raw = request.POST.get(item["code"], "")
+            scores[item["code"]] = int(raw) if raw.strip().isdigit() else raw
+        try:
+            services.proposal_score(
+                actor=request.user, proposal=proposal, scores=scores, comment=request.POST.get("comment", "")
+            )
+        except ApplicationError as exc:
+            _apply_error(request, exc)
+        else:
+            messages.success(request, _("Score saved."))
+        return redirect("bidding:review-sheet", pk=need.pk)
+    proposals = (
+        proposal_list_for_user(user=request.user, need=need).prefetch_related("scores") if seat.may_review else []
+    )
+    my_scores = {}
+    for p in proposals:
+        for s in p.scores.all():
+            if s.reviewer_id == request.user.pk:
+                my_scores[p.pk] = s
+    return render(
+        request,
+        "bidding/review_sheet.html",
+        {
+            "need": need,
+            "seat": seat,
+            "declaration": declaration,
+            "rows": [(p, my_scores.get(p.pk)) for p in proposals],
+            "rubric": rubric_items(),
+        },
+    )
+
+
+def ranking_view(request, pk):
+    need = _need_or_404(request, pk)
+    return render(request, "bidding/ranking.html", {"need": need, "ranking": need_ranking_public(need=need)})
+
+
+@login_required
+@require_POST
+def objection_view(request, pk):
+    need = _need_or_404(request, pk)
+    try:
+        services.objection_file(actor=request.user, need=need, text=request.POST.get("text", ""))
+    except ApplicationError as exc:
+        _apply_error(request, exc)
+    else:
+        messages.success(request, _("Your objection was filed."))
+    return redirect("bidding:need-detail", pk=need.pk)
