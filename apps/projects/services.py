@@ -247,6 +247,7 @@ def _check_log(
     end_time: dt.time,
     exclude_ids=(),
     now: dt.datetime | None = None,
+    late_window: bool = True,
 ) -> Decimal:
     """Every refusal rule of CONTRACT, each a 400 on its field. Returns the hours.
 
@@ -274,7 +275,7 @@ def _check_log(
         refuse("end_time", _("Service hours cannot end in the future."))
     if not (project.start_date <= date <= project.end_date):
         refuse("date", _("The date is outside the project period."))
-    if date < today - dt.timedelta(days=policy.late_logging_days):
+    if late_window and date < today - dt.timedelta(days=policy.late_logging_days):
         refuse("date", _("Records older than %(days)s days cannot be logged.") % {"days": policy.late_logging_days})
     if not worker_is_qualified_on(worker, date):
         refuse("date", _("You were not verified, qualified or registered on that date."))
@@ -339,6 +340,9 @@ def service_log_create(
         end_time=end_time,
         exclude_ids=[amends.pk] if amends else (),
         now=now,
+        # A reviewed correction of a confirmed record may come after the logging window, as
+        # long as it stays on the original's date.
+        late_window=not (amends and amends.date == date),
     )
     return ServiceLog.objects.create(
         worker=worker,

@@ -129,3 +129,22 @@ def test_bulk_approval_through_the_queue_page(client, scene, submitted, api, log
     response = client.post("/en/hours/approve/", {"ids": [submitted, second]})
     assert response.status_code == 302
     assert set(ServiceLog.objects.values_list("status", flat=True)) == {"approved"}
+
+
+def test_correction_after_the_logging_window_is_allowed_on_the_same_date(api, scene, submitted, log_payload):
+    import datetime as dt
+
+    act(api, scene.org_admin, submitted, "approve")
+    act(api, scene.staff, submitted, "confirm")
+    old_date = scene.yesterday - dt.timedelta(days=30)
+    ServiceLog.objects.filter(pk=submitted).update(date=old_date)
+    payload = log_payload(date=old_date.isoformat(), end_time="11:00", reason="结束时间记错")
+    payload.pop("project")
+    client = api.as_user(scene.worker.user)
+    assert client.post(f"{URL}{submitted}/amend/", payload, format="json").status_code == 201
+    moved = log_payload(date=(old_date - dt.timedelta(days=1)).isoformat(), start_time="08:00", reason="日期记错")
+    moved.pop("project")
+    ServiceLog.objects.filter(amendment_of__original_id=submitted).update(status="rejected")
+    response = client.post(f"{URL}{submitted}/amend/", moved, format="json")
+    assert response.status_code == 400
+    assert "date" in response.json()
