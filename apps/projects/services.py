@@ -7,7 +7,7 @@ import secrets
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -288,11 +288,13 @@ def _check_log(
         raise ValidationFailed(field_errors=errors)
 
     hours = service_hours(start_time, end_time)
-    same_day = _live_logs_of_day(worker, date, exclude_ids)
-    if same_day.filter(start_time__lt=end_time, end_time__gt=start_time).exists():
+    day = _live_logs_of_day(worker, date, exclude_ids).aggregate(
+        total=Sum("hours"), overlapping=Count("id", filter=Q(start_time__lt=end_time, end_time__gt=start_time))
+    )
+    if day["overlapping"]:
         message = _("This overlaps another of your records.")
         raise ValidationFailed(field_errors={"start_time": [message], "end_time": [message]})
-    logged = same_day.aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    logged = day["total"] or Decimal(0)
     if logged + hours > policy.daily_hours_cap:
         raise ValidationFailed(
             field_errors={
