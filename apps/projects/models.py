@@ -1,5 +1,7 @@
-from django.core.validators import MinValueValidator
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,6 +63,133 @@ class Milestone(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     returned_reason = models.CharField(_("reason for returning"), max_length=500, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    paid_amount = models.DecimalField(
+        _("amount paid on acceptance"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["project_id", "position", "id"]
+
+
+class ProjectTeamChange(models.Model):
+    """Every change of a project's team, kept for the history (who joined or left, when, by whom)."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("added")
+        ENDED = "ended", _("left the team")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="team_changes")
+    member = models.ForeignKey(ProjectTeamMember, on_delete=models.PROTECT, related_name="changes")
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    effective_date = models.DateField(_("effective date"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "created_at", "id"]
+
+
+class ServiceLog(models.Model):
+    """One service-hour record of a social worker on a project (谁记录谁证明: the worker records it,
+    the organization approves, the community confirms; a confirmed record never changes)."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    LIVE_STATUSES = ("submitted", "approved", "confirmed")
+
+    worker = models.ForeignKey("workers.SocialWorker", on_delete=models.PROTECT, related_name="service_logs")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="service_logs")
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start"))
+    end_time = models.TimeField(_("end"))
+    place = models.CharField(_("place"), max_length=200)
+    content = models.TextField(_("service content"), max_length=2000)
+    beneficiaries_served = models.PositiveIntegerField(
+        _("beneficiaries served"), validators=[MaxValueValidator(100000)]
+    )
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    rejected_reason = models.CharField(_("reason for rejecting"), max_length=500, blank=True)
+    superseded_at = models.DateTimeField(_("superseded by a confirmed correction at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-start_time", "-id"]
+        indexes = [
+            models.Index(fields=["worker", "date"]),
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="service_log_end_after_start"),
+            models.CheckConstraint(condition=Q(hours__gt=0), name="service_log_hours_positive"),
+        ]
+        verbose_name = _("service-hour record")
+        verbose_name_plural = _("service-hour records")
+
+    def __str__(self) -> str:
+        return f"{self.worker} {self.date} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+    @property
+    def counts(self) -> bool:
+        """Counted in totals: confirmed and not replaced by a confirmed correction."""
+        return self.status == self.Status.CONFIRMED and self.superseded_at is None
+
+
+class ServiceLogAmendment(models.Model):
+    """A correction request for a confirmed record. The original stays untouched; the corrected
+    values form a new record (``replacement``) that goes through approval and confirmation like
+    any other. Once it is confirmed the original is marked superseded (and stops counting)."""
+
+    original = models.ForeignKey(ServiceLog, on_delete=models.PROTECT, related_name="amendments")
+    replacement = models.OneToOneField(ServiceLog, on_delete=models.PROTECT, related_name="amendment_of")
+    reason = models.CharField(_("reason for the correction"), max_length=500)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["original_id", "created_at", "id"]
+
+
+class ServiceRecord(models.Model):
+    """A worker's issued service record (PDF) with the number anyone can verify it by."""
+
+    worker = models.ForeignKey("workers.SocialWorker", on_delete=models.PROTECT, related_name="service_records")
+    verification_no = models.CharField(max_length=24, unique=True)
+    total_hours = models.DecimalField(max_digits=10, decimal_places=2)
+    records_count = models.PositiveIntegerField()
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+
+
+class ReminderSent(models.Model):
+    """Marks a reminder as sent so each one goes out once."""
+
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=80)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="projects_reminder_once")]

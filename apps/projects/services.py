@@ -1,16 +1,48 @@
+"""Writes for projects, milestones and service-hour records. One service per state transition."""
+
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils import timezone
+import datetime as dt
+import secrets
+from decimal import Decimal
 
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Membership, Role
+from apps.accounts.selectors import user_community_ids, user_organization_ids
+from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.core.money import allocate, decimal_to_fen, fen_to_decimal
-from apps.projects.models import Milestone, Project, ProjectTeamMember
+from apps.core.selectors import policy_current
+from apps.projects.models import (
+    Milestone,
+    Project,
+    ProjectTeamChange,
+    ProjectTeamMember,
+    ServiceLog,
+    ServiceLogAmendment,
+    ServiceRecord,
+)
+from apps.workers.models import SocialWorker
+from apps.workers.selectors import worker_is_qualified_on
+
+MINUTE = Decimal(60)
+TWO_PLACES = Decimal("0.01")
 
 
 @transaction.atomic
 def project_create_from_award(*, need, proposal) -> Project:
-    """Turn an awarded proposal into a project: team, milestones (amounts exact to the fen,
-    split by payment share with the largest remainder) and the fund's reservation."""
+    """Turn an awarded proposal into a project: team, milestones and the fund's reservation.
+
+    Milestone amounts are split from the contract amount by payment share with
+    ``apps.core.money.allocate`` (largest remainder, ties to the earlier milestone), not by
+    "the last milestone takes the remainder": DESIGN.md requires every share split to use the
+    largest-remainder rule, so each milestone is within one fen of its exact share and the
+    amounts still sum exactly to the contract amount. The remainder rule would push up to
+    n-1 fen of rounding onto the last milestone.
+    """
     from apps.funds.payouts import grant_reserve
 
     project = Project.objects.create(
@@ -48,3 +80,444 @@ def project_create_from_award(*, need, proposal) -> Project:
     )
     grant_reserve(project=project)
     return project
+
+
+# --- team -------------------------------------------------------------------------------------
+
+
+def _require_org_admin(actor, project: Project) -> None:
+    if project.organization_id not in user_organization_ids(actor, roles=(Role.ORG_ADMIN,)):
+        raise PermissionDenied(_("Only the organization's administrator may do this."))
+
+
+def _require_community_staff(actor, project: Project) -> None:
+    if project.community_id not in user_community_ids(actor):
+        raise PermissionDenied(_("Only the community's staff may do this."))
+
+
+def worker_is_employed_by(worker: SocialWorker, organization_id: int) -> bool:
+    return (
+        Membership.objects.active()
+        .filter(user_id=worker.user_id, role=Role.SOCIAL_WORKER, organization_id=organization_id)
+        .exists()
+    )
+
+
+@transaction.atomic
+def project_team_add(
+    *, actor, project: Project, worker: SocialWorker, role: str, start_date: dt.date
+) -> ProjectTeamMember:
+    """Add a worker to the team: qualified on the start date and employed by the organization."""
+    _require_org_admin(actor, project)
+    if project.status != Project.Status.ACTIVE:
+        raise StateConflict(_("The project is not active."))
+    if not (project.start_date <= start_date <= project.end_date):
+        raise ValidationFailed(field_errors={"start_date": [_("Must be within the project period.")]})
+    if not worker_is_qualified_on(worker, start_date, project.need.min_worker_level):
+        raise ValidationFailed(
+            field_errors={"worker": [_("The worker is not verified, qualified or registered on that date.")]}
+        )
+    if not worker_is_employed_by(worker, project.organization_id):
+        raise ValidationFailed(field_errors={"worker": [_("The worker is not employed by the organization.")]})
+    current = project.team.filter(worker=worker).exclude(end_date__lt=start_date)
+    if current.exists():
+        raise ValidationFailed(field_errors={"worker": [_("The worker is already on the team.")]})
+    member = ProjectTeamMember.objects.create(project=project, worker=worker, role=role, start_date=start_date)
+    ProjectTeamChange.objects.create(
+        project=project,
+        member=member,
+        action=ProjectTeamChange.Action.ADDED,
+        effective_date=start_date,
+        changed_by=actor,
+    )
+    return member
+
+
+@transaction.atomic
+def project_team_end(*, actor, member: ProjectTeamMember, end_date: dt.date) -> ProjectTeamMember:
+    """A worker leaves the team on ``end_date`` (the row stays: it is the team's history)."""
+    project = member.project
+    _require_org_admin(actor, project)
+    member = ProjectTeamMember.objects.select_for_update().get(pk=member.pk)
+    if member.end_date is not None:
+        raise StateConflict(_("This worker has already left the team."))
+    if end_date < member.start_date:
+        raise ValidationFailed(field_errors={"end_date": [_("Must not be before the start on the team.")]})
+    member.end_date = end_date
+    member.save(update_fields=["end_date"])
+    ProjectTeamChange.objects.create(
+        project=project, member=member, action=ProjectTeamChange.Action.ENDED, effective_date=end_date, changed_by=actor
+    )
+    return member
+
+
+# --- milestones -------------------------------------------------------------------------------
+
+
+def _locked_milestone(milestone: Milestone) -> Milestone:
+    return Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+
+
+@transaction.atomic
+def milestone_submit(*, actor, milestone: Milestone, report: str) -> Milestone:
+    milestone = _locked_milestone(milestone)
+    if milestone.project.organization_id not in user_organization_ids(actor):
+        raise PermissionDenied(_("Only the project's organization may submit a report."))
+    if milestone.status not in (Milestone.Status.PENDING, Milestone.Status.RETURNED):
+        raise StateConflict(_("This milestone was already submitted or accepted."))
+    report = (report or "").strip()
+    if not report:
+        raise ValidationFailed(field_errors={"report": [_("Describe what was delivered.")]})
+    milestone.report = report
+    milestone.status = Milestone.Status.SUBMITTED
+    milestone.submitted_at = timezone.now()
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_accept(*, actor, milestone: Milestone) -> Milestone:
+    """Accept a submitted milestone and pay its amount, exactly once: the row is locked, so a
+    second (even concurrent) accept finds it accepted and is a 409 that pays nothing."""
+    from apps.funds.payouts import grant_release, milestone_payout
+
+    milestone = _locked_milestone(milestone)
+    _require_community_staff(actor, milestone.project)
+    if milestone.status != Milestone.Status.SUBMITTED:
+        raise StateConflict(_("Only a submitted milestone can be accepted."))
+    milestone.status = Milestone.Status.ACCEPTED
+    milestone.accepted_at = timezone.now()
+    milestone.accepted_by = actor
+    milestone.paid_amount = milestone.amount
+    milestone.save()
+    milestone_payout(milestone=milestone)
+    project = Project.objects.select_for_update().get(pk=milestone.project_id)
+    if not project.milestones.exclude(status=Milestone.Status.ACCEPTED).exists():
+        project.status = Project.Status.COMPLETED
+        project.save(update_fields=["status"])
+        grant_release(project=project)
+    return milestone
+
+
+@transaction.atomic
+def milestone_return(*, actor, milestone: Milestone, reason: str) -> Milestone:
+    milestone = _locked_milestone(milestone)
+    _require_community_staff(actor, milestone.project)
+    if milestone.status != Milestone.Status.SUBMITTED:
+        raise StateConflict(_("Only a submitted milestone can be returned."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(field_errors={"reason": [_("Give a reason.")]})
+    milestone.status = Milestone.Status.RETURNED
+    milestone.returned_reason = reason[:500]
+    milestone.save()
+    return milestone
+
+
+# --- service-hour records ---------------------------------------------------------------------
+
+
+def service_hours(start: dt.time, end: dt.time) -> Decimal:
+    """Hours between two times of one day, two decimals: 09:00–11:30 is 2.50."""
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    return (Decimal(minutes) / MINUTE).quantize(TWO_PLACES)
+
+
+def _lock_worker(worker: SocialWorker) -> None:
+    """Serialize all record writes of one worker, so the overlap and daily-cap checks can't be
+    passed by two concurrent submissions. On PostgreSQL the worker row is locked; SQLite runs
+    every transaction as IMMEDIATE (settings), which already serializes writers."""
+    if connection.vendor != "sqlite":
+        SocialWorker.objects.select_for_update().filter(pk=worker.pk).first()
+
+
+def _live_logs_of_day(worker: SocialWorker, date: dt.date, exclude_ids=()):
+    return ServiceLog.objects.filter(
+        worker=worker, date=date, status__in=ServiceLog.LIVE_STATUSES, superseded_at__isnull=True
+    ).exclude(pk__in=list(exclude_ids))
+
+
+def _check_log(
+    *,
+    worker: SocialWorker,
+    project: Project,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    exclude_ids=(),
+    now: dt.datetime | None = None,
+    late_window: bool = True,
+) -> Decimal:
+    """Every refusal rule of CONTRACT, each a 400 on its field. Returns the hours.
+
+    Midnight: a record covers one calendar date; the end must be after the start on that same
+    date, so service that runs past midnight is logged as two records (one per date).
+    """
+    now = timezone.localtime(now or timezone.now())
+    today = now.date()
+    policy = policy_current()
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field, message):
+        errors.setdefault(field, []).append(message)
+
+    start_time = start_time.replace(second=0, microsecond=0)
+    end_time = end_time.replace(second=0, microsecond=0)
+    if end_time <= start_time:
+        refuse(
+            "end_time",
+            _("The end must be after the start on the same date; log service past midnight as two records."),
+        )
+    if date > today:
+        refuse("date", _("Service hours cannot be logged for a future date."))
+    elif date == today and end_time > now.time():
+        refuse("end_time", _("Service hours cannot end in the future."))
+    if not (project.start_date <= date <= project.end_date):
+        refuse("date", _("The date is outside the project period."))
+    if late_window and date < today - dt.timedelta(days=policy.late_logging_days):
+        refuse("date", _("Records older than %(days)s days cannot be logged.") % {"days": policy.late_logging_days})
+    if not worker_is_qualified_on(worker, date):
+        refuse("date", _("You were not verified, qualified or registered on that date."))
+    on_team = project.team.filter(worker=worker, start_date__lte=date).exclude(end_date__lt=date).exists()
+    if not on_team:
+        refuse("project", _("You are not on this project's team on that date."))
+    if project.status != Project.Status.ACTIVE:
+        refuse("project", _("The project is not active."))
+    if errors:
+        raise ValidationFailed(field_errors=errors)
+
+    hours = service_hours(start_time, end_time)
+    day = _live_logs_of_day(worker, date, exclude_ids).aggregate(
+        total=Sum("hours"), overlapping=Count("id", filter=Q(start_time__lt=end_time, end_time__gt=start_time))
+    )
+    if day["overlapping"]:
+        message = _("This overlaps another of your records.")
+        raise ValidationFailed(field_errors={"start_time": [message], "end_time": [message]})
+    logged = day["total"] or Decimal(0)
+    if logged + hours > policy.daily_hours_cap:
+        raise ValidationFailed(
+            field_errors={
+                "end_time": [
+                    _("This day would exceed the cap of %(cap)s hours (already %(logged)s).")
+                    % {"cap": policy.daily_hours_cap, "logged": logged}
+                ]
+            }
+        )
+    return hours
+
+
+def _text(value: str, field: str, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed(field_errors={field: [_("This field is required.")]})
+    if len(value) > max_length:
+        raise ValidationFailed(field_errors={field: [_("At most %(n)s characters.") % {"n": max_length}]})
+    return value
+
+
+@transaction.atomic
+def service_log_create(
+    *,
+    worker: SocialWorker,
+    project: Project,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    place: str,
+    content: str,
+    beneficiaries_served: int,
+    now: dt.datetime | None = None,
+    amends: ServiceLog | None = None,
+) -> ServiceLog:
+    """Log a record after every refusal rule, checked under the worker's lock (see _lock_worker)."""
+    place = _text(place, "place", 200)
+    content = _text(content, "content", 2000)
+    _lock_worker(worker)
+    hours = _check_log(
+        worker=worker,
+        project=project,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        exclude_ids=[amends.pk] if amends else (),
+        now=now,
+        # A reviewed correction of a confirmed record may come after the logging window, as
+        # long as it stays on the original's date.
+        late_window=not (amends and amends.date == date),
+    )
+    return ServiceLog.objects.create(
+        worker=worker,
+        project=project,
+        date=date,
+        start_time=start_time.replace(second=0, microsecond=0),
+        end_time=end_time.replace(second=0, microsecond=0),
+        place=place,
+        content=content,
+        beneficiaries_served=beneficiaries_served,
+        hours=hours,
+    )
+
+
+def _locked_log(log: ServiceLog) -> ServiceLog:
+    return ServiceLog.objects.select_for_update().select_related("project", "worker").get(pk=log.pk)
+
+
+@transaction.atomic
+def service_log_update(*, actor, log: ServiceLog, **changes) -> ServiceLog:
+    """The worker corrects their own record while it awaits approval. Approved and confirmed
+    records are 409 (a confirmed one is corrected through an amendment)."""
+    log = _locked_log(log)
+    if log.worker.user_id != actor.pk:
+        raise PermissionDenied(_("Only the worker who logged the record may change it."))
+    if log.status != ServiceLog.Status.SUBMITTED:
+        raise StateConflict(_("Only a record awaiting approval can be changed; request a correction instead."))
+    values = {f: changes.get(f, getattr(log, f)) for f in ("project", "date", "start_time", "end_time")}
+    _lock_worker(log.worker)
+    log.hours = _check_log(worker=log.worker, exclude_ids=[log.pk], **values)
+    for field, value in changes.items():
+        if field in ("place", "content"):
+            value = _text(value, field, 200 if field == "place" else 2000)
+        setattr(log, field, value)
+    log.save()
+    return log
+
+
+@transaction.atomic
+def service_log_delete(*, actor, log: ServiceLog) -> None:
+    log = _locked_log(log)
+    if log.worker.user_id != actor.pk:
+        raise PermissionDenied(_("Only the worker who logged the record may delete it."))
+    if log.status != ServiceLog.Status.SUBMITTED:
+        raise StateConflict(_("Only a record awaiting approval can be deleted."))
+    log.delete()
+
+
+@transaction.atomic
+def service_log_approve(*, actor, log: ServiceLog) -> ServiceLog:
+    log = _locked_log(log)
+    _require_org_admin(actor, log.project)
+    if log.status != ServiceLog.Status.SUBMITTED:
+        raise StateConflict(_("Only a submitted record can be approved."))
+    log.status = ServiceLog.Status.APPROVED
+    log.approved_by = actor
+    log.approved_at = timezone.now()
+    log.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    return log
+
+
+@transaction.atomic
+def service_log_confirm(*, actor, log: ServiceLog) -> ServiceLog:
+    """The community confirms an approved record; a confirmed correction supersedes its original."""
+    log = _locked_log(log)
+    _require_community_staff(actor, log.project)
+    if log.status != ServiceLog.Status.APPROVED:
+        raise StateConflict(_("Only a record approved by the organization can be confirmed."))
+    now = timezone.now()
+    log.status = ServiceLog.Status.CONFIRMED
+    log.confirmed_by = actor
+    log.confirmed_at = now
+    log.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+    amendment = ServiceLogAmendment.objects.filter(replacement=log).first()
+    if amendment is not None:
+        ServiceLog.objects.filter(pk=amendment.original_id, superseded_at__isnull=True).update(superseded_at=now)
+    return log
+
+
+@transaction.atomic
+def service_log_reject(*, actor, log: ServiceLog, reason: str) -> ServiceLog:
+    """The organization's admin or the community's staff reject a record not yet confirmed."""
+    log = _locked_log(log)
+    project = log.project
+    is_admin = project.organization_id in user_organization_ids(actor, roles=(Role.ORG_ADMIN,))
+    is_community = project.community_id in user_community_ids(actor)
+    if not (is_admin or is_community):
+        raise PermissionDenied(_("Only the organization's administrator or the community's staff may reject."))
+    if log.status not in (ServiceLog.Status.SUBMITTED, ServiceLog.Status.APPROVED):
+        raise StateConflict(_("A confirmed or rejected record cannot be rejected."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(field_errors={"reason": [_("Give a reason.")]})
+    log.status = ServiceLog.Status.REJECTED
+    log.rejected_by = actor
+    log.rejected_at = timezone.now()
+    log.rejected_reason = reason[:500]
+    log.save(update_fields=["status", "rejected_by", "rejected_at", "rejected_reason", "updated_at"])
+    return log
+
+
+@transaction.atomic
+def service_log_amend(
+    *,
+    actor,
+    log: ServiceLog,
+    reason: str,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time,
+    place: str,
+    content: str,
+    beneficiaries_served: int,
+) -> ServiceLogAmendment:
+    """Request a correction of a confirmed record (谁记录谁证明: by the worker who recorded it).
+    The original is kept as it is; the corrected values become a new record that is approved and
+    confirmed like any other, and only then replaces the original in the totals."""
+    original = _locked_log(log)
+    if original.worker.user_id != actor.pk:
+        raise PermissionDenied(_("Only the worker who logged the record may request a correction."))
+    if original.status != ServiceLog.Status.CONFIRMED or original.superseded_at is not None:
+        raise StateConflict(_("Only a confirmed record can be corrected; change a pending one directly."))
+    if ServiceLogAmendment.objects.filter(
+        original=original, replacement__status__in=(ServiceLog.Status.SUBMITTED, ServiceLog.Status.APPROVED)
+    ).exists():
+        raise StateConflict(_("A correction of this record is already under review."))
+    reason = _text(reason, "reason", 500)
+    replacement = service_log_create(
+        worker=original.worker,
+        project=original.project,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        place=place,
+        content=content,
+        beneficiaries_served=beneficiaries_served,
+        amends=original,
+    )
+    return ServiceLogAmendment.objects.create(
+        original=original, replacement=replacement, reason=reason, requested_by=actor
+    )
+
+
+@transaction.atomic
+def service_logs_bulk_approve(*, actor, logs) -> int:
+    """Approve each record the actor may approve; the others are skipped."""
+    count = 0
+    for log in logs:
+        try:
+            service_log_approve(actor=actor, log=log)
+        except (StateConflict, PermissionDenied):
+            continue
+        count += 1
+    return count
+
+
+# --- the worker's record ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def service_record_issue(*, worker: SocialWorker) -> ServiceRecord:
+    """Issue a service record with a fresh verification number over the confirmed hours."""
+    from apps.projects.selectors import worker_confirmed_logs
+
+    logs = worker_confirmed_logs(worker=worker)
+    totals = logs.aggregate(total=Sum("hours"))
+    while True:
+        number = f"SR{timezone.localdate():%Y%m%d}{secrets.token_hex(4).upper()}"
+        if not ServiceRecord.objects.filter(verification_no=number).exists():
+            break
+    return ServiceRecord.objects.create(
+        worker=worker,
+        verification_no=number,
+        total_hours=totals["total"] or Decimal("0.00"),
+        records_count=logs.count(),
+    )

@@ -1,0 +1,46 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.projects.models import Project, ServiceLog
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An opaque id: a whole number; anything else is a 400 on that field."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**62)
+        super().__init__(*args, **kwargs)
+
+
+class ProjectFilter(django_filters.FilterSet):
+    organization = IdFilter(field_name="organization_id")
+    community = django_filters.CharFilter(method="filter_community", max_length=40)
+    status = django_filters.ChoiceFilter(choices=Project.Status.choices)
+
+    class Meta:
+        model = Project
+        fields = ["organization", "community", "status"]
+
+    def filter_community(self, queryset, name, value):
+        """A community by its code (as everywhere in the API) or by its id."""
+        if value.isdigit() and len(value) < 12:
+            return queryset.filter(community_id=int(value))
+        return queryset.filter(community__code=value)
+
+
+class ServiceLogFilter(django_filters.FilterSet):
+    worker = IdFilter(field_name="worker_id")
+    project = IdFilter(field_name="project_id")
+    status = django_filters.ChoiceFilter(choices=ServiceLog.Status.choices)
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("from"))
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("until"))
+    organization = IdFilter(field_name="project__organization_id")
+    community = IdFilter(field_name="project__community_id")
+
+    class Meta:
+        model = ServiceLog
+        fields = ["worker", "project", "status", "date_from", "date_to", "organization", "community"]

@@ -1,0 +1,84 @@
+"""The worker's service record as a PDF (Chinese text with reportlab's built-in CID font)."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+DISCLAIMER = (
+    "本记录为三社联动平台的服务时长记录，不是全国志愿服务信息系统出具的证明。"
+    " This is a platform record, not a certificate of the national volunteer service system."
+)
+
+
+def _qr_png(url: str) -> io.BytesIO:
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=4, border=2)
+    buffer.seek(0)
+    return buffer
+
+
+def service_record_pdf(*, record, logs, verify_url: str) -> bytes:
+    """``record`` is the issued ServiceRecord; ``logs`` the confirmed records it lists."""
+    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=15)
+    title = ParagraphStyle("title", parent=body, fontSize=18, leading=24, spaceAfter=6)
+    small = ParagraphStyle("small", parent=body, fontSize=8, leading=11, textColor=colors.grey)
+    worker = record.worker
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm
+    )
+    doc.title = f"社会工作服务时长记录 {record.verification_no}"
+    story = [
+        Paragraph("社会工作服务时长记录", title),
+        Paragraph(f"姓名 Name：{worker.name}", body),
+        Paragraph(f"证书编号 Certificate：{worker.masked_certificate_no}", body),
+        Paragraph(f"已确认服务时长合计 Total confirmed hours：{record.total_hours:.2f} 小时", body),
+        Paragraph(f"记录条数 Records：{record.records_count}", body),
+        Paragraph(f"验证编号 Verification number：{record.verification_no}", body),
+        Paragraph(f"出具时间 Issued：{timezone.localtime(record.issued_at):%Y-%m-%d %H:%M}", body),
+        Paragraph(f"验证网址 Verify at：{verify_url}", body),
+        Spacer(1, 4 * mm),
+        Image(_qr_png(verify_url), width=30 * mm, height=30 * mm, hAlign="LEFT"),
+        Spacer(1, 4 * mm),
+    ]
+    rows = [["日期", "时间", "项目", "社区", "时长"]]
+    for log in logs:
+        rows.append(
+            [
+                log.date.isoformat(),
+                f"{log.start_time:%H:%M}–{log.end_time:%H:%M}",
+                Paragraph(log.project.title, body),
+                Paragraph(log.project.community.name, body),
+                f"{log.hours:.2f}",
+            ]
+        )
+    table = Table(rows, colWidths=[24 * mm, 26 * mm, 70 * mm, 40 * mm, 14 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (-1, 1), (-1, -1), "RIGHT"),
+            ]
+        )
+    )
+    story += [table, Spacer(1, 6 * mm), Paragraph(DISCLAIMER, small)]
+    doc.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,256 @@
+"""Pages: a worker's log and record, the organization's and community's queues, a project."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Role
+from apps.accounts.selectors import user_community_ids, user_organization_ids
+from apps.core.errors import ApplicationError, NotFound
+from apps.core.money import decimal_to_fen, format_yuan
+from apps.projects import services
+from apps.projects.access import project_get_for_user, service_logs_for_user, user_is_project_party
+from apps.projects.forms import QueueFilterForm, ServiceLogForm
+from apps.projects.models import Project, ServiceLog, ServiceRecord
+from apps.projects.pdf import service_record_pdf
+from apps.projects.selectors import worker_confirmed_logs, worker_hours_breakdown
+from apps.workers.selectors import worker_for_user
+
+
+def _worker_or_404(request):
+    worker = worker_for_user(request.user)
+    if worker is None:
+        raise Http404
+    return worker
+
+
+def _apply_errors(form, exc: ApplicationError) -> None:
+    for field, msgs in exc.field_errors.items():
+        for msg in msgs:
+            form.add_error(field if field in form.fields else None, msg)
+    if not exc.field_errors:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def hours_log(request):
+    """The worker's log form and their records."""
+    worker = _worker_or_404(request)
+    today = timezone.localdate()
+    projects = Project.objects.filter(status=Project.Status.ACTIVE, team__worker=worker).distinct()
+    if request.method == "POST":
+        form = ServiceLogForm(request.POST, projects=projects)
+        if form.is_valid():
+            try:
+                log = services.service_log_create(worker=worker, **form.cleaned_data)
+            except ApplicationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Logged %(hours)s hours; waiting for approval.") % {"hours": log.hours})
+                return redirect("projects:hours")
+    else:
+        form = ServiceLogForm(projects=projects, initial={"date": today})
+    logs = ServiceLog.objects.filter(worker=worker).select_related("project")[:100]
+    return render(request, "projects/hours_log.html", {"form": form, "logs": logs, "worker": worker})
+
+
+@login_required
+def hours_record(request):
+    worker = _worker_or_404(request)
+    return render(
+        request,
+        "projects/hours_record.html",
+        {
+            "worker": worker,
+            "summary": worker_hours_breakdown(worker=worker),
+            "records": worker.service_records.all()[:10],
+        },
+    )
+
+
+@login_required
+@require_POST
+def hours_record_pdf(request):
+    """Issue a service record (new verification number) and download it as a PDF."""
+    worker = _worker_or_404(request)
+    record = services.service_record_issue(worker=worker)
+    verify_url = request.build_absolute_uri(reverse("projects:record-verify", args=[record.verification_no]))
+    logs = worker_confirmed_logs(worker=worker).order_by("date", "start_time")
+    pdf = service_record_pdf(record=record, logs=logs, verify_url=verify_url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="service-record-{record.verification_no}.pdf"'
+    return response
+
+
+def record_verify(request, verification_no: str):
+    """Public: anyone with the number (or the QR code) checks the record. Shows the worker's name
+    and breakdown only when the worker consented (public_profile); the totals always."""
+    record = get_object_or_404(ServiceRecord.objects.select_related("worker"), verification_no=verification_no[:24])
+    worker = record.worker
+    context = {"record": record, "public": worker.public_profile}
+    if worker.public_profile:
+        context["summary"] = worker_hours_breakdown(worker=worker)
+    return render(request, "projects/record_verify.html", context)
+
+
+def _queue(request, *, status: str, scope_filter: dict, template: str, title: str):
+    form = QueueFilterForm(request.GET or None)
+    logs = service_logs_for_user(request.user).filter(status=status, **scope_filter)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("project"):
+            logs = logs.filter(project_id=data["project"])
+        if data.get("worker"):
+            logs = logs.filter(worker_id=data["worker"])
+        if data.get("date_from"):
+            logs = logs.filter(date__gte=data["date_from"])
+        if data.get("date_to"):
+            logs = logs.filter(date__lte=data["date_to"])
+    logs = logs.select_related("worker", "project").order_by("date", "start_time", "id")
+    export_query = urlencode({k: v for k, v in request.GET.items() if v} | {"status": status})
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "logs": logs[:200],
+            "total": logs.aggregate(total=Sum("hours"))["total"],
+            "count": logs.count(),
+            "title": title,
+            "export_query": export_query,
+        },
+    )
+
+
+@login_required
+def approve_queue(request):
+    """The organization's queue: records awaiting approval, bulk approve."""
+    org_ids = user_organization_ids(request.user, roles=(Role.ORG_ADMIN,))
+    if not org_ids:
+        raise Http404
+    if request.method == "POST":
+        ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+        logs = ServiceLog.objects.filter(pk__in=ids, project__organization_id__in=org_ids)
+        if request.POST.get("action") == "reject":
+            rejected = 0
+            for log in logs:
+                try:
+                    services.service_log_reject(actor=request.user, log=log, reason=request.POST.get("reason", ""))
+                    rejected += 1
+                except ApplicationError as exc:
+                    messages.error(request, exc.message)
+                    break
+            messages.success(request, _("%(n)s records rejected.") % {"n": rejected})
+        else:
+            count = services.service_logs_bulk_approve(actor=request.user, logs=list(logs))
+            messages.success(request, _("%(n)s records approved.") % {"n": count})
+        return redirect(request.get_full_path())
+    return _queue(
+        request,
+        status=ServiceLog.Status.SUBMITTED,
+        scope_filter={"project__organization_id__in": org_ids},
+        template="projects/queue_approve.html",
+        title=_("Service hours awaiting approval"),
+    )
+
+
+@login_required
+def confirm_queue(request):
+    """The community's queue: approved records awaiting confirmation. Confirming asks first."""
+    community_ids = user_community_ids(request.user)
+    if not community_ids:
+        raise Http404
+    if request.method == "POST":
+        ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+        logs = list(
+            ServiceLog.objects.filter(
+                pk__in=ids, project__community_id__in=community_ids, status=ServiceLog.Status.APPROVED
+            ).select_related("worker", "project")
+        )
+        action = request.POST.get("action")
+        if action == "reject":
+            for log in logs:
+                try:
+                    services.service_log_reject(actor=request.user, log=log, reason=request.POST.get("reason", ""))
+                except ApplicationError as exc:
+                    messages.error(request, exc.message)
+                    break
+            return redirect(request.get_full_path())
+        if action != "confirm" or request.POST.get("confirmed") != "yes":
+            total = sum((log.hours for log in logs), start=0)
+            return render(request, "projects/confirm_check.html", {"logs": logs, "total": total})
+        confirmed = 0
+        for log in logs:
+            try:
+                services.service_log_confirm(actor=request.user, log=log)
+                confirmed += 1
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+        messages.success(request, _("%(n)s records confirmed.") % {"n": confirmed})
+        return redirect(request.get_full_path())
+    return _queue(
+        request,
+        status=ServiceLog.Status.APPROVED,
+        scope_filter={"project__community_id__in": community_ids},
+        template="projects/queue_confirm.html",
+        title=_("Service hours awaiting confirmation"),
+    )
+
+
+def project_detail(request, pk):
+    try:
+        project = project_get_for_user(user=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    party = user_is_project_party(request.user, project)
+    milestones = [{"m": m, "amount": format_yuan(decimal_to_fen(m.amount))} for m in project.milestones.all()]
+    hours = None
+    if party:
+        hours = project.service_logs.filter(status=ServiceLog.Status.CONFIRMED, superseded_at__isnull=True).aggregate(
+            total=Sum("hours")
+        )["total"]
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "amount": format_yuan(decimal_to_fen(project.amount)),
+            "team": project.team.select_related("worker"),
+            "milestones": milestones,
+            "party": party,
+            "confirmed_hours": hours,
+            "is_staff_of_community": project.community_id in user_community_ids(request.user),
+            "is_org": project.organization_id in user_organization_ids(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def milestone_action(request, pk, mid, action):
+    project = get_object_or_404(Project, pk=pk)
+    milestone = get_object_or_404(project.milestones, pk=mid)
+    try:
+        if action == "submit":
+            services.milestone_submit(actor=request.user, milestone=milestone, report=request.POST.get("report", ""))
+        elif action == "accept":
+            services.milestone_accept(actor=request.user, milestone=milestone)
+        elif action == "return":
+            services.milestone_return(actor=request.user, milestone=milestone, reason=request.POST.get("reason", ""))
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        messages.error(request, exc.message or "; ".join(m for msgs in exc.field_errors.values() for m in msgs))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("projects:project-detail", pk=project.pk)

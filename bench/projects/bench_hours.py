@@ -1,0 +1,117 @@
+"""Service-hour benchmark: creating a record with all checks vs a plain insert into the same
+table, each in its own transaction as in a request, and the worker's yearly summary. Runs
+against the configured database (seed the demo first: ``manage.py seed_demo [--size large]``)
+in the free 00:00–08:00 slots of the last 7 days; the rows it makes are deleted at the end.
+
+    DATABASE_URL=... .venv/bin/python bench/projects/bench_hours.py [--n 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from apps.projects.models import ProjectTeamMember, ServiceLog  # noqa: E402
+from apps.projects.selectors import worker_hours_summary  # noqa: E402
+from apps.projects.services import service_hours, service_log_create  # noqa: E402
+
+
+def _stats(name: str, samples: list[float]) -> str:
+    samples = sorted(samples)
+    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
+    return (
+        f"{name:<34} n={len(samples):>4}  median={statistics.median(samples) * 1000:7.2f} ms  p95={p95 * 1000:7.2f} ms"
+    )
+
+
+def slots(n: int):
+    """n ten-minute slots between 00:00 and 08:00 over the last 7 days (inside the logging window
+    and the daily cap, clear of the demo's 09:00–17:00 records)."""
+    today = timezone.localdate()
+    out = []
+    for back in range(1, 8):
+        for k in range(48):
+            minutes = k * 10
+            start = dt.time(minutes // 60, minutes % 60)
+            end_minutes = minutes + 10
+            out.append((today - dt.timedelta(days=back), start, dt.time(end_minutes // 60, end_minutes % 60)))
+    return out[:n]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=300)
+    args = parser.parse_args()
+    today = timezone.localdate()
+    member = (
+        ProjectTeamMember.objects.filter(project__status="active", worker__verified=True, end_date__isnull=True)
+        .select_related("project", "worker")
+        .order_by("id")
+        .first()
+    )
+    if member is None:
+        sys.exit("No active project with a team: run manage.py seed_demo first.")
+    worker, project = member.worker, member.project
+    print(f"database: {connection.vendor}; service_log rows: {ServiceLog.objects.count()}")
+    created = []
+    try:
+        plain, checked = [], []
+        for date, start, end in slots(args.n):
+            t0 = time.perf_counter()
+            log = ServiceLog.objects.create(
+                worker=worker,
+                project=project,
+                date=date - dt.timedelta(days=400),
+                start_time=start,
+                end_time=end,
+                place="基准",
+                content="基准",
+                beneficiaries_served=1,
+                hours=service_hours(start, end),
+            )
+            plain.append(time.perf_counter() - t0)
+            created.append(log.pk)
+        for date, start, end in slots(args.n):
+            t0 = time.perf_counter()
+            log = service_log_create(
+                worker=worker,
+                project=project,
+                date=date,
+                start_time=start,
+                end_time=end,
+                place="基准",
+                content="基准",
+                beneficiaries_served=1,
+            )
+            checked.append(time.perf_counter() - t0)
+            created.append(log.pk)
+        summary = []
+        for _ in range(200):
+            t0 = time.perf_counter()
+            worker_hours_summary(worker=worker, year=today.year)
+            summary.append(time.perf_counter() - t0)
+        print(_stats("plain insert (baseline)", plain))
+        print(_stats("service_log_create (all checks)", checked))
+        print(f"ratio of medians: {statistics.median(checked) / statistics.median(plain):.1f}x")
+        print(_stats("worker_hours_summary(year)", summary))
+    finally:
+        ServiceLog.objects.filter(pk__in=created).delete()
+
+
+if __name__ == "__main__":
+    main()
