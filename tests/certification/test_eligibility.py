@@ -122,9 +122,10 @@ def test_draft_create_answers_with_eligibility(flow):
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "draft"
-    assert {
-        k: v for k, v in _rule(body["eligibility"], "min_salaried_staff").items() if k != "detail"
-    } == {"rule": "min_salaried_staff", "passed": False}
+    assert {k: v for k, v in _rule(body["eligibility"], "min_salaried_staff").items() if k != "detail"} == {
+        "rule": "min_salaried_staff",
+        "passed": False,
+    }
 
 
 def test_submit_refused_with_failed_rules(flow):
