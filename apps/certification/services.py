@@ -528,6 +528,7 @@ def certification_revoke(*, actor, application: Application, reason: str) -> App
     if certificate.status not in (Certificate.Status.CERTIFIED, Certificate.Status.SUSPENDED):
         raise StateConflict(_("This certificate is no longer valid."))
     certificate.revoked_reason = reason
+    certificate.save(update_fields=["revoked_reason"])
     _certificate_status(certificate, Certificate.Status.REVOKED, timezone.localdate())
     _transition(application, Application.Status.REVOKED, actor=actor, note=reason)
     _notify_applicant(application, _("Your social-enterprise certificate was revoked."), reason)
