@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.template import Context, Template
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.certification.models import Application, Certificate
 from tests.certification.conftest import run_scheduled
@@ -107,6 +107,7 @@ def test_registry_query_count_does_not_grow(api, certificate, django_assert_max_
         api.get("/api/v1/social-enterprises/")
 
 
+@translation.override("en")
 def test_badge_shows_only_while_valid(flow, certificate):
     template = Template("{% load certification_tags %}{% certification_badge org %}")
     assert "Certified social enterprise" in template.render(Context({"org": certificate.organization}))
