@@ -88,7 +88,11 @@ def _transition(application: Application, to: str, *, actor=None, note: str = ""
 
 
 def _lock(application: Application) -> Application:
-    return Application.objects.select_related("organization", "policy").select_for_update().get(pk=application.pk)
+    return (
+        Application.objects.select_related("organization", "policy")
+        .select_for_update(of=("self",))
+        .get(pk=application.pk)
+    )
 
 
 def _require_staff(actor, message: str) -> None:
