@@ -1,0 +1,356 @@
+"""Pages of certification: applicant form and status, staff queue, reviewer page, public registry,
+certificate page and PDF. Thin: parse, access, service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from apps.accounts.models import Role, User
+from apps.accounts.selectors import is_platform_staff, user_organization_ids
+from apps.certification import access, selectors, services
+from apps.certification.forms import (
+    AnnualReportForm,
+    ApplicationForm,
+    DeclarationForm,
+    DocumentForm,
+    NewApplicationForm,
+    ObjectionForm,
+    PanelForm,
+    PreliminaryForm,
+    ReasonForm,
+    ResolveForm,
+    ScoreForm,
+)
+from apps.certification.models import Application, PanelMember
+from apps.core.errors import ApplicationError, NotFound
+from apps.organizations.models import Organization
+from apps.regions.models import Region
+
+# Who must act next, per status (shown in the staff queue).
+HOLDERS = {
+    "draft": "applicant",
+    "returned": "applicant",
+    "submitted": "platform staff",
+    "expert_review": "panel",
+    "notice": "public notice",
+}
+
+
+def _holder_label(status: str) -> str:
+    labels = {
+        "applicant": _("Applicant"),
+        "platform staff": _("Platform staff"),
+        "panel": _("Expert panel"),
+        "public notice": _("Public notice"),
+    }
+    return labels.get(HOLDERS.get(status, ""), "—")
+
+
+def _run(request, func, success: str, **kwargs) -> bool:
+    try:
+        func(**kwargs)
+    except ApplicationError as exc:
+        detail = exc.message or "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.field_errors.items())
+        messages.error(request, detail)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _get_or_404(func, **kwargs):
+    try:
+        return func(**kwargs)
+    except NotFound:
+        raise Http404 from None
+
+
+# ---------------------------------------------------------------- applicant
+
+
+@login_required
+def application_list(request):
+    admin_orgs = Organization.objects.filter(pk__in=user_organization_ids(request.user, roles=(Role.ORG_ADMIN,)))
+    applications = selectors.certification_list_for_user(user=request.user).order_by("-created_at")[:50]
+    form = None
+    if admin_orgs.exists():
+        form = NewApplicationForm(request.POST or None, organizations=admin_orgs)
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                application = services.certification_create(actor=request.user, **data)
+            except ApplicationError as exc:
+                messages.error(request, exc.message or str(exc.field_errors))
+            else:
+                messages.success(request, _("Draft saved. Check the eligibility results, then submit."))
+                return redirect("certification-page", pk=application.pk)
+    invitations = PanelMember.objects.filter(reviewer=request.user).select_related("application__organization")
+    return render(
+        request,
+        "certification/application_list.html",
+        {
+            "applications": applications,
+            "form": form,
+            "invitations": invitations,
+            "is_staff": is_platform_staff(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_page(request, pk):
+    application = _get_or_404(access.certification_get_for_user, user=request.user, pk=pk)
+    user = request.user
+    is_staff = is_platform_staff(user)
+    is_admin = application.organization_id in user_organization_ids(user, roles=(Role.ORG_ADMIN,))
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        kwargs = {"actor": user, "application": application}
+        if action == "edit":
+            form = ApplicationForm(request.POST, instance=Application.objects.get(pk=application.pk))
+            if form.is_valid():
+                _run(request, services.certification_update, _("Saved."), **kwargs, **form.cleaned_data)
+        elif action == "document":
+            form = DocumentForm(request.POST, request.FILES)
+            if form.is_valid():
+                _run(request, services.certification_document_add, _("Document added."), **kwargs, **form.cleaned_data)
+        elif action == "submit":
+            _run(request, services.certification_submit, _("Submitted."), **kwargs)
+        elif action == "preliminary":
+            form = PreliminaryForm(request.POST)
+            if form.is_valid():
+                _run(request, services.certification_preliminary, _("Recorded."), **kwargs, **form.cleaned_data)
+        elif action == "panel":
+            form = PanelForm(request.POST, reviewers=_reviewer_pool())
+            if form.is_valid():
+                _run(
+                    request,
+                    services.certification_panel_set,
+                    _("Panel set."),
+                    **kwargs,
+                    reviewers=list(form.cleaned_data["reviewers"]),
+                )
+        elif action == "decide":
+            _run(request, services.certification_decide, _("Decided."), **kwargs)
+        elif action == "revoke":
+            form = ReasonForm(request.POST)
+            if form.is_valid():
+                _run(request, services.certification_revoke, _("Certificate revoked."), **kwargs, **form.cleaned_data)
+        elif action == "resolve":
+            form = ResolveForm(request.POST)
+            objection = application.objections.filter(pk=access._safe_int(request.POST.get("objection"))).first()
+            if form.is_valid() and objection:
+                _run(
+                    request,
+                    services.certification_objection_resolve,
+                    _("Objection resolved."),
+                    actor=user,
+                    objection=objection,
+                    **form.cleaned_data,
+                )
+        elif action == "report":
+            form = AnnualReportForm(request.POST)
+            if form.is_valid():
+                _run(
+                    request, services.annual_report_submit, _("Annual report received."), **kwargs, **form.cleaned_data
+                )
+        return redirect("certification-page", pk=application.pk)
+    application = access.certification_get_for_user(user=user, pk=pk)
+    certificate = (
+        getattr(application, "certificate", None) if application.status in ("certified", "expired", "revoked") else None
+    )
+    return render(
+        request,
+        "certification/application_page.html",
+        {
+            "application": application,
+            "certificate": certificate,
+            "reports": certificate.annual_reports.all() if certificate else [],
+            "is_staff": is_staff,
+            "is_admin": is_admin,
+            "edit_form": ApplicationForm(instance=application)
+            if is_admin and application.status in Application.EDITABLE
+            else None,
+            "document_form": DocumentForm() if is_admin and application.status in Application.EDITABLE else None,
+            "preliminary_form": PreliminaryForm() if is_staff and application.status == "submitted" else None,
+            "panel_form": PanelForm(
+                reviewers=_reviewer_pool(), initial={"reviewers": [m.reviewer_id for m in application.panel.all()]}
+            )
+            if is_staff and application.status in ("submitted", "expert_review")
+            else None,
+            "revoke_form": ReasonForm() if is_staff and application.status == "certified" else None,
+            "report_form": AnnualReportForm()
+            if is_admin and certificate and certificate.status in ("certified", "suspended")
+            else None,
+            "resolve_form": ResolveForm() if is_staff else None,
+            "panel": application.panel.select_related("reviewer") if is_staff else [],
+            "scores": application.scores.select_related("reviewer") if is_staff else [],
+            "events": application.events.select_related("actor"),
+        },
+    )
+
+
+def _reviewer_pool():
+    return (
+        User.objects.filter(memberships__role=Role.REVIEWER, memberships__ended_at__isnull=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+# ---------------------------------------------------------------- staff and reviewers
+
+
+@login_required
+def staff_queue(request):
+    if not is_platform_staff(request.user):
+        raise Http404
+    filters = request.GET.copy()
+    if not filters.getlist("status"):
+        filters.setlist("status", ["submitted", "expert_review", "notice", "returned"])
+    rows = []
+    now = timezone.now()
+    for application in selectors.certification_queue(filters=filters)[:200]:
+        panel = list(application.panel.all())
+        rows.append(
+            {
+                "application": application,
+                "holder": _holder_label(application.status),
+                "days_in_stage": (now - application.stage_entered_at).days,
+                "panel_size": len([m for m in panel if not m.recused]),
+                "declared": len([m for m in panel if m.declared_at]),
+                "scored": len(application.scores.all()),
+                "open_objections": len([o for o in application.objections.all() if o.status == "open"]),
+            }
+        )
+    return render(
+        request,
+        "certification/queue.html",
+        {
+            "rows": rows,
+            "statuses": Application.Status.choices,
+            "selected": filters.getlist("status"),
+            "q": request.GET.get("q", ""),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reviewer_page(request, pk):
+    application = _get_or_404(access.certification_get_for_panel_member, user=request.user, pk=pk)
+    member = PanelMember.objects.filter(application=application, reviewer=request.user).first()
+    if member is None:
+        raise Http404
+    if request.method == "POST":
+        if request.POST.get("action") == "declare":
+            form = DeclarationForm(request.POST)
+            if form.is_valid():
+                _run(
+                    request,
+                    services.certification_declare,
+                    _("Declaration recorded."),
+                    actor=request.user,
+                    application=application,
+                    **form.cleaned_data,
+                )
+        elif request.POST.get("action") == "score":
+            form = ScoreForm(request.POST)
+            if form.is_valid():
+                _run(
+                    request,
+                    services.certification_score,
+                    _("Score saved."),
+                    actor=request.user,
+                    application=application,
+                    **form.cleaned_data,
+                )
+        return redirect("certification-review", pk=application.pk)
+    member.refresh_from_db()
+    own = application.scores.filter(reviewer=request.user).first()
+    return render(
+        request,
+        "certification/reviewer_page.html",
+        {
+            "application": application,
+            "member": member,
+            "declaration_form": DeclarationForm() if member.declared_at is None else None,
+            "score_form": ScoreForm(initial={"score": own.score, "comment": own.comment} if own else None)
+            if member.may_review and application.status == "expert_review"
+            else None,
+            "own_score": own,
+        },
+    )
+
+
+# ---------------------------------------------------------------- public
+
+
+def registry(request):
+    page = Paginator(selectors.registry_list(filters=request.GET), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "certification/registry.html",
+        {
+            "page": page,
+            "notices": selectors.notice_list(),
+            "districts": Region.objects.filter(level="district"),
+            "legal_forms": Organization.LegalForm.choices,
+            "statuses": (
+                ("certified", _("certified")),
+                ("suspended", _("suspended")),
+                ("expired", _("expired")),
+                ("revoked", _("revoked")),
+            ),
+            "objection_form": ObjectionForm() if request.user.is_authenticated else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def notice_object(request, pk):
+    application = _get_or_404(access.certification_get_for_objection, user=request.user, pk=pk)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        _run(
+            request,
+            services.certification_object,
+            _("Your objection was filed; platform staff will review it."),
+            actor=request.user,
+            application=application,
+            text=form.cleaned_data["text"],
+        )
+    return redirect("social-enterprise-registry")
+
+
+def certificate_page(request, certificate_no):
+    certificate = _get_or_404(access.certificate_get_public, certificate_no=certificate_no)
+    return render(
+        request,
+        "certification/certificate.html",
+        {
+            "certificate": certificate,
+            "valid_today": selectors.certificate_is_valid_on(certificate, timezone.localdate()),
+            "verify_url": request.build_absolute_uri(f"/certificates/{certificate.certificate_no}/"),
+        },
+    )
+
+
+def certificate_pdf(request, certificate_no):
+    from apps.certification.pdf import certificate_pdf_bytes
+
+    certificate = _get_or_404(access.certificate_get_public, certificate_no=certificate_no)
+    data = certificate_pdf_bytes(
+        certificate, verify_url=request.build_absolute_uri(f"/certificates/{certificate.certificate_no}/")
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{certificate.certificate_no}.pdf"'
+    return response
