@@ -77,3 +77,74 @@ def stripe_stub(stripe_settings):
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def project_factory(city, organization, make_user):
+    """Need → Proposal → Project with milestones, built through the ORM, then reserved."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from apps.bidding.models import Need, Proposal
+    from apps.core.models import Category
+    from apps.projects.models import Milestone, Project
+
+    author = make_user()
+    counter = itertools.count(1)
+
+    def make(*, amounts=("600.00", "400.00"), fund=None, category="elderly"):
+        n = next(counter)
+        fund = fund or city.fund
+        total = sum(Decimal(a) for a in amounts)
+        today = timezone.localdate()
+        need = Need.objects.create(
+            community=city.community,
+            title=f"need {n}",
+            description="d",
+            category=Category.objects.get(code=category),
+            beneficiaries=10,
+            budget_min=total,
+            budget_max=total,
+            service_start=today,
+            service_end=today + dt.timedelta(days=90),
+            min_worker_level="assistant",
+            workers_needed=1,
+            bid_deadline=timezone.now(),
+            fund=fund,
+            created_by=author,
+        )
+        proposal = Proposal.objects.create(
+            need=need,
+            organization=organization,
+            title=f"p {n}",
+            summary="s",
+            approach="a",
+            total_amount=total,
+            created_by=author,
+        )
+        project = Project.objects.create(
+            need=need,
+            proposal=proposal,
+            organization=organization,
+            community=city.community,
+            fund=fund,
+            title=f"项目 {n}",
+            amount=total,
+            start_date=today,
+            end_date=today + dt.timedelta(days=90),
+        )
+        for i, amount in enumerate(amounts):
+            Milestone.objects.create(
+                project=project,
+                position=i,
+                title=f"milestone {i}",
+                due_date=today,
+                payment_percent=Decimal(100) * Decimal(amount) / total,
+                amount=Decimal(amount),
+                status="submitted",
+            )
+        return project
+
+    return make
