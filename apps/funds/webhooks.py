@@ -60,6 +60,12 @@ def _donation_for(obj) -> Donation | None:
     return None
 
 
+def _id_of(value) -> str:
+    if isinstance(value, dict):
+        return str(_get(value, "id", ""))
+    return value if isinstance(value, str) else ""
+
+
 def _fee_of(obj) -> int:
     bt = _get(obj, "balance_transaction")
     return int(_get(bt, "fee", 0) or 0) if isinstance(bt, dict) else 0
@@ -99,7 +105,7 @@ def _handle(event) -> str:
             donation=donation,
             gross_fen=int(_get(obj, "amount_received", _get(obj, "amount", donation.amount_fen))),
             payment_intent=_get(obj, "payment_intent", "") if is_charge else _get(obj, "id", ""),
-            charge=_get(obj, "id", "") if is_charge else (_get(obj, "latest_charge", "") or ""),
+            charge=_get(obj, "id", "") if is_charge else _id_of(_get(obj, "latest_charge", "")),
         )
         if is_charge and _fee_of(obj):
             donation_book_fee(donation=donation, fee_fen=_fee_of(obj))
