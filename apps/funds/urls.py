@@ -1,3 +1,14 @@
 """Web pages of this app (included by marketplace/urls.py inside i18n_patterns)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from apps.funds import views
+
+urlpatterns = [
+    path("funds/", views.fund_list, name="fund-list-page"),
+    path("funds/<int:pk>/", views.fund_detail, name="fund-detail-page"),
+    path("funds/<int:pk>/transfers.csv", views.fund_transfers_csv, name="fund-transfers-csv"),
+    path("funds/<int:pk>/donate/", views.donation_form, name="fund-donate-page"),
+    path("funds/donations/<int:pk>/thanks/", views.donation_thanks, name="donation-thanks"),
+    path("receipts/<str:receipt_no>/", views.receipt, name="receipt-page"),
+]

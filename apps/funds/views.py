@@ -1,0 +1,132 @@
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from apps.core.errors import NotFound
+from apps.core.money import fen_to_str, format_yuan
+from apps.funds import selectors
+from apps.funds.access import fund_get_public
+from apps.funds.api import public_transfer_rows, receipt_data
+from apps.funds.models import Donation
+from apps.ledger.models import Digest
+
+
+def _fund_or_404(pk):
+    try:
+        return fund_get_public(pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def fund_list(request):
+    funds = list(selectors.funds_public())
+    balances = selectors.fund_balances(funds)
+    rows = [{"fund": f, "balance": format_yuan(balances.get(f.pk, 0))} for f in funds]
+    return render(request, "funds/fund_list.html", {"rows": rows})
+
+
+def _bars(series, width=320, bar_h=18):
+    """Inline SVG bars (in green, out red) per month, rendered on the server; no CDN."""
+    peak = max([max(s["in"], s["out"]) for s in series] + [1])
+    height = len(series) * (2 * bar_h + 10) + 10
+    parts = [f'<svg role="img" viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">']
+    y = 5
+    for s in series:
+        w_in = int((width - 90) * s["in"] / peak)
+        w_out = int((width - 90) * s["out"] / peak)
+        parts.append(f'<text x="0" y="{y + bar_h - 4}" font-size="11">{s["label"]}</text>')
+        parts.append(
+            f'<rect x="60" y="{y}" width="{w_in}" height="{bar_h - 2}" fill="#2e7d32"><title>in {fen_to_str(s["in"])}</title></rect>'
+        )
+        parts.append(
+            f'<rect x="60" y="{y + bar_h}" width="{w_out}" height="{bar_h - 2}" fill="#c62828"><title>out {fen_to_str(s["out"])}</title></rect>'
+        )
+        y += 2 * bar_h + 10
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def fund_detail(request, pk):
+    fund = _fund_or_404(pk)
+    summary = selectors.fund_summary(fund)
+    monthly = selectors.fund_monthly(fund)
+    months: dict = {}
+    categories: dict = {}
+    for row in monthly:
+        label = (
+            timezone.localtime(row["month"]).strftime("%Y-%m") if hasattr(row["month"], "tzinfo") else str(row["month"])
+        )
+        m = months.setdefault(label, {"label": label, "in": 0, "out": 0})
+        m["in"] += row["in"]
+        m["out"] += row["out"]
+        c = categories.setdefault(row["kind"], {"label": row["kind"], "in": 0, "out": 0})
+        c["in"] += row["in"]
+        c["out"] += row["out"]
+    transfers = list(selectors.fund_transfers(fund)[:200])
+    rows = public_transfer_rows(transfers, selectors.donor_displays(transfers))
+    digest = Digest.objects.filter(book=f"fund:{fund.code}").order_by("-date").first()
+    for table in (months, categories):
+        for v in table.values():
+            v["in_display"], v["out_display"] = format_yuan(v["in"]), format_yuan(v["out"])
+    context = {
+        "fund": fund,
+        "balance": format_yuan(summary["balance"]),
+        "total_in": format_yuan(summary["total_in"]),
+        "total_out": format_yuan(summary["total_out"]),
+        "available": format_yuan(summary["available"]),
+        "reserved": format_yuan(summary["reserved"]),
+        "restricted": [{"purpose": r["purpose"], "balance": format_yuan(r["balance"])} for r in summary["restricted"]],
+        "months": list(months.values()),
+        "categories": list(categories.values()),
+        "month_chart": _bars(list(months.values())),
+        "category_chart": _bars(list(categories.values())),
+        "rows": rows,
+        "digest": digest,
+    }
+    return render(request, "funds/fund_detail.html", context)
+
+
+def fund_transfers_csv(request, pk):
+    fund = _fund_or_404(pk)
+    transfers = list(selectors.fund_transfers(fund))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{fund.code}-transfers.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["id", "created_at", "kind", "direction", "amount", "memo", "donor_display", "hash"])
+    for r in public_transfer_rows(transfers, selectors.donor_displays(transfers)):
+        writer.writerow(
+            [
+                r["id"],
+                r["created_at"].isoformat(),
+                r["kind"],
+                r["direction"],
+                r["amount"],
+                r["memo"],
+                r["donor_display"] or "",
+                r["hash"],
+            ]
+        )
+    return response
+
+
+def donation_form(request, pk):
+    fund = _fund_or_404(pk)
+    return render(request, "funds/donate.html", {"fund": fund})
+
+
+def receipt(request, receipt_no):
+    donation = Donation.objects.select_related("fund").filter(receipt_no=receipt_no[:40]).first()
+    if donation is None:
+        raise Http404
+    data = receipt_data(donation)
+    data["amount_display"] = format_yuan(donation.amount_fen)
+    return render(request, "funds/receipt.html", {"r": data})
+
+
+def donation_thanks(request, pk):
+    donation = Donation.objects.filter(pk=pk).select_related("fund").first()
+    if donation is None:
+        raise Http404
+    return render(request, "funds/thanks.html", {"donation": donation})
