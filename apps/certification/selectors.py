@@ -93,3 +93,8 @@ def certified_organization_ids(on: dt.date | None = None) -> set[int]:
         Q(status__in=[Certificate.Status.CERTIFIED, Certificate.Status.EXPIRED]) | Q(status_changed_on__gt=on)
     )
     return set(rows.values_list("organization_id", flat=True))
+
+
+def certified_enterprise_count(on: dt.date | None = None) -> int:
+    """Organizations holding a valid certificate on ``on`` (home page figure)."""
+    return len(certified_organization_ids(on))

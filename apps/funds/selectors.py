@@ -94,3 +94,9 @@ def fund_monthly(fund) -> list[dict]:
 
 def funds_public():
     return Fund.objects.select_related("community").order_by("code")
+
+
+def total_raised_fen() -> int:
+    """Donations received by all community funds, net of refunds (home page figure)."""
+    totals = Donation.objects.filter(paid_at__isnull=False).aggregate(gross=Sum("amount_fen"), refunded=Sum("refunded_fen"))
+    return (totals["gross"] or 0) - (totals["refunded"] or 0)

@@ -93,3 +93,12 @@ def worker_hours_breakdown(*, worker: SocialWorker) -> dict:
         "by_category": by_category,
         "pending": dict(pending),
     }
+
+
+def hours_delivered_in_year(year: int) -> Decimal:
+    """Service hours confirmed by communities in ``year`` (home page figure); corrections replace
+    the records they supersede."""
+    total = ServiceLog.objects.filter(
+        status=ServiceLog.Status.CONFIRMED, superseded_at__isnull=True, date__year=year
+    ).aggregate(hours=Sum("hours"))["hours"]
+    return total or Decimal("0.00")

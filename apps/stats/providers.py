@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -61,4 +61,76 @@ def needs_figures(date_from: dt.date, date_to: dt.date) -> Figures:
     )
     for row in failed:
         out[(row["community_id"], row["day"])]["needs_failed"] = row["n"]
+    return out
+
+
+@provider
+def hours_figures(date_from: dt.date, date_to: dt.date) -> Figures:
+    """Service hours confirmed by the community, and beneficiaries served, by day of service."""
+    from apps.projects.models import ServiceLog
+
+    rows = (
+        ServiceLog.objects.filter(status="confirmed", date__gte=date_from, date__lte=date_to)
+        .values("project__community_id", "date")
+        .annotate(hours=Sum("hours"), served=Sum("beneficiaries_served"))
+    )
+    return {
+        (r["project__community_id"], r["date"]): {"hours_confirmed": r["hours"], "beneficiaries_served": r["served"] or 0}
+        for r in rows
+    }
+
+
+@provider
+def funds_figures(date_from: dt.date, date_to: dt.date) -> Figures:
+    """Money into and out of each community fund's accounts, from posted ledger legs."""
+    from apps.funds.models import Fund
+    from apps.ledger.models import Leg
+
+    community_of_fund = {str(pk): community_id for pk, community_id in Fund.objects.values_list("pk", "community_id")}
+    out: Figures = defaultdict(dict)
+    legs = (
+        Leg.objects.filter(
+            account__owner_type="fund",
+            transfer__phase__in=("single", "post"),
+            transfer__created_at__date__gte=date_from,
+            transfer__created_at__date__lte=date_to,
+        )
+        .exclude(account__kind="bank")
+        .values_list("account__owner_id", "transfer__created_at", "amount")
+    )
+    for owner_id, created_at, amount in legs:
+        community_id = community_of_fund.get(owner_id)
+        if community_id is None:
+            continue
+        figures = out[(community_id, _local_date(created_at))]
+        # Fund accounts are credit-normal: a credit (negative leg) is money in.
+        field = "funds_in_fen" if amount < 0 else "funds_out_fen"
+        figures[field] = figures.get(field, 0) + abs(amount)
+    return out
+
+
+@provider
+def work_order_figures(date_from: dt.date, date_to: dt.date) -> Figures:
+    """Work orders reported (by day reported), and closed ones (by day closed) with on-time,
+    reopen and rating figures."""
+    from apps.dispatch.models import WorkOrder
+
+    out: Figures = defaultdict(dict)
+    for community_id, created_at in WorkOrder.objects.filter(
+        created_at__date__gte=date_from, created_at__date__lte=date_to
+    ).values_list("community_id", "created_at"):
+        figures = out[(community_id, _local_date(created_at))]
+        figures["work_orders"] = figures.get("work_orders", 0) + 1
+    closed = WorkOrder.objects.filter(
+        status="closed", closed_at__date__gte=date_from, closed_at__date__lte=date_to
+    ).values_list("community_id", "closed_at", "handled_at", "resolve_by", "reopened_count", "rating")
+    for community_id, closed_at, handled_at, resolve_by, reopened, rating in closed:
+        figures = out[(community_id, _local_date(closed_at))]
+        figures["work_orders_closed"] = figures.get("work_orders_closed", 0) + 1
+        on_time = handled_at is not None and resolve_by is not None and handled_at <= resolve_by
+        figures["work_orders_on_time"] = figures.get("work_orders_on_time", 0) + int(on_time)
+        figures["work_orders_reopened"] = figures.get("work_orders_reopened", 0) + int(reopened > 0)
+        if rating:
+            figures["rating_sum"] = figures.get("rating_sum", 0) + rating
+            figures["rating_count"] = figures.get("rating_count", 0) + 1
     return out

@@ -108,12 +108,14 @@ def _finish(sums: dict, histogram: Counter, certified: int) -> dict:
 
 
 def _certified_by_region(region: Region, on: dt.date) -> Counter:
-    """Certified social enterprises per region path, when the certification app provides them."""
-    try:
-        from apps.certification.selectors import certified_organization_regions
-    except ImportError:
-        return Counter()
-    return Counter(certified_organization_regions(within=region, on=on))
+    """Certified social enterprises on ``on``, counted per region path of their organization."""
+    from apps.certification.selectors import certified_organization_ids
+    from apps.organizations.models import Organization
+
+    paths = Organization.objects.filter(
+        pk__in=certified_organization_ids(on), region__path__startswith=region.path
+    ).values_list("region__path", flat=True)
+    return Counter(paths)
 
 
 def region_figures(*, region: Region, date_from: dt.date, date_to: dt.date) -> dict:
