@@ -106,6 +106,10 @@ def _org_doc(org) -> Doc | None:
 # ---- workers (public profile only: name, level, skills) -----------------------------------------
 
 
+# The official Chinese titles, indexed whatever language the indexing process runs in.
+LEVEL_TITLES = {"assistant": "助理社会工作师", "intermediate": "社会工作师", "senior": "高级社会工作师"}
+
+
 def _worker_qs(model):
     return model.objects.filter(public_profile=True, verified=True).prefetch_related("skills")
 
@@ -114,7 +118,7 @@ def _worker_doc(worker) -> Doc | None:
     if not (worker.public_profile and worker.verified):
         return None
     skills = sorted(worker.skills.all(), key=lambda c: c.sort_order)
-    body = " ".join([str(worker.get_level_display()), *(s.name for s in skills)])
+    body = " ".join([LEVEL_TITLES.get(worker.level, ""), *(s.name for s in skills)])
     return Doc(
         type="worker",
         id=str(worker.pk),
