@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from apps.search.documents import Doc
+from apps.search.segmentation import Group
+
+
+@dataclass
+class SearchQuery:
+    groups: list[Group]
+    types: list[str] = field(default_factory=list)
+    category: str = ""
+    region_path: str = ""
+    status: str = ""
+    offset: int = 0
+    limit: int = 20
+    match_any: bool = False  # OR the groups instead of AND (fallback for natural-language queries)
+    facets: bool = True
+
+
+@dataclass
+class Hit:
+    type: str
+    id: str
+    title: str
+    body: str
+    url: str
+    score: float = 0.0
+
+
+@dataclass
+class SearchResult:
+    count: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=lambda: {"type": {}, "category": {}})
+
+
+class SearchBackend:
+    """index / delete / query / rebuild / count / keys — the whole contract of a backend."""
+
+    name = "base"
+
+    def index(self, docs: Iterable[Doc]) -> int:
+        raise NotImplementedError
+
+    def delete(self, keys: Iterable[tuple[str, str]]) -> int:
+        raise NotImplementedError
+
+    def query(self, q: SearchQuery) -> SearchResult:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        raise NotImplementedError
+
+    def rebuild(self, docs: Iterable[Doc], *, progress: Callable[[int], None] | None = None, batch: int = 500) -> int:
+        self.clear()
+        total = 0
+        chunk: list[Doc] = []
+        for doc in docs:
+            chunk.append(doc)
+            if len(chunk) >= batch:
+                total += self._bulk_add(chunk)
+                chunk = []
+                if progress:
+                    progress(total)
+        if chunk:
+            total += self._bulk_add(chunk)
+            if progress:
+                progress(total)
+        self.optimize()
+        return total
+
+    def _bulk_add(self, docs: list[Doc]) -> int:
+        return self.index(docs)
+
+    def optimize(self) -> None:
+        pass
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def indexed_keys(self) -> set[tuple[str, str]]:
+        raise NotImplementedError

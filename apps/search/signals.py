@@ -1,0 +1,48 @@
+"""Signal receivers: they only enqueue an index task after commit (the one place signals are used)."""
+
+from __future__ import annotations
+
+from . import documents
+from .services import enqueue_index
+
+WATCHED = ("bidding.Need", "organizations.Organization", "workers.SocialWorker", "projects.Project")
+
+
+def on_change(sender, instance, **kwargs):
+    doc_type = documents.type_for_instance(instance)
+    if doc_type and instance.pk is not None:
+        enqueue_index(doc_type=doc_type, obj_id=instance.pk)
+
+
+def on_worker_skills(sender, instance, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        enqueue_index(doc_type="worker", obj_id=instance.pk)
+
+
+def connect() -> None:
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from wagtail.models import Page
+    from wagtail.signals import page_published, page_unpublished
+
+    for label in WATCHED:
+        model = apps.get_model(label)
+        post_save.connect(on_change, sender=model, dispatch_uid=f"search-save-{label}")
+        post_delete.connect(on_change, sender=model, dispatch_uid=f"search-delete-{label}")
+    worker = apps.get_model("workers.SocialWorker")
+    m2m_changed.connect(on_worker_skills, sender=worker.skills.through, dispatch_uid="search-worker-skills")
+    cert = documents._certificate_model()
+    if cert is not None:
+        post_save.connect(on_change, sender=cert, dispatch_uid="search-save-cert")
+        post_delete.connect(on_change, sender=cert, dispatch_uid="search-delete-cert")
+    page_published.connect(on_change, dispatch_uid="search-page-published")
+    page_unpublished.connect(on_change, dispatch_uid="search-page-unpublished")
+    post_delete.connect(_on_page_delete, dispatch_uid="search-page-delete")
+    _ = Page
+
+
+def _on_page_delete(sender, instance, **kwargs):
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        enqueue_index(doc_type="page", obj_id=instance.pk)

@@ -1,0 +1,44 @@
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import Category
+
+from .forms import SearchForm
+from .selectors import search_page, suggestions
+
+TYPE_LABELS = {
+    "need": _("Needs"),
+    "organization": _("Organizations"),
+    "worker": _("Social workers"),
+    "enterprise": _("Social enterprises"),
+    "project": _("Projects"),
+    "page": _("Pages"),
+}
+
+
+def search_results(request):
+    form = SearchForm(request.GET)
+    context = {"form": form, "q": request.GET.get("q", "")[:100], "data": None}
+    if form.is_valid():
+        kwargs = form.search_kwargs()
+        if kwargs["text"]:
+            data = search_page(**kwargs)
+            names = dict(Category.objects.values_list("code", "name"))
+            page = form.cleaned_data.get("page") or 1
+            context.update(
+                data=data,
+                type_facets=[(t, TYPE_LABELS.get(t, t), n) for t, n in sorted(data["facets"]["type"].items())],
+                category_facets=[(c, names.get(c, c), n) for c, n in sorted(data["facets"]["category"].items())],
+                selected_type=",".join(form.cleaned_data["type"]),
+                selected_category=form.cleaned_data["category"],
+                page=page,
+                has_next=page * kwargs["limit"] < data["count"],
+                type_labels=TYPE_LABELS,
+            )
+    status = 200 if form.is_valid() else 400
+    return render(request, "search/results.html", context, status=status)
+
+
+def search_suggest(request):
+    q = (request.GET.get("q") or "")[:100]
+    return render(request, "search/_suggestions.html", {"items": suggestions(q), "q": q})

@@ -1,0 +1,172 @@
+"""Search benchmark: synthetic Chinese documents through each backend and a LIKE scan.
+
+DATABASE_URL=sqlite:////tmp/bench_search.sqlite3 .venv/bin/python manage.py migrate -v0
+DATABASE_URL=sqlite:////tmp/bench_search.sqlite3 .venv/bin/python bench/search/run.py --docs 100000 --backends sqlite,like,whoosh
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanshe_search .venv/bin/python bench/search/run.py --docs 100000 --backends postgres,like
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from apps.search import segmentation  # noqa: E402
+from apps.search.backends import get_backend  # noqa: E402
+from apps.search.documents import Doc  # noqa: E402
+from apps.search.services import search_run  # noqa: E402
+
+TOPICS = [
+    "养老服务",
+    "长者饭堂",
+    "助残康复",
+    "四点半课堂",
+    "心理疏导",
+    "矛盾调解",
+    "垃圾分类",
+    "社区营造",
+    "时间银行",
+    "适老化改造",
+    "就业培训",
+    "健康义诊",
+    "亲子阅读",
+    "社工站运营",
+    "困境儿童",
+    "居家养老",
+    "消防安全",
+    "法律援助",
+]
+PLACES = ["玉林东路社区", "望江楼社区", "和平社区", "崇德里社区", "望平社区", "香香巷社区", "九眼桥社区", "大慈寺社区"]
+ACTS = ["入户走访", "主题讲座", "互动游戏", "知识竞赛", "个案辅导", "小组活动", "志愿巡查", "成果展示", "骨干培育"]
+QUERIES = [
+    "养老",
+    "养老服务",
+    "长者饭堂",
+    "助残",
+    "心理",
+    "调解",
+    "社工站",
+    "垃圾分类",
+    "儿童",
+    "居家养老",
+    "就业",
+    "健康 讲座",
+    "社区营造",
+    "时间银行",
+    "消防",
+]
+
+
+def docs(n: int, seed: int = 1):
+    rng = random.Random(seed)
+    for i in range(n):
+        topic, place = rng.choice(TOPICS), rng.choice(PLACES)
+        a = rng.sample(ACTS, 3)
+        yield Doc(
+            type="need",
+            id=str(i + 1),
+            title=f"{place}{topic}项目{i}",
+            body=f"{place}计划开展{topic}，服务居民{rng.randint(50, 2000)}人次，包括{a[0]}、{a[1]}和{a[2]}。",
+            url=f"/needs/{i + 1}/",
+            category="elderly",
+            region_path="510100000000/510107000000/",
+            status="published",
+        )
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))]
+
+
+def timed_queries(fn, rounds: int):
+    times = []
+    for _ in range(rounds):
+        for q in QUERIES:
+            t = time.perf_counter()
+            fn(q)
+            times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times), pct(times, 0.95)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--backends", default="sqlite,like,whoosh")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    segmentation.index_text("社区养老服务中心")
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"segmenter loaded: max RSS {rss0:.0f} MB → {rss1:.0f} MB")
+    rows = []
+    for name in args.backends.split(","):
+        if name == "like":
+            from apps.search.models import SearchDocument
+
+            if not SearchDocument.objects.exists():
+                print("like: needs a SQL backend indexed first")
+                continue
+
+            def like(q):
+                qs = SearchDocument.objects.all()
+                for w in q.split():
+                    qs = qs.filter(title__contains=w) | qs.filter(body__contains=w)
+                list(qs[:20])
+                qs.count()
+
+            p50, p95 = timed_queries(like, args.rounds)
+            rows.append(("LIKE '%…%' scan", "–", p50, p95, "–", "–"))
+            continue
+        if name == "whoosh":
+            os.environ["SEARCH_INDEX_DIR"] = tempfile.mkdtemp(prefix="bench-whoosh-")
+            from django.conf import settings
+
+            settings.SEARCH_INDEX_DIR = os.environ["SEARCH_INDEX_DIR"]
+        engine = get_backend(name)
+        t = time.perf_counter()
+        n = engine.rebuild(docs(args.docs))
+        rate = n / (time.perf_counter() - t)
+        p50, p95 = timed_queries(lambda q, b=name: search_run(text=q, limit=20, facets=False, backend=b), args.rounds)
+        ups = []
+        for i in range(20):
+            d = next(docs(1, seed=100 + i))
+            d.id = str(1 + i * 37)
+            t = time.perf_counter()
+            engine.index([d])
+            ups.append((time.perf_counter() - t) * 1000)
+        if name == "whoosh":
+            size = sum(f.stat().st_size for f in Path(settings.SEARCH_INDEX_DIR).iterdir()) / 1e6
+        elif connection.vendor == "sqlite":
+            with connection.cursor() as cur:
+                cur.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'search_%'")
+                size = (cur.fetchone()[0] or 0) / 1e6
+        else:
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_total_relation_size('search_searchdocument')")
+                size = cur.fetchone()[0] / 1e6
+        rows.append((name, f"{rate:,.0f}", p50, p95, f"{statistics.median(ups):.1f}", f"{size:.0f} MB"))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n{args.docs:,} docs; max RSS of this process at the end {rss:.0f} MB\n")
+    print("| backend | index docs/s | query p50 ms | query p95 ms | 1-doc update ms | index size |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r[0]} | {r[1]} | {r[2]:.2f} | {r[3]:.2f} | {r[4]} | {r[5]} |")
+
+
+if __name__ == "__main__":
+    main()
