@@ -21,3 +21,87 @@ class Fund(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Donation(models.Model):
+    """A donation through Stripe Checkout. Its money is booked in the ledger when paid."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        PAID = "paid", _("paid")
+        FAILED = "failed", _("failed")
+        REFUNDED = "refunded", _("refunded")
+        PARTIALLY_REFUNDED = "partially_refunded", _("partially refunded")
+        DISPUTED = "disputed", _("disputed")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="donations")
+    amount_fen = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default="CNY")
+    purpose = models.CharField(_("purpose"), max_length=40, blank=True)
+    donor_name = models.CharField(_("donor name"), max_length=80, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=True)
+    email = models.EmailField(_("email"), blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    stripe_session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    charge_id = models.CharField(max_length=255, blank=True, db_index=True)
+    fee_fen = models.BigIntegerField(default=0)
+    refunded_fen = models.BigIntegerField(default=0)
+    receipt_no = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def donor_display(self) -> str:
+        return self.donor_name if (self.donor_name and not self.anonymous) else str(_("Anonymous donor"))
+
+
+class ReceiptCounter(models.Model):
+    """Sequential receipt numbers per host foundation and year (row-locked when taken)."""
+
+    host = models.CharField(max_length=120)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["host", "year"], name="funds_receipt_counter_host_year")]
+
+
+class StripeEvent(models.Model):
+    """A Stripe event processed once; stored in the same transaction as its effect."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=80)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class RefundHold(models.Model):
+    """A refund or dispute the fund could not absorb (the money was spent): for the fund manager."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="refund_holds")
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="holds")
+    amount_fen = models.BigIntegerField()
+    reason = models.CharField(max_length=40)
+    stripe_object_id = models.CharField(max_length=255, unique=True)
+    resolved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Income(models.Model):
+    """Money that came in outside Stripe, recorded by a fund manager."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="incomes")
+    amount_fen = models.BigIntegerField()
+    source = models.CharField(_("source"), max_length=200)
+    memo = models.CharField(_("memo"), max_length=500, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=40, blank=True)
+    idempotency_key = models.CharField(max_length=120)
+    transfer = models.OneToOneField("ledger.Transfer", on_delete=models.PROTECT, related_name="income")
+    recorded_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["fund", "idempotency_key"], name="funds_income_key")]
