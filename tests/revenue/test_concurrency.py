@@ -26,6 +26,8 @@ def test_concurrent_double_approval_books_once(agreement, enterprise_admin, fund
         period_end=today - dt.timedelta(days=31),
         revenue=Decimal("5000.00"),
     )
+    from apps.ledger.models import Transfer
+
     bookings = []
     real_book = booking.book_revenue_receivable
 
@@ -54,5 +56,6 @@ def test_concurrent_double_approval_books_once(agreement, enterprise_admin, fund
         t.join()
     assert sorted(outcomes) == ["conflict", "conflict", "conflict", "ok"]
     assert bookings == [report.pk]
+    assert Transfer.objects.filter(reference=f"revenue-report:{report.pk}").count() == 1
     report.refresh_from_db()
     assert report.fund_amount + report.organization_amount == Decimal("5000.00")

@@ -183,3 +183,24 @@ def test_leftover_fen_rotates_across_approvals(api, agreement, enterprise_admin,
         fund_got.append(client.post(f"/api/v1/revenue-share-reports/{rid}/approve/").json()["fund_amount"])
     assert sorted(fund_got) == ["0.00", "0.01"]
     assert RevenueShareReport.objects.filter(status="approved").count() == 2
+
+
+def test_approval_books_a_receivable_and_settlement_the_cash(api, agreement, enterprise_admin, fund_manager):
+    from apps.funds.services import fund_account, fund_bank_account
+    from apps.ledger.models import Transfer
+    from apps.ledger.selectors import ledger_verify
+    from apps.revenue.booking import fund_receivable_account
+
+    rid = _report(api, enterprise_admin, agreement, revenue="10000.00").json()["id"]
+    client = api.as_user(fund_manager)
+    client.post(f"/api/v1/revenue-share-reports/{rid}/approve/")
+    client.post(f"/api/v1/revenue-share-reports/{rid}/approve/")
+    fund = agreement.fund
+    assert fund_receivable_account(fund).normal_balance == 300000
+    assert fund_account(fund).normal_balance == 0
+    assert Transfer.objects.filter(reference=f"revenue-report:{rid}").count() == 1
+    client.post(f"/api/v1/revenue-share-reports/{rid}/settle/")
+    assert fund_receivable_account(fund).normal_balance == 0
+    assert fund_account(fund).normal_balance == 300000
+    assert fund_bank_account(fund).normal_balance == 300000
+    assert ledger_verify()["ok"]
