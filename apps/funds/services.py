@@ -126,3 +126,209 @@ def fund_income_record(
         transfer=transfer,
         recorded_by=user if user is not None and user.is_authenticated else None,
     )
+
+
+# --------------------------------------------------------------------------- donations
+
+STRIPE_DEFAULT_METHODS = ["card", "alipay", "wechat_pay"]
+
+
+def stripe_client():
+    import stripe
+    from django.conf import settings
+
+    base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+    return stripe.StripeClient(
+        settings.STRIPE_SECRET_KEY or "sk_test_unset", base_addresses=base, max_network_retries=2
+    )
+
+
+@transaction.atomic
+def donation_create(
+    *, fund, amount_fen: int, purpose: str = "", donor_name: str = "", anonymous: bool = True, email: str = ""
+):
+    """A pending donation and its Stripe Checkout Session (card, Alipay, WeChat Pay)."""
+    from django.conf import settings
+
+    from apps.funds.models import Donation
+
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen < 100:
+        raise ValidationFailed(_("At least ¥1.00."), field_errors={"amount": _("At least ¥1.00.")})
+    if amount_fen > 100_000_000:
+        raise ValidationFailed(_("At most ¥1,000,000.00."), field_errors={"amount": _("At most ¥1,000,000.00.")})
+    purpose = purpose_validate(purpose)
+    donation = Donation.objects.create(
+        fund=fund,
+        amount_fen=amount_fen,
+        currency=fund.currency,
+        purpose=purpose,
+        donor_name=donor_name,
+        anonymous=anonymous,
+        email=email,
+    )
+    methods = getattr(settings, "STRIPE_PAYMENT_METHODS", STRIPE_DEFAULT_METHODS)
+    base_url = settings.SITE_BASE_URL.rstrip("/")
+    params = {
+        "mode": "payment",
+        "payment_method_types": list(methods),
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": fund.currency.lower(),
+                    "unit_amount": amount_fen,
+                    "product_data": {"name": f"{fund.name}" + (f" · {purpose}" if purpose else "")},
+                },
+            }
+        ],
+        "metadata": {"donation_id": str(donation.pk), "fund": fund.code, "purpose": purpose},
+        "payment_intent_data": {"metadata": {"donation_id": str(donation.pk), "fund": fund.code}},
+        "success_url": f"{base_url}/funds/donations/{donation.pk}/thanks/",
+        "cancel_url": f"{base_url}/funds/{fund.pk}/",
+    }
+    if "wechat_pay" in methods:
+        params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
+    if email:
+        params["customer_email"] = email
+    try:
+        session = stripe_client().v1.checkout.sessions.create(
+            params=params, options={"idempotency_key": f"donation-{donation.pk}-checkout"}
+        )
+    except Exception as exc:  # the payment service is down or refused: nothing is booked
+        import logging
+
+        logging.getLogger(__name__).warning("stripe checkout failed: %s", exc)
+        raise StateConflict(_("The payment service is not available; please try again.")) from exc
+    donation.stripe_session_id = session.id
+    donation.checkout_url = session.url or ""
+    donation.save(update_fields=["stripe_session_id"])
+    return donation
+
+
+def _receipt_no_take(fund) -> str:
+    import hashlib
+
+    from django.utils import timezone
+
+    from apps.funds.models import ReceiptCounter
+
+    year = timezone.localdate().year
+    ReceiptCounter.objects.get_or_create(host=fund.host_name, year=year)
+    counter = ReceiptCounter.objects.select_for_update().get(host=fund.host_name, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    host_code = hashlib.sha1(fund.host_name.encode()).hexdigest()[:4].upper()  # noqa: S324 - a label
+    return f"R{host_code}-{year}-{counter.last:06d}"
+
+
+def donation_book_payment(*, donation, gross_fen: int, payment_intent: str = "", charge: str = "", fee_fen: int = 0):
+    """Book a paid donation once (gross in; fee out when known); give it a receipt number."""
+    from django.utils import timezone
+
+    from apps.funds.models import Donation
+
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    fund = donation.fund
+    target = fund_account(fund, donation.purpose or None)
+    if payment_intent and not donation.payment_intent_id:
+        donation.payment_intent_id = payment_intent
+    if charge and not donation.charge_id:
+        donation.charge_id = charge
+    if donation.receipt_no is None:
+        transfer_post(
+            key=f"donation:{donation.pk}:gift",
+            kind="donation",
+            legs=[(stripe_account(fund.currency), gross_fen), (target, -gross_fen)],
+            memo=donation.donor_display,
+            reference=f"donation:{donation.pk}",
+        )
+        donation.receipt_no = _receipt_no_take(fund)
+        donation.paid_at = timezone.now()
+        donation.amount_fen = gross_fen
+        if donation.status in (Donation.Status.PENDING, Donation.Status.FAILED):
+            donation.status = Donation.Status.PAID
+    donation.save()
+    if fee_fen:
+        donation_book_fee(donation=donation, fee_fen=fee_fen)
+    return donation
+
+
+def donation_book_fee(*, donation, fee_fen: int):
+    from apps.funds.models import Donation
+
+    if fee_fen <= 0 or donation.fee_fen:
+        return
+    target = fund_account(donation.fund, donation.purpose or None)
+    transfer_post(
+        key=f"donation:{donation.pk}:fee",
+        kind="stripe_fee",
+        legs=[(target, fee_fen), (stripe_account(donation.currency), -fee_fen)],
+        memo="Stripe fee",
+        reference=f"donation:{donation.pk}",
+    )
+    Donation.objects.filter(pk=donation.pk).update(fee_fen=fee_fen)
+
+
+def _hold(*, donation, amount_fen: int, reason: str, object_id: str):
+    from apps.accounts.models import Membership, Role
+    from apps.funds.models import RefundHold
+
+    hold, created = RefundHold.objects.get_or_create(
+        stripe_object_id=object_id,
+        defaults={"fund": donation.fund, "donation": donation, "amount_fen": amount_fen, "reason": reason},
+    )
+    if created:
+        from apps.notifications.services import notify
+
+        managers = [
+            m.user
+            for m in Membership.objects.active()
+            .filter(role=Role.FUND_MANAGER, fund=donation.fund)
+            .select_related("user")
+        ]
+        notify(
+            users=managers,
+            kind="fund_refund_hold",
+            title=str(_("A refund could not be booked: the money was already spent")),
+            body=f"{donation.receipt_no or donation.pk}: {amount_fen / 100:.2f} ({reason})",
+            url=f"/funds/{donation.fund_id}/",
+        )
+    return hold
+
+
+def donation_book_refund(*, donation, refunded_total_fen: int, object_id: str, reason: str = "refund"):
+    """Book refunds up to the cumulative ``refunded_total_fen`` (monotone: stale events do nothing).
+
+    When the fund can't give the money back (already spent) nothing goes negative: a hold is
+    recorded for the fund manager instead.
+    """
+    from apps.funds.models import Donation
+    from apps.ledger.services import InsufficientFunds
+
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    held = sum(h.amount_fen for h in donation.holds.filter(reason=reason))
+    delta = refunded_total_fen - donation.refunded_fen - held
+    if delta <= 0:
+        return donation
+    target = fund_account(donation.fund, donation.purpose or None)
+    try:
+        with transaction.atomic():
+            transfer_post(
+                key=f"donation:{donation.pk}:{reason}:{refunded_total_fen}",
+                kind=reason,
+                legs=[(target, delta), (stripe_account(donation.currency), -delta)],
+                memo=f"{reason} of {donation.receipt_no or donation.pk}",
+                reference=f"donation:{donation.pk}",
+            )
+    except InsufficientFunds:
+        _hold(donation=donation, amount_fen=delta, reason=reason, object_id=f"{object_id}:{refunded_total_fen}")
+        return donation
+    donation.refunded_fen += delta
+    if reason == "dispute":
+        donation.status = Donation.Status.DISPUTED
+    elif donation.refunded_fen >= donation.amount_fen:
+        donation.status = Donation.Status.REFUNDED
+    else:
+        donation.status = Donation.Status.PARTIALLY_REFUNDED
+    donation.save(update_fields=["refunded_fen", "status"])
+    return donation

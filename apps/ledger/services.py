@@ -332,8 +332,8 @@ def transfer_post_pending(
     A partial ``amount`` needs a two-leg reservation. When nothing is left the pending transfer
     becomes ``posted``.
     """
+    parent = _locked_pending(pending)  # lock first: a concurrent call with this key has then committed
     existing = Transfer.objects.filter(key=key).first()
-    parent = _locked_pending(pending)
     if existing is not None and existing.pending_id == parent.pk and existing.phase == "post":
         if amount is None or existing.amount == amount:
             return existing
@@ -374,8 +374,8 @@ def transfer_post_pending(
 @transaction.atomic
 def transfer_void(*, key: str, pending: Transfer, memo: str = "") -> Transfer:
     """Release what is left of a pending transfer (it becomes ``voided``); once."""
+    parent = _locked_pending(pending)  # lock first: a concurrent call with this key has then committed
     existing = Transfer.objects.filter(key=key).first()
-    parent = _locked_pending(pending)
     if existing is not None and existing.pending_id == parent.pk and existing.phase == "void":
         return existing
     if parent.status != Transfer.Status.PENDING:
@@ -402,10 +402,10 @@ def transfer_reverse(
     *, key: str, transfer: Transfer, memo: str = "", reference: str = "", kind: str = "reversal"
 ) -> Transfer:
     """A transfer with the legs negated, booked once per original (409 for a second reversal)."""
+    original = Transfer.objects.select_for_update().get(pk=transfer.pk)
     existing = Transfer.objects.filter(key=key).first()
     if existing is not None and existing.reverses_id == transfer.pk:
         return existing
-    original = Transfer.objects.select_for_update().get(pk=transfer.pk)
     if original.phase not in ("single", "post") or original.status != Transfer.Status.POSTED:
         raise StateConflict(_("Only a posted transfer can be reversed."))
     if Transfer.objects.filter(reverses=original).exists():

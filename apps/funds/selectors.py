@@ -1,0 +1,96 @@
+"""Reads of funds: balances, totals, public transfer lists, monthly series."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Case, IntegerField, Q, Sum, When
+from django.db.models.functions import TruncMonth
+
+from apps.funds.models import Donation, Fund
+from apps.ledger.models import Account, Leg, Transfer
+
+MOVING = ["single", "post"]
+
+
+def fund_account_ids(fund) -> list[int]:
+    return list(
+        Account.objects.filter(owner_type="fund", owner_id=str(fund.pk))
+        .exclude(kind="bank")
+        .values_list("pk", flat=True)
+    )
+
+
+def fund_balances(funds) -> dict[int, int]:
+    """Fund id → money held (unrestricted + restricted), fen."""
+    ids = [str(f.pk) for f in funds]
+    out: dict[int, int] = defaultdict(int)
+    for owner_id, balance in (
+        Account.objects.filter(owner_type="fund", owner_id__in=ids)
+        .exclude(kind="bank")
+        .values_list("owner_id", "balance")
+    ):
+        out[int(owner_id)] += -balance
+    return out
+
+
+def fund_summary(fund) -> dict:
+    accounts = list(Account.objects.filter(owner_type="fund", owner_id=str(fund.pk)).exclude(kind="bank"))
+    ids = [a.pk for a in accounts]
+    totals = Leg.objects.filter(account_id__in=ids, transfer__phase__in=MOVING).aggregate(
+        out=Sum(Case(When(amount__gt=0, then="amount"), default=0, output_field=IntegerField())),
+        into=Sum(Case(When(amount__lt=0, then="amount"), default=0, output_field=IntegerField())),
+    )
+    restricted = [
+        {"purpose": a.kind.split(":", 1)[1], "balance": -a.balance, "available": a.available}
+        for a in accounts
+        if a.kind.startswith("restricted:")
+    ]
+    unrestricted = next((a for a in accounts if a.kind == "available"), None)
+    return {
+        "balance": sum(-a.balance for a in accounts),
+        "total_in": -(totals["into"] or 0),
+        "total_out": totals["out"] or 0,
+        "restricted": restricted,
+        "unrestricted": -unrestricted.balance if unrestricted else 0,
+        "reserved": sum(a.pending_debits for a in accounts),
+        "available": sum(a.available for a in accounts),
+    }
+
+
+def fund_transfers(fund):
+    """Posted money movements of the fund, newest first, with the fund's net amount per transfer."""
+    ids = fund_account_ids(fund)
+    return (
+        Transfer.objects.filter(phase__in=MOVING, legs__account_id__in=ids)
+        .annotate(net=Sum("legs__amount", filter=Q(legs__account_id__in=ids)))
+        .order_by("-created_at", "-id")
+    )
+
+
+def donor_displays(transfers) -> dict[str, str]:
+    refs = [t.reference.split(":", 1)[1] for t in transfers if t.reference.startswith("donation:")]
+    ids = [int(r) for r in refs if r.isdigit()]
+    return {f"donation:{d.pk}": d.donor_display for d in Donation.objects.filter(pk__in=ids)}
+
+
+def fund_monthly(fund) -> list[dict]:
+    """Per month and transfer kind: money in and out (fen)."""
+    ids = fund_account_ids(fund)
+    rows = (
+        Leg.objects.filter(account_id__in=ids, transfer__phase__in=MOVING)
+        .annotate(month=TruncMonth("transfer__created_at"))
+        .values("month", "transfer__kind")
+        .annotate(
+            out=Sum(Case(When(amount__gt=0, then="amount"), default=0, output_field=IntegerField())),
+            into=Sum(Case(When(amount__lt=0, then="amount"), default=0, output_field=IntegerField())),
+        )
+        .order_by("month", "transfer__kind")
+    )
+    return [
+        {"month": r["month"], "kind": r["transfer__kind"], "in": -(r["into"] or 0), "out": r["out"] or 0} for r in rows
+    ]
+
+
+def funds_public():
+    return Fund.objects.select_related("community").order_by("code")

@@ -1,0 +1,150 @@
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+
+WEBHOOK_SECRET = "whsec_test_sanshe"
+
+
+def sign(payload: bytes, secret: str = WEBHOOK_SECRET, ts: int | None = None) -> str:
+    ts = int(time.time()) if ts is None else ts
+    mac = hmac.new(secret.encode(), f"{ts}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={ts},v1={mac}"
+
+
+_ids = itertools.count(1)
+
+
+def event(kind: str, obj: dict, event_id: str | None = None) -> dict:
+    return {"id": event_id or f"evt_{next(_ids)}", "object": "event", "type": kind, "data": {"object": obj}}
+
+
+def post_event(client, evt, *, secret=WEBHOOK_SECRET, ts=None, tamper=False):
+    payload = json.dumps(evt).encode()
+    header = sign(payload, secret, ts)
+    if tamper:
+        payload = payload.replace(b'"amount', b'"amount_x', 1) if b'"amount' in payload else payload + b" "
+    return client.post("/stripe/webhook/", data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=header)
+
+
+@pytest.fixture
+def stripe_settings(settings):
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_SECRET_KEY = "sk_test_sanshe"
+    return settings
+
+
+class _StubHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        body = parse_qs(self.rfile.read(length).decode())
+        self.server.requests.append((self.path, dict(self.headers), body))
+        if self.path == "/v1/checkout/sessions":
+            n = len(self.server.requests)
+            data = {
+                "id": f"cs_test_{n}",
+                "object": "checkout.session",
+                "url": f"https://checkout.stripe.test/cs_test_{n}",
+            }
+            status = 200
+        else:
+            data, status = {"error": {"message": "unknown"}}, 404
+        raw = json.dumps(data).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        self.wfile.write(raw)
+
+
+@pytest.fixture
+def stripe_stub(stripe_settings):
+    """A stand-in for api.stripe.com on loopback (Checkout Sessions are not in localstripe)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _StubHandler)
+    server.requests = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    stripe_settings.STRIPE_API_BASE = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def project_factory(city, organization, make_user):
+    """Need → Proposal → Project with milestones, built through the ORM, then reserved."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from apps.bidding.models import Need, Proposal
+    from apps.core.models import Category
+    from apps.projects.models import Milestone, Project
+
+    author = make_user()
+    counter = itertools.count(1)
+
+    def make(*, amounts=("600.00", "400.00"), fund=None, category="elderly"):
+        n = next(counter)
+        fund = fund or city.fund
+        total = sum(Decimal(a) for a in amounts)
+        today = timezone.localdate()
+        need = Need.objects.create(
+            community=city.community,
+            title=f"need {n}",
+            description="d",
+            category=Category.objects.get(code=category),
+            beneficiaries=10,
+            budget_min=total,
+            budget_max=total,
+            service_start=today,
+            service_end=today + dt.timedelta(days=90),
+            min_worker_level="assistant",
+            workers_needed=1,
+            bid_deadline=timezone.now(),
+            fund=fund,
+            created_by=author,
+        )
+        proposal = Proposal.objects.create(
+            need=need,
+            organization=organization,
+            title=f"p {n}",
+            summary="s",
+            approach="a",
+            total_amount=total,
+            created_by=author,
+        )
+        project = Project.objects.create(
+            need=need,
+            proposal=proposal,
+            organization=organization,
+            community=city.community,
+            fund=fund,
+            title=f"项目 {n}",
+            amount=total,
+            start_date=today,
+            end_date=today + dt.timedelta(days=90),
+        )
+        for i, amount in enumerate(amounts):
+            Milestone.objects.create(
+                project=project,
+                position=i,
+                title=f"milestone {i}",
+                due_date=today,
+                payment_percent=Decimal(100) * Decimal(amount) / total,
+                amount=Decimal(amount),
+                status="submitted",
+            )
+        return project
+
+    return make

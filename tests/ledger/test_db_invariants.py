@@ -1,0 +1,200 @@
+"""Each invariant attempted behind the service's back (ORM and raw SQL) fails at the database."""
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+
+from apps.ledger.models import Account, Leg, Transfer
+from apps.ledger.selectors import ledger_verify
+from apps.ledger.services import transfer_pending, transfer_post, transfer_void
+
+
+@pytest.fixture
+def booked(accounts):
+    bank = accounts("bank", normal="debit", may_go_negative=True)
+    fund = accounts("fund", book="fund:a")
+    org = accounts("org", may_go_negative=True)
+    t = transfer_post(key="in", kind="income", legs=[(bank, 1000), (fund, -1000)])
+    return bank, fund, org, t
+
+
+def refused(sql_or_callable, params=()):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        if callable(sql_or_callable):
+            sql_or_callable()
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(sql_or_callable, params)
+
+
+def raw_transfer(key, *, sealed=False, **extra):
+    fields = {
+        "key": key,
+        "kind": "x",
+        "phase": "single",
+        "status": "posted",
+        "reference": "",
+        "memo": "",
+        "book": "raw",
+        "sequence": 1,
+        "prev_hash": "0" * 64,
+        "hash": "f" * 64,
+        "fingerprint": "f" * 64,
+        "sealed": sealed,
+        "created_at": timezone.now(),
+    }
+    fields.update(extra)
+    return Transfer.objects.create(**fields)
+
+
+def test_posted_transfer_cannot_be_updated_or_deleted(booked):
+    t = booked[3]
+    refused(lambda: Transfer.objects.filter(pk=t.pk).update(memo="changed"))
+    refused(lambda: Transfer.objects.filter(pk=t.pk).update(status="voided"))
+    refused(lambda: Transfer.objects.filter(pk=t.pk).delete())
+    refused("UPDATE ledger_transfer SET memo = 'x' WHERE id = %s", [t.pk])
+    refused("UPDATE ledger_transfer SET sealed = %s WHERE id = %s", [False, t.pk])
+    refused("DELETE FROM ledger_transfer WHERE id = %s", [t.pk])
+
+
+def test_legs_cannot_be_updated_deleted_or_added_to_sealed(booked):
+    bank, fund, org, t = booked
+    leg = t.legs.first()
+    refused(lambda: Leg.objects.filter(pk=leg.pk).update(amount=leg.amount + 1))
+    refused(lambda: Leg.objects.filter(pk=leg.pk).delete())
+    refused("UPDATE ledger_leg SET amount = amount * 2 WHERE transfer_id = %s", [t.pk])
+    refused("DELETE FROM ledger_leg WHERE id = %s", [leg.pk])
+    refused(lambda: Leg.objects.create(transfer=t, account=org, amount=5))
+    refused("INSERT INTO ledger_leg (transfer_id, account_id, amount) VALUES (%s, %s, 5)", [t.pk, org.pk])
+
+
+def test_unbalanced_transfer_cannot_be_sealed(booked):
+    bank, fund, org, _t = booked
+
+    def one_leg():
+        t = raw_transfer("one")
+        Leg.objects.create(transfer=t, account=bank, amount=5)
+        Leg.objects.create(transfer=t, account=org, amount=-4)
+        Transfer.objects.filter(pk=t.pk).update(sealed=True)
+
+    refused(one_leg)
+
+    def single():
+        t = raw_transfer("single")
+        Leg.objects.create(transfer=t, account=bank, amount=5)
+        Transfer.objects.filter(pk=t.pk).update(sealed=True)
+
+    refused(single)
+    refused(lambda: raw_transfer("sealed-at-insert", sealed=True))
+    refused(lambda: Leg.objects.create(transfer=raw_transfer("zero"), account=bank, amount=0))
+
+
+def test_mixed_currency_must_balance_per_currency(accounts, booked):
+    bank = booked[0]
+    usd = accounts("usd", may_go_negative=True, currency="USD")
+
+    def mixed():
+        t = raw_transfer("mixed")
+        Leg.objects.create(transfer=t, account=bank, amount=5)
+        Leg.objects.create(transfer=t, account=usd, amount=-5)
+        Transfer.objects.filter(pk=t.pk).update(sealed=True)
+
+    refused(mixed)
+
+
+def test_fund_cannot_go_negative_behind_the_service(booked):
+    bank, fund, org, _t = booked
+
+    def overspend():
+        t = raw_transfer("overspend")
+        Leg.objects.create(transfer=t, account=fund, amount=1001)
+        Leg.objects.create(transfer=t, account=org, amount=-1001)
+        Transfer.objects.filter(pk=t.pk).update(sealed=True)
+
+    refused(overspend)
+    refused(lambda: Account.objects.filter(pk=fund.pk).update(balance=1))
+    refused("UPDATE ledger_account SET pending_debits = 1001 WHERE id = %s", [fund.pk])
+
+
+def test_balances_follow_the_legs_even_for_raw_inserts(booked):
+    bank, fund, org, _t = booked
+    t = raw_transfer("raw-ok")
+    Leg.objects.create(transfer=t, account=fund, amount=400)
+    Leg.objects.create(transfer=t, account=org, amount=-400)
+    Transfer.objects.filter(pk=t.pk).update(sealed=True)
+    fund.refresh_from_db()
+    assert fund.normal_balance == 600  # the trigger applied the legs to the cache
+    report = ledger_verify()
+    assert not report["ok"] and report["first_bad"]["transfer"] == "raw-ok"  # but it is off the chain
+
+
+def test_pending_over_post_and_status_rewrite_refused(booked):
+    bank, fund, org, _t = booked
+    p = transfer_pending(key="res", kind="grant", legs=[(fund, 500), (org, -500)])
+
+    def over_post():
+        t = raw_transfer("over", phase="post", pending_id=p.pk)
+        Leg.objects.create(transfer=t, account=fund, amount=501)
+        Leg.objects.create(transfer=t, account=org, amount=-501)
+        Transfer.objects.filter(pk=t.pk).update(sealed=True)
+
+    refused(over_post)
+    transfer_void(key="void", pending=p)
+    refused(lambda: Transfer.objects.filter(pk=p.pk).update(status="posted"))
+    refused(lambda: Transfer.objects.filter(pk=p.pk).update(status="pending"))
+
+
+def test_reversal_at_most_once_and_key_unique(booked):
+    t = booked[3]
+    raw_transfer("rev1", reverses_id=t.pk, sequence=1)
+    refused(lambda: raw_transfer("rev2", reverses_id=t.pk, sequence=2))
+    refused(lambda: raw_transfer("in", sequence=3))
+
+
+def _disable_guards():
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE ledger_leg DISABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE ledger_transfer DISABLE TRIGGER USER")
+        else:
+            cursor.execute("DROP TRIGGER ledger_leg_no_update")
+            cursor.execute("DROP TRIGGER ledger_transfer_no_update")
+
+
+@pytest.mark.parametrize("tamper", ["leg", "memo", "balance"])
+def test_verify_detects_rows_altered_behind_the_apps_back(booked, tamper, capsys):
+    bank, fund, org, first = booked
+    transfer_post(key="out", kind="grant", legs=[(fund, 300), (org, -300)])
+    assert ledger_verify()["ok"]
+    _disable_guards()
+    with connection.cursor() as cursor:
+        if tamper == "leg":
+            cursor.execute("UPDATE ledger_leg SET amount = amount * 2 WHERE transfer_id = %s", [first.pk])
+        elif tamper == "memo":
+            cursor.execute("UPDATE ledger_transfer SET memo = 'edited' WHERE id = %s", [first.pk])
+        else:
+            cursor.execute("UPDATE ledger_account SET balance = balance - 1 WHERE id = %s", [fund.pk])
+    report = ledger_verify()
+    assert not report["ok"]
+    expected = "out" if tamper == "balance" else "in"
+    assert report["first_bad"]["transfer"] == expected
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("ledger_verify")
+    assert exit_info.value.code == 1
+    assert expected in capsys.readouterr().err
+
+
+def test_verify_command_ok(booked, capsys):
+    call_command("ledger_verify")
+    assert "ok" in capsys.readouterr().out
+
+
+def test_verify_api_platform_staff_only(booked, api, make_user):
+    assert api.get("/api/v1/ledger/verify/").status_code in (401, 403)
+    client = api.as_user(make_user())
+    assert client.get("/api/v1/ledger/verify/").status_code == 403
+    staff = api.as_user(make_user("platform_staff"))
+    body = staff.get("/api/v1/ledger/verify/").json()
+    assert body["ok"] is True and body["transfers"] == 1 and "fund:a" in body["heads"]
