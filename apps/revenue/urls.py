@@ -1,3 +1,10 @@
 """Web pages of this app (included by marketplace/urls.py inside i18n_patterns)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from apps.revenue import views
+
+urlpatterns = [
+    path("revenue-shares/", views.agreement_list, name="revenue-share-list-page"),
+    path("revenue-shares/<int:pk>/", views.agreement_detail, name="revenue-share-page"),
+]

@@ -1,0 +1,58 @@
+"""Demo: a community cooperative with a share register, a transfer and last year's distribution."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def seed(ctx) -> None:
+    from apps.cooperatives.services import cooperative_create, distribution_create, holder_add, share_transfer_create
+
+    community = ctx.data["communities"][0]
+    staff = ctx.users["yulin_staff"]
+    coop = cooperative_create(
+        user=staff,
+        name=f"{community.name}股份经济合作社",
+        community=community,
+        registered_capital=Decimal("1200000.00"),
+    )
+    holders = [
+        holder_add(
+            user=staff,
+            cooperative=coop,
+            name=f"{community.name}居民委员会",
+            holder_type="community",
+            shares=5100,
+            certificate_no="YLDL-0001",
+        ),
+        holder_add(
+            user=staff,
+            cooperative=coop,
+            name=ctx.data["organizations"][3].name,
+            holder_type="company",
+            shares=1500,
+            certificate_no="YLDL-0002",
+        ),
+    ]
+    resident_user = ctx.users.get("worker")
+    for i in range(7):
+        holders.append(
+            holder_add(
+                user=staff,
+                cooperative=coop,
+                name=resident_user.display_name if i == 0 and resident_user else ctx.person_name(),
+                holder_type="resident",
+                shares=[333, 487, 250, 512, 199, 401, 318][i],
+                certificate_no=f"YLDL-{i + 3:04d}",
+                holder_user=resident_user if i == 0 else None,
+            )
+        )
+    share_transfer_create(user=staff, cooperative=coop, from_holder=holders[3], to_holder=holders[2], shares=87)
+    distribution_create(
+        user=staff,
+        cooperative=coop,
+        fiscal_year=ctx.today.year - 1,
+        distributable_profit=Decimal("386420.37"),
+        prior_losses=Decimal("41250.00"),
+    )
+    ctx.data["cooperatives"] = [coop]

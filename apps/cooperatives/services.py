@@ -1,0 +1,275 @@
+"""Writes of equity cooperation: the cooperative, its register and distributions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.apps import apps as django_apps
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.selectors import is_platform_staff, user_community_ids
+from apps.cooperatives import booking
+from apps.cooperatives.access import require_dividend_declarer, require_manager
+from apps.cooperatives.models import (
+    Cooperative,
+    Distribution,
+    DistributionAllocation,
+    ShareEntry,
+    ShareHolder,
+    ShareTransfer,
+)
+from apps.cooperatives.waterfall import Waterfall, waterfall_compute
+from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
+from apps.core.money import decimal_to_fen, fen_to_decimal
+from apps.core.selectors import policy_current
+
+
+def cooperative_is_certified_social_enterprise(coop: Cooperative) -> bool:
+    """True when the cooperative's organization holds a current social-enterprise certificate.
+
+    Certification is another app; this looks for its models when installed and otherwise says
+    False (no cap applies)."""
+    if coop.organization_id is None or not django_apps.is_installed("apps.certification"):
+        return False
+    for name in ("Certification", "CertificationApplication", "Application"):
+        try:
+            model = django_apps.get_model("certification", name)
+        except LookupError:
+            continue
+        fields = {f.name for f in model._meta.get_fields()}
+        if not {"organization", "status"} <= fields:
+            continue
+        qs = model.objects.filter(organization_id=coop.organization_id, status="certified")
+        if "valid_until" in fields:
+            qs = qs.filter(valid_until__gte=timezone.localdate())
+        return qs.exists()
+    return False
+
+
+@transaction.atomic
+def cooperative_create(
+    *, user, name: str, community, registered_capital: Decimal, organization=None, public_welfare_percent=None
+) -> Cooperative:
+    if not (is_platform_staff(user) or community.pk in user_community_ids(user)):
+        raise PermissionDenied(_("Only the community's staff or platform staff may register a cooperative."))
+    errors = {}
+    if community.level != "community":
+        errors["community"] = [_("Choose a community.")]
+    if not name.strip():
+        errors["name"] = [_("Required.")]
+    if registered_capital < 0:
+        errors["registered_capital"] = [_("Must not be negative.")]
+    if public_welfare_percent is not None and not 0 <= public_welfare_percent <= 100:
+        errors["public_welfare_percent"] = [_("A percentage from 0 to 100.")]
+    if errors:
+        raise ValidationFailed(_("Invalid cooperative."), field_errors=errors)
+    coop = Cooperative(
+        name=name.strip(),
+        community=community,
+        registered_capital=registered_capital,
+        organization=organization,
+        created_by=user,
+    )
+    if public_welfare_percent is not None:
+        coop.public_welfare_percent = public_welfare_percent
+    coop.save()
+    return coop
+
+
+def _lock(coop: Cooperative) -> Cooperative:
+    return Cooperative.objects.select_for_update().get(pk=coop.pk)
+
+
+@transaction.atomic
+def holder_add(
+    *, user, cooperative: Cooperative, name: str, holder_type: str, shares: int, certificate_no: str, holder_user=None
+) -> ShareHolder:
+    """A new holder subscribing ``shares`` newly issued shares (an ``issue`` entry)."""
+    require_manager(user, cooperative)
+    coop = _lock(cooperative)
+    errors = {}
+    if shares < 0:
+        errors["shares"] = [_("Must not be negative.")]
+    if coop.holders.filter(certificate_no=certificate_no).exists():
+        errors["certificate_no"] = [_("This certificate number is already in the register.")]
+    if holder_type not in ShareHolder.HolderType.values:
+        errors["holder_type"] = [_("Unknown holder type.")]
+    if errors:
+        raise ValidationFailed(_("Invalid holder."), field_errors=errors)
+    holder = ShareHolder.objects.create(
+        cooperative=coop,
+        name=name.strip(),
+        holder_type=holder_type,
+        shares=shares,
+        certificate_no=certificate_no.strip(),
+        user=holder_user,
+    )
+    if shares:
+        ShareEntry.objects.create(
+            cooperative=coop, holder=holder, kind=ShareEntry.Kind.ISSUE, delta=shares, effective_on=timezone.localdate()
+        )
+    return holder
+
+
+@transaction.atomic
+def share_transfer_create(
+    *, user, cooperative: Cooperative, from_holder: ShareHolder, to_holder: ShareHolder, shares: int
+) -> ShareTransfer:
+    require_manager(user, cooperative)
+    coop = _lock(cooperative)
+    errors = {}
+    if shares <= 0:
+        errors["shares"] = [_("Transfer at least one share.")]
+    if from_holder.cooperative_id != coop.pk:
+        errors["from_holder"] = [_("Not a holder of this cooperative.")]
+    if to_holder.cooperative_id != coop.pk:
+        errors["to_holder"] = [_("Not a holder of this cooperative.")]
+    if from_holder.pk == to_holder.pk:
+        errors["to_holder"] = [_("Choose another holder.")]
+    if errors:
+        raise ValidationFailed(_("Invalid transfer."), field_errors=errors)
+    source = ShareHolder.objects.select_for_update().get(pk=from_holder.pk)
+    target = ShareHolder.objects.select_for_update().get(pk=to_holder.pk)
+    if source.shares < shares:
+        raise ValidationFailed(
+            _("The holder has only %(n)s shares.") % {"n": source.shares},
+            field_errors={"shares": [_("The holder has only %(n)s shares.") % {"n": source.shares}]},
+        )
+    today = timezone.localdate()
+    transfer = ShareTransfer.objects.create(
+        cooperative=coop, from_holder=source, to_holder=target, shares=shares, transferred_on=today, created_by=user
+    )
+    ShareEntry.objects.bulk_create(
+        [
+            ShareEntry(
+                cooperative=coop, holder=source, kind="transfer", delta=-shares, transfer=transfer, effective_on=today
+            ),
+            ShareEntry(
+                cooperative=coop, holder=target, kind="transfer", delta=shares, transfer=transfer, effective_on=today
+            ),
+        ]
+    )
+    source.shares -= shares
+    target.shares += shares
+    source.save(update_fields=["shares"])
+    target.save(update_fields=["shares"])
+    return transfer
+
+
+def holdings_on(coop: Cooperative, record_date: dt.date) -> list[tuple[ShareHolder, int]]:
+    """Shares each holder held at the end of ``record_date``, from the register's journal."""
+    sums = dict(
+        coop.share_entries.filter(effective_on__lte=record_date)
+        .values_list("holder_id")
+        .annotate(total=Sum("delta"))
+        .values_list("holder_id", "total")
+    )
+    holders = coop.holders.filter(pk__in=sums).order_by("id")
+    return [(h, int(sums[h.pk])) for h in holders if sums[h.pk] > 0]
+
+
+def register_is_consistent(coop: Cooperative) -> bool:
+    """Each holder's shares equal the sum of its entries; no holding is negative."""
+    sums = dict(coop.share_entries.values_list("holder_id").annotate(t=Sum("delta")).values_list("holder_id", "t"))
+    return all(h.shares == sums.get(h.pk, 0) >= 0 for h in coop.holders.all())
+
+
+def distribution_preview(
+    *,
+    user,
+    cooperative: Cooperative,
+    fiscal_year: int,
+    distributable_profit: Decimal,
+    prior_losses: Decimal,
+    record_date: dt.date | None = None,
+) -> tuple[Waterfall, dict]:
+    require_dividend_declarer(user, cooperative)
+    today = timezone.localdate()
+    record_date = record_date or today
+    errors = {}
+    if not 1990 <= fiscal_year <= today.year:
+        errors["fiscal_year"] = [_("A past or the current year.")]
+    if record_date > today:
+        errors["record_date"] = [_("The record date must not be in the future.")]
+    if distributable_profit < 0:
+        errors["distributable_profit"] = [_("Must not be negative.")]
+    if prior_losses < 0:
+        errors["prior_losses"] = [_("Must not be negative.")]
+    if errors:
+        raise ValidationFailed(_("Invalid distribution."), field_errors=errors)
+    policy = policy_current()
+    certified = cooperative_is_certified_social_enterprise(cooperative)
+    cap_percent = policy.dividend_cap_percent if certified else None
+    waterfall = waterfall_compute(
+        distributable_profit=decimal_to_fen(distributable_profit),
+        prior_losses=decimal_to_fen(prior_losses),
+        reserve_percent=policy.statutory_reserve_percent,
+        welfare_percent=cooperative.public_welfare_percent,
+        cap_percent=cap_percent,
+        holdings=holdings_on(cooperative, record_date),
+        rotation=cooperative.distributions.count(),
+    )
+    meta = {
+        "policy": policy,
+        "record_date": record_date,
+        "cap_percent": cap_percent,
+        "certified_social_enterprise": certified,
+    }
+    return waterfall, meta
+
+
+@transaction.atomic
+def distribution_create(
+    *,
+    user,
+    cooperative: Cooperative,
+    fiscal_year: int,
+    distributable_profit: Decimal,
+    prior_losses: Decimal,
+    record_date: dt.date | None = None,
+) -> Distribution:
+    coop = _lock(cooperative)
+    if coop.distributions.filter(fiscal_year=fiscal_year).exists():
+        raise StateConflict(_("The fiscal year %(year)s was already distributed.") % {"year": fiscal_year})
+    waterfall, meta = distribution_preview(
+        user=user,
+        cooperative=coop,
+        fiscal_year=fiscal_year,
+        distributable_profit=distributable_profit,
+        prior_losses=prior_losses,
+        record_date=record_date,
+    )
+    try:
+        with transaction.atomic():
+            distribution = Distribution.objects.create(
+                cooperative=coop,
+                fiscal_year=fiscal_year,
+                record_date=meta["record_date"],
+                distributable_profit=fen_to_decimal(waterfall.distributable_profit),
+                prior_losses=fen_to_decimal(waterfall.prior_losses),
+                losses_covered=fen_to_decimal(waterfall.losses_covered),
+                reserve=fen_to_decimal(waterfall.reserve),
+                public_welfare=fen_to_decimal(waterfall.public_welfare),
+                dividend_pool=fen_to_decimal(waterfall.dividend_pool),
+                retained=fen_to_decimal(waterfall.retained),
+                statutory_reserve_percent=meta["policy"].statutory_reserve_percent,
+                public_welfare_percent=coop.public_welfare_percent,
+                dividend_cap_percent=meta["cap_percent"],
+                policy_version=meta["policy"],
+                created_by=user,
+            )
+    except IntegrityError:
+        raise StateConflict(_("The fiscal year %(year)s was already distributed.") % {"year": fiscal_year}) from None
+    DistributionAllocation.objects.bulk_create(
+        [
+            DistributionAllocation(distribution=distribution, holder=holder, shares=shares, amount=fen_to_decimal(fen))
+            for holder, shares, fen in waterfall.allocations
+        ]
+    )
+    distribution.transfer_id_text = booking.book_distribution(distribution=distribution)
+    distribution.save(update_fields=["transfer_id_text"])
+    return distribution

@@ -1,0 +1,86 @@
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from apps.cooperatives import access, services
+from apps.core.errors import ApplicationError, NotFound
+from apps.core.money import format_yuan
+
+
+def _coop(request, pk):
+    try:
+        return access.cooperative_get_for_user(user=request.user, cooperative_id=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def cooperative_list(request):
+    return render(
+        request, "cooperatives/cooperative_list.html", {"cooperatives": access.cooperatives_for_user(request.user)}
+    )
+
+
+@login_required
+def cooperative_detail(request, pk):
+    coop = _coop(request, pk)
+    sees_register = access.user_sees_register(request.user, coop)
+    distributions = coop.distributions.prefetch_related("allocations__holder")
+    my_dividends = [(d, a) for d in distributions for a in d.allocations.all() if a.holder.user_id == request.user.pk]
+    return render(
+        request,
+        "cooperatives/cooperative_detail.html",
+        {
+            "coop": coop,
+            "holders": access.holders_for_user(request.user, coop),
+            "transfers": coop.share_transfers.select_related("from_holder", "to_holder") if sees_register else [],
+            "distributions": distributions if sees_register else [],
+            "my_dividends": my_dividends,
+            "sees_register": sees_register,
+            "may_declare": access.user_declares_dividends(request.user, coop),
+        },
+    )
+
+
+@login_required
+def certificate(request, pk, holder_pk):
+    coop = _coop(request, pk)
+    holder = access.holders_for_user(request.user, coop).filter(pk=holder_pk).first()
+    if holder is None:
+        raise Http404
+    return render(request, "cooperatives/certificate.html", {"coop": coop, "holder": holder})
+
+
+@login_required
+def distribution_preview(request, pk):
+    """GET shows the form and, with values, the waterfall step by step; POST confirms."""
+    coop = _coop(request, pk)
+    if not access.user_declares_dividends(request.user, coop):
+        raise Http404
+    data = request.POST if request.method == "POST" else request.GET
+    context = {"coop": coop, "values": data, "error": None, "waterfall": None}
+    if "fiscal_year" in data:
+        try:
+            kwargs = {
+                "fiscal_year": int(data["fiscal_year"]),
+                "distributable_profit": Decimal(data.get("distributable_profit") or "0").quantize(Decimal("0.01")),
+                "prior_losses": Decimal(data.get("prior_losses") or "0").quantize(Decimal("0.01")),
+            }
+            if request.method == "POST":
+                services.distribution_create(user=request.user, cooperative=coop, **kwargs)
+                return redirect("cooperative-page", pk=coop.pk)
+            waterfall, meta = services.distribution_preview(user=request.user, cooperative=coop, **kwargs)
+            context["waterfall"] = waterfall
+            context["meta"] = meta
+            context["steps"] = [
+                dict(s, amount_display=format_yuan(s["amount"]), remaining_display=format_yuan(s["remaining"]))
+                for s in waterfall.steps
+            ]
+            context["allocations"] = [(h, s, format_yuan(a)) for h, s, a in waterfall.allocations]
+        except (ValueError, InvalidOperation):
+            context["error"] = "invalid"
+        except ApplicationError as exc:
+            context["error"] = "; ".join([exc.message, *(m for ms in exc.field_errors.values() for m in ms)])
+    return render(request, "cooperatives/distribution_preview.html", context)
