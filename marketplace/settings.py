@@ -185,6 +185,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# The Whoosh index has one writer: run `celery -A marketplace worker -Q search_writer --concurrency 1`.
+CELERY_TASK_ROUTES = {"apps.search.tasks.whoosh_write": {"queue": "search_writer"}}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "run-scheduled-jobs": {"task": "apps.core.tasks.run_scheduled_task", "schedule": 300.0},

@@ -26,6 +26,19 @@ def _categories(db):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Tasks run in the test's process and transaction, even when CI configures a broker; the
+    tests marked ``celery_worker`` send them through the real broker to a real worker instead."""
+    from marketplace.celery import app
+
+    eager = "celery_worker" not in request.keywords
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Full-strength PBKDF2 for every account a test creates makes the suite several times slower.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -120,3 +133,16 @@ def today():
 @pytest.fixture
 def days():
     return lambda n: dt.timedelta(days=n)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` are skipped before any fixture runs on other databases (their
+    transactional set-up would otherwise flush SQLite tables the ledger keeps append-only)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL=postgres://…)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

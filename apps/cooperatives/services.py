@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.apps import apps as django_apps
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -28,26 +27,14 @@ from apps.core.money import decimal_to_fen, fen_to_decimal
 from apps.core.selectors import policy_current
 
 
-def cooperative_is_certified_social_enterprise(coop: Cooperative) -> bool:
-    """True when the cooperative's organization holds a current social-enterprise certificate.
+def cooperative_is_certified_social_enterprise(coop: Cooperative, on=None) -> bool:
+    """True when the cooperative's organization holds a valid social-enterprise certificate on
+    ``on`` (today by default): then the dividend pool is capped by policy."""
+    from apps.certification.selectors import organization_is_certified_social_enterprise
 
-    Certification is another app; this looks for its models when installed and otherwise says
-    False (no cap applies)."""
-    if coop.organization_id is None or not django_apps.is_installed("apps.certification"):
+    if coop.organization_id is None:
         return False
-    for name in ("Certification", "CertificationApplication", "Application"):
-        try:
-            model = django_apps.get_model("certification", name)
-        except LookupError:
-            continue
-        fields = {f.name for f in model._meta.get_fields()}
-        if not {"organization", "status"} <= fields:
-            continue
-        qs = model.objects.filter(organization_id=coop.organization_id, status="certified")
-        if "valid_until" in fields:
-            qs = qs.filter(valid_until__gte=timezone.localdate())
-        return qs.exists()
-    return False
+    return organization_is_certified_social_enterprise(coop.organization, on=on or timezone.localdate())
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ def site(request):
     user = getattr(request, "user", None)
     unread = 0
     if user is not None and user.is_authenticated:
-        unread = user.notifications.filter(read_at__isnull=True).count()
+        unread = user.notifications.filter(read_at__isnull=True, shown=True).count()
     path = request.get_full_path()
     return {
         "unread_notifications": unread,

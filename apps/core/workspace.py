@@ -6,7 +6,7 @@ from apps.accounts.models import Role
 
 ROLE_ACTIONS: dict[str, list[tuple[str, str]]] = {
     Role.PLATFORM_STAFF: [
-        (_("Verify organizations and social workers"), "/staff/verifications/"),
+        (_("Certification review queue"), "/certifications/queue/"),
         (_("Edit policy values"), "/cms-admin/"),
         (_("Assign review panels"), "/needs/?status=evaluating"),
     ],
@@ -15,6 +15,7 @@ ROLE_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("My community's needs"), "/needs/mine/"),
         (_("Confirm service hours"), "/hours/confirm/"),
         (_("Report a problem"), "/work-orders/new/"),
+        (_("Community cooperatives"), "/cooperatives/"),
     ],
     Role.GRID_WORKER: [(_("Report a problem"), "/work-orders/new/")],
     Role.ORG_ADMIN: [
@@ -22,11 +23,16 @@ ROLE_ACTIONS: dict[str, list[tuple[str, str]]] = {
         (_("My bids"), "/bids/"),
         (_("Approve service hours"), "/hours/approve/"),
         (_("Apply for social-enterprise certification"), "/certifications/"),
+        (_("Revenue-share agreements"), "/revenue-shares/"),
     ],
     Role.ORG_MEMBER: [(_("Find needs to bid for"), "/needs/"), (_("My bids"), "/bids/")],
     Role.SOCIAL_WORKER: [(_("Log service hours"), "/hours/"), (_("My service record"), "/hours/record/")],
     Role.REVIEWER: [(_("My reviews"), "/reviews/")],
-    Role.FUND_MANAGER: [(_("Fund books"), "/funds/"), (_("Revenue-share reports"), "/revenue-shares/")],
+    Role.FUND_MANAGER: [
+        (_("Fund books"), "/funds/"),
+        (_("Revenue-share reports"), "/revenue-shares/"),
+        (_("Community cooperatives"), "/cooperatives/"),
+    ],
     Role.STREET_OFFICER: [(_("Dispatch console"), "/dispatch/"), (_("Oversight dashboard"), "/oversight/")],
     Role.DISTRICT_OFFICER: [(_("Dispatch console"), "/dispatch/"), (_("Oversight dashboard"), "/oversight/")],
     Role.UNIT_STAFF: [(_("Work-order inbox"), "/work-orders/inbox/")],

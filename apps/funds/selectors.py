@@ -98,5 +98,7 @@ def funds_public():
 
 def total_raised_fen() -> int:
     """Donations received by all community funds, net of refunds (home page figure)."""
-    totals = Donation.objects.filter(paid_at__isnull=False).aggregate(gross=Sum("amount_fen"), refunded=Sum("refunded_fen"))
+    totals = Donation.objects.filter(paid_at__isnull=False).aggregate(
+        gross=Sum("amount_fen"), refunded=Sum("refunded_fen")
+    )
     return (totals["gross"] or 0) - (totals["refunded"] or 0)

@@ -130,10 +130,9 @@ def _worker_doc(worker) -> Doc | None:
     )
 
 
-# ---- certified enterprises (apps.certification, optional) ---------------------------------------
-# Expects apps.certification.models.Certificate with: certificate_no, status ("valid" is public),
-# organization (FK to organizations.Organization); optional summary/description text. Until that
-# model exists the type is skipped.
+# ---- certified enterprises (apps.certification) --------------------------------------------------
+# Only certificates valid today are indexed: an expired, suspended, revoked or superseded one leaves
+# the index (the certification jobs save the certificate, which re-indexes it).
 
 
 def _certificate_model():
@@ -145,11 +144,17 @@ def _certificate_model():
 
 
 def _enterprise_qs(model):
-    return model.objects.filter(status="valid").select_related("organization", "organization__region")
+    return model.objects.filter(status="certified", superseded_by__isnull=True).select_related(
+        "organization", "organization__region"
+    )
 
 
 def _enterprise_doc(cert) -> Doc | None:
-    if getattr(cert, "status", None) != "valid":
+    from django.utils import timezone
+
+    from apps.certification.selectors import certificate_is_valid_on
+
+    if cert.superseded_by_id or not certificate_is_valid_on(cert, timezone.localdate()):
         return None
     org = cert.organization
     summary = getattr(cert, "summary", "") or getattr(cert, "description", "") or org.description

@@ -75,7 +75,10 @@ def hours_figures(date_from: dt.date, date_to: dt.date) -> Figures:
         .annotate(hours=Sum("hours"), served=Sum("beneficiaries_served"))
     )
     return {
-        (r["project__community_id"], r["date"]): {"hours_confirmed": r["hours"], "beneficiaries_served": r["served"] or 0}
+        (r["project__community_id"], r["date"]): {
+            "hours_confirmed": r["hours"],
+            "beneficiaries_served": r["served"] or 0,
+        }
         for r in rows
     }
 

@@ -180,17 +180,25 @@ def test_with_five_reviewers_one_generous_outlier_does_not_win(api, world, make_
     assert {row["proposal"]: row["score"] for row in data["ranking"]} == {bid_a.pk: "60.00", bid_b.pk: "62.00"}
 
 
-def test_award_is_409_when_the_fund_cannot_cover(api, world, evaluating, monkeypatch):
+def test_award_is_409_when_the_fund_cannot_cover(api, world, evaluating):
+    from apps.core.money import decimal_to_fen
+    from apps.funds.services import fund_income_record
+
     need, bid_a, bid_b, reviewers = evaluating
     need.fund = world.city.fund
     need.save()
+    # one fen short of the winning bid
+    fund_income_record(
+        fund=world.city.fund, amount_fen=decimal_to_fen(bid_a.total_amount) - 1, source="bank", idempotency_key="short"
+    )
     for r in reviewers:
         score(api, r, bid_a, 80)
         score(api, r, bid_b, 70)
-    monkeypatch.setattr("apps.funds.payouts.fund_can_cover", lambda *, fund, amount: False)
     assert api.as_user(world.platform).post(f"/api/v1/needs/{need.pk}/award/").status_code == 409
     need.refresh_from_db()
     assert need.status == "evaluating"
+    fund_income_record(fund=world.city.fund, amount_fen=1, source="bank", idempotency_key="top-up")
+    assert api.as_user(world.platform).post(f"/api/v1/needs/{need.pk}/award/").status_code == 200
 
 
 def test_bidder_cannot_award(api, world, evaluating):

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.bidding.models import Need
+from apps.funds.services import fund_income_record
 from apps.projects.models import Project
 from tests.bidding.conftest import proposal_payload
 from tests.bidding.test_needs_api import need_body
@@ -27,6 +28,8 @@ def test_need_to_project_through_the_api(api, world, settings, tmp_path):
     nid = created.json()["id"]
     assert staff.post(f"/api/v1/needs/{nid}/publish/").json()["status"] == "published"
     need = Need.objects.get(pk=nid)
+    # the paying fund holds the money the award will reserve
+    fund_income_record(fund=world.city.fund, amount_fen=60000_00, source="bank", idempotency_key="journey-grant")
 
     bids = {}
     for bidder, amount in ((world.a, "50000.00"), (world.b, "45000.00")):

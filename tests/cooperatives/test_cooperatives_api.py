@@ -11,6 +11,7 @@ from apps.cooperatives.services import register_is_consistent
 from apps.funds.services import fund_account
 from apps.ledger.models import Transfer
 from apps.ledger.selectors import ledger_verify
+from tests.factories.core import OrganizationFactory, UserFactory
 
 
 @pytest.fixture
@@ -234,9 +235,36 @@ def test_resident_sees_their_own_holding_and_dividend_only(api, staff, coop, mak
     )
 
 
-def test_cap_applies_when_the_cooperative_is_a_certified_social_enterprise(api, staff, coop, monkeypatch):
-    """Certification lives in another app; the check is one function, stood in for here."""
-    monkeypatch.setattr(services, "cooperative_is_certified_social_enterprise", lambda coop: True)
+def _certify(organization, *, valid_until):
+    from apps.certification.models import Application, Certificate
+
+    application = Application.objects.create(
+        organization=organization,
+        salaried_staff=5,
+        revenue_total=Decimal("100"),
+        revenue_commercial=Decimal("80"),
+        profit_distributable=Decimal("10"),
+        profit_distributed=Decimal("1"),
+        mission_statement="使命",
+        created_by=UserFactory(),
+        status="certified",
+    )
+    return Certificate.objects.create(
+        organization=organization,
+        application=application,
+        certificate_no=f"SE-T-{organization.pk}",
+        valid_from=valid_until.replace(year=valid_until.year - 3),
+        valid_until=valid_until,
+        status="certified",
+    )
+
+
+def test_cap_applies_when_the_cooperative_is_a_certified_social_enterprise(api, staff, coop, city):
+    from apps.cooperatives.models import Cooperative
+
+    org = OrganizationFactory(region=city.district, legal_form="cooperative")
+    Cooperative.objects.filter(pk=coop["id"]).update(organization=org)
+    _certify(org, valid_until=timezone.localdate() + dt.timedelta(days=300))
     add_holder(api, staff, coop, "社区集体", 1, "C-001", "community")
     r = api.as_user(staff).post(
         f"/api/v1/cooperatives/{coop['id']}/distributions/",
@@ -248,10 +276,15 @@ def test_cap_applies_when_the_cooperative_is_a_certified_social_enterprise(api, 
     assert ledger_verify()["ok"]
 
 
-def test_without_certification_app_models_no_cooperative_is_certified(coop):
+def test_an_expired_certificate_lifts_no_cap(coop, city):
     from apps.cooperatives.models import Cooperative
 
-    assert services.cooperative_is_certified_social_enterprise(Cooperative.objects.get(pk=coop["id"])) is False
+    org = OrganizationFactory(region=city.district, legal_form="cooperative")
+    Cooperative.objects.filter(pk=coop["id"]).update(organization=org)
+    cooperative = Cooperative.objects.get(pk=coop["id"])
+    assert services.cooperative_is_certified_social_enterprise(cooperative) is False
+    _certify(org, valid_until=timezone.localdate() - dt.timedelta(days=1))
+    assert services.cooperative_is_certified_social_enterprise(cooperative) is False
 
 
 def test_prior_losses_larger_than_profit_books_only_the_loss_cover(api, staff, coop, city):

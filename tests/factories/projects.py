@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from apps.bidding.models import Need, Proposal, ProposalMilestone, ProposalTeamMember
 from apps.core.models import Category
+from apps.core.money import decimal_to_fen
+from apps.funds.services import fund_income_record
 from apps.projects.models import Project
 from apps.projects.services import project_create_from_award
 from tests.factories.core import UserFactory
@@ -54,6 +56,11 @@ def make_project(
     """An active project whose team (``workers``) is on it from the project's first day
     (``team_from_start``), so records in the past are allowed by the team rule."""
     need = awarded_need(community=community, fund=fund, start=start, end=end)
+    if fund is not None:
+        # the paying fund holds the money the award reserves
+        fund_income_record(
+            fund=fund, amount_fen=decimal_to_fen(amount), source="bank", idempotency_key=f"factory-need-{need.pk}"
+        )
     proposal = Proposal.objects.create(
         need=need,
         organization=organization,

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from apps.bidding.models import Need, Proposal, ProposalMilestone, ProposalTeamMember
 from apps.core.models import Category
+from apps.funds.services import fund_income_record
 from apps.projects.services import project_create_from_award
 from tests.factories.core import OrganizationFactory
 
@@ -138,6 +139,7 @@ def test_fully_awarded_need_with_payment_validates(api, validator, need_factory,
     winner_org = OrganizationFactory(region=city.district, name="中标机构")
     winner = bid(need, winner_org, "72000.00", worker=worker_factory(organization=winner_org))
     bid(need, OrganizationFactory(region=city.district, name="落选机构"), "75000.00")
+    fund_income_record(fund=city.fund, amount_fen=72000_00, source="bank", idempotency_key="ocds-grant")
     need.awarded_proposal = winner
     need.awarded_at = timezone.now()
     need.status = "awarded"

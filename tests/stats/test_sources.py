@@ -20,8 +20,16 @@ def test_hours_money_and_work_orders_reach_the_dashboard(api, city, make_user, o
     project = make_project(community=city.community, organization=organization, workers=[worker])
     for hours, status in ((2, "confirmed"), (3, "confirmed"), (4, "approved")):
         ServiceLog.objects.create(
-            worker=worker, project=project, date=today, start_time=dt.time(8 + hours), end_time=dt.time(8 + 2 * hours),
-            place="活动室", content="探访", beneficiaries_served=hours, hours=Decimal(hours), status=status,
+            worker=worker,
+            project=project,
+            date=today,
+            start_time=dt.time(8 + hours),
+            end_time=dt.time(8 + 2 * hours),
+            place="活动室",
+            content="探访",
+            beneficiaries_served=hours,
+            hours=Decimal(hours),
+            status=status,
         )
     fund_income_record(fund=city.fund, amount_fen=123456, source="bank", idempotency_key="stats-1")
     fund_income_record(fund=city.other_fund, amount_fen=100, source="bank", idempotency_key="stats-2")
@@ -31,8 +39,25 @@ def test_hours_money_and_work_orders_reach_the_dashboard(api, city, make_user, o
     unit = Unit.objects.create(code="unit-test", name="城管科", kind="street_office", region=city.street)
     base = {"community": city.community, "category": category, "description": "噪音", "reporter": reporter}
     closed = {**base, "lead_unit": unit}
-    WorkOrder.objects.create(**closed, status="closed", handled_at=now, resolve_by=now + dt.timedelta(hours=1), closed_at=now, rating=4, resolved=True)
-    WorkOrder.objects.create(**closed, status="closed", handled_at=now, resolve_by=now - dt.timedelta(hours=1), closed_at=now, rating=2, resolved=True, reopened_count=1)
+    WorkOrder.objects.create(
+        **closed,
+        status="closed",
+        handled_at=now,
+        resolve_by=now + dt.timedelta(hours=1),
+        closed_at=now,
+        rating=4,
+        resolved=True,
+    )
+    WorkOrder.objects.create(
+        **closed,
+        status="closed",
+        handled_at=now,
+        resolve_by=now - dt.timedelta(hours=1),
+        closed_at=now,
+        rating=2,
+        resolved=True,
+        reopened_count=1,
+    )
     WorkOrder.objects.create(**base, status="reported")
     rollup_rebuild(date_from=today - dt.timedelta(days=1), date_to=today)
 
