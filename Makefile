@@ -51,4 +51,4 @@ demo: $(STAMP)
 	$(PYTHON) manage.py seed_demo
 
 bench: $(STAMP)
-	$(PYTHON) bench/run.py
+	bash bench/run.sh
