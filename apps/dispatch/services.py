@@ -32,7 +32,7 @@ class DuplicateSuspected(StateConflict):
 
 
 def _event(order, kind, *, actor=None, unit=None, from_status="", note="", data=None) -> WorkOrderEvent:
-    return WorkOrderEvent.objects.create(
+    event = WorkOrderEvent.objects.create(
         order=order,
         kind=kind,
         actor=actor,
@@ -42,6 +42,15 @@ def _event(order, kind, *, actor=None, unit=None, from_status="", note="", data=
         note=note,
         data=data or {},
     )
+    if order.reporter_id and order.reporter_id != getattr(actor, "pk", None) and from_status:
+        # The reporter follows every change of what they reported (not their own actions).
+        _notify(
+            [order.reporter],
+            order=order,
+            kind="dispatch_reporter",
+            title=_("Your report #%(id)s: %(status)s") % {"id": order.pk, "status": order.get_status_display()},
+        )
+    return event
 
 
 def _users(**filters):

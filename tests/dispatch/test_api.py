@@ -183,6 +183,11 @@ def test_full_journey_through_the_api(api, desk, order_in):
     assert response.json()["status"] == "closed"
     kinds = [e["kind"] for e in response.json()["events"]]
     assert kinds == ["reported", "called", "dispatched", "accepted", "co_replied", "handled", "closed"]
+    # the grid worker who reported it heard of every change made by others
+    from apps.notifications.models import Notification
+
+    told = Notification.objects.filter(user=desk.grid_worker, kind="dispatch_reporter").count()
+    assert told == len(kinds) - 1
 
 
 def test_rating_not_resolved_reopens_to_dispatched(api, desk, order_in):
