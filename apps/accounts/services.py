@@ -28,9 +28,33 @@ def membership_add(
     if role == Role.DISTRICT_OFFICER and region.level != "district":
         raise ValidationFailed(field_errors={"region": ["A district officer needs a district."]})
     membership, _ = Membership.objects.get_or_create(user=user, role=role, ended_at=None, **given)
+    if role == Role.PLATFORM_STAFF:
+        _platform_staff_group_join(user)
     if hasattr(user, "_active_memberships"):
         del user._active_memberships
     return membership
+
+
+PLATFORM_STAFF_GROUP = "Platform staff"
+PLATFORM_STAFF_PERMISSIONS = (
+    ("wagtailadmin", "access_admin"),
+    ("core", "add_policyversion"),
+    ("core", "change_policyversion"),
+    ("core", "view_policyversion"),
+)
+
+
+def _platform_staff_group_join(user) -> None:
+    """Platform staff use the Wagtail admin for policy values (and editors' work)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name=PLATFORM_STAFF_GROUP)
+    if created or not group.permissions.exists():
+        for app_label, codename in PLATFORM_STAFF_PERMISSIONS:
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is not None:
+                group.permissions.add(permission)
+    user.groups.add(group)
 
 
 def membership_end(*, membership: Membership) -> Membership:

@@ -7,7 +7,7 @@ from apps.accounts.models import Role
 ROLE_ACTIONS: dict[str, list[tuple[str, str]]] = {
     Role.PLATFORM_STAFF: [
         (_("Certification review queue"), "/certifications/queue/"),
-        (_("Edit policy values"), "/cms-admin/"),
+        (_("Edit policy values"), "/cms-admin/policy/"),
         (_("Assign review panels"), "/needs/?status=evaluating"),
     ],
     Role.COMMUNITY_STAFF: [
