@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -9,8 +10,18 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.errors import PermissionDenied
 from apps.core.renderers import CSVRenderer, XLSXRenderer
-from apps.stats.selectors import FIGURES, region_figures, stats_region_get_for_user
+from apps.organizations.selectors import organization_get_for_user
+from apps.projects.access import worker_hours_visible_to
+from apps.stats.selectors import (
+    FIGURES,
+    organization_figures,
+    region_figures,
+    stats_region_get_for_user,
+    worker_figures,
+)
+from apps.workers.selectors import worker_get_for_user
 
 StatsQuery = type(
     "StatsQuery",
@@ -70,3 +81,64 @@ class RegionStatsView(APIView):
             for child in data["children"]
         ]
         return rows
+
+
+PeriodQuery = type(
+    "PeriodQuery",
+    (serializers.Serializer,),
+    {"from": serializers.DateField(required=False), "to": serializers.DateField(required=False)},
+)
+
+
+class _EntityStatsView(APIView):
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
+
+    def respond(self, request, head: dict, figures_for) -> Response:
+        query = PeriodQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        date_from, date_to = _period(query.validated_data)
+        return Response(head | {"from": date_from, "to": date_to} | figures_for(date_from, date_to))
+
+
+class OrganizationStatsView(_EntityStatsView):
+    """Public figures of one organization (awards, projects, money paid, confirmed hours)."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE),
+            OpenApiParameter("to", OpenApiTypes.DATE),
+            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request, pk):
+        org = organization_get_for_user(user=request.user, pk=pk)
+        return self.respond(
+            request,
+            {"organization": org.pk, "name": org.name},
+            lambda start, end: organization_figures(organization=org, date_from=start, date_to=end),
+        )
+
+
+class WorkerStatsView(_EntityStatsView):
+    """One worker's confirmed service: the worker, their organizations and platform staff."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE),
+            OpenApiParameter("to", OpenApiTypes.DATE),
+            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request, pk):
+        worker = worker_get_for_user(user=request.user, pk=pk)
+        if not worker_hours_visible_to(request.user, worker):
+            raise PermissionDenied(_("Only the worker, their organization and platform staff see these figures."))
+        return self.respond(
+            request,
+            {"worker": worker.pk, "name": worker.name},
+            lambda start, end: worker_figures(worker=worker, date_from=start, date_to=end),
+        )

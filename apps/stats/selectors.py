@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import is_platform_staff, memberships_active
@@ -157,3 +157,66 @@ def region_figures(*, region: Region, date_from: dt.date, date_to: dt.date) -> d
         for c in children
     ]
     return figures
+
+
+def organization_figures(*, organization, date_from: dt.date, date_to: dt.date) -> dict:
+    """Public figures of one organization: awards (public after the notice), projects, money paid
+    for accepted milestones, and confirmed service hours. Bids still sealed are never counted."""
+    from apps.bidding.models import Need
+    from apps.certification.selectors import organization_is_certified_social_enterprise
+    from apps.projects.models import Milestone, Project, ServiceLog
+
+    awards = Need.objects.filter(
+        awarded_proposal__organization=organization,
+        status__in=(Need.Status.NOTICE, Need.Status.AWARDED),
+        awarded_at__date__gte=date_from,
+        awarded_at__date__lte=date_to,
+    ).count()
+    projects = Project.objects.filter(organization=organization)
+    by_status = {row["status"]: row["n"] for row in projects.values("status").annotate(n=Count("id"))}
+    contract = projects.filter(created_at__date__gte=date_from, created_at__date__lte=date_to).aggregate(
+        amount=Sum("amount")
+    )["amount"]
+    paid = Milestone.objects.filter(
+        project__organization=organization,
+        status=Milestone.Status.ACCEPTED,
+        accepted_at__date__gte=date_from,
+        accepted_at__date__lte=date_to,
+    ).aggregate(amount=Sum("amount"))["amount"]
+    hours = ServiceLog.objects.filter(
+        project__organization=organization,
+        status=ServiceLog.Status.CONFIRMED,
+        superseded_at__isnull=True,
+        date__gte=date_from,
+        date__lte=date_to,
+    ).aggregate(hours=Sum("hours"), served=Sum("beneficiaries_served"))
+    return {
+        "awards": awards,
+        "projects_active": by_status.get("active", 0),
+        "projects_completed": by_status.get("completed", 0),
+        "contract_amount": str(Decimal(contract or 0).quantize(Decimal("0.01"))),
+        "paid_amount": str(Decimal(paid or 0).quantize(Decimal("0.01"))),
+        "hours_confirmed": str(Decimal(hours["hours"] or 0).quantize(Decimal("0.01"))),
+        "beneficiaries_served": hours["served"] or 0,
+        "certified_social_enterprise": organization_is_certified_social_enterprise(organization, on=date_to),
+    }
+
+
+def worker_figures(*, worker, date_from: dt.date, date_to: dt.date) -> dict:
+    """Confirmed service of one worker in the period (corrections replace what they supersede)."""
+    from apps.projects.models import ServiceLog
+
+    logs = ServiceLog.objects.filter(
+        worker=worker,
+        status=ServiceLog.Status.CONFIRMED,
+        superseded_at__isnull=True,
+        date__gte=date_from,
+        date__lte=date_to,
+    )
+    totals = logs.aggregate(hours=Sum("hours"), served=Sum("beneficiaries_served"), records=Count("id"))
+    return {
+        "hours_confirmed": str(Decimal(totals["hours"] or 0).quantize(Decimal("0.01"))),
+        "records": totals["records"],
+        "beneficiaries_served": totals["served"] or 0,
+        "projects": logs.values("project_id").distinct().count(),
+    }

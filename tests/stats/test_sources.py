@@ -74,3 +74,38 @@ def test_hours_money_and_work_orders_reach_the_dashboard(api, city, make_user, o
     assert figures["satisfaction"] == "3.00"
     other_street = staff.get(f"/api/v1/stats/?region={city.other_street.code}&from={today}&to={today}").json()
     assert other_street["funds_in"] == "1.00" and other_street["work_orders"] == 0
+
+
+def test_organization_and_worker_figures(api, city, make_user, organization, worker_factory):
+    today = timezone.localdate()
+    worker = worker_factory(organization=organization)
+    project = make_project(community=city.community, organization=organization, workers=[worker], fund=city.fund)
+    ServiceLog.objects.create(
+        worker=worker,
+        project=project,
+        date=today,
+        start_time=dt.time(9),
+        end_time=dt.time(11, 30),
+        place="活动室",
+        content="探访",
+        beneficiaries_served=6,
+        hours=Decimal("2.50"),
+        status="confirmed",
+    )
+    period = f"from={today.replace(month=1, day=1)}&to={today}"
+    org = api.get(f"/api/v1/stats/organizations/{organization.pk}/?{period}").json()
+    assert org["projects_active"] == 1 and org["contract_amount"] == "100000.00"
+    assert org["hours_confirmed"] == "2.50" and org["beneficiaries_served"] == 6
+    assert org["certified_social_enterprise"] is False
+    csv_body = api.get(f"/api/v1/stats/organizations/{organization.pk}/?{period}&format=csv").content.decode(
+        "utf-8-sig"
+    )
+    assert csv_body.splitlines()[0].startswith("organization,name,from,to,awards")
+
+    url = f"/api/v1/stats/workers/{worker.pk}/?{period}"
+    mine = api.as_user(worker.user).get(url).json()
+    assert (mine["hours_confirmed"], mine["records"], mine["projects"]) == ("2.50", 1, 1)
+    assert api.as_user(make_user("org_admin", organization=organization)).get(url).status_code == 200
+    assert api.as_user(make_user()).get(url).status_code == 403
+    assert api.get(url).status_code == 401
+    assert api.get("/api/v1/stats/organizations/999999/").status_code == 404
