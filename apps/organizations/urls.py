@@ -1,3 +1,5 @@
-"""Web pages of this app (included by marketplace/urls.py inside i18n_patterns)."""
+from django.urls import path
 
-urlpatterns: list = []
+from apps.organizations import views
+
+urlpatterns = [path("organizations/<int:pk>/", views.organization_detail, name="organization-detail-page")]

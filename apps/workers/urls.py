@@ -1,3 +1,5 @@
-"""Web pages of this app (included by marketplace/urls.py inside i18n_patterns)."""
+from django.urls import path
 
-urlpatterns: list = []
+from apps.workers import views
+
+urlpatterns = [path("workers/<int:pk>/", views.worker_detail, name="worker-detail-page")]
