@@ -378,7 +378,8 @@ class _TransitionView(APIView):
     input_serializer: type[serializers.Serializer] | None = None
 
     def perform(self, request, order, **data):
-        raise NotImplementedError
+        """Each transition view calls its service here and returns the order."""
+        raise TypeError(f"{type(self).__name__} must define perform()")
 
     def post(self, request, pk):
         data = {}

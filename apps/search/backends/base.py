@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -37,22 +38,26 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=lambda: {"type": {}, "category": {}})
 
 
-class SearchBackend:
+class SearchBackend(ABC):
     """index / delete / query / rebuild / count / keys — the whole contract of a backend."""
 
     name = "base"
 
+    @abstractmethod
     def index(self, docs: Iterable[Doc]) -> int:
-        raise NotImplementedError
+        """Each backend implements this."""
 
+    @abstractmethod
     def delete(self, keys: Iterable[tuple[str, str]]) -> int:
-        raise NotImplementedError
+        """Each backend implements this."""
 
+    @abstractmethod
     def query(self, q: SearchQuery) -> SearchResult:
-        raise NotImplementedError
+        """Each backend implements this."""
 
+    @abstractmethod
     def clear(self) -> None:
-        raise NotImplementedError
+        """Each backend implements this."""
 
     def rebuild(self, docs: Iterable[Doc], *, progress: Callable[[int], None] | None = None, batch: int = 500) -> int:
         self.clear()
@@ -75,11 +80,13 @@ class SearchBackend:
     def _bulk_add(self, docs: list[Doc]) -> int:
         return self.index(docs)
 
-    def optimize(self) -> None:
-        pass
+    def optimize(self) -> None:  # noqa: B027 - optional hook; most backends need nothing
+        return None
 
+    @abstractmethod
     def count(self) -> int:
-        raise NotImplementedError
+        """Each backend implements this."""
 
+    @abstractmethod
     def indexed_keys(self) -> set[tuple[str, str]]:
-        raise NotImplementedError
+        """Each backend implements this."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterable
 
 from django.db import connection, transaction
@@ -31,9 +32,9 @@ def to_row(doc: Doc) -> SearchDocument:
 
 
 class SqlBackend(SearchBackend):
+    @abstractmethod
     def match_sql(self, q: SearchQuery) -> tuple[str, str, list, str]:
         """(FROM … clause, WHERE condition, params, rank expression) of the text match."""
-        raise NotImplementedError
 
     def _filters(self, q: SearchQuery, *, skip: str = "") -> tuple[list[str], list]:
         where, params = [], []
