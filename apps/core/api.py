@@ -105,11 +105,6 @@ class CodeField(serializers.SlugRelatedField):
         return super().to_internal_value(str(data))
 
 
-def run_service(func, /, **kwargs):
-    """Call a service; serializer errors already raised go through the handler unchanged."""
-    return func(**kwargs)
-
-
 def schema_only_public_api(endpoints):
     """drf-spectacular hook: the schema documents API v1 and the Stripe webhook, not the
     Wagtail admin's internal API."""

@@ -38,7 +38,15 @@ def test_demo_account_signs_in_and_sees_workspace(demo_city, client):
     assert "成都市武侯区爱有戏社区发展中心" in page
 
 
-def test_run_scheduled_lists_and_runs(db):
-    out = io.StringIO()
-    call_command("run_scheduled", stdout=out)
-    assert out.getvalue() is not None
+def test_run_scheduled_lists_and_runs_every_app_job(db):
+    listed = io.StringIO()
+    call_command("run_scheduled", "--list", stdout=listed)
+    names = set(listed.getvalue().split())
+    expected = {"bidding_close_deadlines", "stats_rollup", "escalate_overdue_work_orders", "search_reconcile"}
+    assert expected <= names
+    ran = io.StringIO()
+    call_command("run_scheduled", "--only", "stats_rollup", "bidding_close_deadlines", stdout=ran)
+    assert sorted(line.split(":")[0] for line in ran.getvalue().splitlines()) == [
+        "bidding_close_deadlines",
+        "stats_rollup",
+    ]
