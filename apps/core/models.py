@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +28,18 @@ class Category(models.Model):
         from django.utils.translation import get_language
 
         return self.name_en if (get_language() or "").startswith("en") else self.name
+
+
+LEGAL_FORM_CODES = ("social_group", "social_service_org", "foundation", "company", "cooperative")
+
+
+def validate_legal_forms(value: str) -> None:
+    codes = [code.strip() for code in value.split(",") if code.strip()]
+    unknown = sorted(set(codes) - set(LEGAL_FORM_CODES))
+    if not codes or unknown:
+        raise ValidationError(
+            _("Give one or more of %(known)s, separated by commas."), params={"known": ", ".join(LEGAL_FORM_CODES)}
+        )
 
 
 def _percent(**kwargs):
@@ -65,6 +80,26 @@ class PolicyVersion(models.Model):
     late_logging_days = models.PositiveSmallIntegerField(_("late logging window (days)"), default=7)
     conflict_lookback_years = models.PositiveSmallIntegerField(_("conflict look-back (years)"), default=3)
     certification_pass_score = _percent(verbose_name=_("certification pass score"), default=60)
+    # Added to CONTRACT's keys: values that were constants in the first version.
+    allowed_legal_forms = models.CharField(
+        _("legal forms eligible for certification"),
+        max_length=200,
+        default="company,social_service_org,cooperative",
+        validators=[validate_legal_forms],
+        help_text=_(
+            "Comma-separated legal-form codes: social_group, social_service_org, foundation, company, cooperative."
+        ),
+    )
+    annual_report_grace_days = models.PositiveSmallIntegerField(
+        _("annual report grace (days)"), default=30, validators=[MaxValueValidator(365)]
+    )
+    cooperative_community_majority = models.BooleanField(
+        _("community must hold the majority of a cooperative's shares"), default=True
+    )
+    scorecard_weight_rating = _percent(verbose_name=_("scorecard weight: community rating (%)"), default=30)
+    scorecard_weight_milestones = _percent(verbose_name=_("scorecard weight: milestones on time (%)"), default=25)
+    scorecard_weight_hours = _percent(verbose_name=_("scorecard weight: hours against plan (%)"), default=25)
+    scorecard_weight_dispatch = _percent(verbose_name=_("scorecard weight: dispatch results (%)"), default=20)
 
     class Meta:
         ordering = ["-version"]
@@ -90,7 +125,34 @@ class PolicyVersion(models.Model):
         "late_logging_days",
         "conflict_lookback_years",
         "certification_pass_score",
+        "allowed_legal_forms",
+        "annual_report_grace_days",
+        "cooperative_community_majority",
+        "scorecard_weight_rating",
+        "scorecard_weight_milestones",
+        "scorecard_weight_hours",
+        "scorecard_weight_dispatch",
     )
+    SCORECARD_WEIGHT_KEYS = (
+        "scorecard_weight_rating",
+        "scorecard_weight_milestones",
+        "scorecard_weight_hours",
+        "scorecard_weight_dispatch",
+    )
+
+    def clean(self):
+        total = sum(Decimal(getattr(self, key) or 0) for key in self.SCORECARD_WEIGHT_KEYS)
+        if total != 100:
+            raise ValidationError(
+                {
+                    key: _("The scorecard weights must sum to 100 (now %(total)s).") % {"total": total}
+                    for key in self.SCORECARD_WEIGHT_KEYS
+                }
+            )
+
+    @property
+    def legal_forms(self) -> tuple[str, ...]:
+        return tuple(code.strip() for code in self.allowed_legal_forms.split(",") if code.strip())
 
     def values(self) -> dict:
         return {key: getattr(self, key) for key in self.POLICY_KEYS}

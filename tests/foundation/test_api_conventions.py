@@ -99,3 +99,20 @@ def test_schema_and_docs_are_served_without_a_cdn(client):
     assert b"/api/v1/organizations/" in schema.content
     docs = client.get("/api/v1/docs/").content.decode()
     assert "cdn" not in docs.lower() and "unpkg" not in docs.lower() and "jsdelivr" not in docs.lower()
+
+
+def test_policy_scorecard_weights_must_sum_to_100_and_legal_forms_must_be_known(api, make_user):
+    staff = api.as_user(make_user("platform_staff"))
+    version = api.get("/api/v1/policy/").data["version"]
+    lopsided = staff.patch("/api/v1/policy/", {"scorecard_weight_rating": "40"}, format="json")
+    assert lopsided.status_code == 400 and "scorecard_weight_rating" in lopsided.data
+    unknown = staff.patch("/api/v1/policy/", {"allowed_legal_forms": "company,partnership"}, format="json")
+    assert unknown.status_code == 400 and "allowed_legal_forms" in unknown.data
+    assert api.get("/api/v1/policy/").data["version"] == version
+    moved = staff.patch(
+        "/api/v1/policy/",
+        {"scorecard_weight_rating": "40", "scorecard_weight_dispatch": "10", "allowed_legal_forms": "company"},
+        format="json",
+    )
+    assert moved.status_code == 200
+    assert moved.data["version"] == version + 1 and moved.data["allowed_legal_forms"] == "company"
