@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +18,7 @@ from apps.core.api import MoneyField
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
 from apps.projects import services
 from apps.projects.access import (
+    milestone_attachment_get_for_user,
     milestone_get_for_user,
     project_get_for_user,
     service_log_get_for_user,
@@ -25,7 +27,7 @@ from apps.projects.access import (
 )
 from apps.projects.exports import service_logs_csv, service_logs_xlsx
 from apps.projects.filters import ProjectFilter, ServiceLogFilter
-from apps.projects.models import Milestone, Project, ProjectTeamMember, ServiceLog
+from apps.projects.models import Milestone, MilestoneAttachment, Project, ProjectTeamMember, ServiceLog
 from apps.projects.selectors import project_list, service_log_list, worker_hours_summary
 from apps.workers.models import SocialWorker
 from apps.workers.selectors import worker_for_user, worker_get_for_user
@@ -59,9 +61,23 @@ class MilestoneSerializer(serializers.ModelSerializer):
         ]
 
 
+class MilestoneAttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MilestoneAttachment
+        fields = ["id", "name", "mime", "size", "created_at", "url"]
+
+    def get_url(self, attachment) -> str:
+        milestone = attachment.milestone
+        return f"/api/v1/projects/{milestone.project_id}/milestones/{milestone.pk}/attachments/{attachment.pk}/"
+
+
 class MilestoneDetailSerializer(MilestoneSerializer):
+    attachments = MilestoneAttachmentSerializer(many=True, read_only=True)
+
     class Meta(MilestoneSerializer.Meta):
-        fields = [*MilestoneSerializer.Meta.fields, "report", "paid_amount"]
+        fields = [*MilestoneSerializer.Meta.fields, "report", "paid_amount", "attachments"]
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -164,6 +180,7 @@ class ReasonSerializer(serializers.Serializer):
 
 class ReportSerializer(serializers.Serializer):
     report = serializers.CharField(max_length=20000)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
 
 
 class TeamAddSerializer(serializers.Serializer):
@@ -266,15 +283,40 @@ class _MilestoneActionView(APIView):
 
 
 class MilestoneSubmitView(_MilestoneActionView):
-    @extend_schema(request=ReportSerializer, responses=MilestoneDetailSerializer)
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(
+        request={"application/json": ReportSerializer, "multipart/form-data": ReportSerializer},
+        responses=MilestoneDetailSerializer,
+        description="The organization's report: JSON, or multipart with up to 10 `attachments` (PDF, image or "
+        "Office files, checked by content, at most 10 MB each; a bad file is a 400 on `attachments`).",
+    )
     def post(self, request, pk, mid):
         milestone = self.milestone(request, pk, mid)
         serializer = ReportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         milestone = services.milestone_submit(
-            actor=request.user, milestone=milestone, report=serializer.validated_data["report"]
+            actor=request.user,
+            milestone=milestone,
+            report=serializer.validated_data["report"],
+            attachments=serializer.validated_data.get("attachments", []),
         )
         return Response(MilestoneDetailSerializer(milestone).data)
+
+
+class MilestoneAttachmentDownloadView(_MilestoneActionView):
+    """A report's file, streamed from private storage to the project's parties only (404 to others)."""
+
+    permission_classes: list = []
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk, mid, aid):
+        from apps.core.uploads import private_file_response
+
+        attachment = milestone_attachment_get_for_user(
+            user=request.user, milestone=self.milestone(request, pk, mid), pk=aid
+        )
+        return private_file_response(attachment.file, download_name=attachment.name)
 
 
 class MilestoneAcceptView(_MilestoneActionView):

@@ -18,6 +18,7 @@ from apps.core.money import allocate, decimal_to_fen, fen_to_decimal
 from apps.core.selectors import policy_current
 from apps.projects.models import (
     Milestone,
+    MilestoneAttachment,
     Project,
     ProjectTeamChange,
     ProjectTeamMember,
@@ -158,8 +159,36 @@ def _locked_milestone(milestone: Milestone) -> Milestone:
     return Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
 
 
+MAX_MILESTONE_ATTACHMENTS = 10
+
+
+def _checked_uploads(uploads) -> list[str]:
+    """The sniffed MIME type of each upload (apps/core/uploads: by content, at most 10 MB), or a
+    400 on ``attachments`` naming every bad file."""
+    from django.core.exceptions import ValidationError
+
+    from apps.core.uploads import validate_upload
+
+    if len(uploads) > MAX_MILESTONE_ATTACHMENTS:
+        raise ValidationFailed(
+            field_errors={"attachments": [_("At most %(n)s attachments.") % {"n": MAX_MILESTONE_ATTACHMENTS}]}
+        )
+    mimes, errors = [], []
+    for uploaded in uploads:
+        try:
+            mimes.append(validate_upload(uploaded))
+        except ValidationError as exc:
+            name = (uploaded.name or "").rsplit("/", 1)[-1][:80]
+            errors.extend(f"{name}: {message}" for message in exc.messages)
+    if errors:
+        raise ValidationFailed(field_errors={"attachments": errors})
+    return mimes
+
+
 @transaction.atomic
-def milestone_submit(*, actor, milestone: Milestone, report: str) -> Milestone:
+def milestone_submit(*, actor, milestone: Milestone, report: str, attachments=()) -> Milestone:
+    """The organization submits its report (text plus attachments) for the community to review.
+    A resubmission after a return adds its files to the earlier ones, which stay on record."""
     milestone = _locked_milestone(milestone)
     if milestone.project.organization_id not in user_organization_ids(actor):
         raise PermissionDenied(_("Only the project's organization may submit a report."))
@@ -168,11 +197,22 @@ def milestone_submit(*, actor, milestone: Milestone, report: str) -> Milestone:
     report = (report or "").strip()
     if not report:
         raise ValidationFailed(field_errors={"report": [_("Describe what was delivered.")]})
+    attachments = list(attachments or ())
+    mimes = _checked_uploads(attachments)
     milestone.report = report
     milestone.status = Milestone.Status.SUBMITTED
     milestone.submitted_at = timezone.now()
     milestone.full_clean()
     milestone.save()
+    for uploaded, mime in zip(attachments, mimes, strict=True):
+        MilestoneAttachment.objects.create(
+            milestone=milestone,
+            file=uploaded,
+            name=(uploaded.name or "file").rsplit("/", 1)[-1][:200],
+            mime=mime,
+            size=uploaded.size,
+            uploaded_by=actor,
+        )
     return milestone
 
 
