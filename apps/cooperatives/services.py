@@ -294,3 +294,24 @@ def distribution_create(
     distribution.transfer_id_text = booking.book_distribution(distribution=distribution)
     distribution.save(update_fields=["transfer_id_text"])
     return distribution
+
+
+@transaction.atomic
+def dividend_pay(*, user, allocation: DistributionAllocation) -> DistributionAllocation:
+    """Pay one holder's dividend of a distribution: booked through the ledger exactly once. The
+    allocation row is locked, so a second (even concurrent) payment finds it paid: 409."""
+    allocation = (
+        DistributionAllocation.objects.select_for_update()
+        .select_related("distribution", "holder__cooperative")
+        .get(pk=allocation.pk)
+    )
+    require_manager(user, allocation.holder.cooperative)
+    if allocation.paid_at is not None:
+        raise StateConflict(_("This dividend was already paid."))
+    if allocation.amount <= 0:
+        raise StateConflict(_("There is nothing to pay to this holder."))
+    allocation.payout_transfer_id_text = booking.book_dividend_payout(allocation=allocation)
+    allocation.paid_at = timezone.now()
+    allocation.paid_by = user
+    allocation.save(update_fields=["paid_at", "paid_by", "payout_transfer_id_text"])
+    return allocation

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Role
 from apps.accounts.selectors import user_community_ids, user_organization_ids
 from apps.core.errors import ApplicationError, NotFound
+from apps.core.forms import form_add_application_error
 from apps.core.money import decimal_to_fen, format_yuan
 from apps.projects import services
 from apps.projects.access import (
@@ -39,14 +40,6 @@ def _worker_or_404(request):
     return worker
 
 
-def _apply_errors(form, exc: ApplicationError) -> None:
-    for field, msgs in exc.field_errors.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
-
-
 @login_required
 def hours_log(request):
     """The worker's log form and their records."""
@@ -59,7 +52,7 @@ def hours_log(request):
             try:
                 log = services.service_log_create(worker=worker, **form.cleaned_data)
             except ApplicationError as exc:
-                _apply_errors(form, exc)
+                form_add_application_error(form, exc)
             else:
                 messages.success(request, _("Logged %(hours)s hours; waiting for approval.") % {"hours": log.hours})
                 return redirect("projects:hours")
@@ -277,10 +270,7 @@ def milestone_action(request, pk, mid, action):
                     attachments=form.cleaned_data["attachments"],
                 )
             except ApplicationError as exc:
-                if not exc.field_errors:
-                    messages.error(request, exc.message)
-                    return redirect("projects:project-detail", pk=project.pk)
-                _apply_errors(form, exc)
+                form_add_application_error(form, exc)
             else:
                 messages.success(request, _("Report submitted."))
                 return redirect("projects:project-detail", pk=project.pk)
