@@ -35,7 +35,7 @@ from apps.workers.selectors import worker_for_user, worker_get_for_user
 # --- serializers ------------------------------------------------------------------------------
 
 
-class TeamMemberSerializer(serializers.ModelSerializer):
+class ProjectTeamMemberSerializer(serializers.ModelSerializer):
     worker_name = serializers.CharField(source="worker.name", read_only=True)
 
     class Meta:
@@ -43,7 +43,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         fields = ["id", "worker", "worker_name", "role", "start_date", "end_date"]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class ProjectMilestoneSerializer(serializers.ModelSerializer):
     amount = MoneyField()
 
     class Meta:
@@ -73,11 +73,11 @@ class MilestoneAttachmentSerializer(serializers.ModelSerializer):
         return f"/api/v1/projects/{milestone.project_id}/milestones/{milestone.pk}/attachments/{attachment.pk}/"
 
 
-class MilestoneDetailSerializer(MilestoneSerializer):
+class ProjectMilestoneDetailSerializer(ProjectMilestoneSerializer):
     attachments = MilestoneAttachmentSerializer(many=True, read_only=True)
 
-    class Meta(MilestoneSerializer.Meta):
-        fields = [*MilestoneSerializer.Meta.fields, "report", "paid_amount", "attachments"]
+    class Meta(ProjectMilestoneSerializer.Meta):
+        fields = [*ProjectMilestoneSerializer.Meta.fields, "report", "paid_amount", "attachments"]
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -86,8 +86,8 @@ class ProjectSerializer(serializers.ModelSerializer):
     community = serializers.CharField(source="community.code", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    team = TeamMemberSerializer(many=True, read_only=True)
-    milestones = MilestoneSerializer(many=True, read_only=True)
+    team = ProjectTeamMemberSerializer(many=True, read_only=True)
+    milestones = ProjectMilestoneSerializer(many=True, read_only=True)
 
     class Meta:
         model = Project
@@ -178,7 +178,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class ReportSerializer(serializers.Serializer):
+class MilestoneReportSerializer(serializers.Serializer):
     report = serializers.CharField(max_length=20000)
     attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
 
@@ -236,7 +236,7 @@ class ProjectTeamView(APIView):
 
     @extend_schema(
         request=TeamAddSerializer,
-        responses={201: TeamMemberSerializer},
+        responses={201: ProjectTeamMemberSerializer},
         description="The organization's administrator adds a qualified worker it employs (kept in the history).",
     )
     def post(self, request, pk):
@@ -251,13 +251,13 @@ class ProjectTeamView(APIView):
             role=data["role"],
             start_date=data.get("start_date") or max(timezone.localdate(), project.start_date),
         )
-        return Response(TeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+        return Response(ProjectTeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
 class ProjectTeamEndView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=TeamEndSerializer, responses=TeamMemberSerializer)
+    @extend_schema(request=TeamEndSerializer, responses=ProjectTeamMemberSerializer)
     def post(self, request, pk, member_pk):
         project = project_get_for_user(user=request.user, pk=pk)
         try:
@@ -271,7 +271,7 @@ class ProjectTeamEndView(APIView):
             member=member,
             end_date=serializer.validated_data.get("end_date") or timezone.localdate(),
         )
-        return Response(TeamMemberSerializer(member).data)
+        return Response(ProjectTeamMemberSerializer(member).data)
 
 
 class _MilestoneActionView(APIView):
@@ -286,14 +286,14 @@ class MilestoneSubmitView(_MilestoneActionView):
     parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(
-        request={"application/json": ReportSerializer, "multipart/form-data": ReportSerializer},
-        responses=MilestoneDetailSerializer,
+        request={"application/json": MilestoneReportSerializer, "multipart/form-data": MilestoneReportSerializer},
+        responses=ProjectMilestoneDetailSerializer,
         description="The organization's report: JSON, or multipart with up to 10 `attachments` (PDF, image or "
         "Office files, checked by content, at most 10 MB each; a bad file is a 400 on `attachments`).",
     )
     def post(self, request, pk, mid):
         milestone = self.milestone(request, pk, mid)
-        serializer = ReportSerializer(data=request.data)
+        serializer = MilestoneReportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         milestone = services.milestone_submit(
             actor=request.user,
@@ -301,7 +301,7 @@ class MilestoneSubmitView(_MilestoneActionView):
             report=serializer.validated_data["report"],
             attachments=serializer.validated_data.get("attachments", []),
         )
-        return Response(MilestoneDetailSerializer(milestone).data)
+        return Response(ProjectMilestoneDetailSerializer(milestone).data)
 
 
 class MilestoneAttachmentDownloadView(_MilestoneActionView):
@@ -322,16 +322,16 @@ class MilestoneAttachmentDownloadView(_MilestoneActionView):
 class MilestoneAcceptView(_MilestoneActionView):
     @extend_schema(
         request=None,
-        responses=MilestoneDetailSerializer,
+        responses=ProjectMilestoneDetailSerializer,
         description="The community's staff accept; the amount is paid once (a second accept is 409).",
     )
     def post(self, request, pk, mid):
         milestone = services.milestone_accept(actor=request.user, milestone=self.milestone(request, pk, mid))
-        return Response(MilestoneDetailSerializer(milestone).data)
+        return Response(ProjectMilestoneDetailSerializer(milestone).data)
 
 
 class MilestoneReturnView(_MilestoneActionView):
-    @extend_schema(request=ReasonSerializer, responses=MilestoneDetailSerializer)
+    @extend_schema(request=ReasonSerializer, responses=ProjectMilestoneDetailSerializer)
     def post(self, request, pk, mid):
         milestone = self.milestone(request, pk, mid)
         serializer = ReasonSerializer(data=request.data)
@@ -339,16 +339,16 @@ class MilestoneReturnView(_MilestoneActionView):
         milestone = services.milestone_return(
             actor=request.user, milestone=milestone, reason=serializer.validated_data["reason"]
         )
-        return Response(MilestoneDetailSerializer(milestone).data)
+        return Response(ProjectMilestoneDetailSerializer(milestone).data)
 
 
 class MilestoneDetailView(_MilestoneActionView):
-    @extend_schema(responses=MilestoneDetailSerializer)
+    @extend_schema(responses=ProjectMilestoneDetailSerializer)
     def get(self, request, pk, mid):
         milestone = self.milestone(request, pk, mid)
         if not user_is_project_party(request.user, milestone.project):
             raise NotFound(_("Not found."))
-        return Response(MilestoneDetailSerializer(milestone).data)
+        return Response(ProjectMilestoneDetailSerializer(milestone).data)
 
 
 # --- service-hour records ---------------------------------------------------------------------
