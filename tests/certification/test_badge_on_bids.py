@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -18,6 +17,7 @@ from apps.bidding.models import Need, PanelReviewer
 from apps.certification.models import Application, Certificate
 from tests.bidding import conftest as bidding
 from tests.bidding.conftest import pass_deadline
+from tests.certification.conftest import application_in
 
 BADGE = "se-badge"
 # The bidding journey's fixtures, reused here.
@@ -31,17 +31,7 @@ def _no_mfa(settings):
 
 def _certify(org, user, no="SE202600042") -> Certificate:
     today = timezone.localdate()
-    application = Application.objects.create(
-        organization=org,
-        salaried_staff=5,
-        revenue_total=Decimal("100"),
-        revenue_commercial=Decimal("60"),
-        profit_distributable=Decimal("10"),
-        profit_distributed=Decimal("1"),
-        mission_statement="助老",
-        status=Application.Status.CERTIFIED,
-        created_by=user,
-    )
+    application = application_in(Application.Status.CERTIFIED, organization=org, created_by=user)
     return Certificate.objects.create(
         organization=org,
         application=application,
