@@ -67,3 +67,21 @@ def test_the_map_shows_only_orders_the_user_may_see(client, desk, placed, settin
 def test_the_map_needs_a_sign_in(client, settings):
     settings.MAP_TILE_URL = TILES
     assert client.get("/dispatch/map/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("", True),
+        ("https://tiles.example.org/{z}/{x}/{y}.png", True),
+        ("https://tiles.example.org/{z}/{x}.png", False),
+        ("tiles.example.org/{z}/{x}/{y}.png", False),
+    ],
+)
+def test_a_malformed_tile_url_fails_the_system_check(settings, url, ok):
+    from apps.dispatch.checks import map_tile_url_check
+
+    settings.MAP_TILE_URL = url
+    errors = map_tile_url_check()
+    assert (errors == []) is ok
+    assert all(e.id == "dispatch.E001" for e in errors)
