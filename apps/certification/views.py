@@ -226,7 +226,8 @@ def staff_queue(request):
                 "days_in_stage": (now - application.stage_entered_at).days,
                 "panel_size": len([m for m in panel if not m.recused]),
                 "declared": len([m for m in panel if m.declared_at]),
-                "scored": len(application.scores.all()),
+                # Scores of this round only: an upheld objection reopens expert review.
+                "scored": len([sc for sc in application.scores.all() if sc.scored_at >= application.stage_entered_at]),
                 "open_objections": len([o for o in application.objections.all() if o.status == "open"]),
             }
         )
