@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import PermissionDenied
+from apps.core.models import Category
 from apps.core.renderers import CSVRenderer, XLSXRenderer
 from apps.organizations.selectors import organization_get_for_user
 from apps.projects.access import worker_hours_visible_to
@@ -23,6 +24,13 @@ from apps.stats.selectors import (
 )
 from apps.workers.selectors import worker_get_for_user
 
+
+def _category_field():
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=Category.objects.all(), required=False, allow_null=True
+    )
+
+
 StatsQuery = type(
     "StatsQuery",
     (serializers.Serializer,),
@@ -30,6 +38,7 @@ StatsQuery = type(
         "region": serializers.CharField(max_length=16),
         "from": serializers.DateField(required=False),
         "to": serializers.DateField(required=False),
+        "category": _category_field(),
     },
 )
 
@@ -54,6 +63,12 @@ class RegionStatsView(APIView):
             OpenApiParameter("region", str, required=True, description="12-digit code"),
             OpenApiParameter("from", OpenApiTypes.DATE),
             OpenApiParameter("to", OpenApiTypes.DATE),
+            OpenApiParameter(
+                "category",
+                str,
+                description="A need category code: needs, their projects' hours and payouts of that category "
+                "only; figures that belong to no category (money in, certified enterprises, work orders) are null.",
+            ),
             OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
         ],
         responses=OpenApiTypes.OBJECT,
@@ -63,8 +78,17 @@ class RegionStatsView(APIView):
         query.is_valid(raise_exception=True)
         region = stats_region_get_for_user(user=request.user, code=query.validated_data["region"])
         date_from, date_to = _period(query.validated_data)
-        figures = region_figures(region=region, date_from=date_from, date_to=date_to)
-        body = {"region": region.code, "name": region.name, "level": region.level, "from": date_from, "to": date_to}
+        category = query.validated_data.get("category")
+        code = category.code if category else None
+        figures = region_figures(region=region, date_from=date_from, date_to=date_to, category=code)
+        body = {
+            "region": region.code,
+            "name": region.name,
+            "level": region.level,
+            "from": date_from,
+            "to": date_to,
+            "category": code,
+        }
         response = Response(body | figures)
         if request.accepted_renderer.format in ("csv", "xlsx"):
             response["Content-Disposition"] = (

@@ -23,8 +23,8 @@ def rollup_rebuild(*, date_from: dt.date, date_to: dt.date) -> int:
     """Recompute the daily rollups of a period from the source tables (safe to repeat)."""
     DailyRollup.objects.filter(date__gte=date_from, date__lte=date_to).delete()
     rows = [
-        DailyRollup(community_id=community_id, date=day, **values)
-        for (community_id, day), values in figures_compute(date_from=date_from, date_to=date_to).items()
+        DailyRollup(community_id=community_id, date=day, category=category or "", **values)
+        for (community_id, day, category), values in figures_compute(date_from=date_from, date_to=date_to).items()
         if community_id is not None
     ]
     DailyRollup.objects.bulk_create(rows, batch_size=1000)
