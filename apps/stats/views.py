@@ -10,6 +10,7 @@ from apps.accounts.selectors import is_platform_staff, memberships_active
 from apps.core.errors import NotFound
 from apps.regions.models import Region
 from apps.stats.charts import bar_chart
+from apps.stats.scorecard import KINDS, scorecards
 from apps.stats.selectors import region_figures, stats_region_get_for_user
 
 CHARTED = (
@@ -19,6 +20,25 @@ CHARTED = (
     ("funds_in", "Money in (yuan)"),
     ("work_orders", "Work orders"),
 )
+
+COMPONENT_LABELS = {
+    "rating": "Community rating of delivery",
+    "milestones": "Milestones accepted on time",
+    "hours": "Hours delivered against plan",
+    "dispatch": "Dispatch results",
+}
+RAW_LABELS = {
+    "ratings": "ratings",
+    "mean_rating": "mean rating (1–5)",
+    "milestones_due": "milestones due",
+    "accepted_on_time": "accepted by the due date",
+    "hours_confirmed": "hours confirmed",
+    "hours_planned": "hours planned for the period",
+    "work_orders_closed": "work orders closed",
+    "on_time_rate": "on-time rate",
+    "reopen_rate": "reopen rate",
+    "satisfaction": "satisfaction (1–5)",
+}
 
 
 def _parse_period(request) -> tuple[dt.date, dt.date]:
@@ -84,3 +104,34 @@ def public_dashboard(request):
     if region is None:
         return render(request, "stats/no_area.html", status=404)
     return _render_dashboard(request, region, date_from, date_to, public=True)
+
+
+def _officer_region(request, code: str | None):
+    """The region a dashboard page shows: the user's home area, or ``code`` when they may see it;
+    None when they may not (the caller answers 403 or 404)."""
+    if code is None:
+        return _home_region(request.user)
+    try:
+        return stats_region_get_for_user(user=request.user, code=code)
+    except NotFound:
+        return None
+
+
+@login_required
+def scorecard_page(request, code: str | None = None):
+    """Joint-evaluation scorecards of the communities or organizations of the officer's area."""
+    date_from, date_to = _parse_period(request)
+    region = _officer_region(request, code)
+    if region is None:
+        return render(request, "stats/no_area.html", status=403 if code is None else 404)
+    kind = request.GET.get("kind") if request.GET.get("kind") in KINDS else "community"
+    data = scorecards(region=region, date_from=date_from, date_to=date_to, kind=kind)
+    for result in data["results"]:
+        for component in result["components"]:
+            component["label"] = _(COMPONENT_LABELS[component["component"]])
+            component["raw_items"] = [(_(RAW_LABELS.get(k, k)), v) for k, v in component["raw"].items()]
+    return render(
+        request,
+        "stats/scorecards.html",
+        {"region": region, "data": data, "kind": kind, "date_from": date_from, "date_to": date_to},
+    )
