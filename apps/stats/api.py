@@ -19,6 +19,8 @@ from apps.projects.access import milestone_get_for_user, project_get_for_user, w
 from apps.stats.scorecard import KINDS, scorecards
 from apps.stats.selectors import (
     FIGURES,
+    month_period,
+    monthly_report,
     organization_figures,
     region_figures,
     stats_region_get_for_user,
@@ -53,6 +55,12 @@ def _period(data) -> tuple[dt.date, dt.date]:
     if date_from > date_to:
         raise serializers.ValidationError({"from": ["The start is after the end."]})
     return date_from, date_to
+
+
+def area_rows(head: dict, figures: dict, extra: dict | None = None) -> list[dict]:
+    """Table rows of an area's figures: the area itself, then each child area."""
+    areas = [{k: head[k] for k in ("region", "name", "level")} | figures, *figures["children"]]
+    return [(extra or {}) | {k: area[k] for k in ("region", "name", "level", *FIGURES)} for area in areas]
 
 
 REGION_PARAMETERS = [
@@ -114,13 +122,7 @@ class RegionStatsView(_RegionView):
 
     def table_rows(self, data) -> list[dict]:
         """One row for the region, then one per child, with the figures as columns."""
-        head = {"region": data["region"], "name": data["name"], "level": data["level"]}
-        rows = [head | {f: data[f] for f in FIGURES}]
-        rows += [
-            {k: child[k] for k in ("region", "name", "level")} | {f: child[f] for f in FIGURES}
-            for child in data["children"]
-        ]
-        return rows
+        return area_rows(data, data)
 
 
 PeriodQuery = type(
@@ -289,3 +291,44 @@ class HoursPlanView(APIView):
         project = project_get_for_user(user=request.user, pk=pk)
         plan = hours_plan_set(user=request.user, project=project, planned_hours=data.validated_data["planned_hours"])
         return Response({"project": project.pk, "planned_hours": str(plan.planned_hours)})
+
+
+class MonthlyQuery(serializers.Serializer):
+    region = serializers.CharField(max_length=16)
+    month = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", help_text="YYYY-MM")
+
+    def validate(self, attrs):
+        year, month = (int(part) for part in attrs["month"].split("-"))
+        if year < 2000:
+            raise serializers.ValidationError({"month": ["Give a month from 2000-01."]})
+        attrs["from"], attrs["to"] = month_period(year, month)
+        attrs["year"], attrs["month_number"] = year, month
+        return attrs
+
+
+class MonthlyReportView(_RegionView):
+    """The monthly report (每月通报) of an area: bidding, hours, funds and dispatch for the month,
+    the month before, per child area and per dispatch lead unit."""
+
+    query_class = MonthlyQuery
+    download_name = "monthly"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, required=True, description="12-digit code"),
+            OpenApiParameter("month", str, required=True, description="YYYY-MM"),
+            FORMAT_PARAMETER,
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        return self.region_response(
+            request,
+            lambda region, _start, _end, data: monthly_report(
+                region=region, year=data["year"], month=data["month_number"]
+            ),
+        )
+
+    def table_rows(self, data) -> list[dict]:
+        """One row for the area, one per child area, each with the month's figures."""
+        return area_rows(data, data["figures"], {"month": data["month"]})

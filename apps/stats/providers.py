@@ -67,11 +67,14 @@ def needs_figures(date_from: dt.date, date_to: dt.date) -> Figures:
 
 @provider
 def hours_figures(date_from: dt.date, date_to: dt.date) -> Figures:
-    """Service hours confirmed by the community, and beneficiaries served, by day of service."""
+    """Service hours confirmed by the community, and beneficiaries served, by day of service; a
+    confirmed correction replaces the record it supersedes."""
     from apps.projects.models import ServiceLog
 
     rows = (
-        ServiceLog.objects.filter(status="confirmed", date__gte=date_from, date__lte=date_to)
+        ServiceLog.objects.filter(
+            status="confirmed", superseded_at__isnull=True, date__gte=date_from, date__lte=date_to
+        )
         .values("project__community_id", "date", "project__need__category__code")
         .annotate(hours=Sum("hours"), served=Sum("beneficiaries_served"))
     )

@@ -245,3 +245,41 @@ def worker_figures(*, worker, date_from: dt.date, date_to: dt.date) -> dict:
         "beneficiaries_served": totals["served"] or 0,
         "projects": logs.values("project_id").distinct().count(),
     }
+
+
+def month_period(year: int, month: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, month, 1)
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def monthly_report(*, region: Region, year: int, month: int) -> dict:
+    """The monthly report (每月通报) of an area: bidding, hours, funds and dispatch for the month
+    and the month before (from the daily rollups), per child area, and the dispatch results of
+    each lead unit that month (the dispatch app's monthly figures)."""
+    from apps.dispatch.selectors import unit_monthly_results
+
+    date_from, date_to = month_period(year, month)
+    previous_from, previous_to = month_period(*((year, month - 1) if month > 1 else (year - 1, 12)))
+    previous = region_figures(region=region, date_from=previous_from, date_to=previous_to)
+    previous.pop("children")
+    return {
+        "month": f"{year:04d}-{month:02d}",
+        "figures": region_figures(region=region, date_from=date_from, date_to=date_to),
+        "previous_month": previous_from.strftime("%Y-%m"),
+        "previous": previous,
+        "units": [
+            {
+                "unit": r.unit.code,
+                "name": r.unit.name,
+                "orders": r.orders,
+                "handled": r.handled,
+                "on_time": r.on_time,
+                "reopened": r.reopened,
+                "on_time_rate": r.on_time_rate,
+                "reopen_rate": r.reopen_rate,
+                "average_rating": r.average_rating,
+            }
+            for r in unit_monthly_results(year=year, month=month, region=region)
+        ],
+    }

@@ -11,7 +11,7 @@ from apps.core.errors import NotFound
 from apps.regions.models import Region
 from apps.stats.charts import bar_chart
 from apps.stats.scorecard import KINDS, scorecards
-from apps.stats.selectors import region_figures, stats_region_get_for_user
+from apps.stats.selectors import monthly_report, region_figures, stats_region_get_for_user
 
 CHARTED = (
     ("needs_published", "Needs published"),
@@ -134,4 +134,54 @@ def scorecard_page(request, code: str | None = None):
         request,
         "stats/scorecards.html",
         {"region": region, "data": data, "kind": kind, "date_from": date_from, "date_to": date_to},
+    )
+
+
+def _parse_month(request) -> tuple[int, int]:
+    """``?month=YYYY-MM``; by default the last complete month."""
+    try:
+        year, month = (int(part) for part in (request.GET.get("month") or "").split("-"))
+        dt.date(year, month, 1)
+    except ValueError:
+        last = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+        year, month = last.year, last.month
+    return year, month
+
+
+@login_required
+def monthly_page(request, code: str | None = None):
+    """Print-ready monthly report (每月通报) of a street; above street level, the list of streets."""
+    region = _officer_region(request, code)
+    if region is None:
+        return render(request, "stats/no_area.html", status=403 if code is None else 404)
+    year, month = _parse_month(request)
+    if region.level in (Region.Level.CITY, Region.Level.DISTRICT):
+        streets = Region.objects.filter(level=Region.Level.STREET, path__startswith=region.path).order_by("code")
+        return render(
+            request,
+            "stats/monthly_streets.html",
+            {"region": region, "streets": streets, "month": f"{year:04d}-{month:02d}"},
+        )
+    report = monthly_report(region=region, year=year, month=month)
+    rows = [
+        (_(label), report["figures"][key], report["previous"][key])
+        for key, label in (
+            ("needs_published", "Needs published"),
+            ("needs_awarded", "Needs awarded"),
+            ("needs_failed", "Needs failed"),
+            ("median_days_to_award", "Median days to award"),
+            ("hours_confirmed", "Hours confirmed"),
+            ("beneficiaries_served", "Beneficiaries served"),
+            ("funds_in", "Money in (yuan)"),
+            ("funds_out", "Money out (yuan)"),
+            ("work_orders", "Work orders reported"),
+            ("on_time_rate", "On-time rate"),
+            ("reopen_rate", "Reopen rate"),
+            ("satisfaction", "Satisfaction (1–5)"),
+        )
+    ]
+    return render(
+        request,
+        "stats/monthly.html",
+        {"region": region, "report": report, "rows": rows, "generated": timezone.localtime()},
     )
