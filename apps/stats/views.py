@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role
 from apps.accounts.selectors import is_platform_staff, memberships_active
 from apps.core.errors import NotFound
+from apps.core.models import Category
 from apps.regions.models import Region
-from apps.stats.charts import bar_chart
+from apps.stats.charts import bar_chart, treemap
 from apps.stats.scorecard import KINDS, scorecards
 from apps.stats.selectors import monthly_report, region_figures, stats_region_get_for_user
 
@@ -60,20 +61,44 @@ def _home_region(user) -> Region | None:
     return None
 
 
+TREEMAP_MEASURES = (
+    ("hours_confirmed", "Hours confirmed"),
+    ("needs_published", "Needs published"),
+    ("funds_out", "Money out (yuan)"),
+    ("work_orders", "Work orders"),
+)
+
+
 def _render_dashboard(request, region, date_from, date_to, *, public: bool):
-    figures = region_figures(region=region, date_from=date_from, date_to=date_to)
+    categories = list(Category.objects.all())
+    category = next((c for c in categories if c.code == request.GET.get("category")), None)
+    figures = region_figures(
+        region=region, date_from=date_from, date_to=date_to, category=category.code if category else None
+    )
+    children = figures["children"]
     charts = [
-        bar_chart(title=_(label), rows=[(c["name"], c[key]) for c in figures["children"]])
+        (_(label), bar_chart(title=_(label), rows=[(c["name"], c[key]) for c in children]))
         for key, label in CHARTED
-        if figures["children"]
+        if children and any(c[key] is not None for c in children)
     ]
+    measures = [(key, _(label)) for key, label in TREEMAP_MEASURES if figures[key] is not None]
+    measure = next((m for m in measures if m[0] == request.GET.get("measure")), measures[0])
+    tree = treemap(
+        title=_("%(area)s by %(measure)s") % {"area": region.name, "measure": measure[1]},
+        rows=[(c["name"], c[measure[0]]) for c in children],
+    )
     return render(
         request,
         "stats/dashboard.html",
         {
             "region": region,
             "figures": figures,
-            "charts": list(zip([_(label) for _key, label in CHARTED], charts, strict=False)),
+            "charts": charts,
+            "treemap": tree if children else None,
+            "measure": measure,
+            "measures": measures,
+            "categories": categories,
+            "category": category,
             "date_from": date_from,
             "date_to": date_to,
             "public": public,

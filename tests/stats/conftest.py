@@ -20,6 +20,22 @@ def at(day: dt.date, hour=10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=TZ)
 
 
+def service_log(worker, project, day, hours, *, served=1, **fields) -> ServiceLog:
+    """A service-hour record written directly (the projects app's rules are tested there)."""
+    return ServiceLog.objects.create(
+        worker=worker,
+        project=project,
+        date=day,
+        start_time=dt.time(8),
+        end_time=dt.time(16),
+        place="活动室",
+        content="探访",
+        beneficiaries_served=served,
+        hours=Decimal(hours),
+        **{"status": "confirmed"} | fields,
+    )
+
+
 @pytest.fixture
 def scored(city, make_user, organization, worker_factory):
     """One project in 玉林东路社区 for the whole of 2026 (365 days), with milestones due on 31 Jan,
@@ -53,19 +69,7 @@ def scored(city, make_user, organization, worker_factory):
         ("6.00", "confirmed", None, dt.date(2026, 5, 7)),  # after the period
     ]
     for hours, status, superseded, day in logs:
-        ServiceLog.objects.create(
-            worker=worker,
-            project=project,
-            date=day,
-            start_time=dt.time(8),
-            end_time=dt.time(16),
-            place="活动室",
-            content="探访",
-            beneficiaries_served=1,
-            hours=Decimal(hours),
-            status=status,
-            superseded_at=superseded,
-        )
+        service_log(worker, project, day, hours, status=status, superseded_at=superseded)
     category = DispatchCategory.objects.create(code="noise", name="噪音扰民", respond_hours=2, resolve_hours=24)
     unit = Unit.objects.create(code="unit-test", name="城管科", kind="street_office", region=city.street)
     closed_at = at(dt.date(2026, 2, 10))
