@@ -287,6 +287,10 @@ def reviewer_page(request, pk):
             if member.may_review and application.status == "expert_review"
             else None,
             "own_score": own,
+            # An upheld objection reopened expert review: a score from before no longer counts.
+            "score_outdated": own is not None
+            and application.status == "expert_review"
+            and own.scored_at < application.stage_entered_at,
         },
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
+from django.test import Client
 from django.utils import timezone
 
 from apps.certification.models import AnnualReport, Application, ApplicationEvent, Certificate
@@ -141,7 +142,8 @@ def test_score_input_is_checked(flow, reviewers):
         assert client.post(f"/api/v1/certifications/{pk}/scores/", {"score": bad}, format="json").status_code == 400
 
 
-def test_upheld_objection_sends_the_application_back_to_expert_review(flow, make_user, applicant, reviewers):
+def test_upheld_objection_sends_the_application_back_to_expert_review(flow, make_user, applicant, reviewers, settings):
+    settings.SANSHE_ENFORCE_MFA = False  # for the reviewer's page below
     pk = flow.to_notice(scores=(80, 70, 90))
     resident = flow.api.as_user(make_user())
     objection = flow.post(resident, pk, "objections", {"text": "该企业分红超过章程规定"}, expect=201)
@@ -161,6 +163,9 @@ def test_upheld_objection_sends_the_application_back_to_expert_review(flow, make
     # The scores of the first round no longer count: the panel must score again.
     body = flow.post(flow.as_staff, pk, "decide", expect=409)
     assert all(r.username in body["detail"] for r in reviewers)
+    reviewer_page = Client()
+    reviewer_page.force_login(reviewers[0])
+    assert "no longer counts" in reviewer_page.get(f"/en/certifications/review/{pk}/").content.decode()
     for reviewer in reviewers:
         flow.post(flow.api.as_user(reviewer), pk, "scores", {"score": 50, "comment": "异议属实，降分"}, expect=201)
     decided = flow.post(flow.as_staff, pk, "decide")
