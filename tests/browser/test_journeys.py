@@ -226,3 +226,73 @@ def test_journey_3_reviewers_score_and_the_award_notice_appears(world, make_need
     rows = page.locator("main table tbody tr")
     assert rows.count() == 2
     assert world.a.org.name in rows.first.inner_text()
+
+
+# 4 ------------------------------------------------------------------------------------------
+
+
+def test_journey_4_worker_logs_hours_org_approves_community_confirms(
+    city, organization, make_user, worker_factory, live_server, page
+):
+    from apps.projects.models import ServiceLog
+    from tests.factories.projects import make_project
+
+    worker = worker_factory(organization=organization, name="李社工")
+    project = make_project(community=city.community, organization=organization, workers=[worker])
+    org_admin = may_sign_in(make_user("org_admin", organization=organization))
+    staff = may_sign_in(make_user("community_staff", community=city.community))
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+
+    sign_in(page, live_server, may_sign_in(worker.user).username, PW)
+    page.goto(f"{live_server.url}/hours/")
+    visit(page, "journey-4-01-worker-log-form")
+    page.select_option("select[name=project]", str(project.pk))
+    page.fill("input[name=date]", str(yesterday))
+    page.fill("input[name=start_time]", "09:00")
+    page.fill("input[name=end_time]", "11:30")
+    page.fill("input[name=place]", "玉林东路社区活动中心")
+    page.fill("textarea[name=content]", "探访独居老人，协助助餐")
+    page.fill("input[name=beneficiaries_served]", "6")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_load_state("load")
+    log = ServiceLog.objects.get()
+    assert log.status == "submitted" and str(log.hours) == "2.50"
+    row = page.locator("main table tbody tr").first
+    assert "2.50" in row.inner_text() and log.get_status_display() in row.inner_text()
+    visit(page, "journey-4-02-worker-logged")
+
+    _new_session(page)
+    sign_in(page, live_server, org_admin.username, PW)
+    page.goto(f"{live_server.url}/hours/approve/")
+    visit(page, "journey-4-03-org-approve-queue")
+    page.check(f"input[name=ids][value='{log.pk}']")
+    page.locator("button[name=action][value=approve]").click()
+    page.wait_for_load_state("load")
+    log.refresh_from_db()
+    assert log.status == "approved"
+    assert page.locator("main .empty").is_visible()
+    visit(page, "journey-4-04-org-approved")
+
+    _new_session(page)
+    sign_in(page, live_server, staff.username, PW)
+    page.goto(f"{live_server.url}/hours/confirm/")
+    visit(page, "journey-4-05-community-confirm-queue")
+    page.check(f"input[name=ids][value='{log.pk}']")
+    page.locator("button[name=action][value=confirm]").click()
+    page.wait_for_load_state("load")
+    # a check page before the irreversible step: nothing is confirmed yet
+    log.refresh_from_db()
+    assert log.status == "approved"
+    assert "2.50" in page.locator("main").inner_text()
+    visit(page, "journey-4-06-confirm-check")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("load")
+    log.refresh_from_db()
+    assert log.status == "confirmed"
+
+    # the worker sees the record confirmed
+    _new_session(page)
+    sign_in(page, live_server, worker.user.username, PW)
+    page.goto(f"{live_server.url}/hours/")
+    assert log.get_status_display() in page.locator("main table tbody tr").first.inner_text()
+    visit(page, "journey-4-07-worker-sees-confirmed")
