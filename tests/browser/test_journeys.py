@@ -11,6 +11,11 @@ that have no page yet (assigning a review panel).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import threading
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 import pytest
 from django.core.management import call_command
@@ -18,7 +23,10 @@ from django.utils import timezone
 
 from apps.core.demo import DEMO_TOTP_SECRET
 from tests.bidding.conftest import pass_deadline
-from tests.browser.conftest import may_sign_in, sign_in, visit
+from tests.browser.conftest import ARTIFACTS, may_sign_in, shot, sign_in, visit
+from tests.funds.conftest import WEBHOOK_SECRET as FUNDS_WEBHOOK_SECRET
+from tests.funds.conftest import event as funds_event
+from tests.funds.conftest import sign as funds_sign
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -296,3 +304,130 @@ def test_journey_4_worker_logs_hours_org_approves_community_confirms(
     page.goto(f"{live_server.url}/hours/")
     assert log.get_status_display() in page.locator("main table tbody tr").first.inner_text()
     visit(page, "journey-4-07-worker-sees-confirmed")
+
+
+# 5 ------------------------------------------------------------------------------------------
+
+
+class _CheckoutHandler(BaseHTTPRequestHandler):
+    """The test Stripe server: Checkout Sessions over the API (as tests/funds's stand-in), plus the
+    hosted payment page a donor sees. Paying there delivers ``checkout.session.completed`` to our
+    webhook, signed with Stripe's scheme, and sends the browser back to the session's success_url,
+    which is the order Stripe itself follows."""
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):  # noqa: N802
+        sid = self.path.rsplit("/", 1)[-1]
+        session = self.server.sessions.get(sid)
+        if not self.path.startswith("/pay/") or session is None:
+            return self._send(404, b"not found", "text/plain")
+        html = (
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test checkout</title></head>'
+            f"<body><main><h1>Test checkout</h1><p>CNY {int(session['amount']) / 100:.2f}</p>"
+            f'<form method="post" action="/pay/{sid}"><button type="submit">Pay</button></form></main></body></html>'
+        )
+        self._send(200, html.encode(), "text/html; charset=utf-8")
+
+    def do_POST(self):  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode()
+        if self.path == "/v1/checkout/sessions":
+            params = {k: v[0] for k, v in parse_qs(raw).items()}
+            sid = f"cs_test_{len(self.server.sessions) + 1}"
+            self.server.sessions[sid] = {
+                "success_url": params["success_url"],
+                "donation_id": params["metadata[donation_id]"],
+                "amount": params["line_items[0][price_data][unit_amount]"],
+            }
+            port = self.server.server_port
+            data = {"id": sid, "object": "checkout.session", "url": f"http://127.0.0.1:{port}/pay/{sid}"}
+            return self._send(200, json.dumps(data).encode(), "application/json")
+        if self.path.startswith("/pay/"):
+            sid = self.path.rsplit("/", 1)[-1]
+            session = self.server.sessions[sid]
+            evt = funds_event(
+                "checkout.session.completed",
+                {
+                    "id": sid,
+                    "object": "checkout.session",
+                    "payment_status": "paid",
+                    "amount_total": int(session["amount"]),
+                    "payment_intent": f"pi_{sid}",
+                    "metadata": {"donation_id": session["donation_id"]},
+                },
+            )
+            payload = json.dumps(evt).encode()
+            request = urllib.request.Request(
+                self.server.webhook_url,
+                data=payload,
+                headers={"Content-Type": "application/json", "Stripe-Signature": funds_sign(payload)},
+            )
+            with urllib.request.urlopen(request) as response:
+                self.server.deliveries.append(response.status)
+            return self._send(303, b"", "text/plain", {"Location": session["success_url"]})
+        return self._send(404, b"{}", "application/json")
+
+
+@pytest.fixture
+def stripe_test_server(settings, live_server):
+    settings.STRIPE_SECRET_KEY = "sk_test_sanshe"
+    settings.STRIPE_WEBHOOK_SECRET = FUNDS_WEBHOOK_SECRET
+    settings.SITE_BASE_URL = live_server.url
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _CheckoutHandler)
+    server.sessions, server.deliveries = {}, []
+    server.webhook_url = f"{live_server.url}/stripe/webhook/"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.postgres  # the donation is booked in the append-only ledger (SQLite cannot flush it)
+def test_journey_5_donor_donates_through_stripe_and_finds_the_receipt(city, stripe_test_server, live_server, page):
+    from apps.funds.models import Donation
+
+    page.goto(f"{live_server.url}/funds/{city.fund.pk}/")
+    visit(page, "journey-5-01-fund")
+    page.locator(f"a[href$='/funds/{city.fund.pk}/donate/']").click()
+    page.wait_for_load_state("load")
+    visit(page, "journey-5-02-donate-form")
+    page.fill("input[name=amount]", "200.00")
+    page.select_option("select[name=purpose]", "elderly")
+    page.locator("form#donate button[type=submit]").click()
+    page.wait_for_function(
+        "location.pathname.startsWith('/pay/') || document.getElementById('donate-error')?.textContent"
+    )
+    assert "/pay/" in page.url, page.locator("#donate-error").inner_text()
+    shot(page, "journey-5-03-test-checkout")  # Stripe's page, not ours: no axe audit
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/funds/donations/*/thanks/")
+    assert stripe_test_server.deliveries == [200]
+    donation = Donation.objects.get()
+    assert donation.amount_fen == 200_00 and donation.receipt_no
+    visit(page, "journey-5-04-thanks")
+    page.locator(f"a[href$='/receipts/{donation.receipt_no}/']").click()
+    page.wait_for_load_state("load")
+    body = page.locator("main").inner_text()
+    assert donation.receipt_no in body and "¥200.00" in body and donation.purpose == "elderly"
+    visit(page, "journey-5-05-receipt")
+
+    # the receipt prints cleanly: the print stylesheet hides the site chrome
+    page.emulate_media(media="print")
+    assert page.locator("header.site-header").first.is_hidden()
+    assert page.locator("main").is_visible() and donation.receipt_no in page.locator("main").inner_text()
+    page.pdf(path=str(ARTIFACTS / "journey-5-06-receipt-print.pdf"))
+    page.emulate_media(media="screen")
+    assert page.locator("header.site-header").first.is_visible()
