@@ -210,3 +210,11 @@ def visit(page, name: str, *, url: str | None = None):
 
 def sign_out(page, live_server):
     page.context.clear_cookies()
+
+
+@pytest.fixture
+def other_page(browser):
+    """A second person's browser (own cookies), for journeys where two people act in turn."""
+    context, pg = _new_page(browser, DESKTOP, "zh-CN")
+    yield pg
+    context.close()

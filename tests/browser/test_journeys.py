@@ -431,3 +431,146 @@ def test_journey_5_donor_donates_through_stripe_and_finds_the_receipt(city, stri
     page.pdf(path=str(ARTIFACTS / "journey-5-06-receipt-print.pdf"))
     page.emulate_media(media="screen")
     assert page.locator("header.site-header").first.is_visible()
+
+
+# 6 ------------------------------------------------------------------------------------------
+
+
+def test_journey_6_enterprise_is_certified_and_appears_in_the_registry(
+    city, make_user, live_server, page, other_page, settings, tmp_path
+):
+    """Every human step goes through the pages (applicant, platform staff, the three reviewers);
+    the end of the public notice period is the scheduler's (``run_scheduled``)."""
+    from apps.certification.models import Application
+    from apps.core.selectors import policy_current
+    from tests.factories.core import OrganizationFactory
+
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
+    policy_current()
+    enterprise = OrganizationFactory(
+        name="成都玉林邻里社会企业有限公司",
+        legal_form="company",
+        region=city.street,
+        registered_on=timezone.localdate() - dt.timedelta(days=900),
+    )
+    applicant = may_sign_in(make_user("org_admin", organization=enterprise))
+    staff = may_sign_in(make_user("platform_staff"), totp_secret=DEMO_TOTP_SECRET)
+    reviewers = [may_sign_in(make_user("reviewer"), totp_secret=DEMO_TOTP_SECRET) for _ in range(3)]
+
+    # the enterprise applies
+    sign_in(page, live_server, applicant.username, PW)
+    page.goto(f"{live_server.url}/certifications/")
+    visit(page, "journey-6-01-apply-form")
+    page.select_option("select[name=organization]", str(enterprise.pk))
+    for name, value in (
+        ("salaried_staff", "6"),
+        ("revenue_total", "1000000.00"),
+        ("revenue_commercial", "700000.00"),
+        ("profit_distributable", "200000.00"),
+        ("profit_distributed", "50000.00"),
+    ):
+        page.fill(f"input[name={name}]", value)
+    page.check("input[name=mission_in_articles]")
+    page.check("input[name=asset_lock]")
+    page.fill("textarea[name=mission_statement]", "为玉林社区老人提供助餐服务，盈利主要用于社区公益。")
+    page.fill("textarea[name=beneficiaries]", "玉林街道独居老人")
+    page.locator("main form[method=post] button[type=submit]").click()
+    page.wait_for_load_state("load")
+    application = Application.objects.get()
+    assert page.url.endswith(f"/certifications/{application.pk}/")
+    assert "✘" not in page.locator("main ul").first.inner_text()  # every eligibility check passes
+    visit(page, "journey-6-02-draft")
+
+    # a supporting document, uploaded with a progress bar (upload.js)
+    page.locator("details:has(input[type=file]) summary").click()
+    page.fill("form[data-upload-progress] input[name=title]", "公司章程")
+    pdf = tmp_path / "articles.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n" + b"%" + b"0" * 2_000_000 + b"\n%%EOF\n")
+    page.set_input_files("form[data-upload-progress] input[type=file]", str(pdf))
+    seen: list[str] = []
+    page.expose_function("reportUploadProgress", lambda value: seen.append(value))
+    page.evaluate(
+        """() => { const box = document.querySelector('form[data-upload-progress] .upload-progress');
+        new MutationObserver(() => window.reportUploadProgress((box.hidden ? 'hidden:' : '') +
+          box.querySelector('.upload-percent').textContent)).observe(box, {subtree: true, childList: true,
+          characterData: true, attributes: true}); }"""
+    )
+    page.locator("form[data-upload-progress] button[type=submit]").click()
+    # the page the server answers with (after its redirect) replaces this one
+    page.wait_for_function(
+        "document.querySelector('main') && document.querySelector('main').innerText.includes('公司章程')"
+    )
+    assert application.documents.count() == 1
+    assert seen and seen[-1] == "100%", seen  # the bar was shown and reached 100 %
+    assert "公司章程" in page.locator("main").inner_text()
+
+    page.locator("main form:has(input[name=action][value=submit]) button").click()
+    page.wait_for_load_state("load")
+    application.refresh_from_db()
+    assert application.status == "submitted"
+    visit(page, "journey-6-03-submitted")
+
+    # platform staff (TOTP) record the preliminary review and set the panel, in their own browser
+    sign_in(other_page, live_server, staff.username, PW, totp_secret=DEMO_TOTP_SECRET)
+    other_page.goto(f"{live_server.url}/certifications/queue/")
+    visit(other_page, "journey-6-04-staff-queue")
+    other_page.locator(f"main a[href$='/certifications/{application.pk}/']").first.click()
+    other_page.wait_for_load_state("load")
+    visit(other_page, "journey-6-05-staff-application")
+    other_page.select_option("select[name=decision]", "pass")
+    other_page.fill("textarea[name=note]", "材料齐全")
+    other_page.locator("main form:has(input[name=action][value=preliminary]) button[type=submit]").click()
+    other_page.wait_for_load_state("load")
+    application.refresh_from_db()
+    assert application.status == "expert_review"
+    other_page.locator("details:has(input[name=action][value=panel]) summary").click()
+    for r in reviewers:
+        other_page.check(f"input[name=reviewers][value='{r.pk}']")
+    other_page.locator("main form:has(input[name=action][value=panel]) button[type=submit]").click()
+    other_page.wait_for_load_state("load")
+    assert application.panel.count() == 3
+
+    # each reviewer (TOTP) declares and scores
+    for i, (reviewer, score) in enumerate(zip(reviewers, ("80", "70", "90"), strict=True)):
+        _new_session(page)
+        sign_in(page, live_server, reviewer.username, PW, totp_secret=DEMO_TOTP_SECRET)
+        page.goto(f"{live_server.url}/certifications/")
+        page.locator(f"a[href$='/certifications/review/{application.pk}/']").click()
+        page.wait_for_load_state("load")
+        visit(page, f"journey-6-06-reviewer-{i}-declare")
+        page.locator("main form:has(input[name=action][value=declare]) button[type=submit]").click()
+        page.wait_for_load_state("load")
+        page.fill("input[name=score]", score)
+        page.fill("textarea[name=comment]", "使命清晰，资产锁定条款完备。")
+        page.locator("main form:has(input[name=action][value=score]) button[type=submit]").click()
+        page.wait_for_load_state("load")
+        visit(page, f"journey-6-07-reviewer-{i}-scored")
+    assert application.scores.count() == 3
+
+    # staff decide from the scores: the public notice starts
+    other_page.reload()
+    other_page.locator("main form:has(input[name=action][value=decide]) button[type=submit]").click()
+    other_page.wait_for_load_state("load")
+    application.refresh_from_db()
+    assert application.status == "notice"
+    visit(other_page, "journey-6-08-decided")
+    _new_session(page)
+    page.goto(f"{live_server.url}/social-enterprises/")
+    assert enterprise.name in page.locator("main").inner_text()  # listed among the notices
+    visit(page, "journey-6-09-registry-notice")
+
+    # Timed step: the notice period ends without objection; the scheduler certifies.
+    Application.objects.filter(pk=application.pk).update(notice_ends_at=timezone.now() - dt.timedelta(minutes=1))
+    call_command("run_scheduled")
+    application.refresh_from_db()
+    assert application.status == "certified"
+    certificate = application.certificate
+
+    page.goto(f"{live_server.url}/social-enterprises/")
+    link = page.locator(f"main a[href$='/certificates/{certificate.certificate_no}/']")
+    assert link.count() >= 1
+    visit(page, "journey-6-10-registry")
+    link.first.click()
+    page.wait_for_load_state("load")
+    assert enterprise.name in page.locator("main").inner_text()
+    visit(page, "journey-6-11-certificate")
