@@ -574,3 +574,31 @@ def test_journey_6_enterprise_is_certified_and_appears_in_the_registry(
     page.wait_for_load_state("load")
     assert enterprise.name in page.locator("main").inner_text()
     visit(page, "journey-6-11-certificate")
+
+
+# 7 ------------------------------------------------------------------------------------------
+
+
+def test_journey_7_a_search_in_chinese_finds_the_need(world, make_need, live_server, page):
+    need = make_need(title="玉林东路社区居家养老服务", description="为辖区独居老人提供探访、助餐和健康监测服务。")
+    make_need(title="望江楼社区青少年课后托管", description="为双职工家庭的小学生提供课后看护与作业辅导。")
+    make_need(status="draft", title="玉林东路社区养老驿站（草稿）")  # drafts are nobody's search result
+
+    page.goto(f"{live_server.url}/needs/")
+    box = page.locator("#site-search")
+    box.click()
+    box.press_sequentially("养老", delay=50)
+    # suggestions come as you type (htmx)
+    page.wait_for_function("document.getElementById('site-suggest')?.innerText.includes('居家养老')")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    results = page.locator("ol.search-results li.search-result")
+    text = page.locator("ol.search-results").inner_text()
+    assert "玉林东路社区居家养老服务" in text
+    assert "青少年课后托管" not in text and "草稿" not in text
+    assert results.count() == 1
+    visit(page, "journey-7-01-results")
+    results.first.locator(f"a[href$='/needs/{need.pk}/']").click()
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text() == "玉林东路社区居家养老服务"
+    visit(page, "journey-7-02-need")
