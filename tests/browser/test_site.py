@@ -92,3 +92,28 @@ def test_confirm_dialog_blocks_until_confirmed(site_content, community_staff, li
     page.locator("#confirm-dialog button[value=ok]").click()
     page.wait_for_load_state("load")
     page.wait_for_function("document.querySelectorAll('li.notification.unread').length === 0")
+
+
+def test_notice_prints_content_only(site_content, live_server, page):
+    """The print stylesheet (static/css/print.css) keeps the notice and drops the site chrome."""
+    page.goto(live_server.url + "/news/?kind=notice")
+    page.locator(".item-list a").first.click()
+    page.wait_for_load_state("load")
+    title = page.locator("main h1").first.inner_text()
+    chrome = ["header.site-header", "footer.site-footer", "nav.breadcrumbs", ".search-box"]
+    assert any(page.locator(sel).first.is_visible() for sel in chrome)
+    page.emulate_media(media="print")
+    for sel in chrome:
+        if page.locator(sel).count():
+            assert page.locator(sel).first.is_hidden(), f"{sel} is printed"
+    assert page.locator("main h1").first.is_visible() and page.locator("main h1").first.inner_text() == title
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") in (
+        "rgb(255, 255, 255)",
+        "rgba(0, 0, 0, 0)",
+    )
+    from tests.browser.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(ARTIFACTS / "notice-print.pdf"))
+    page.emulate_media(media="screen")
+    assert page.locator("header.site-header").first.is_visible()
