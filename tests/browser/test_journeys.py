@@ -79,6 +79,10 @@ def test_journey_1_community_worker_publishes_a_need(world, live_server, page):
     need = Need.objects.get()
     assert need.status == "draft" and page.url.endswith(f"/needs/{need.pk}/")
     visit(page, "journey-1-04-draft")
+    # the workspace counts the draft as waiting for the staff member
+    page.goto(f"{live_server.url}/workspace/")
+    assert page.locator("[data-count=drafts] .count").inner_text() == "1"
+    page.goto(f"{live_server.url}/needs/{need.pk}/")
 
     page.get_by_role("link", name="发布").click()
     page.wait_for_load_state("load")
@@ -88,6 +92,8 @@ def test_journey_1_community_worker_publishes_a_need(world, live_server, page):
     need.refresh_from_db()
     assert need.status == "published"
     assert page.locator(".status").first.inner_text() == need.get_status_display()
+    page.goto(f"{live_server.url}/workspace/")
+    assert page.locator("[data-count=drafts] .count").inner_text() == "0"
 
     # anyone now finds it in the public list
     _new_session(page)
@@ -132,6 +138,8 @@ def test_journey_2_two_organizations_bid_and_neither_sees_the_other(world, make_
     _new_session(page)
     b_pk = _bid_through_the_page(page, live_server, world.b, need, amount=75000, title="乙机构助餐方案")
     assert set(Proposal.objects.values_list("status", flat=True)) == {"submitted"}
+    page.goto(f"{live_server.url}/workspace/")
+    assert page.locator("[data-count=bids] .count").inner_text() == "1"  # B's own bid only
 
     # B sees its own bid only: on the need, in "my bids", and A's proposal URL does not exist for B
     page.goto(f"{live_server.url}/needs/{need.pk}/")
@@ -187,6 +195,8 @@ def test_journey_3_reviewers_score_and_the_award_notice_appears(world, make_need
             totp_secret=DEMO_TOTP_SECRET,
         )
         assert "/2fa/" not in page.url and "/login/" not in page.url
+        page.goto(f"{live_server.url}/workspace/")
+        assert page.locator("[data-count=need_panels] .count").inner_text() == "1"
         page.goto(f"{live_server.url}/reviews/")
         visit(page, f"journey-3-{i}-reviews")
         page.locator(f"a[href$='/reviews/{need.pk}/']").first.click()
@@ -209,6 +219,8 @@ def test_journey_3_reviewers_score_and_the_award_notice_appears(world, make_need
         # both bids now show the reviewer's own weighted total
         assert page.locator("main").inner_text().count("您的加权总分") == 2
         assert ProposalScore.objects.filter(reviewer=reviewer).count() == 2
+        page.goto(f"{live_server.url}/workspace/")
+        assert page.locator("[data-count=need_panels] .count").inner_text() == "0"
 
     # the community's staff award through the confirmation page
     _new_session(page)
@@ -271,6 +283,8 @@ def test_journey_4_worker_logs_hours_org_approves_community_confirms(
 
     _new_session(page)
     sign_in(page, live_server, org_admin.username, PW)
+    page.goto(f"{live_server.url}/workspace/")
+    assert page.locator("[data-count=records_to_approve] .count").inner_text() == "1"
     page.goto(f"{live_server.url}/hours/approve/")
     visit(page, "journey-4-03-org-approve-queue")
     page.check(f"input[name=ids][value='{log.pk}']")
@@ -283,6 +297,8 @@ def test_journey_4_worker_logs_hours_org_approves_community_confirms(
 
     _new_session(page)
     sign_in(page, live_server, staff.username, PW)
+    page.goto(f"{live_server.url}/workspace/")
+    assert page.locator("[data-count=records_to_confirm] .count").inner_text() == "1"
     page.goto(f"{live_server.url}/hours/confirm/")
     visit(page, "journey-4-05-community-confirm-queue")
     page.check(f"input[name=ids][value='{log.pk}']")
