@@ -7,6 +7,9 @@
 - ``sign_in(page, live_server, username, password, totp_secret=None)`` uses the real login form
   and answers the TOTP step for roles with MFA.
 - ``page`` records every request; ``external_requests(page)`` lists those to non-loopback hosts.
+- ``may_sign_in(user, totp_secret=…)`` gives a factory user a verified e-mail (and TOTP);
+  ``visit(page, name)`` is what every journey does on each page: screenshot, axe, no foreign host.
+- ``other_page`` is a second person's browser in the same test.
 """
 
 from __future__ import annotations

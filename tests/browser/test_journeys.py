@@ -420,6 +420,13 @@ def test_journey_5_donor_donates_through_stripe_and_finds_the_receipt(city, stri
     page.locator(f"a[href$='/funds/{city.fund.pk}/donate/']").click()
     page.wait_for_load_state("load")
     visit(page, "journey-5-02-donate-form")
+    # a mistake first: the error is shown as words, not as JSON
+    page.fill("input[name=amount]", "0")
+    page.locator("form#donate button[type=submit]").click()
+    error = page.locator("#donate-error")
+    error.wait_for(state="visible")
+    page.wait_for_function("document.getElementById('donate-error').textContent.length > 0")
+    assert "{" not in error.inner_text() and "[" not in error.inner_text()
     page.fill("input[name=amount]", "200.00")
     page.select_option("select[name=purpose]", "elderly")
     page.locator("form#donate button[type=submit]").click()
