@@ -130,6 +130,10 @@ def receipt(request, receipt_no):
         raise Http404
     data = receipt_data(donation)
     data["amount_display"] = format_yuan(donation.amount_fen)
+    from apps.core.models import Category
+
+    category = Category.objects.filter(code=donation.purpose).first() if donation.purpose else None
+    data["purpose_display"] = category.display_name if category else donation.purpose  # a name, not the code
     return render(request, "funds/receipt.html", {"r": data})
 
 
