@@ -17,6 +17,7 @@ class SearchQuery:
     category: str = ""
     region_path: str = ""
     status: str = ""
+    obj_ids: list[str] | None = None  # restrict to these ids (of the one type in ``types``)
     offset: int = 0
     limit: int = 20
     match_any: bool = False  # OR the groups instead of AND (fallback for natural-language queries)

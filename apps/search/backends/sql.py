@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from abc import abstractmethod
 from collections.abc import Iterable
 
@@ -72,7 +73,29 @@ class SqlBackend(SearchBackend):
         if q.status:
             where.append("d.status = %s")
             params.append(q.status)
+        if q.obj_ids is not None:
+            if connection.vendor == "sqlite":
+                where.append("d.obj_id IN (SELECT value FROM json_each(%s))")
+                params.append(json.dumps(q.obj_ids))
+            else:
+                where.append("d.obj_id = ANY(%s)")
+                params.append(list(q.obj_ids))
         return where, params
+
+    def order_key(self, idcol: str) -> str:
+        return idcol
+
+    def _count_and_cutoff(self, cur, from_where: str, params: list, idcol: str, cap: int, window: int):
+        """(matches counted up to cap + 1, the id of the window-th newest match or None)."""
+        cur.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {from_where} LIMIT %s) AS m", [*params, cap + 1])  # noqa: S608
+        matched = cur.fetchone()[0]
+        if matched <= window:
+            return matched, None
+        cur.execute(
+            f"SELECT {idcol} FROM {from_where} ORDER BY {idcol} DESC LIMIT 1 OFFSET %s",  # noqa: S608
+            [*params, window - 1],
+        )
+        return matched, cur.fetchone()[0]
 
     def _where(self, q: SearchQuery, *, skip: str = "") -> tuple[list[str], list]:
         where, params = self._filters(q, skip=skip)
@@ -95,21 +118,16 @@ class SqlBackend(SearchBackend):
         params = [*mparams, *fparams]
         cap, window = count_cap(), max(rank_window(), q.offset + q.limit)
         with connection.cursor() as cur:
-            cur.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {frm} WHERE {clause} LIMIT %s) AS m", [*params, cap + 1])  # noqa: S608
-            matched = cur.fetchone()[0]
+            matched, cutoff = self._count_and_cutoff(cur, f"{frm} WHERE {clause}", params, idcol, cap, window)
             window_sql, window_params = "", []
-            if matched > window:
-                cur.execute(
-                    f"SELECT {idcol} FROM {frm} WHERE {clause} ORDER BY {idcol} DESC LIMIT 1 OFFSET %s",  # noqa: S608
-                    [*params, window - 1],
-                )
+            if cutoff is not None:
                 # Candidates: the newest `window` matches plus the newest `window` title matches.
                 title_sql, title_params = self.title_match_sql(q, joined=bool(where))
                 window_sql = (
                     f" AND ({idcol} >= %s OR {idcol} IN (SELECT {idcol} FROM {title_sql} "  # noqa: S608
-                    f"{''.join(' AND ' + w for w in where)} ORDER BY {idcol} DESC LIMIT %s))"
+                    f"{''.join(' AND ' + w for w in where)} ORDER BY {self.order_key(idcol)} DESC LIMIT %s))"
                 )
-                window_params = [cur.fetchone()[0], *title_params, *fparams, window]
+                window_params = [cutoff, *title_params, *fparams, window]
             clause += window_sql
             params += window_params
             cur.execute(
