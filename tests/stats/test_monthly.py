@@ -2,9 +2,15 @@
 rollups, per community and per handling unit, for the street's officer, with CSV and XLSX."""
 
 import csv
+import datetime as dt
 import io
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
+
+from apps.regions.models import Region
+from apps.stats.services import rollup_rebuild
 
 
 def test_monthly_report_of_a_street(client, scored, make_user):
@@ -58,3 +64,17 @@ def test_monthly_report_downloads(api, scored, make_user):
     assert values[0][:2] == ("month", "region") and values[1][1] == scored.street.code
     assert officer.get(f"/api/v1/stats/monthly/?region={scored.street.code}&month=2026-13").status_code == 400
     assert officer.get(f"/api/v1/stats/monthly/?region={scored.other_street.code}&month=2026-02").status_code == 404
+
+
+def test_monthly_report_query_count_does_not_grow_with_communities(api, scored, make_user):
+    officer = api.as_user(make_user("street_officer", region=scored.street))
+    url = f"/api/v1/stats/monthly/?region={scored.street.code}&month=2026-02"
+    officer.get(url)
+    with CaptureQueriesContext(connection) as before:
+        officer.get(url)
+    for i in range(3):
+        Region.objects.create(code=f"51010700600{i + 2}", name=f"新社区{i}", level="community", parent=scored.street)
+    rollup_rebuild(date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 3, 31))
+    with CaptureQueriesContext(connection) as after:
+        assert len(officer.get(url).json()["figures"]["children"]) == 4
+    assert len(after.captured_queries) == len(before.captured_queries)
