@@ -199,6 +199,9 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-sanshe")
+# Map tiles for the dispatch map: a URL template such as https://tiles.example.org/{z}/{x}/{y}.png.
+# Empty (the default): no tile host is assumed reachable and the dispatch map shows the grid view.
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
 SITE_BASE_URL = env("SITE_BASE_URL", default="http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {

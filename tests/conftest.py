@@ -17,6 +17,40 @@ from apps.regions.models import Region
 from tests.factories.core import OrganizationFactory, SocialWorkerFactory, UserFactory
 
 
+@pytest.fixture(scope="session")
+def django_db_createdb(request):
+    """Recreate a kept test database when a transactional test flushed it in an earlier run.
+
+    Live-server and real-worker tests end with a flush, which also removes the rows migrations
+    create once (the Wagtail root page, groups, the first policy version). ``--reuse-db`` would
+    then start the next run without them, so such a database is rebuilt instead of reused."""
+    return request.config.getvalue("create_db") or _kept_test_database_was_flushed()
+
+
+def _kept_test_database_was_flushed() -> bool:
+    from django.conf import settings
+
+    config = settings.DATABASES["default"]
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        return False  # SQLite test databases live in memory and are never kept
+    import psycopg
+
+    name = config.get("TEST", {}).get("NAME") or f"test_{config['NAME']}"
+    try:
+        with psycopg.connect(
+            dbname=name,
+            user=config.get("USER") or None,
+            password=config.get("PASSWORD") or None,
+            host=config.get("HOST") or None,
+            port=config.get("PORT") or None,
+            connect_timeout=5,
+        ) as conn:
+            row = conn.execute("SELECT count(*) FROM wagtailcore_page WHERE depth = 1").fetchone()
+    except psycopg.Error:
+        return False  # no kept database (or not migrated yet): the normal set-up creates it
+    return row[0] == 0
+
+
 @pytest.fixture(autouse=True)
 def _categories(db):
     Category.objects.bulk_create(

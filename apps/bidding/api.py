@@ -16,6 +16,7 @@ from apps.bidding.access import need_get_for_user, proposal_get_for_user, propos
 from apps.bidding.filters import NeedFilter
 from apps.bidding.models import Need, Objection, PanelReviewer, Proposal
 from apps.bidding.selectors import need_list, need_queryset
+from apps.certification.badges import OrganizationCertifiedField
 from apps.core.api import CodeField, MoneyField
 from apps.core.models import Category
 from apps.funds.models import Fund
@@ -189,6 +190,7 @@ class AttachmentSerializer(serializers.Serializer):
 class ProposalSerializer(serializers.ModelSerializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
+    organization_certified = OrganizationCertifiedField()
     title = serializers.CharField(max_length=120)
     summary = serializers.CharField(max_length=2000)
     approach = serializers.CharField(max_length=20000)
@@ -206,6 +208,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "need",
             "organization",
             "organization_name",
+            "organization_certified",
             "title",
             "summary",
             "approach",

@@ -25,6 +25,7 @@ def seed(ctx: DemoContext) -> None:
     from apps.bidding import services
     from apps.bidding.models import Need
     from apps.core.models import Category
+    from apps.funds.models import Fund
 
     users, data = ctx.users, ctx.data
     orgs, workers, communities = data["organizations"], data["workers"], data["communities"]
@@ -53,7 +54,7 @@ def seed(ctx: DemoContext) -> None:
             min_worker_level="assistant",
             workers_needed=2,
             bid_deadline=deadline,
-            fund=None,
+            fund=Fund.objects.filter(community=community).first(),
             created_by=staff[community.pk],
             status=Need.Status.DRAFT if status_plan == "draft" else Need.Status.PUBLISHED,
             published_at=None if status_plan == "draft" else deadline - dt.timedelta(days=10),
@@ -103,6 +104,19 @@ def seed(ctx: DemoContext) -> None:
                 scores = {c: min(100, 60 + ctx.rng.randrange(0, 30) + (5 if j == 0 else 0)) for c in RUBRIC_CODES}
                 services.proposal_score(actor=reviewer, proposal=proposal, scores=scores, comment="方案可行", now=when)
 
+    def project_grant(need: Need) -> None:
+        """The district's project grant, booked into the community fund before the award reserves it."""
+        from apps.funds.services import fund_income_record
+
+        fund_income_record(
+            fund=need.fund,
+            amount_fen=int(need.budget_max * 100),
+            source="区民政局社区发展治理专项资金",
+            memo=f"{need.title}项目资金",
+            idempotency_key=f"demo-project-grant-{need.pk}",
+            user=users.get("fund_manager"),
+        )
+
     c0, c1 = communities[0], communities[3]
     future = now + dt.timedelta(days=12)
     past = now - dt.timedelta(days=2)
@@ -124,6 +138,7 @@ def seed(ctx: DemoContext) -> None:
     bid(in_notice, 1)
     bid(in_notice, 2, factor="1.2")
     panel_and_scores(in_notice, complete=True, when=now - dt.timedelta(days=1))
+    project_grant(in_notice)
     services.need_award(actor=platform, need=in_notice, now=now - dt.timedelta(days=1))
     services.objection_file(
         actor=users["org3_admin"],
@@ -137,6 +152,7 @@ def seed(ctx: DemoContext) -> None:
     bid(awarded, 2, factor="1.5")
     award_time = now - dt.timedelta(days=15)
     panel_and_scores(awarded, complete=True, when=award_time)
+    project_grant(awarded)
     services.need_award(actor=platform, need=awarded, now=award_time)
     dismissed = services.objection_file(
         actor=users["org2_admin"], need=awarded, text="评分过程是否公开？", now=award_time

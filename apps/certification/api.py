@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -67,6 +67,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         return f"/api/v1/certifications/{obj.application_id}/documents/{obj.pk}/"
 
 
+@extend_schema_serializer(component_name="CertificationEvent")
 class EventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", default=None)
 
@@ -96,6 +97,7 @@ class ScoreSerializer(serializers.ModelSerializer):
         fields = ["reviewer", "score", "comment", "scored_at"]
 
 
+@extend_schema_serializer(component_name="CertificationObjection")
 class ObjectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Objection
@@ -345,6 +347,7 @@ class PreliminaryView(APIView):
         return _respond(request, application)
 
 
+@extend_schema_serializer(component_name="CertificationPanel")
 class PanelSerializer(serializers.Serializer):
     reviewers = serializers.ListField(
         child=serializers.PrimaryKeyRelatedField(queryset=User.objects.all()), min_length=1, max_length=15
@@ -365,6 +368,7 @@ class PanelView(APIView):
         return Response({"panel": PanelMemberSerializer(panel, many=True).data})
 
 
+@extend_schema_serializer(component_name="CertificationDeclaration")
 class DeclarationSerializer(serializers.Serializer):
     conflict = serializers.BooleanField()
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
@@ -428,6 +432,7 @@ class ObjectionListView(APIView):
         return Response(ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_serializer(component_name="CertificationResolve")
 class ResolveSerializer(serializers.Serializer):
     upheld = serializers.BooleanField()
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

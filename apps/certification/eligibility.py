@@ -15,10 +15,6 @@ from django.utils.translation import gettext as _
 
 from apps.core.models import PolicyVersion
 
-# Legal forms Chengdu's social-enterprise rules accept (enterprises, social service organizations,
-# cooperatives). Not a threshold, so not a policy value.
-ALLOWED_LEGAL_FORMS = ("company", "social_service_org", "cooperative")
-
 RULES = (
     "legal_form",
     "organization_verified",
@@ -54,11 +50,16 @@ def judge(
     asset_lock: bool,
 ) -> list[dict]:
     results = []
+    labels = dict(type(organization).LegalForm.choices)
     results.append(
         _result(
             "legal_form",
-            organization.legal_form in ALLOWED_LEGAL_FORMS,
-            _("Legal form: %(form)s.") % {"form": organization.get_legal_form_display()},
+            organization.legal_form in policy.legal_forms,
+            _("Legal form: %(form)s; accepted: %(allowed)s.")
+            % {
+                "form": organization.get_legal_form_display(),
+                "allowed": ", ".join(str(labels.get(code, code)) for code in policy.legal_forms),
+            },
         )
     )
     results.append(

@@ -8,7 +8,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg
+from django.db.models import Avg, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,9 +41,6 @@ FACT_FIELDS = (
     "mission_statement",
     "beneficiaries",
 )
-# Days after an annual report's due date before the certificate is suspended (a warning goes out on
-# the due date). Candidate for a policy value; no policy key exists for it yet.
-ANNUAL_REPORT_GRACE_DAYS = 30
 
 
 # ---------------------------------------------------------------- helpers
@@ -371,11 +368,13 @@ def certification_decide(*, actor, application: Application) -> Application:
     reviewers = [m for m in panel if not m.recused]
     if not reviewers:
         raise StateConflict(_("The panel has no reviewer who may score."))
-    scored = set(application.scores.values_list("reviewer_id", flat=True))
+    # Only scores given in this round of expert review count (an upheld objection starts a new one).
+    current_scores = application.scores.filter(scored_at__gte=application.stage_entered_at)
+    scored = set(current_scores.values_list("reviewer_id", flat=True))
     missing = [m.reviewer.username for m in reviewers if m.reviewer_id not in scored]
     if missing:
         raise StateConflict(_("Waiting for scores from: %(names)s.") % {"names": ", ".join(missing)})
-    mean = application.scores.filter(reviewer_id__in=[m.reviewer_id for m in reviewers]).aggregate(m=Avg("score"))["m"]
+    mean = current_scores.filter(reviewer_id__in=[m.reviewer_id for m in reviewers]).aggregate(m=Avg("score"))["m"]
     mean = Decimal(str(mean)).quantize(Decimal("0.01"))
     policy = application.policy or policy_current()
     application.score_mean = mean
@@ -440,13 +439,45 @@ def certification_objection_resolve(*, actor, objection: Objection, upheld: bool
         body=note,
     )
     if upheld and application.status == Application.Status.NOTICE:
-        application.decision_note = _("Objection upheld: %(note)s") % {"note": note or objection.text[:500]}
-        _transition(application, Application.Status.REJECTED, actor=actor, note=application.decision_note)
-        _notify_applicant(application, _("Your certification application was rejected."), application.decision_note)
+        _back_to_expert_review(application, actor=actor, reason=note or objection.text[:500])
     return objection
 
 
+def _back_to_expert_review(application: Application, *, actor, reason: str) -> None:
+    """An upheld objection reopens expert review: the panel scores again in the light of it.
+
+    Earlier scores stay on record but no longer count: ``certification_decide`` takes only scores
+    given since the application re-entered expert review (the mean they gave is kept in the audit note).
+    """
+    note = _("Objection upheld: %(reason)s (the previous mean score was %(mean)s).") % {
+        "reason": reason,
+        "mean": application.score_mean,
+    }
+    application.decision_note = note
+    application.notice_ends_at = None
+    application.decided_at = None
+    application.score_mean = None
+    _transition(application, Application.Status.EXPERT_REVIEW, actor=actor, note=note)
+    _notify_applicant(application, _("An objection was upheld: your application is back in expert review."), note)
+    notify(
+        users=[m.reviewer for m in application.panel.select_related("reviewer") if m.may_review],
+        kind="certification",
+        title=_("An objection against %(org)s was upheld: review and score the application again.")
+        % {"org": application.organization.name},
+        body=reason,
+        url=f"/certifications/review/{application.pk}/",
+    )
+
+
 # ---------------------------------------------------------------- certificate life
+
+
+def _blocking_objections():
+    """Objections of the current notice that are open or upheld. Those of an earlier notice (before
+    an upheld objection sent the application back to expert review) were dealt with then."""
+    return Objection.objects.exclude(status=Objection.Status.DISMISSED).filter(
+        filed_at__gte=F("application__stage_entered_at")
+    )
 
 
 def _next_certificate_no(year: int) -> str:
@@ -466,7 +497,7 @@ def certification_certify(*, application: Application, today: dt.date | None = N
     """End of an objection-free notice: issue the certificate (called by run_scheduled)."""
     application = _lock(application)
     _require_status(application, Application.Status.NOTICE)
-    if application.objections.exclude(status=Objection.Status.DISMISSED).exists():
+    if _blocking_objections().filter(application=application).exists():
         raise StateConflict(_("An objection is open or upheld."))
     today = today or timezone.localdate()
     policy = application.policy or policy_current()
@@ -590,7 +621,7 @@ def notices_end(*, now: dt.datetime | None = None) -> list[Certificate]:
     now = now or timezone.now()
     issued = []
     due = Application.objects.filter(status=Application.Status.NOTICE, notice_ends_at__lte=now).exclude(
-        objections__status__in=[Objection.Status.OPEN, Objection.Status.UPHELD]
+        Exists(_blocking_objections().filter(application=OuterRef("pk")))
     )
     for application in due:
         issued.append(certification_certify(application=application, today=timezone.localdate(now)))
@@ -621,6 +652,8 @@ def certificates_expire(*, today: dt.date | None = None) -> int:
 def annual_reports_enforce(*, today: dt.date | None = None) -> dict:
     """A missed annual report: a warning on its due date, suspension after the grace period."""
     today = today or timezone.localdate()
+    # The grace in force now: an enforcement period, not a criterion the application was judged by.
+    grace_days = policy_current().annual_report_grace_days
     warned = suspended = 0
     reports = AnnualReport.objects.select_related("certificate__application__organization").filter(
         submitted_at__isnull=True,
@@ -639,13 +672,11 @@ def annual_reports_enforce(*, today: dt.date | None = None) -> dict:
                 % {
                     "no": certificate.certificate_no,
                     "date": report.due_on.isoformat(),
-                    "days": ANNUAL_REPORT_GRACE_DAYS,
+                    "days": grace_days,
                 },
             )
             warned += 1
-        if certificate.status == Certificate.Status.CERTIFIED and today > report.due_on + dt.timedelta(
-            days=ANNUAL_REPORT_GRACE_DAYS
-        ):
+        if certificate.status == Certificate.Status.CERTIFIED and today > report.due_on + dt.timedelta(days=grace_days):
             _certificate_status(certificate, Certificate.Status.SUSPENDED, today)
             ApplicationEvent.objects.create(
                 application=application,

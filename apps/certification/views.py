@@ -226,7 +226,8 @@ def staff_queue(request):
                 "days_in_stage": (now - application.stage_entered_at).days,
                 "panel_size": len([m for m in panel if not m.recused]),
                 "declared": len([m for m in panel if m.declared_at]),
-                "scored": len(application.scores.all()),
+                # Scores of this round only: an upheld objection reopens expert review.
+                "scored": len([sc for sc in application.scores.all() if sc.scored_at >= application.stage_entered_at]),
                 "open_objections": len([o for o in application.objections.all() if o.status == "open"]),
             }
         )
@@ -286,6 +287,10 @@ def reviewer_page(request, pk):
             if member.may_review and application.status == "expert_review"
             else None,
             "own_score": own,
+            # An upheld objection reopened expert review: a score from before no longer counts.
+            "score_outdated": own is not None
+            and application.status == "expert_review"
+            and own.scored_at < application.stage_entered_at,
         },
     )
 

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.dispatch.access import work_orders_visible
@@ -158,3 +159,27 @@ def work_order_figures(*, region, start: dt.date | None = None, end: dt.date | N
         "on_time_rate": round(100 * agg["on_time"] / agg["dispatched"], 1) if agg["dispatched"] else None,
         "satisfaction": round(agg["satisfaction"], 2) if agg["satisfaction"] is not None else None,
     }
+
+
+def work_order_map_points(*, user) -> list[dict]:
+    """Open orders the user may see, with their position when reported (the map and its table)."""
+    orders = (
+        work_orders_visible(user)
+        .open()
+        .select_related("category", "community", "grid")
+        .order_by("-created_at", "-id")[:500]
+    )
+    return [
+        {
+            "id": order.pk,
+            "lat": float(order.lat) if order.lat is not None else None,
+            "lon": float(order.lon) if order.lon is not None else None,
+            "label": f"#{order.pk} {order.category.display_name} · {order.get_status_display()}",
+            "address": order.address,
+            "community": order.community.name,
+            "grid": order.grid.name if order.grid_id else "",
+            "overdue": order.is_overdue(),
+            "url": reverse("dispatch:work-order-detail", args=[order.pk]),
+        }
+        for order in orders
+    ]

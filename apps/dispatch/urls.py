@@ -16,6 +16,7 @@ routes = [
     path("work-orders/<int:pk>/photos/<int:photo_id>/", views.work_order_photo, name="work-order-photo"),
     path("dispatch/", views.dispatch_console, name="console"),
     path("dispatch/grid/", views.grid_view, name="grid"),
+    path("dispatch/map/", views.map_view, name="map"),
     path("dispatch/monthly/", views.monthly_results, name="monthly"),
 ]
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -22,7 +24,7 @@ from apps.core.uploads import private_file_response
 from apps.dispatch import access, services
 from apps.dispatch.forms import CoReplyForm, DispatchForm, RateForm, ReplyForm, WorkOrderReportForm
 from apps.dispatch.models import DispatchCategory, WorkOrder
-from apps.dispatch.selectors import unit_monthly_results, units_serving, work_order_list
+from apps.dispatch.selectors import unit_monthly_results, units_serving, work_order_list, work_order_map_points
 from apps.regions.models import Region
 
 
@@ -97,7 +99,13 @@ def dispatch_console(request):
     return render(
         request,
         "dispatch/console.html",
-        {"rows": rows, "statuses": WorkOrder.Status.choices, "status": state, "overdue": overdue},
+        {
+            "rows": rows,
+            "statuses": WorkOrder.Status.choices,
+            "status": state,
+            "overdue": overdue,
+            "map_configured": bool(settings.MAP_TILE_URL),
+        },
     )
 
 
@@ -137,7 +145,13 @@ def unit_inbox(request):
     return render(
         request,
         "dispatch/inbox.html",
-        {"rows": rows, "statuses": WorkOrder.Status.choices, "status": state, "overdue": overdue},
+        {
+            "rows": rows,
+            "statuses": WorkOrder.Status.choices,
+            "status": state,
+            "overdue": overdue,
+            "map_configured": bool(settings.MAP_TILE_URL),
+        },
     )
 
 
@@ -224,6 +238,28 @@ def work_order_photo(request, pk, photo_id):
 @login_required
 def grid_view(request):
     """Open orders counted per grid and category: a table, not a map (no tile server is assumed)."""
+    return render(request, "dispatch/grid.html", _grid_context(request))
+
+
+@login_required
+def map_view(request):
+    """Open orders on a map from the configured tile server; the grid view when none is configured."""
+    if not settings.MAP_TILE_URL:
+        return render(request, "dispatch/grid.html", _grid_context(request))
+    points = work_order_map_points(user=request.user)
+    return render(
+        request,
+        "dispatch/map.html",
+        {
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_host": urlsplit(settings.MAP_TILE_URL).netloc,
+            "points": points,
+            "placed": [p for p in points if p["lat"] is not None and p["lon"] is not None],
+        },
+    )
+
+
+def _grid_context(request) -> dict:
     visible = access.work_orders_visible(request.user).open()
     counts = visible.values("grid__code", "grid__name", "community__name", "category__code").annotate(n=Count("id"))
     categories = list(DispatchCategory.objects.filter(active=True))
@@ -245,7 +281,7 @@ def grid_view(request):
         entry["values"] = [entry["cells"].get(c.code, 0) for c in categories]
         entry["total"] = sum(entry["values"])
         rows.append(entry)
-    return render(request, "dispatch/grid.html", {"rows": rows, "categories": categories})
+    return {"rows": rows, "categories": categories, "map_configured": bool(settings.MAP_TILE_URL)}
 
 
 def _parse_month(value: str | None) -> tuple[int, int]:

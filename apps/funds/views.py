@@ -3,6 +3,8 @@ import csv
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from apps.core.errors import NotFound
 from apps.core.money import fen_to_str, format_yuan
@@ -27,11 +29,14 @@ def fund_list(request):
     return render(request, "funds/fund_list.html", {"rows": rows})
 
 
-def _bars(series, width=320, bar_h=18):
-    """Inline SVG bars (in green, out red) per month, rendered on the server; no CDN."""
+def _bars(series, label: str, width=320, bar_h=18):
+    """Inline SVG bars (in green, out red) per month, rendered on the server; no CDN. ``label``
+    names the chart for screen readers (the table below it has the figures)."""
     peak = max([max(s["in"], s["out"]) for s in series] + [1])
     height = len(series) * (2 * bar_h + 10) + 10
-    parts = [f'<svg role="img" viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg role="img" aria-label="{escape(label)}" viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">'
+    ]
     y = 5
     for s in series:
         w_in = int((width - 90) * s["in"] / peak)
@@ -80,8 +85,8 @@ def fund_detail(request, pk):
         "restricted": [{"purpose": r["purpose"], "balance": format_yuan(r["balance"])} for r in summary["restricted"]],
         "months": list(months.values()),
         "categories": list(categories.values()),
-        "month_chart": _bars(list(months.values())),
-        "category_chart": _bars(list(categories.values())),
+        "month_chart": _bars(list(months.values()), _("Income and spending by month")),
+        "category_chart": _bars(list(categories.values()), _("Income and spending by category")),
         "rows": rows,
         "digest": digest,
     }
@@ -112,8 +117,11 @@ def fund_transfers_csv(request, pk):
 
 
 def donation_form(request, pk):
+    from apps.core.models import Category
+
     fund = _fund_or_404(pk)
-    return render(request, "funds/donate.html", {"fund": fund})
+    # the purpose is a category code (funds.services.purpose_validate): offer the choices
+    return render(request, "funds/donate.html", {"fund": fund, "purposes": Category.objects.order_by("sort_order")})
 
 
 def receipt(request, receipt_no):
@@ -122,6 +130,10 @@ def receipt(request, receipt_no):
         raise Http404
     data = receipt_data(donation)
     data["amount_display"] = format_yuan(donation.amount_fen)
+    from apps.core.models import Category
+
+    category = Category.objects.filter(code=donation.purpose).first() if donation.purpose else None
+    data["purpose_display"] = category.display_name if category else donation.purpose  # a name, not the code
     return render(request, "funds/receipt.html", {"r": data})
 
 

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,11 +36,19 @@ class OcdsReleasesView(APIView):
 
 
 class OcdsPackagesView(APIView):
-    """All releases of needs active in a period, as one release package."""
+    """All releases of needs active in a period, as one release package.
+
+    A period without releases answers 204 No Content: an OCDS release package must hold at least
+    one release, so there is no valid package to send, and a 200 with some other JSON would break
+    clients that validate every package they receive. The period itself is not missing (no 404).
+    """
 
     @extend_schema(
         parameters=[OpenApiParameter("from", OpenApiTypes.DATE), OpenApiParameter("to", OpenApiTypes.DATE)],
-        responses=OpenApiTypes.OBJECT,
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="An OCDS 1.1 release package."),
+            204: OpenApiResponse(description="No release in this period (a package needs at least one)."),
+        },
     )
     def get(self, request):
         query = PackageQuery(data=request.query_params)
@@ -49,5 +57,7 @@ class OcdsPackagesView(APIView):
         releases = [release for need in needs for release in need_releases(need)]
         if not releases:
             # A release package holds at least one release (OCDS schema, minItems 1).
-            raise NotFound(_("No releases in this period."))
+            response = Response(status=204)
+            response["X-OCDS-Releases"] = "0"
+            return response
         return Response(release_package(releases, uri=request.build_absolute_uri()))

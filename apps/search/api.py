@@ -27,7 +27,9 @@ class SearchView(APIView):
             OpenApiParameter(
                 "type",
                 OpenApiTypes.STR,
-                description="need, organization, worker, enterprise, project, page (comma-separated)",
+                description="need, organization, worker, enterprise, project, page (comma-separated). With "
+                "exactly one type, that type's list filters apply too (type=need&budget_min=…, "
+                "type=worker&level=…, type=organization&legal_form=…).",
             ),
             OpenApiParameter("category", OpenApiTypes.STR, description="category code"),
             OpenApiParameter("region", OpenApiTypes.STR, description="region code or id, any level"),
@@ -38,7 +40,16 @@ class SearchView(APIView):
         responses=inline_serializer(
             "SearchResponse",
             {
-                "count": serializers.IntegerField(),
+                "count": serializers.IntegerField(
+                    help_text="Exact when count_exact; otherwise the cap (10,000): at least this many."
+                ),
+                "count_exact": serializers.BooleanField(
+                    help_text="False when counting stopped at the cap (the page shows '10,000+')."
+                ),
+                "facets_exact": serializers.BooleanField(
+                    help_text="False when more documents matched than are ranked (1,000 newest plus 1,000 "
+                    "newest title matches): each facet count is then a lower bound."
+                ),
                 "next": serializers.CharField(allow_null=True),
                 "previous": serializers.CharField(allow_null=True),
                 "results": ResultSerializer(many=True),
@@ -59,6 +70,8 @@ class SearchView(APIView):
         return Response(
             {
                 "count": data["count"],
+                "count_exact": data["count_exact"],
+                "facets_exact": data["facets_exact"],
                 "next": _page_url(request, page + 1) if has_next else None,
                 "previous": _page_url(request, page - 1) if page > 1 else None,
                 "results": results,

@@ -9,6 +9,7 @@ from apps.core.models import Category
 from apps.regions.models import Region
 
 from .documents import TYPES
+from .filters import list_filter_fields, list_filter_ids
 
 MAX_QUERY = 100
 
@@ -21,6 +22,14 @@ class SearchForm(forms.Form):
     status = forms.CharField(required=False, max_length=16)
     page = forms.IntegerField(required=False, min_value=1, max_value=1000)
     page_size = forms.IntegerField(required=False, min_value=1, max_value=100)
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # One type: its list FilterSet's filters (budget_min, level, legal_form, …) apply too.
+        types = [t.strip() for t in ((data or {}).get("type") or "").split(",") if t.strip()]
+        self.list_type = types[0] if len(types) == 1 and types[0] in TYPES else ""
+        if self.list_type:
+            self.fields.update(list_filter_fields(self.list_type))
 
     def clean_type(self):
         raw = self.cleaned_data.get("type") or ""
@@ -60,4 +69,5 @@ class SearchForm(forms.Form):
             "status": data.get("status") or "",
             "offset": (page - 1) * size,
             "limit": size,
+            "obj_ids": list_filter_ids(self.list_type, self.data) if self.list_type else None,
         }

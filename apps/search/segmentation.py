@@ -103,17 +103,12 @@ def _ensure_loaded() -> None:
         _ready = True
 
 
+# Full-width ASCII → half-width, ideographic space → space (then lowercase).
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def normalize(text: str) -> str:
-    # Full-width ASCII → half-width, lowercase.
-    out = []
-    for ch in text or "":
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            ch = chr(code - 0xFEE0)
-        elif code == 0x3000:
-            ch = " "
-        out.append(ch)
-    return "".join(out).lower()
+    return (text or "").translate(_HALF_WIDTH).lower()
 
 
 def is_cjk(word: str) -> bool:
@@ -137,21 +132,29 @@ def pinyin_tokens(word: str) -> tuple[str, str]:
     return full, initials
 
 
-def cut_for_index(text: str, *, pinyin: bool = True) -> list[str]:
-    """All tokens of ``text`` for the index, in order (positions are ordinal)."""
-    _ensure_loaded()
-    text = normalize(text)
+@functools.lru_cache(maxsize=200_000)
+def _expand(word: str, pinyin: bool) -> tuple[str, ...]:
+    """The index tokens of one segmenter word: itself, its characters, its pinyin and initials."""
     tokens: list[str] = []
-    for word in _clean(rjieba.cut_for_search(text)):
-        tokens.append(word)
-        if is_cjk(word) and len(word) > 1:
-            tokens.extend(word)
+    for part in _WORD.findall(word):
+        tokens.append(part)
+        if is_cjk(part) and len(part) > 1:
+            tokens.extend(part)
             if pinyin:
-                full, initials = pinyin_tokens(word)
+                full, initials = pinyin_tokens(part)
                 if full:
                     tokens.append(full)
                 if initials and len(initials) > 1:
                     tokens.append(initials)
+    return tuple(tokens)
+
+
+def cut_for_index(text: str, *, pinyin: bool = True) -> list[str]:
+    """All tokens of ``text`` for the index, in order (positions are ordinal)."""
+    _ensure_loaded()
+    tokens: list[str] = []
+    for word in rjieba.cut_for_search(normalize(text)):
+        tokens.extend(_expand(word, pinyin))
     return tokens
 
 
@@ -184,12 +187,11 @@ def synonyms(word: str) -> list[str]:
 
 
 def _pieces(word: str) -> tuple[str, ...]:
-    """A compound's finer pieces (养老服务中心 → 养老 服务 中心), else its characters."""
+    """A compound's finer pieces (养老服务中心 → 养老 服务 中心; 社工站 → 社工 站): its sub-words,
+    plus any character no sub-word covers (a rare sub-word is much cheaper to match than 社)."""
     pieces = [p for p in _clean(rjieba.cut_for_search(word)) if p != word and len(p) >= 2]
-    covered = "".join(dict.fromkeys(pieces))
-    if pieces and all(ch in covered for ch in word):
-        return tuple(dict.fromkeys(pieces))
-    return tuple(dict.fromkeys(word))
+    covered = "".join(pieces)
+    return tuple(dict.fromkeys(pieces + [ch for ch in word if ch not in covered]))
 
 
 # Words of natural-language queries that carry no meaning for the search ("我想找附近的…").
@@ -251,6 +253,106 @@ STOPWORDS = {
 }
 
 
+# Pinyin syllables (initial + final) for splitting a run typed without spaces (yanglaofuwu).
+_INITIALS = [
+    "zh",
+    "ch",
+    "sh",
+    "b",
+    "p",
+    "m",
+    "f",
+    "d",
+    "t",
+    "n",
+    "l",
+    "g",
+    "k",
+    "h",
+    "j",
+    "q",
+    "x",
+    "r",
+    "z",
+    "c",
+    "s",
+    "y",
+    "w",
+    "",
+]
+_FINALS = [
+    "a",
+    "o",
+    "e",
+    "i",
+    "u",
+    "v",
+    "ai",
+    "ei",
+    "ui",
+    "ao",
+    "ou",
+    "iu",
+    "ie",
+    "ve",
+    "ue",
+    "er",
+    "an",
+    "en",
+    "in",
+    "un",
+    "vn",
+    "ang",
+    "eng",
+    "ing",
+    "ong",
+    "ia",
+    "iao",
+    "ian",
+    "iang",
+    "iong",
+    "ua",
+    "uo",
+    "uai",
+    "uan",
+    "uang",
+]
+_SYLLABLES = frozenset(i + f for i in _INITIALS for f in _FINALS) - {"", "i", "u", "v"}
+_MAX_SYLLABLE = max(map(len, _SYLLABLES))
+
+
+@functools.lru_cache(maxsize=4096)
+def pinyin_syllables(run: str) -> tuple[str, ...]:
+    """``yanglaofuwu`` → (yang, lao, fu, wu); () when the run is not all pinyin.
+
+    Fewest syllables wins (xian is one syllable, not xi + an), as an IME would read it."""
+    if not run.isascii() or not run.isalpha():
+        return ()
+    n = len(run)
+    best: list[tuple[str, ...] | None] = [None] * (n + 1)
+    best[0] = ()
+    for end in range(1, n + 1):
+        for start in range(max(0, end - _MAX_SYLLABLE), end):
+            prev = best[start]
+            if prev is not None and run[start:end] in _SYLLABLES:
+                cand = (*prev, run[start:end])
+                if best[end] is None or len(cand) < len(best[end]):
+                    best[end] = cand
+    return best[n] or ()
+
+
+def pinyin_words(run: str) -> tuple[str, ...]:
+    """A pinyin run of 4+ syllables as two-syllable words (a trailing odd one joins the last):
+    yanglaofuwu → (yanglao, fuwu) — the per-word pinyin the index holds. () otherwise."""
+    syl = pinyin_syllables(run)
+    if len(syl) < 4:
+        return ()
+    words = ["".join(syl[i : i + 2]) for i in range(0, len(syl) - len(syl) % 2, 2)]
+    if len(syl) % 2:
+        words[-1] += syl[-1]
+    return tuple(words)
+
+
 def parse_query(text: str, *, max_groups: int = 12) -> list[Group]:
     """The query as AND-ed groups of OR-ed alternatives (stopwords dropped unless alone)."""
     words = cut_for_query(text)
@@ -267,6 +369,8 @@ def parse_query(text: str, *, max_groups: int = 12) -> list[Group]:
                 alts.append(Alternative((syn,)))
             if len(word) > 2:
                 alts.append(Alternative(_pieces(word)))
+        elif split := pinyin_words(word):
+            alts.append(Alternative(split))
         groups.append(Group(word, tuple(dict.fromkeys(alts))))
         if len(groups) >= max_groups:
             break

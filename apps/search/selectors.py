@@ -20,7 +20,13 @@ def search_page(**kwargs) -> dict:
         }
         for hit in result.hits
     ]
-    return {"count": result.count, "results": results, "facets": result.facets}
+    return {
+        "count": result.count,
+        "count_exact": result.exact,
+        "facets_exact": result.facets_exact,
+        "results": results,
+        "facets": result.facets,
+    }
 
 
 def suggestions(text: str, *, limit: int = 8) -> list[dict]:

@@ -24,6 +24,7 @@ def search_run(
     category: str = "",
     region_path: str = "",
     status: str = "",
+    obj_ids: list[str] | None = None,
     offset: int = 0,
     limit: int = 20,
     facets: bool = True,
@@ -37,10 +38,13 @@ def search_run(
         category=category,
         region_path=region_path,
         status=status,
+        obj_ids=obj_ids,
         offset=offset,
         limit=limit,
         facets=facets,
     )
+    if obj_ids is not None and not obj_ids:
+        return SearchResult(0, []), groups  # a list filter kept nothing
     engine = get_backend(backend)
     result = engine.query(q)
     if result.count == 0 and len(groups) > 1:

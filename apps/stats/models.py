@@ -1,12 +1,21 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DailyRollup(models.Model):
-    """Figures of one community on one day. Dashboards sum these instead of scanning raw rows;
-    ``apps.stats.services.rollup_rebuild`` recomputes any period from the source tables."""
+    """Figures of one community on one day and need category. Dashboards sum these instead of
+    scanning raw rows; ``apps.stats.services.rollup_rebuild`` recomputes any period from the
+    source tables. ``category`` is the need category code of what the row counts (needs, their
+    projects' hours and payouts); "" holds what belongs to no need category (money in, work
+    orders), so the unfiltered figures are the sum over every row."""
 
     community = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
     date = models.DateField(db_index=True)
+    category = models.CharField(max_length=40, blank=True, default="")
     needs_published = models.PositiveIntegerField(default=0)
     needs_awarded = models.PositiveIntegerField(default=0)
     needs_failed = models.PositiveIntegerField(default=0)
@@ -25,5 +34,39 @@ class DailyRollup(models.Model):
     rating_count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["community", "date"], name="rollup_one_per_community_day")]
-        indexes = [models.Index(fields=["date", "community"])]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "date", "category"], name="rollup_one_per_community_day_cat")
+        ]
+        indexes = [models.Index(fields=["date", "community"]), models.Index(fields=["category", "date"])]
+
+
+class DeliveryRating(models.Model):
+    """The community's rating of a project's delivery (1–5), given by its staff when they accept a
+    milestone or at any time during the project. Feeds the joint-evaluation scorecard."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="delivery_ratings")
+    milestone = models.OneToOneField(
+        "projects.Milestone", null=True, blank=True, on_delete=models.PROTECT, related_name="delivery_rating"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_on = models.DateField(_("rated on"), db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="delivery_rating_1_to_5")
+        ]
+
+
+class HoursPlan(models.Model):
+    """Service hours the community plans for a whole project, spread evenly over its days; the
+    scorecard compares confirmed hours with the plan's share of the period."""
+
+    project = models.OneToOneField("projects.Project", on_delete=models.PROTECT, related_name="hours_plan")
+    planned_hours = models.DecimalField(
+        _("planned hours"), max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)

@@ -86,11 +86,22 @@ def _ratio(numerator, denominator, places: str) -> str | None:
     return str((Decimal(numerator or 0) / denominator).quantize(Decimal(places)))
 
 
-def _finish(sums: dict, histogram: Counter, certified: int) -> dict:
+# Figures that belong to no need category: null when the figures are filtered by category.
+NOT_BY_CATEGORY = (
+    "funds_in",
+    "certified_enterprises",
+    "work_orders",
+    "on_time_rate",
+    "reopen_rate",
+    "satisfaction",
+)
+
+
+def _finish(sums: dict, histogram: Counter, certified: int, *, by_category: bool = False) -> dict:
     """Final figures; money, hours and rates as decimal strings (CONTRACT: never floats)."""
     closed = sums.get("work_orders_closed") or 0
     median = _median_from_histogram(histogram)
-    return {
+    figures = {
         "needs_published": sums.get("needs_published") or 0,
         "needs_awarded": sums.get("needs_awarded") or 0,
         "needs_failed": sums.get("needs_failed") or 0,
@@ -105,6 +116,9 @@ def _finish(sums: dict, histogram: Counter, certified: int) -> dict:
         "reopen_rate": _ratio(sums.get("work_orders_reopened"), closed, "0.001"),
         "satisfaction": _ratio(sums.get("rating_sum"), sums.get("rating_count") or 0, "0.01"),
     }
+    if by_category:
+        figures.update(dict.fromkeys(NOT_BY_CATEGORY))
+    return figures
 
 
 def _certified_by_region(region: Region, on: dt.date) -> Counter:
@@ -118,20 +132,26 @@ def _certified_by_region(region: Region, on: dt.date) -> Counter:
     return Counter(paths)
 
 
-def region_figures(*, region: Region, date_from: dt.date, date_to: dt.date) -> dict:
-    """Figures of ``region`` for the period, and the same per child region."""
+def _rollups(region: Region, date_from: dt.date, date_to: dt.date, category: str | None):
+    rollups = DailyRollup.objects.filter(
+        community__path__startswith=region.path, date__gte=date_from, date__lte=date_to
+    )
+    return rollups.filter(category=category) if category else rollups
+
+
+def region_figures(*, region: Region, date_from: dt.date, date_to: dt.date, category: str | None = None) -> dict:
+    """Figures of ``region`` for the period, and the same per child region; with ``category`` (a
+    need category code) only what belongs to that category, and null for what belongs to none."""
     children = list(region.children.exclude(level=Region.Level.GRID).order_by("code"))
     child_of_community: dict[int, Region | None] = {}
     rows = (
-        DailyRollup.objects.filter(community__path__startswith=region.path, date__gte=date_from, date__lte=date_to)
+        _rollups(region, date_from, date_to, category)
         .values("community_id", "community__path")
         .annotate(**{f: Sum(f) for f in SUMMED})
     )
     histograms = defaultdict(Counter)
     for community_id, histogram in (
-        DailyRollup.objects.filter(community__path__startswith=region.path, date__gte=date_from, date__lte=date_to)
-        .exclude(award_days={})
-        .values_list("community_id", "award_days")
+        _rollups(region, date_from, date_to, category).exclude(award_days={}).values_list("community_id", "award_days")
     ):
         histograms[community_id].update({k: int(v) for k, v in histogram.items()})
 
@@ -145,14 +165,19 @@ def region_figures(*, region: Region, date_from: dt.date, date_to: dt.date) -> d
             for f in SUMMED:
                 sums[f] += row[f] or 0
             hist.update(histograms.get(row["community_id"], {}))
-    certified = _certified_by_region(region, date_to)
-    figures = _finish(total, total_hist, sum(certified.values()))
+    certified = Counter() if category else _certified_by_region(region, date_to)
+    by_category = bool(category)
+    figures = _finish(total, total_hist, sum(certified.values()), by_category=by_category)
     figures["children"] = [
         {
             "region": c.code,
             "name": c.name,
             "level": c.level,
-            **_finish(*per_child[c.pk], sum(n for path, n in certified.items() if path.startswith(c.path))),
+            **_finish(
+                *per_child[c.pk],
+                sum(n for path, n in certified.items() if path.startswith(c.path)),
+                by_category=by_category,
+            ),
         }
         for c in children
     ]
@@ -219,4 +244,42 @@ def worker_figures(*, worker, date_from: dt.date, date_to: dt.date) -> dict:
         "records": totals["records"],
         "beneficiaries_served": totals["served"] or 0,
         "projects": logs.values("project_id").distinct().count(),
+    }
+
+
+def month_period(year: int, month: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, month, 1)
+    following = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def monthly_report(*, region: Region, year: int, month: int) -> dict:
+    """The monthly report (每月通报) of an area: bidding, hours, funds and dispatch for the month
+    and the month before (from the daily rollups), per child area, and the dispatch results of
+    each lead unit that month (the dispatch app's monthly figures)."""
+    from apps.dispatch.selectors import unit_monthly_results
+
+    date_from, date_to = month_period(year, month)
+    previous_from, previous_to = month_period(*((year, month - 1) if month > 1 else (year - 1, 12)))
+    previous = region_figures(region=region, date_from=previous_from, date_to=previous_to)
+    previous.pop("children")
+    return {
+        "month": f"{year:04d}-{month:02d}",
+        "figures": region_figures(region=region, date_from=date_from, date_to=date_to),
+        "previous_month": previous_from.strftime("%Y-%m"),
+        "previous": previous,
+        "units": [
+            {
+                "unit": r.unit.code,
+                "name": r.unit.name,
+                "orders": r.orders,
+                "handled": r.handled,
+                "on_time": r.on_time,
+                "reopened": r.reopened,
+                "on_time_rate": r.on_time_rate,
+                "reopen_rate": r.reopen_rate,
+                "average_rating": r.average_rating,
+            }
+            for r in unit_monthly_results(year=year, month=month, region=region)
+        ],
     }

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from apps.stats.models import DailyRollup
+from apps.stats.models import DailyRollup, DeliveryRating, HoursPlan
 from apps.stats.providers import PROVIDERS, Figures
 
 
@@ -23,9 +23,60 @@ def rollup_rebuild(*, date_from: dt.date, date_to: dt.date) -> int:
     """Recompute the daily rollups of a period from the source tables (safe to repeat)."""
     DailyRollup.objects.filter(date__gte=date_from, date__lte=date_to).delete()
     rows = [
-        DailyRollup(community_id=community_id, date=day, **values)
-        for (community_id, day), values in figures_compute(date_from=date_from, date_to=date_to).items()
+        DailyRollup(community_id=community_id, date=day, category=category or "", **values)
+        for (community_id, day, category), values in figures_compute(date_from=date_from, date_to=date_to).items()
         if community_id is not None
     ]
     DailyRollup.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def _community_staff_of(user, project) -> None:
+    from django.utils.translation import gettext as _
+
+    from apps.accounts.selectors import user_community_ids
+    from apps.core.errors import PermissionDenied
+
+    if project.community_id not in user_community_ids(user):
+        raise PermissionDenied(_("Only the staff of the project's community do this."))
+
+
+@transaction.atomic
+def delivery_rating_record(*, user, project, rating: int, milestone=None, comment: str = "") -> DeliveryRating:
+    """The community rates a project's delivery (1–5), once per accepted milestone, or once for
+    the project as a whole when no milestone is named."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from apps.core.errors import StateConflict, ValidationFailed
+
+    _community_staff_of(user, project)
+    if not 1 <= int(rating) <= 5:
+        raise ValidationFailed(field_errors={"rating": [_("A rating is from 1 to 5.")]})
+    if milestone is not None:
+        if milestone.project_id != project.pk:
+            raise ValidationFailed(field_errors={"milestone": [_("This milestone is not of the project.")]})
+        if milestone.status != "accepted":
+            raise StateConflict(_("Rate a milestone's delivery once it is accepted."))
+        if DeliveryRating.objects.filter(milestone=milestone).exists():
+            raise StateConflict(_("This milestone's delivery is already rated."))
+    elif DeliveryRating.objects.filter(project=project, milestone__isnull=True).exists():
+        raise StateConflict(_("The project's delivery is already rated."))
+    return DeliveryRating.objects.create(
+        project=project,
+        milestone=milestone,
+        rating=int(rating),
+        comment=comment,
+        rated_by=user,
+        rated_on=timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def hours_plan_set(*, user, project, planned_hours) -> HoursPlan:
+    """The community states the service hours it plans for the whole project (replaces the last)."""
+    _community_staff_of(user, project)
+    plan, _created = HoursPlan.objects.update_or_create(
+        project=project, defaults={"planned_hours": planned_hours, "set_by": user}
+    )
+    return plan

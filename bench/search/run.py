@@ -88,6 +88,42 @@ def docs(n: int, seed: int = 1):
         )
 
 
+MEMORY_PROBE = """
+import re, sys, time
+def rss():
+    return int(re.search(r"VmRSS:\\s+(\\d+)", open("/proc/self/status").read()).group(1)) / 1024
+before = rss()
+t = time.perf_counter()
+{body}
+print(f"{{rss() - before:.0f}} {{time.perf_counter() - t:.2f}}")
+"""
+SEGMENTERS = {
+    "rjieba": "import rjieba; rjieba.cut_for_search('社区养老服务中心')",
+    "rjieba + pypinyin + domain words (apps.search.segmentation)": (
+        "sys.path.insert(0, '.'); from apps.search import segmentation; segmentation.index_text('社区养老服务中心')"
+    ),
+    "jieba (for comparison)": "import jieba; jieba.setLogLevel(60); jieba.lcut_for_search('社区养老服务中心')",
+}
+
+
+def segmenter_memory() -> list[tuple[str, str, str]]:
+    """RSS growth and load time of each segmenter, each in a fresh Python process."""
+    import subprocess
+
+    out = []
+    for name, body in SEGMENTERS.items():
+        res = subprocess.run(
+            [sys.executable, "-c", MEMORY_PROBE.format(body=body)],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+            check=False,
+        )
+        mb, secs = (res.stdout.split() + ["?", "?"])[:2]
+        out.append((name, mb, secs))
+    return out
+
+
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p))]
@@ -108,12 +144,15 @@ def main():
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--backends", default="sqlite,like,whoosh")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--memory", action="store_true", help="also measure each segmenter in a fresh process")
     args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()}")
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     segmentation.index_text("社区养老服务中心")
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"segmenter loaded: max RSS {rss0:.0f} MB → {rss1:.0f} MB")
     rows = []
+    capped = {}
     for name in args.backends.split(","):
         if name == "like":
             from apps.search.models import SearchDocument
@@ -142,6 +181,7 @@ def main():
         n = engine.rebuild(docs(args.docs))
         rate = n / (time.perf_counter() - t)
         p50, p95 = timed_queries(lambda q, b=name: search_run(text=q, limit=20, facets=False, backend=b), args.rounds)
+        capped[name] = sum(not search_run(text=q, limit=20, facets=False, backend=name)[0].exact for q in QUERIES)
         ups = []
         for i in range(20):
             d = next(docs(1, seed=100 + i))
@@ -166,6 +206,12 @@ def main():
     print("|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r[0]} | {r[1]} | {r[2]:.2f} | {r[3]:.2f} | {r[4]} | {r[5]} |")
+    print(f"\nqueries whose count hit the cap (shown as 'N+'), of {len(QUERIES)}: {capped}")
+    if args.memory:
+        print("\n| segmenter | RSS growth after load (MB) | load time (s) |\n|---|---|---|")
+        for name, mb, secs in segmenter_memory():
+            print(f"| {name} | {mb} | {secs} |")
+    print(f"\nload average at end: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@
     var buttons = form.querySelectorAll("button[type=submit], input[type=submit]");
     buttons.forEach(function (b) { b.disabled = true; });
     var xhr = new XMLHttpRequest();
-    xhr.open((form.getAttribute("method") || "post").toUpperCase(), form.action || window.location.href);
+    // getAttribute, not form.action: a field named "action" would shadow the property
+    xhr.open((form.getAttribute("method") || "post").toUpperCase(), form.getAttribute("action") || window.location.href);
     xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     xhr.upload.addEventListener("progress", function (e) {
       if (!e.lengthComputable) return;

@@ -7,6 +7,9 @@
 - ``sign_in(page, live_server, username, password, totp_secret=None)`` uses the real login form
   and answers the TOTP step for roles with MFA.
 - ``page`` records every request; ``external_requests(page)`` lists those to non-loopback hosts.
+- ``may_sign_in(user, totp_secret=…)`` gives a factory user a verified e-mail (and TOTP);
+  ``visit(page, name)`` is what every journey does on each page: screenshot, axe, no foreign host.
+- ``other_page`` is a second person's browser in the same test.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from tests.bidding.conftest import make_bid, make_need, world  # noqa: F401 (fixtures the journeys share)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -141,7 +146,7 @@ def sign_in(page, live_server, username: str, password: str, *, totp_secret: str
         if not totp_secret:
             pytest.fail(f"{username} needs a TOTP code but no secret was given")
         page.fill("input[name=code]", totp_code(totp_secret))
-        page.locator("button[type=submit]").first.click()
+        page.locator("form:has(input[name=code]) button[type=submit]").first.click()
         page.wait_for_load_state("load")
     return page
 
@@ -176,3 +181,43 @@ def community_staff(transactional_db):
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     membership_add(user=user, role=Role.COMMUNITY_STAFF, community=cm)
     return user
+
+
+def may_sign_in(user, *, totp_secret: str | None = None):
+    """Give a factory user what a real account has: a verified e-mail and, for the roles that need
+    it, TOTP enrolled with ``totp_secret`` (the demo secret in these tests)."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"primary": True, "verified": True})
+    if totp_secret:
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, totp_secret)
+    return user
+
+
+def visit(page, name: str, *, url: str | None = None):
+    """The checks every journey runs on each page it reaches: a screenshot artefact, an axe-core
+    audit (serious/critical fails), and no request to a host other than the test server."""
+    if url is not None:
+        response = page.goto(url)
+        assert response is not None and response.status < 400, f"{url} → {response and response.status}"
+    page.wait_for_load_state("load")
+    shot(page, name)
+    axe_audit(page)
+    assert external_requests(page) == [], external_requests(page)
+    return page
+
+
+def sign_out(page, live_server):
+    page.context.clear_cookies()
+
+
+@pytest.fixture
+def other_page(browser):
+    """A second person's browser (own cookies), for journeys where two people act in turn."""
+    context, pg = _new_page(browser, DESKTOP, "zh-CN")
+    yield pg
+    context.close()

@@ -92,3 +92,86 @@ def test_confirm_dialog_blocks_until_confirmed(site_content, community_staff, li
     page.locator("#confirm-dialog button[value=ok]").click()
     page.wait_for_load_state("load")
     page.wait_for_function("document.querySelectorAll('li.notification.unread').length === 0")
+
+
+def test_notice_prints_content_only(site_content, live_server, page):
+    """The print stylesheet (static/css/print.css) keeps the notice and drops the site chrome."""
+    page.goto(live_server.url + "/news/?kind=notice")
+    page.locator(".item-list a").first.click()
+    page.wait_for_load_state("load")
+    title = page.locator("main h1").first.inner_text()
+    chrome = ["header.site-header", "footer.site-footer", "nav.breadcrumbs", ".search-box"]
+    assert any(page.locator(sel).first.is_visible() for sel in chrome)
+    page.emulate_media(media="print")
+    for sel in chrome:
+        if page.locator(sel).count():
+            assert page.locator(sel).first.is_hidden(), f"{sel} is printed"
+    assert page.locator("main h1").first.is_visible() and page.locator("main h1").first.inner_text() == title
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") in (
+        "rgb(255, 255, 255)",
+        "rgba(0, 0, 0, 0)",
+    )
+    from tests.browser.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(ARTIFACTS / "notice-print.pdf"))
+    page.emulate_media(media="screen")
+    assert page.locator("header.site-header").first.is_visible()
+
+
+MAIN_PUBLIC_PAGES = [
+    "/",
+    "/needs/",
+    "/needs/{need}/",
+    "/needs/{need}/ranking/",
+    "/funds/",
+    "/funds/{fund}/",
+    "/funds/{fund}/donate/",
+    "/social-enterprises/",
+    "/organizations/{org}/",
+    "/search/?q=养老",
+    "/news/",
+    "/help/",
+    "/oversight/public/",
+    "/open-data/",
+    "/accounts/login/",
+    "/accounts/signup/",
+]
+
+
+def test_main_public_pages_pass_axe(site_content, world, make_need, live_server, mobile_page):
+    """axe-core on each main public page at 360 px (the journeys audit the signed-in pages)."""
+    need = make_need(title="玉林东路社区居家养老服务")
+    ids = {"need": need.pk, "fund": world.city.fund.pk, "org": world.a.org.pk}
+    problems = []
+    for path in MAIN_PUBLIC_PAGES:
+        url = live_server.url + path.format(**ids)
+        response = mobile_page.goto(url)
+        if response.status >= 400:
+            problems.append(f"{path}: HTTP {response.status}")
+            continue
+        shot(mobile_page, "page-" + (path.format(**ids).strip("/").replace("/", "-") or "home"))
+        try:
+            axe_audit(mobile_page)
+        except pytest.fail.Exception as exc:
+            problems.append(str(exc))
+        overflow = mobile_page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            problems.append(f"{path}: {overflow}px wider than 360 px")
+    assert external_requests(mobile_page) == []
+    assert not problems, "\n".join(problems)
+
+
+def test_english_browser_is_sent_to_the_english_pages(site_content, world, make_need, live_server, browser):
+    """A browser asking for English used to get 404 on every unprefixed page."""
+    need = make_need()
+    context = browser.new_context(locale="en-US")
+    try:
+        pg = context.new_page()
+        for path in ("/", "/needs/", f"/needs/{need.pk}/", f"/funds/{world.city.fund.pk}/"):
+            response = pg.goto(live_server.url + path)
+            assert response.status == 200, path
+            assert pg.url == f"{live_server.url}/en{path}"
+            assert pg.locator("html").get_attribute("lang") == "en"
+    finally:
+        context.close()

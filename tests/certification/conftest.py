@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -126,6 +127,21 @@ def flow(api, applicant, staff, reviewers, enterprise, facts):
 def certified(flow):
     """An application certified through the whole workflow (pk)."""
     return flow.certified()
+
+
+def application_in(status: str, *, organization, created_by) -> Application:
+    """An application row in ``status``, written directly (for pages that only list or badge it)."""
+    return Application.objects.create(
+        organization=organization,
+        salaried_staff=5,
+        revenue_total=Decimal("100"),
+        revenue_commercial=Decimal("60"),
+        profit_distributable=Decimal("10"),
+        profit_distributed=Decimal("1"),
+        mission_statement="助老",
+        status=status,
+        created_by=created_by,
+    )
 
 
 def application_status(pk) -> str:

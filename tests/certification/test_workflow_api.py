@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
+from django.test import Client
 from django.utils import timezone
 
 from apps.certification.models import AnnualReport, Application, ApplicationEvent, Certificate
@@ -141,8 +142,9 @@ def test_score_input_is_checked(flow, reviewers):
         assert client.post(f"/api/v1/certifications/{pk}/scores/", {"score": bad}, format="json").status_code == 400
 
 
-def test_upheld_objection_rejects(flow, make_user, applicant):
-    pk = flow.to_notice()
+def test_upheld_objection_sends_the_application_back_to_expert_review(flow, make_user, applicant, reviewers, settings):
+    settings.SANSHE_ENFORCE_MFA = False  # for the reviewer's page below
+    pk = flow.to_notice(scores=(80, 70, 90))
     resident = flow.api.as_user(make_user())
     objection = flow.post(resident, pk, "objections", {"text": "该企业分红超过章程规定"}, expect=201)
     resolved = flow.post(
@@ -150,10 +152,38 @@ def test_upheld_objection_rejects(flow, make_user, applicant):
     )
     assert resolved["status"] == "upheld"
     application = Application.objects.get(pk=pk)
-    assert application.status == "rejected"
+    assert application.status == "expert_review"
+    assert application.notice_ends_at is None
     assert "经核实属实" in application.decision_note
+    assert ApplicationEvent.objects.filter(application_id=pk, from_status="notice", to_status="expert_review").exists()
+    assert Notification.objects.filter(user=reviewers[0], title__contains="again").exists()
+    # No certificate comes out of the interrupted notice.
     flow.end_notice(pk)
     assert not Certificate.objects.filter(application_id=pk).exists()
+    # The scores of the first round no longer count: the panel must score again.
+    body = flow.post(flow.as_staff, pk, "decide", expect=409)
+    assert all(r.username in body["detail"] for r in reviewers)
+    reviewer_page = Client()
+    reviewer_page.force_login(reviewers[0])
+    assert "no longer counts" in reviewer_page.get(f"/en/certifications/review/{pk}/").content.decode()
+    for reviewer in reviewers:
+        flow.post(flow.api.as_user(reviewer), pk, "scores", {"score": 50, "comment": "异议属实，降分"}, expect=201)
+    decided = flow.post(flow.as_staff, pk, "decide")
+    assert decided["status"] == "rejected"
+    assert "50" in Application.objects.get(pk=pk).decision_note
+
+
+def test_after_an_upheld_objection_a_second_notice_can_certify(flow, make_user, reviewers):
+    pk = flow.to_notice()
+    resident = flow.api.as_user(make_user())
+    objection = flow.post(resident, pk, "objections", {"text": "员工人数不实"}, expect=201)
+    flow.post(flow.as_staff, pk, f"objections/{objection['id']}/resolve", {"upheld": True, "note": "需复核"})
+    for reviewer in reviewers:
+        flow.post(flow.api.as_user(reviewer), pk, "scores", {"score": 75, "comment": "复核后仍符合"}, expect=201)
+    assert flow.post(flow.as_staff, pk, "decide")["status"] == "notice"
+    # The objection upheld in the first notice does not hold the certificate of the second.
+    flow.end_notice(pk)
+    assert Application.objects.get(pk=pk).status == "certified"
 
 
 def test_dismissed_objection_still_certifies_and_open_one_waits(flow, make_user):

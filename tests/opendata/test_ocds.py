@@ -4,6 +4,7 @@ sealed bids stay sealed until the award notice."""
 import csv
 import datetime as dt
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +18,8 @@ from apps.funds.services import fund_income_record
 from apps.projects.services import project_create_from_award
 from tests.factories.core import OrganizationFactory
 
-SCHEMA_DIR = Path(settings.BASE_DIR).parent / "shared" / "ocds" / "1.1.5"
+# ../shared next to the checkout; OCDS_SCHEMA_DIR points elsewhere (e.g. from a git worktree).
+SCHEMA_DIR = Path(os.environ.get("OCDS_SCHEMA_DIR") or Path(settings.BASE_DIR).parent / "shared" / "ocds" / "1.1.5")
 pytestmark = pytest.mark.skipif(not SCHEMA_DIR.exists(), reason=f"OCDS schema not found at {SCHEMA_DIR}")
 
 
@@ -178,10 +180,23 @@ def test_period_package_validates_and_holds_every_release(api, validator, need_f
     package = api.get(f"/api/v1/ocds/packages/?from={today - dt.timedelta(days=30)}&to={today}").json()
     assert_valid(validator, package)
     assert sorted(r["tag"][0] for r in package["releases"]) == ["tender", "tenderCancellation"]
-    assert api.get("/api/v1/ocds/packages/?from=2001-01-01&to=2001-01-02").status_code == 404
+
+
+def test_an_empty_period_is_204_with_no_body_not_an_invalid_package(api, need_factory):
+    """A release package needs at least one release (schema minItems 1): an empty period has no
+    package to send, so it is 204 No Content, never a 200 carrying something that is not a
+    package, nor a 404 as if the period did not exist."""
+    need_factory(deadline_days=5)
+    empty = api.get("/api/v1/ocds/packages/?from=2001-01-01&to=2001-01-02")
+    assert empty.status_code == 204 and empty.content == b"" and empty["X-OCDS-Releases"] == "0"
+    today = timezone.localdate()
+    assert api.get(f"/api/v1/ocds/packages/?from={today - dt.timedelta(days=30)}&to={today}").status_code == 200
+    assert api.get("/api/v1/ocds/packages/?from=2001-01-01&to=2001-99-02").status_code == 400
 
 
 def test_open_data_page_lists_downloads_and_licence(client, need_factory):
     need_factory()
     page = client.get("/open-data/").content.decode()
     assert "/api/v1/ocds/packages/" in page and "CC BY 4.0" in page
+    month = timezone.localtime(Need.objects.get().published_at).date().replace(day=1)
+    assert f"/api/v1/ocds/packages/?from={month:%Y-%m-%d}&amp;to=" in page and "204" in page

@@ -100,7 +100,7 @@ def test_rollups_equal_the_live_computation_after_events_and_rebuild(dataset):
     from apps.stats.models import DailyRollup
 
     live = figures_compute(date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31))
-    stored = {(r.community_id, r.date): r for r in DailyRollup.objects.all()}
+    stored = {(r.community_id, r.date, r.category): r for r in DailyRollup.objects.all()}
     assert set(stored) == set(live)
     for key, values in live.items():
         for field, value in values.items():

@@ -4,6 +4,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from apps.search.documents import Doc
 from apps.search.segmentation import Group
 
@@ -15,6 +17,7 @@ class SearchQuery:
     category: str = ""
     region_path: str = ""
     status: str = ""
+    obj_ids: list[str] | None = None  # restrict to these ids (of the one type in ``types``)
     offset: int = 0
     limit: int = 20
     match_any: bool = False  # OR the groups instead of AND (fallback for natural-language queries)
@@ -33,9 +36,26 @@ class Hit:
 
 @dataclass
 class SearchResult:
-    count: int
+    count: int  # exact when ``exact``; else the cap, meaning "at least this many"
     hits: list[Hit]
     facets: dict[str, dict[str, int]] = field(default_factory=lambda: {"type": {}, "category": {}})
+    exact: bool = True
+    facets_exact: bool = True  # False: each facet count is a lower bound (see rank_window)
+
+
+# A query matching 5–20 % of a large corpus spends its time counting and ranking every match.
+# Counting stops at SEARCH_COUNT_CAP (the API says "at least", the page "10,000+"), and when more
+# than SEARCH_RANK_WINDOW documents match, only the newest that many are ranked.
+COUNT_CAP = 10_000
+RANK_WINDOW = 1_000
+
+
+def count_cap() -> int:
+    return int(getattr(settings, "SEARCH_COUNT_CAP", COUNT_CAP))
+
+
+def rank_window() -> int:
+    return int(getattr(settings, "SEARCH_RANK_WINDOW", RANK_WINDOW))
 
 
 class SearchBackend(ABC):

@@ -2,39 +2,62 @@
 
 from __future__ import annotations
 
+import json
 from abc import abstractmethod
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from apps.search.documents import Doc
 from apps.search.models import SearchDocument
 from apps.search.segmentation import index_text
 
-from .base import Hit, SearchBackend, SearchQuery, SearchResult
+from .base import Hit, SearchBackend, SearchQuery, SearchResult, count_cap, rank_window
 
 TABLE = SearchDocument._meta.db_table
 
 
-def to_row(doc: Doc) -> SearchDocument:
-    return SearchDocument(
-        doc_type=doc.type,
-        obj_id=doc.id,
-        title=doc.title[:300],
-        body=doc.body,
-        url=doc.url[:300],
-        category=doc.category,
-        region_path=doc.region_path,
-        status=doc.status,
-        title_seg=index_text(doc.title),
-        body_seg=index_text(doc.body),
+COLUMNS = ("doc_type", "obj_id", "title", "body", "url", "category", "region_path", "status", "title_seg", "body_seg")
+
+
+def to_values(doc: Doc) -> tuple:
+    return (
+        doc.type,
+        doc.id,
+        doc.title[:300],
+        doc.body,
+        doc.url[:300],
+        doc.category or "",
+        doc.region_path or "",
+        doc.status or "",
+        index_text(doc.title),
+        index_text(doc.body),
     )
+
+
+def insert_rows(docs: list[Doc]) -> None:
+    """One ``executemany`` of plain tuples (no model instances: ~5× cheaper than bulk_create)."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    cols = ", ".join((*COLUMNS, "updated_at"))
+    marks = ", ".join(["%s"] * (len(COLUMNS) + 1))
+    # One transaction: in autocommit SQLite would sync after every row.
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.executemany(
+            f"INSERT INTO {TABLE} ({cols}) VALUES ({marks})",  # noqa: S608
+            [(*to_values(d), now) for d in docs],
+        )
 
 
 class SqlBackend(SearchBackend):
     @abstractmethod
-    def match_sql(self, q: SearchQuery) -> tuple[str, str, list, str]:
-        """(FROM … clause, WHERE condition, params, rank expression) of the text match."""
+    def match_sql(self, q: SearchQuery, *, joined: bool) -> tuple[str, str, list, str, str]:
+        """(FROM … clause, WHERE condition, params, rank expression, row id column) of the text
+        match; ``joined`` when the WHERE also needs the ``d`` (SearchDocument) columns."""
+
+    @abstractmethod
+    def title_match_sql(self, q: SearchQuery, *, joined: bool) -> tuple[str, list]:
+        """``FROM … WHERE <the match restricted to titles>`` and its params (for candidates)."""
 
     def _filters(self, q: SearchQuery, *, skip: str = "") -> tuple[list[str], list]:
         where, params = [], []
@@ -50,39 +73,98 @@ class SqlBackend(SearchBackend):
         if q.status:
             where.append("d.status = %s")
             params.append(q.status)
+        if q.obj_ids is not None:
+            if connection.vendor == "sqlite":
+                where.append("d.obj_id IN (SELECT value FROM json_each(%s))")
+                params.append(json.dumps(q.obj_ids))
+            else:
+                where.append("d.obj_id = ANY(%s)")
+                params.append(list(q.obj_ids))
+        return where, params
+
+    def order_key(self, idcol: str) -> str:
+        return idcol
+
+    def _count_and_cutoff(self, cur, from_where: str, params: list, idcol: str, cap: int, window: int):
+        """(matches counted up to cap + 1, the id of the window-th newest match or None)."""
+        cur.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {from_where} LIMIT %s) AS m", [*params, cap + 1])  # noqa: S608
+        matched = cur.fetchone()[0]
+        if matched <= window:
+            return matched, None
+        cur.execute(
+            f"SELECT {idcol} FROM {from_where} ORDER BY {idcol} DESC LIMIT 1 OFFSET %s",  # noqa: S608
+            [*params, window - 1],
+        )
+        return matched, cur.fetchone()[0]
+
+    def _where(self, q: SearchQuery, *, skip: str = "") -> tuple[list[str], list]:
+        where, params = self._filters(q, skip=skip)
+        if connection.vendor == "sqlite":
+            where = [w.replace("LIKE %s", "LIKE %s ESCAPE '\\'") for w in where]
         return where, params
 
     def query(self, q: SearchQuery) -> SearchResult:
+        """Top ``limit`` by rank plus a capped count (see ``base.count_cap``/``base.rank_window``).
+
+        1. count the matches, stopping at cap + 1;
+        2. if there are more than the ranking window, rank only the newest ``window`` matches
+           (a row-id cutoff, which FTS5 and the primary key index apply cheaply);
+        3. rank inside the engine with a LIMIT, then load those rows by primary key."""
         if not q.groups:
             return SearchResult(0, [])
-        frm, cond, mparams, rank = self.match_sql(q)
-        where, fparams = self._filters(q)
-        if connection.vendor == "sqlite":
-            where = [w.replace("LIKE %s", "LIKE %s ESCAPE '\\'") for w in where]
+        where, fparams = self._where(q)
+        frm, cond, mparams, rank, idcol = self.match_sql(q, joined=bool(where))
         clause = " AND ".join([cond, *where])
+        params = [*mparams, *fparams]
+        cap, window = count_cap(), max(rank_window(), q.offset + q.limit)
         with connection.cursor() as cur:
+            matched, cutoff = self._count_and_cutoff(cur, f"{frm} WHERE {clause}", params, idcol, cap, window)
+            window_sql, window_params = "", []
+            if cutoff is not None:
+                # Candidates: the newest `window` matches plus the newest `window` title matches.
+                title_sql, title_params = self.title_match_sql(q, joined=bool(where))
+                window_sql = (
+                    f" AND ({idcol} >= %s OR {idcol} IN (SELECT {idcol} FROM {title_sql} "  # noqa: S608
+                    f"{''.join(' AND ' + w for w in where)} ORDER BY {self.order_key(idcol)} DESC LIMIT %s))"
+                )
+                window_params = [cutoff, *title_params, *fparams, window]
+            clause += window_sql
+            params += window_params
             cur.execute(
-                f"SELECT d.doc_type, d.obj_id, d.title, d.body, d.url, {rank} AS score FROM {frm} "  # noqa: S608
-                f"WHERE {clause} ORDER BY score DESC, d.id LIMIT %s OFFSET %s",
-                [*mparams, *fparams, q.limit, q.offset],
+                f"SELECT {idcol}, {rank} AS score FROM {frm} WHERE {clause} "  # noqa: S608
+                f"ORDER BY score DESC, {idcol} LIMIT %s OFFSET %s",
+                [*params, q.limit, q.offset],
             )
-            hits = [Hit(t, i, title, body, url, float(score or 0)) for t, i, title, body, url, score in cur.fetchall()]
-            cur.execute(f"SELECT COUNT(*) FROM {frm} WHERE {clause}", [*mparams, *fparams])  # noqa: S608
-            count = cur.fetchone()[0]
+            ranked = cur.fetchall()
+            rows = {}
+            if ranked:
+                cur.execute(
+                    f"SELECT id, doc_type, obj_id, title, body, url FROM {TABLE} "  # noqa: S608
+                    f"WHERE id IN ({','.join(['%s'] * len(ranked))})",
+                    [pk for pk, _ in ranked],
+                )
+                rows = {row[0]: row[1:] for row in cur.fetchall()}
+            hits = [Hit(*rows[pk], float(score or 0)) for pk, score in ranked if pk in rows]
             facets = {"type": {}, "category": {}}
             if q.facets:
+                # Over the same window: exact unless the ranking window cut the matches (then each
+                # count is a lower bound, like the capped total).
+                frm_d, cond_d, mparams_d, _, _ = self.match_sql(q, joined=True)
                 for facet, column in (("type", "d.doc_type"), ("category", "d.category")):
-                    fw, fp = self._filters(q, skip=facet)
-                    if connection.vendor == "sqlite":
-                        fw = [w.replace("LIKE %s", "LIKE %s ESCAPE '\\'") for w in fw]
+                    fw, fp = self._where(q, skip=facet)
                     cur.execute(
-                        f"SELECT {column}, COUNT(*) FROM {frm} WHERE {' AND '.join([cond, *fw])} GROUP BY {column}",  # noqa: S608
-                        [*mparams, *fp],
+                        f"SELECT {column}, COUNT(*) FROM {frm_d} "  # noqa: S608
+                        f"WHERE {' AND '.join([cond_d, *fw])}{window_sql} GROUP BY {column}",
+                        [*mparams_d, *fp, *window_params],
                     )
                     facets[facet] = {k: n for k, n in cur.fetchall() if k}
-        return SearchResult(count, hits, facets)
+        return SearchResult(min(matched, cap), hits, facets, exact=matched <= cap, facets_exact=not window_sql)
 
     # ---- writes ----------------------------------------------------------------------------------
+
+    def _bulk_add(self, docs) -> int:
+        insert_rows(docs)
+        return len(docs)
 
     def _before_remove(self, ids: list[int]) -> None:
         pass
@@ -96,9 +178,8 @@ class SqlBackend(SearchBackend):
         if not docs:
             return 0
         self.delete([d.key for d in docs])
-        rows = SearchDocument.objects.bulk_create([to_row(d) for d in docs])
-        ids = [r.pk for r in rows] if all(r.pk for r in rows) else self._ids_for([d.key for d in docs])
-        self._after_add(ids)
+        insert_rows(docs)
+        self._after_add(self._ids_for([d.key for d in docs]))
         return len(docs)
 
     def _ids_for(self, keys) -> list[int]:

@@ -7,12 +7,10 @@ the tokens are stored once. Rebuilds write the rows in bulk, then run FTS5 ``reb
 
 from __future__ import annotations
 
-from django.db import connection
-
-from apps.search.models import SearchDocument
+from django.db import connection, transaction
 
 from .base import SearchQuery
-from .sql import TABLE, SqlBackend, to_row
+from .sql import TABLE, SqlBackend
 
 
 def _quote(term: str) -> str:
@@ -35,9 +33,14 @@ def fts_expression(q: SearchQuery) -> str:
 class SqliteFts5Backend(SqlBackend):
     name = "sqlite"
 
-    def match_sql(self, q: SearchQuery):
-        frm = f"search_fts JOIN {TABLE} d ON d.id = search_fts.rowid"
-        return frm, "search_fts MATCH %s", [fts_expression(q)], "-bm25(search_fts, 10.0, 1.0)"
+    def match_sql(self, q: SearchQuery, *, joined: bool):
+        # Without filters FTS5 alone answers (a join reads every matching row of the big table).
+        frm = f"search_fts JOIN {TABLE} d ON d.id = search_fts.rowid" if joined else "search_fts"
+        return frm, "search_fts MATCH %s", [fts_expression(q)], "-bm25(search_fts, 10.0, 1.0)", "search_fts.rowid"
+
+    def title_match_sql(self, q: SearchQuery, *, joined: bool):
+        frm = f"search_fts JOIN {TABLE} d ON d.id = search_fts.rowid" if joined else "search_fts"
+        return f"{frm} WHERE search_fts MATCH %s", ["{title_seg} : (" + fts_expression(q) + ")"]
 
     def _before_remove(self, ids: list[int]) -> None:
         with connection.cursor() as cur:
@@ -60,14 +63,9 @@ class SqliteFts5Backend(SqlBackend):
                 )
 
     def clear(self) -> None:
-        with connection.cursor() as cur:
+        with transaction.atomic(), connection.cursor() as cur:
             cur.execute("INSERT INTO search_fts(search_fts) VALUES('delete-all')")
-        SearchDocument.objects.all().delete()
-
-    def _bulk_add(self, docs) -> int:
-        # Rows only; the FTS index is built in one pass by optimize().
-        SearchDocument.objects.bulk_create([to_row(d) for d in docs], batch_size=500)
-        return len(docs)
+            cur.execute(f"DELETE FROM {TABLE}")  # noqa: S608 - one statement, not the ORM's collector
 
     def optimize(self) -> None:
         with connection.cursor() as cur:

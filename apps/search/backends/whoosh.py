@@ -26,7 +26,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from apps.search.documents import Doc
 from apps.search.segmentation import cut_for_index
 
-from .base import Hit, SearchBackend, SearchQuery, SearchResult
+from .base import Hit, SearchBackend, SearchQuery, SearchResult, count_cap
 
 WRITER_TIMEOUT = 30.0
 WRITER_QUEUE = "search_writer"
@@ -213,6 +213,8 @@ class WhooshBackend(SearchBackend):
             parts.append(wq.Prefix("region_path", q.region_path))
         if q.status:
             parts.append(wq.Term("status", q.status))
+        if q.obj_ids is not None and q.types:
+            parts.append(wq.Or([wq.Term("key", _key(q.types[0], i)) for i in q.obj_ids]))
         return wq.And(parts) if parts else None
 
     def query(self, q: SearchQuery) -> SearchResult:
@@ -226,7 +228,7 @@ class WhooshBackend(SearchBackend):
     def _query(self, q: SearchQuery, searcher) -> SearchResult:
         wquery = self._build(q)
         results = searcher.search(wquery, filter=self._filter(q), limit=q.offset + q.limit)
-        count = len(results)
+        count = len(results)  # exact (Whoosh counts every match); capped like the SQL backends
         hits = [
             Hit(r["type"], str(r["obj_id"]), r["title"], r.get("raw_body", ""), r["url"], float(r.score or 0))
             for r in results[q.offset : q.offset + q.limit]
@@ -242,7 +244,8 @@ class WhooshBackend(SearchBackend):
                     maptype=sorting.Count,
                 )
                 facets[facet] = {k: n for k, n in res.groups(facet).items() if k}
-        return SearchResult(count, hits, facets)
+        cap = count_cap()
+        return SearchResult(min(count, cap), hits, facets, exact=count <= cap)
 
     def count(self) -> int:
         return self._searcher().doc_count()
