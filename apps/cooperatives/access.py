@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from apps.accounts.selectors import is_platform_staff, user_community_ids, user_fund_ids
-from apps.cooperatives.models import Cooperative, Distribution
+from apps.cooperatives.models import Cooperative, Distribution, DistributionAllocation
 from apps.core.errors import NotFound, PermissionDenied
 
 
@@ -61,6 +61,17 @@ def distribution_get_for_user(*, user, coop: Cooperative, distribution_id) -> Di
     try:
         return coop.distributions.get(pk=int(distribution_id))
     except (Distribution.DoesNotExist, TypeError, ValueError):
+        raise NotFound("Not found.") from None
+
+
+def allocation_get_for_user(*, user, distribution: Distribution, allocation_id) -> DistributionAllocation:
+    """A holder's dividend: the register's readers see every one, a holder only their own."""
+    qs = distribution.allocations.select_related("holder")
+    if not user_sees_register(user, distribution.cooperative):
+        qs = qs.filter(holder__user=user)
+    try:
+        return qs.get(pk=int(allocation_id))
+    except (DistributionAllocation.DoesNotExist, TypeError, ValueError):
         raise NotFound("Not found.") from None
 
 

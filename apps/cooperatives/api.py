@@ -85,10 +85,12 @@ class DistributionRequestSerializer(serializers.Serializer):
 
 
 class AllocationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
     holder = serializers.IntegerField(source="holder_id")
     name = serializers.CharField(source="holder.name")
     shares = serializers.IntegerField()
     amount = MoneyField()
+    paid_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class DistributionSerializer(serializers.ModelSerializer):
@@ -300,3 +302,18 @@ class DistributionPreview(APIView):
         body = _waterfall_body(waterfall, meta)
         body["fiscal_year"] = s.validated_data["fiscal_year"]
         return Response(body)
+
+
+class DividendPay(APIView):
+    """The cooperative's manager pays one holder's dividend: booked in the ledger exactly once;
+    paying it again is a 409 and books nothing."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=AllocationSerializer)
+    def post(self, request, pk, did, aid):
+        coop = access.cooperative_get_for_user(user=request.user, cooperative_id=pk)
+        distribution = access.distribution_get_for_user(user=request.user, coop=coop, distribution_id=did)
+        allocation = access.allocation_get_for_user(user=request.user, distribution=distribution, allocation_id=aid)
+        allocation = services.dividend_pay(user=request.user, allocation=allocation)
+        return Response(AllocationSerializer(allocation).data)

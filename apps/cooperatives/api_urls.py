@@ -13,6 +13,11 @@ urlpatterns = [
         "cooperatives/<int:pk>/distributions/", api.DistributionListCreate.as_view(), name="cooperative-distributions"
     ),
     path(
+        "cooperatives/<int:pk>/distributions/<int:did>/allocations/<int:aid>/pay/",
+        api.DividendPay.as_view(),
+        name="cooperative-dividend-pay",
+    ),
+    path(
         "cooperatives/<int:pk>/distributions/preview/",
         api.DistributionPreview.as_view(),
         name="cooperative-distribution-preview",

@@ -65,3 +65,23 @@ def book_distribution(*, distribution) -> str:
         reference=f"coop-distribution:{distribution.pk}",
     )
     return str(transfer.pk)
+
+
+def book_dividend_payout(*, allocation) -> str:
+    """Paying a holder's dividend: Dr the holder's ``dividends_payable`` (the debt is settled),
+    Cr the cooperative's ``bank`` (the money leaves its account outside the platform, so that
+    account may go negative here). The key is the allocation's, so it posts at most once."""
+    holder = allocation.holder
+    coop = holder.cooperative
+    amount = decimal_to_fen(allocation.amount)
+    transfer = transfer_post(
+        key=f"coop-dividend-payout:{allocation.pk}",
+        kind="dividend_payout",
+        legs=[
+            (holder_dividend_account(holder), amount),
+            (cooperative_account(coop, "bank", normal=Account.Normal.DEBIT, may_go_negative=True), -amount),
+        ],
+        memo=f"{coop.name} {allocation.distribution.fiscal_year}年度股金分红 · {holder.name}",
+        reference=f"coop-distribution:{allocation.distribution_id}",
+    )
+    return str(transfer.pk)

@@ -180,6 +180,11 @@ class DistributionAllocation(models.Model):
     holder = models.ForeignKey(ShareHolder, on_delete=models.PROTECT, related_name="dividends")
     shares = models.PositiveBigIntegerField()
     amount = models.DecimalField(**MONEY)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payout_transfer_id_text = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -71,6 +71,32 @@ def _lock(coop: Cooperative) -> Cooperative:
     return Cooperative.objects.select_for_update().get(pk=coop.pk)
 
 
+def _community_and_total_shares(coop: Cooperative) -> tuple[int, int]:
+    rows = coop.holders.values_list("holder_type").annotate(total=Sum("shares")).values_list("holder_type", "total")
+    by_type = {holder_type: int(total or 0) for holder_type, total in rows}
+    return by_type.get(ShareHolder.HolderType.COMMUNITY, 0), sum(by_type.values())
+
+
+def _require_community_majority(coop: Cooperative, *, community_delta: int, total_delta: int) -> None:
+    """Policy ``cooperative_community_majority``: while it is on, the community's holders must
+    hold more than half of the shares. An issue or a transfer after which they would hold 50 % or
+    less is refused (400 on ``shares``), unless it raises their proportion (a register that
+    predates the policy may move towards the majority). Call with the cooperative locked."""
+    if not policy_current().cooperative_community_majority:
+        return
+    community, total = _community_and_total_shares(coop)
+    community_after, total_after = community + community_delta, total + total_delta
+    if total_after == 0 or community_after * 2 > total_after:
+        return
+    if total and community_after * total > community * total_after:
+        return
+    message = _(
+        "Refused by the rule that the community holds the majority (policy: cooperative_community_majority): "
+        "after this the community's holders would hold %(community)s of %(total)s shares, not more than half."
+    ) % {"community": community_after, "total": total_after}
+    raise ValidationFailed(message, field_errors={"shares": [message]})
+
+
 @transaction.atomic
 def holder_add(
     *, user, cooperative: Cooperative, name: str, holder_type: str, shares: int, certificate_no: str, holder_user=None
@@ -87,6 +113,9 @@ def holder_add(
         errors["holder_type"] = [_("Unknown holder type.")]
     if errors:
         raise ValidationFailed(_("Invalid holder."), field_errors=errors)
+    if shares:
+        is_community = holder_type == ShareHolder.HolderType.COMMUNITY
+        _require_community_majority(coop, community_delta=shares if is_community else 0, total_delta=shares)
     holder = ShareHolder.objects.create(
         cooperative=coop,
         name=name.strip(),
@@ -126,6 +155,11 @@ def share_transfer_create(
             _("The holder has only %(n)s shares.") % {"n": source.shares},
             field_errors={"shares": [_("The holder has only %(n)s shares.") % {"n": source.shares}]},
         )
+    community = ShareHolder.HolderType.COMMUNITY
+    community_delta = (shares if target.holder_type == community else 0) - (
+        shares if source.holder_type == community else 0
+    )
+    _require_community_majority(coop, community_delta=community_delta, total_delta=0)
     today = timezone.localdate()
     transfer = ShareTransfer.objects.create(
         cooperative=coop, from_holder=source, to_holder=target, shares=shares, transferred_on=today, created_by=user
@@ -260,3 +294,24 @@ def distribution_create(
     distribution.transfer_id_text = booking.book_distribution(distribution=distribution)
     distribution.save(update_fields=["transfer_id_text"])
     return distribution
+
+
+@transaction.atomic
+def dividend_pay(*, user, allocation: DistributionAllocation) -> DistributionAllocation:
+    """Pay one holder's dividend of a distribution: booked through the ledger exactly once. The
+    allocation row is locked, so a second (even concurrent) payment finds it paid: 409."""
+    allocation = (
+        DistributionAllocation.objects.select_for_update()
+        .select_related("distribution", "holder__cooperative")
+        .get(pk=allocation.pk)
+    )
+    require_manager(user, allocation.holder.cooperative)
+    if allocation.paid_at is not None:
+        raise StateConflict(_("This dividend was already paid."))
+    if allocation.amount <= 0:
+        raise StateConflict(_("There is nothing to pay to this holder."))
+    allocation.payout_transfer_id_text = booking.book_dividend_payout(allocation=allocation)
+    allocation.paid_at = timezone.now()
+    allocation.paid_by = user
+    allocation.save(update_fields=["paid_at", "paid_by", "payout_transfer_id_text"])
+    return allocation

@@ -10,5 +10,12 @@ urlpatterns = [
     path(
         "cooperatives/<int:pk>/holders/<int:holder_pk>/certificate/", views.certificate, name="cooperative-certificate"
     ),
+    path("cooperatives/<int:pk>/holders/new/", views.holder_add, name="cooperative-holder-add"),
+    path("cooperatives/<int:pk>/share-transfers/new/", views.share_transfer_add, name="cooperative-transfer-add"),
+    path(
+        "cooperatives/<int:pk>/distributions/<int:did>/allocations/<int:aid>/pay/",
+        views.dividend_pay,
+        name="cooperative-dividend-pay",
+    ),
     path("cooperatives/<int:pk>/distribute/", views.distribution_preview, name="cooperative-distribution-preview-page"),
 ]

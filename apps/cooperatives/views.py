@@ -1,11 +1,16 @@
 from decimal import Decimal, InvalidOperation
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from apps.cooperatives import access, services
+from apps.cooperatives.forms import HolderForm, ShareTransferForm
 from apps.core.errors import ApplicationError, NotFound
+from apps.core.forms import form_add_application_error
 from apps.core.money import format_yuan
 
 
@@ -40,6 +45,7 @@ def cooperative_detail(request, pk):
             "my_dividends": my_dividends,
             "sees_register": sees_register,
             "may_declare": access.user_declares_dividends(request.user, coop),
+            "manages": access.user_manages_cooperative(request.user, coop),
         },
     )
 
@@ -84,3 +90,83 @@ def distribution_preview(request, pk):
         except ApplicationError as exc:
             context["error"] = "; ".join([exc.message, *(m for ms in exc.field_errors.values() for m in ms)])
     return render(request, "cooperatives/distribution_preview.html", context)
+
+
+def _managed_coop(request, pk):
+    coop = _coop(request, pk)
+    if not access.user_manages_cooperative(request.user, coop):
+        raise Http404
+    return coop
+
+
+def _register_form_page(request, coop, form, *, template, run):
+    """GET shows the form; POST runs the service and returns to the register, or shows the
+    errors next to their fields (400)."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(request, _("The register was updated."))
+            return redirect("cooperative-page", pk=coop.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"coop": coop, "form": form}, status=status)
+
+
+@login_required
+def holder_add(request, pk):
+    coop = _managed_coop(request, pk)
+    form = HolderForm(request.POST or None)
+    return _register_form_page(
+        request,
+        coop,
+        form,
+        template="cooperatives/holder_form.html",
+        run=lambda d: services.holder_add(
+            user=request.user,
+            cooperative=coop,
+            name=d["name"],
+            holder_type=d["holder_type"],
+            shares=d["shares"],
+            certificate_no=d["certificate_no"],
+            holder_user=d["username"],
+        ),
+    )
+
+
+@login_required
+def share_transfer_add(request, pk):
+    coop = _managed_coop(request, pk)
+    form = ShareTransferForm(request.POST or None, cooperative=coop)
+    return _register_form_page(
+        request,
+        coop,
+        form,
+        template="cooperatives/transfer_form.html",
+        run=lambda d: services.share_transfer_create(
+            user=request.user,
+            cooperative=coop,
+            from_holder=d["from_holder"],
+            to_holder=d["to_holder"],
+            shares=d["shares"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def dividend_pay(request, pk, did, aid):
+    coop = _managed_coop(request, pk)
+    try:
+        distribution = access.distribution_get_for_user(user=request.user, coop=coop, distribution_id=did)
+        allocation = access.allocation_get_for_user(user=request.user, distribution=distribution, allocation_id=aid)
+    except NotFound:
+        raise Http404 from None
+    try:
+        services.dividend_pay(user=request.user, allocation=allocation)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The dividend was paid and booked."))
+    return redirect("cooperative-page", pk=coop.pk)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role
 from apps.accounts.selectors import is_platform_staff, user_community_ids, user_organization_ids
 from apps.core.errors import NotFound
-from apps.projects.models import Milestone, Project, ServiceLog
+from apps.projects.models import Milestone, MilestoneAttachment, Project, ServiceLog
 from apps.workers.models import SocialWorker
 
 
@@ -48,6 +48,17 @@ def milestone_get_for_user(*, user, project: Project, pk) -> Milestone:
     try:
         return project.milestones.get(pk=_pk(pk))
     except Milestone.DoesNotExist:
+        raise NotFound(_("Not found.")) from None
+
+
+def milestone_attachment_get_for_user(*, user, milestone: Milestone, pk) -> MilestoneAttachment:
+    """A report's files are for the project's parties (its organization, the community's staff
+    reviewing it, its team, platform staff), like the report text; anyone else gets 404."""
+    if not user_is_project_party(user, milestone.project):
+        raise NotFound(_("Not found."))
+    try:
+        return milestone.attachments.get(pk=_pk(pk))
+    except MilestoneAttachment.DoesNotExist:
         raise NotFound(_("Not found.")) from None
 
 

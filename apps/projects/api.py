@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +18,7 @@ from apps.core.api import MoneyField
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
 from apps.projects import services
 from apps.projects.access import (
+    milestone_attachment_get_for_user,
     milestone_get_for_user,
     project_get_for_user,
     service_log_get_for_user,
@@ -25,7 +27,7 @@ from apps.projects.access import (
 )
 from apps.projects.exports import service_logs_csv, service_logs_xlsx
 from apps.projects.filters import ProjectFilter, ServiceLogFilter
-from apps.projects.models import Milestone, Project, ProjectTeamMember, ServiceLog
+from apps.projects.models import Milestone, MilestoneAttachment, Project, ProjectTeamMember, ServiceLog
 from apps.projects.selectors import project_list, service_log_list, worker_hours_summary
 from apps.workers.models import SocialWorker
 from apps.workers.selectors import worker_for_user, worker_get_for_user
@@ -33,7 +35,7 @@ from apps.workers.selectors import worker_for_user, worker_get_for_user
 # --- serializers ------------------------------------------------------------------------------
 
 
-class TeamMemberSerializer(serializers.ModelSerializer):
+class ProjectTeamMemberSerializer(serializers.ModelSerializer):
     worker_name = serializers.CharField(source="worker.name", read_only=True)
 
     class Meta:
@@ -41,7 +43,7 @@ class TeamMemberSerializer(serializers.ModelSerializer):
         fields = ["id", "worker", "worker_name", "role", "start_date", "end_date"]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class ProjectMilestoneSerializer(serializers.ModelSerializer):
     amount = MoneyField()
 
     class Meta:
@@ -59,9 +61,23 @@ class MilestoneSerializer(serializers.ModelSerializer):
         ]
 
 
-class MilestoneDetailSerializer(MilestoneSerializer):
-    class Meta(MilestoneSerializer.Meta):
-        fields = [*MilestoneSerializer.Meta.fields, "report", "paid_amount"]
+class MilestoneAttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MilestoneAttachment
+        fields = ["id", "name", "mime", "size", "created_at", "url"]
+
+    def get_url(self, attachment) -> str:
+        milestone = attachment.milestone
+        return f"/api/v1/projects/{milestone.project_id}/milestones/{milestone.pk}/attachments/{attachment.pk}/"
+
+
+class ProjectMilestoneDetailSerializer(ProjectMilestoneSerializer):
+    attachments = MilestoneAttachmentSerializer(many=True, read_only=True)
+
+    class Meta(ProjectMilestoneSerializer.Meta):
+        fields = [*ProjectMilestoneSerializer.Meta.fields, "report", "paid_amount", "attachments"]
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -70,8 +86,8 @@ class ProjectSerializer(serializers.ModelSerializer):
     community = serializers.CharField(source="community.code", read_only=True)
     community_name = serializers.CharField(source="community.name", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    team = TeamMemberSerializer(many=True, read_only=True)
-    milestones = MilestoneSerializer(many=True, read_only=True)
+    team = ProjectTeamMemberSerializer(many=True, read_only=True)
+    milestones = ProjectMilestoneSerializer(many=True, read_only=True)
 
     class Meta:
         model = Project
@@ -162,8 +178,9 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class ReportSerializer(serializers.Serializer):
+class MilestoneReportSerializer(serializers.Serializer):
     report = serializers.CharField(max_length=20000)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
 
 
 class TeamAddSerializer(serializers.Serializer):
@@ -219,7 +236,7 @@ class ProjectTeamView(APIView):
 
     @extend_schema(
         request=TeamAddSerializer,
-        responses={201: TeamMemberSerializer},
+        responses={201: ProjectTeamMemberSerializer},
         description="The organization's administrator adds a qualified worker it employs (kept in the history).",
     )
     def post(self, request, pk):
@@ -234,13 +251,13 @@ class ProjectTeamView(APIView):
             role=data["role"],
             start_date=data.get("start_date") or max(timezone.localdate(), project.start_date),
         )
-        return Response(TeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+        return Response(ProjectTeamMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
 class ProjectTeamEndView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=TeamEndSerializer, responses=TeamMemberSerializer)
+    @extend_schema(request=TeamEndSerializer, responses=ProjectTeamMemberSerializer)
     def post(self, request, pk, member_pk):
         project = project_get_for_user(user=request.user, pk=pk)
         try:
@@ -254,7 +271,7 @@ class ProjectTeamEndView(APIView):
             member=member,
             end_date=serializer.validated_data.get("end_date") or timezone.localdate(),
         )
-        return Response(TeamMemberSerializer(member).data)
+        return Response(ProjectTeamMemberSerializer(member).data)
 
 
 class _MilestoneActionView(APIView):
@@ -266,30 +283,55 @@ class _MilestoneActionView(APIView):
 
 
 class MilestoneSubmitView(_MilestoneActionView):
-    @extend_schema(request=ReportSerializer, responses=MilestoneDetailSerializer)
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(
+        request={"application/json": MilestoneReportSerializer, "multipart/form-data": MilestoneReportSerializer},
+        responses=ProjectMilestoneDetailSerializer,
+        description="The organization's report: JSON, or multipart with up to 10 `attachments` (PDF, image or "
+        "Office files, checked by content, at most 10 MB each; a bad file is a 400 on `attachments`).",
+    )
     def post(self, request, pk, mid):
         milestone = self.milestone(request, pk, mid)
-        serializer = ReportSerializer(data=request.data)
+        serializer = MilestoneReportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         milestone = services.milestone_submit(
-            actor=request.user, milestone=milestone, report=serializer.validated_data["report"]
+            actor=request.user,
+            milestone=milestone,
+            report=serializer.validated_data["report"],
+            attachments=serializer.validated_data.get("attachments", []),
         )
-        return Response(MilestoneDetailSerializer(milestone).data)
+        return Response(ProjectMilestoneDetailSerializer(milestone).data)
+
+
+class MilestoneAttachmentDownloadView(_MilestoneActionView):
+    """A report's file, streamed from private storage to the project's parties only (404 to others)."""
+
+    permission_classes: list = []
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk, mid, aid):
+        from apps.core.uploads import private_file_response
+
+        attachment = milestone_attachment_get_for_user(
+            user=request.user, milestone=self.milestone(request, pk, mid), pk=aid
+        )
+        return private_file_response(attachment.file, download_name=attachment.name)
 
 
 class MilestoneAcceptView(_MilestoneActionView):
     @extend_schema(
         request=None,
-        responses=MilestoneDetailSerializer,
+        responses=ProjectMilestoneDetailSerializer,
         description="The community's staff accept; the amount is paid once (a second accept is 409).",
     )
     def post(self, request, pk, mid):
         milestone = services.milestone_accept(actor=request.user, milestone=self.milestone(request, pk, mid))
-        return Response(MilestoneDetailSerializer(milestone).data)
+        return Response(ProjectMilestoneDetailSerializer(milestone).data)
 
 
 class MilestoneReturnView(_MilestoneActionView):
-    @extend_schema(request=ReasonSerializer, responses=MilestoneDetailSerializer)
+    @extend_schema(request=ReasonSerializer, responses=ProjectMilestoneDetailSerializer)
     def post(self, request, pk, mid):
         milestone = self.milestone(request, pk, mid)
         serializer = ReasonSerializer(data=request.data)
@@ -297,16 +339,16 @@ class MilestoneReturnView(_MilestoneActionView):
         milestone = services.milestone_return(
             actor=request.user, milestone=milestone, reason=serializer.validated_data["reason"]
         )
-        return Response(MilestoneDetailSerializer(milestone).data)
+        return Response(ProjectMilestoneDetailSerializer(milestone).data)
 
 
 class MilestoneDetailView(_MilestoneActionView):
-    @extend_schema(responses=MilestoneDetailSerializer)
+    @extend_schema(responses=ProjectMilestoneDetailSerializer)
     def get(self, request, pk, mid):
         milestone = self.milestone(request, pk, mid)
         if not user_is_project_party(request.user, milestone.project):
             raise NotFound(_("Not found."))
-        return Response(MilestoneDetailSerializer(milestone).data)
+        return Response(ProjectMilestoneDetailSerializer(milestone).data)
 
 
 # --- service-hour records ---------------------------------------------------------------------

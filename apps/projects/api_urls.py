@@ -13,6 +13,11 @@ urlpatterns = [
     path("projects/<str:pk>/milestones/<str:mid>/submit/", api.MilestoneSubmitView.as_view(), name="milestone-submit"),
     path("projects/<str:pk>/milestones/<str:mid>/accept/", api.MilestoneAcceptView.as_view(), name="milestone-accept"),
     path("projects/<str:pk>/milestones/<str:mid>/return/", api.MilestoneReturnView.as_view(), name="milestone-return"),
+    path(
+        "projects/<str:pk>/milestones/<str:mid>/attachments/<str:aid>/",
+        api.MilestoneAttachmentDownloadView.as_view(),
+        name="milestone-attachment",
+    ),
     path("service-logs/", api.ServiceLogListView.as_view(), name="service-log-list"),
     path("service-logs/export.csv", api.ServiceLogExportCsvView.as_view(), name="service-log-export-csv"),
     path("service-logs/export.xlsx", api.ServiceLogExportXlsxView.as_view(), name="service-log-export-xlsx"),

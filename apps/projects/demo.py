@@ -24,7 +24,9 @@ CONTENTS = [
 ]
 
 
-def _make_project(ctx: DemoContext, *, community, organization, workers, title, category, amount, created_by):
+def _make_project(
+    ctx: DemoContext, *, community, organization, workers, title, category, amount, created_by, fund=None
+):
     from apps.bidding.models import Need, Proposal, ProposalMilestone, ProposalTeamMember
     from apps.core.models import Category
     from apps.projects.services import project_create_from_award
@@ -43,7 +45,7 @@ def _make_project(ctx: DemoContext, *, community, organization, workers, title, 
         min_worker_level="assistant",
         workers_needed=len(workers),
         bid_deadline=ctx.now - dt.timedelta(days=110),
-        fund=getattr(community, "fund", None),
+        fund=fund,
         status=Need.Status.AWARDED,
         published_at=ctx.now - dt.timedelta(days=125),
         awarded_at=ctx.now - dt.timedelta(days=100),
@@ -80,9 +82,13 @@ def seed(ctx: DemoContext) -> None:
     from apps.projects.services import milestone_accept, milestone_submit, service_hours
 
     projects = list(ctx.data.get("projects") or [])
-    if not projects:
+    # The bidding demo's awarded projects may not have started yet; records need projects in
+    # progress, so two of our own (started 90 days ago) are added when none is.
+    if not any(p.start_date <= ctx.today - dt.timedelta(days=40) for p in projects):
         communities, orgs, workers = ctx.data["communities"], ctx.data["organizations"], ctx.data["workers"]
-        projects = [
+        # Paid from the community funds only when the bidding demo has not reserved them already.
+        funded = not projects
+        projects += [
             _make_project(
                 ctx,
                 community=communities[0],
@@ -92,6 +98,7 @@ def seed(ctx: DemoContext) -> None:
                 category="elderly",
                 amount=Decimal("120000.00"),
                 created_by=ctx.users["yulin_staff"],
+                fund=getattr(communities[0], "fund", None) if funded else None,
             ),
             _make_project(
                 ctx,
@@ -102,6 +109,7 @@ def seed(ctx: DemoContext) -> None:
                 category="children_youth",
                 amount=Decimal("86000.50"),
                 created_by=ctx.users["wangjiang_staff"],
+                fund=getattr(communities[3], "fund", None) if funded else None,
             ),
         ]
         ctx.data["projects"] = projects

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import MultipleFileField
 from apps.projects.models import Project
 
 
@@ -24,3 +25,17 @@ class QueueFilterForm(forms.Form):
     worker = forms.IntegerField(required=False, min_value=1, max_value=2**62, label=_("Worker"))
     date_from = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MilestoneReportForm(forms.Form):
+    report = forms.CharField(
+        label=_("Report"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was delivered."),
+    )
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("PDF, images or Office documents, at most 10 MB each."),
+    )

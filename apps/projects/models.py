@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.uploads import private_storage
+
 
 class Project(models.Model):
     """The contract that an award becomes: team, milestones and service hours hang off it."""
@@ -193,3 +195,23 @@ class ReminderSent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="projects_reminder_once")]
+
+
+def _milestone_attachment_path(instance, filename):
+    return f"projects/milestones/{instance.milestone_id}/{filename}"
+
+
+class MilestoneAttachment(models.Model):
+    """A file attached to a milestone report (PDF, image or Office document, checked by content):
+    private storage, served only to the project's parties after the access check."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=_milestone_attachment_path, storage=private_storage, max_length=300)
+    name = models.CharField(_("file name"), max_length=200)
+    mime = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["milestone_id", "id"]

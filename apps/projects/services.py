@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Membership, Role
 from apps.accounts.selectors import user_community_ids, user_organization_ids
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
+from apps.core.models import PolicyVersion
 from apps.core.money import allocate, decimal_to_fen, fen_to_decimal
 from apps.core.selectors import policy_current
 from apps.projects.models import (
     Milestone,
+    MilestoneAttachment,
     Project,
     ProjectTeamChange,
     ProjectTeamMember,
@@ -158,8 +161,36 @@ def _locked_milestone(milestone: Milestone) -> Milestone:
     return Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
 
 
+MAX_MILESTONE_ATTACHMENTS = 10
+
+
+def _checked_uploads(uploads) -> list[str]:
+    """The sniffed MIME type of each upload (apps/core/uploads: by content, at most 10 MB), or a
+    400 on ``attachments`` naming every bad file."""
+    from django.core.exceptions import ValidationError
+
+    from apps.core.uploads import validate_upload
+
+    if len(uploads) > MAX_MILESTONE_ATTACHMENTS:
+        raise ValidationFailed(
+            field_errors={"attachments": [_("At most %(n)s attachments.") % {"n": MAX_MILESTONE_ATTACHMENTS}]}
+        )
+    mimes, errors = [], []
+    for uploaded in uploads:
+        try:
+            mimes.append(validate_upload(uploaded))
+        except ValidationError as exc:
+            name = (uploaded.name or "").rsplit("/", 1)[-1][:80]
+            errors.extend(f"{name}: {message}" for message in exc.messages)
+    if errors:
+        raise ValidationFailed(field_errors={"attachments": errors})
+    return mimes
+
+
 @transaction.atomic
-def milestone_submit(*, actor, milestone: Milestone, report: str) -> Milestone:
+def milestone_submit(*, actor, milestone: Milestone, report: str, attachments=()) -> Milestone:
+    """The organization submits its report (text plus attachments) for the community to review.
+    A resubmission after a return adds its files to the earlier ones, which stay on record."""
     milestone = _locked_milestone(milestone)
     if milestone.project.organization_id not in user_organization_ids(actor):
         raise PermissionDenied(_("Only the project's organization may submit a report."))
@@ -168,11 +199,22 @@ def milestone_submit(*, actor, milestone: Milestone, report: str) -> Milestone:
     report = (report or "").strip()
     if not report:
         raise ValidationFailed(field_errors={"report": [_("Describe what was delivered.")]})
+    attachments = list(attachments or ())
+    mimes = _checked_uploads(attachments)
     milestone.report = report
     milestone.status = Milestone.Status.SUBMITTED
     milestone.submitted_at = timezone.now()
     milestone.full_clean()
     milestone.save()
+    for uploaded, mime in zip(attachments, mimes, strict=True):
+        MilestoneAttachment.objects.create(
+            milestone=milestone,
+            file=uploaded,
+            name=(uploaded.name or "file").rsplit("/", 1)[-1][:200],
+            mime=mime,
+            size=uploaded.size,
+            uploaded_by=actor,
+        )
     return milestone
 
 
@@ -224,18 +266,83 @@ def service_hours(start: dt.time, end: dt.time) -> Decimal:
     return (Decimal(minutes) / MINUTE).quantize(TWO_PLACES)
 
 
-def _lock_worker(worker: SocialWorker) -> None:
-    """Serialize all record writes of one worker, so the overlap and daily-cap checks can't be
-    passed by two concurrent submissions. On PostgreSQL the worker row is locked; SQLite runs
-    every transaction as IMMEDIATE (settings), which already serializes writers."""
-    if connection.vendor != "sqlite":
-        SocialWorker.objects.select_for_update().filter(pk=worker.pk).first()
+@dataclass(frozen=True)
+class _LogFacts:
+    daily_hours_cap: Decimal
+    late_logging_days: int
+    on_team: bool
+    logged_hours: Decimal
+    overlapping: int
 
 
-def _live_logs_of_day(worker: SocialWorker, date: dt.date, exclude_ids=()):
-    return ServiceLog.objects.filter(
-        worker=worker, date=date, status__in=ServiceLog.LIVE_STATUSES, superseded_at__isnull=True
-    ).exclude(pk__in=list(exclude_ids))
+_POLICY_COLUMNS = "daily_hours_cap, late_logging_days"
+
+
+def _log_facts(
+    *, worker: SocialWorker, project: Project, date: dt.date, start_time: dt.time, end_time: dt.time, exclude_ids
+) -> _LogFacts:
+    """What the refusal rules need from the database, read under the worker's lock in as few
+    round trips as the lock allows (this is the hot path of bench/projects: a record must cost
+    at most 5x a plain insert).
+
+    The lock serializes all record writes of one worker, so the overlap and daily-cap checks
+    can't be passed by two concurrent submissions. On PostgreSQL the worker row is locked with
+    FOR UPDATE; the same statement reads the policy in force and the team membership. The day's
+    records are read by a second statement, whose snapshot is taken after the lock is held, so
+    it sees every record committed by a writer that held the lock before (one statement can't do
+    both: its snapshot would predate the wait). SQLite runs every transaction as IMMEDIATE
+    (settings), which already serializes writers, so there everything is one statement.
+    """
+    ops = connection.ops
+    log_table = ServiceLog._meta.db_table
+    exclude = [int(pk) for pk in exclude_ids]
+    day_sql = (
+        f"SELECT COALESCE(SUM(hours), 0), "  # noqa: S608 (table names from models, values bound)
+        f"COALESCE(SUM(CASE WHEN start_time < %s AND end_time > %s THEN 1 ELSE 0 END), 0) "
+        f"FROM {log_table} WHERE worker_id = %s AND date = %s AND superseded_at IS NULL "
+        f"AND status IN ({', '.join(['%s'] * len(ServiceLog.LIVE_STATUSES))})"
+        + (f" AND id NOT IN ({', '.join(['%s'] * len(exclude))})" if exclude else "")
+    )
+    day_params = [
+        ops.adapt_timefield_value(end_time),
+        ops.adapt_timefield_value(start_time),
+        worker.pk,
+        ops.adapt_datefield_value(date),
+        *ServiceLog.LIVE_STATUSES,
+        *exclude,
+    ]
+    policy_sql = f"SELECT {_POLICY_COLUMNS} FROM {PolicyVersion._meta.db_table} ORDER BY version DESC LIMIT 1"  # noqa: S608
+    team_sql = (
+        f"SELECT 1 FROM {ProjectTeamMember._meta.db_table} WHERE project_id = %s AND worker_id = %s "  # noqa: S608
+        f"AND start_date <= %s AND (end_date IS NULL OR end_date >= %s)"
+    )
+    team_params = [project.pk, worker.pk, ops.adapt_datefield_value(date), ops.adapt_datefield_value(date)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"SELECT p.*, EXISTS({team_sql}), d.* FROM ({day_sql}) d LEFT JOIN ({policy_sql}) p ON 1 = 1",  # noqa: S608
+                [*team_params, *day_params],
+            )
+            cap, late_days, on_team, logged, overlapping = cursor.fetchone()
+        else:
+            cursor.execute(
+                f"SELECT p.*, EXISTS({team_sql}) FROM {SocialWorker._meta.db_table} w "  # noqa: S608
+                f"LEFT JOIN ({policy_sql}) p ON TRUE WHERE w.id = %s FOR UPDATE OF w",
+                [*team_params, worker.pk],
+            )
+            cap, late_days, on_team = cursor.fetchone()
+            cursor.execute(day_sql, day_params)
+            logged, overlapping = cursor.fetchone()
+    if cap is None:  # no policy saved yet: policy_current() makes the defaults' version
+        policy = policy_current()
+        cap, late_days = policy.daily_hours_cap, policy.late_logging_days
+    return _LogFacts(
+        daily_hours_cap=Decimal(str(cap)),
+        late_logging_days=int(late_days),
+        on_team=bool(on_team),
+        logged_hours=Decimal(str(logged)).quantize(TWO_PLACES),
+        overlapping=int(overlapping),
+    )
 
 
 def _check_log(
@@ -256,14 +363,16 @@ def _check_log(
     """
     now = timezone.localtime(now or timezone.now())
     today = now.date()
-    policy = policy_current()
+    start_time = start_time.replace(second=0, microsecond=0)
+    end_time = end_time.replace(second=0, microsecond=0)
+    facts = _log_facts(
+        worker=worker, project=project, date=date, start_time=start_time, end_time=end_time, exclude_ids=exclude_ids
+    )
     errors: dict[str, list[str]] = {}
 
     def refuse(field, message):
         errors.setdefault(field, []).append(message)
 
-    start_time = start_time.replace(second=0, microsecond=0)
-    end_time = end_time.replace(second=0, microsecond=0)
     if end_time <= start_time:
         refuse(
             "end_time",
@@ -275,12 +384,11 @@ def _check_log(
         refuse("end_time", _("Service hours cannot end in the future."))
     if not (project.start_date <= date <= project.end_date):
         refuse("date", _("The date is outside the project period."))
-    if late_window and date < today - dt.timedelta(days=policy.late_logging_days):
-        refuse("date", _("Records older than %(days)s days cannot be logged.") % {"days": policy.late_logging_days})
+    if late_window and date < today - dt.timedelta(days=facts.late_logging_days):
+        refuse("date", _("Records older than %(days)s days cannot be logged.") % {"days": facts.late_logging_days})
     if not worker_is_qualified_on(worker, date):
         refuse("date", _("You were not verified, qualified or registered on that date."))
-    on_team = project.team.filter(worker=worker, start_date__lte=date).exclude(end_date__lt=date).exists()
-    if not on_team:
+    if not facts.on_team:
         refuse("project", _("You are not on this project's team on that date."))
     if project.status != Project.Status.ACTIVE:
         refuse("project", _("The project is not active."))
@@ -288,19 +396,15 @@ def _check_log(
         raise ValidationFailed(field_errors=errors)
 
     hours = service_hours(start_time, end_time)
-    day = _live_logs_of_day(worker, date, exclude_ids).aggregate(
-        total=Sum("hours"), overlapping=Count("id", filter=Q(start_time__lt=end_time, end_time__gt=start_time))
-    )
-    if day["overlapping"]:
+    if facts.overlapping:
         message = _("This overlaps another of your records.")
         raise ValidationFailed(field_errors={"start_time": [message], "end_time": [message]})
-    logged = day["total"] or Decimal(0)
-    if logged + hours > policy.daily_hours_cap:
+    if facts.logged_hours + hours > facts.daily_hours_cap:
         raise ValidationFailed(
             field_errors={
                 "end_time": [
                     _("This day would exceed the cap of %(cap)s hours (already %(logged)s).")
-                    % {"cap": policy.daily_hours_cap, "logged": logged}
+                    % {"cap": facts.daily_hours_cap, "logged": facts.logged_hours}
                 ]
             }
         )
@@ -330,10 +434,9 @@ def service_log_create(
     now: dt.datetime | None = None,
     amends: ServiceLog | None = None,
 ) -> ServiceLog:
-    """Log a record after every refusal rule, checked under the worker's lock (see _lock_worker)."""
+    """Log a record after every refusal rule, checked under the worker's lock (see _log_facts)."""
     place = _text(place, "place", 200)
     content = _text(content, "content", 2000)
-    _lock_worker(worker)
     hours = _check_log(
         worker=worker,
         project=project,
@@ -373,7 +476,6 @@ def service_log_update(*, actor, log: ServiceLog, **changes) -> ServiceLog:
     if log.status != ServiceLog.Status.SUBMITTED:
         raise StateConflict(_("Only a record awaiting approval can be changed; request a correction instead."))
     values = {f: changes.get(f, getattr(log, f)) for f in ("project", "date", "start_time", "end_time")}
-    _lock_worker(log.worker)
     log.hours = _check_log(worker=log.worker, exclude_ids=[log.pk], **values)
     for field, value in changes.items():
         if field in ("place", "content"):

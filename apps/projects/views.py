@@ -17,10 +17,16 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Role
 from apps.accounts.selectors import user_community_ids, user_organization_ids
 from apps.core.errors import ApplicationError, NotFound
+from apps.core.forms import form_add_application_error
 from apps.core.money import decimal_to_fen, format_yuan
 from apps.projects import services
-from apps.projects.access import project_get_for_user, service_logs_for_user, user_is_project_party
-from apps.projects.forms import QueueFilterForm, ServiceLogForm
+from apps.projects.access import (
+    milestone_attachment_get_for_user,
+    project_get_for_user,
+    service_logs_for_user,
+    user_is_project_party,
+)
+from apps.projects.forms import MilestoneReportForm, QueueFilterForm, ServiceLogForm
 from apps.projects.models import Project, ServiceLog, ServiceRecord
 from apps.projects.pdf import service_record_pdf
 from apps.projects.selectors import worker_confirmed_logs, worker_hours_breakdown
@@ -32,14 +38,6 @@ def _worker_or_404(request):
     if worker is None:
         raise Http404
     return worker
-
-
-def _apply_errors(form, exc: ApplicationError) -> None:
-    for field, msgs in exc.field_errors.items():
-        for msg in msgs:
-            form.add_error(field if field in form.fields else None, msg)
-    if not exc.field_errors:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -54,7 +52,7 @@ def hours_log(request):
             try:
                 log = services.service_log_create(worker=worker, **form.cleaned_data)
             except ApplicationError as exc:
-                _apply_errors(form, exc)
+                form_add_application_error(form, exc)
             else:
                 messages.success(request, _("Logged %(hours)s hours; waiting for approval.") % {"hours": log.hours})
                 return redirect("projects:hours")
@@ -207,13 +205,22 @@ def confirm_queue(request):
     )
 
 
-def project_detail(request, pk):
-    try:
-        project = project_get_for_user(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+def _project_page(request, project, *, bound_form=None, bound_mid=None, status=200):
     party = user_is_project_party(request.user, project)
-    milestones = [{"m": m, "amount": format_yuan(decimal_to_fen(m.amount))} for m in project.milestones.all()]
+    is_org = project.organization_id in user_organization_ids(request.user)
+    milestones = []
+    for m in project.milestones.prefetch_related("attachments") if party else project.milestones.all():
+        form = None
+        if is_org and m.status in (m.Status.PENDING, m.Status.RETURNED):
+            form = bound_form if m.pk == bound_mid else MilestoneReportForm(prefix=f"m{m.pk}")
+        milestones.append(
+            {
+                "m": m,
+                "amount": format_yuan(decimal_to_fen(m.amount)),
+                "form": form,
+                "upload_id": f"upload-progress-{m.pk}",
+            }
+        )
     hours = None
     if party:
         hours = project.service_logs.filter(status=ServiceLog.Status.CONFIRMED, superseded_at__isnull=True).aggregate(
@@ -230,20 +237,46 @@ def project_detail(request, pk):
             "party": party,
             "confirmed_hours": hours,
             "is_staff_of_community": project.community_id in user_community_ids(request.user),
-            "is_org": project.organization_id in user_organization_ids(request.user),
+            "is_org": is_org,
         },
+        status=status,
     )
+
+
+def _project_or_404(request, pk):
+    try:
+        return project_get_for_user(user=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+
+
+def project_detail(request, pk):
+    return _project_page(request, _project_or_404(request, pk))
 
 
 @login_required
 @require_POST
 def milestone_action(request, pk, mid, action):
-    project = get_object_or_404(Project, pk=pk)
+    project = _project_or_404(request, pk)
     milestone = get_object_or_404(project.milestones, pk=mid)
+    if action == "submit":
+        form = MilestoneReportForm(request.POST, request.FILES, prefix=f"m{milestone.pk}")
+        if form.is_valid():
+            try:
+                services.milestone_submit(
+                    actor=request.user,
+                    milestone=milestone,
+                    report=form.cleaned_data["report"],
+                    attachments=form.cleaned_data["attachments"],
+                )
+            except ApplicationError as exc:
+                form_add_application_error(form, exc)
+            else:
+                messages.success(request, _("Report submitted."))
+                return redirect("projects:project-detail", pk=project.pk)
+        return _project_page(request, project, bound_form=form, bound_mid=milestone.pk, status=400)
     try:
-        if action == "submit":
-            services.milestone_submit(actor=request.user, milestone=milestone, report=request.POST.get("report", ""))
-        elif action == "accept":
+        if action == "accept":
             services.milestone_accept(actor=request.user, milestone=milestone)
         elif action == "return":
             services.milestone_return(actor=request.user, milestone=milestone, reason=request.POST.get("reason", ""))
@@ -254,3 +287,16 @@ def milestone_action(request, pk, mid, action):
     else:
         messages.success(request, _("Done."))
     return redirect("projects:project-detail", pk=project.pk)
+
+
+def milestone_attachment(request, pk, mid, aid):
+    """A report's file for the project's parties; 404 for anyone else."""
+    from apps.core.uploads import private_file_response
+
+    project = _project_or_404(request, pk)
+    milestone = get_object_or_404(project.milestones, pk=mid)
+    try:
+        attachment = milestone_attachment_get_for_user(user=request.user, milestone=milestone, pk=aid)
+    except NotFound:
+        raise Http404 from None
+    return private_file_response(attachment.file, download_name=attachment.name)

@@ -46,7 +46,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class AttachmentSerializer(serializers.Serializer):
+class RevenueReportAttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     mime = serializers.CharField()
@@ -57,7 +57,7 @@ class ReportSerializer(serializers.ModelSerializer):
     fund_amount = MoneyField(read_only=True)
     organization_amount = MoneyField(read_only=True)
     party_amounts = serializers.ListField(child=serializers.DictField(), read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = RevenueReportAttachmentSerializer(many=True, read_only=True)
     currency = serializers.CharField(source="agreement.fund.currency", read_only=True)
 
     class Meta:

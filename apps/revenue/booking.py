@@ -1,7 +1,7 @@
 """The ledger postings of revenue share, one function per flow, so the rules stay in services.
 
 Accounts (integer fen, debit positive):
-- the fund's ``receivable:revenue_share`` (debit-normal, in the fund's book): what the
+- the fund's ``receivable:revenue_share`` (debit-normal, owner ``fund_receivable``, in the fund's book): what the
   organization owes the fund for approved periods;
 - the organization's ``revenue_share_payable`` (credit-normal): the same debt seen from its side.
 
@@ -20,8 +20,11 @@ from apps.ledger.services import account_get_or_create, transfer_post
 
 
 def fund_receivable_account(fund) -> Account:
+    """Kept in the fund's book but not owned as ``fund``: the funds app counts every ``fund``
+    account (but the bank) as money held, and a receivable is not money yet. Owned as ``fund``,
+    the public books showed an approval as money out and the settlement as twice the money in."""
     return account_get_or_create(
-        owner_type="fund",
+        owner_type="fund_receivable",
         owner_id=fund.pk,
         kind="receivable:revenue_share",
         currency=fund.currency,

@@ -1,8 +1,22 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
-from apps.core.errors import NotFound
-from apps.revenue import access
+from apps.accounts.models import Role
+from apps.accounts.selectors import user_organization_ids
+from apps.core.errors import ApplicationError, NotFound
+from apps.core.forms import form_add_application_error
+from apps.revenue import access, services
+from apps.revenue.forms import RevenueReportForm
+
+
+def _agreement_or_404(request, pk):
+    try:
+        return access.agreement_get_for_user(user=request.user, agreement_id=pk)
+    except NotFound:
+        raise Http404 from None
 
 
 @login_required
@@ -12,12 +26,7 @@ def agreement_list(request):
 
 @login_required
 def agreement_detail(request, pk):
-    try:
-        agreement = access.agreement_get_for_user(user=request.user, agreement_id=pk)
-    except NotFound:
-        from django.http import Http404
-
-        raise Http404 from None
+    agreement = _agreement_or_404(request, pk)
     reports = access.reports_for_user(request.user).filter(agreement=agreement)
     return render(
         request,
@@ -26,5 +35,40 @@ def agreement_detail(request, pk):
             "agreement": agreement,
             "reports": reports,
             "is_manager": access.user_manages_fund(request.user, agreement.fund_id),
+            "is_org_admin": agreement.organization_id in user_organization_ids(request.user, roles=(Role.ORG_ADMIN,)),
         },
     )
+
+
+@login_required
+def report_submit(request, pk):
+    """The enterprise's administrator reports a period's revenue with supporting documents."""
+    agreement = _agreement_or_404(request, pk)
+    if agreement.organization_id not in user_organization_ids(request.user, roles=(Role.ORG_ADMIN,)):
+        raise Http404
+    form = RevenueReportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revenue_report_submit(user=request.user, agreement=agreement, **form.cleaned_data)
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(request, _("The report was sent to the fund's manager."))
+            return redirect("revenue-share-page", pk=agreement.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "revenue/report_form.html", {"agreement": agreement, "form": form}, status=status)
+
+
+@login_required
+def report_attachment(request, pk, aid):
+    """A report's document, for those who may see the report (404 for anyone else)."""
+    from apps.core.uploads import private_file_response
+
+    try:
+        report = access.report_get_for_user(user=request.user, report_id=pk)
+    except NotFound:
+        raise Http404 from None
+    attachment = report.attachments.filter(pk=aid).first()
+    if attachment is None:
+        raise Http404
+    return private_file_response(attachment.file, download_name=attachment.name)

@@ -24,6 +24,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from apps.projects.models import ProjectTeamMember, ServiceLog  # noqa: E402
@@ -59,47 +60,71 @@ def main() -> None:
     args = parser.parse_args()
     today = timezone.localdate()
     member = (
-        ProjectTeamMember.objects.filter(project__status="active", worker__verified=True, end_date__isnull=True)
+        ProjectTeamMember.objects.filter(
+            project__status="active",
+            project__start_date__lte=today - dt.timedelta(days=7),
+            project__end_date__gte=today,
+            start_date__lte=today - dt.timedelta(days=7),
+            worker__verified=True,
+            end_date__isnull=True,
+        )
         .select_related("project", "worker")
         .order_by("id")
         .first()
     )
     if member is None:
-        sys.exit("No active project with a team: run manage.py seed_demo first.")
+        sys.exit("No active project with a team over the last 7 days: run manage.py seed_demo first.")
     worker, project = member.worker, member.project
     print(f"database: {connection.vendor}; service_log rows: {ServiceLog.objects.count()}")
     created = []
     try:
         plain, checked = [], []
-        for date, start, end in slots(args.n):
-            t0 = time.perf_counter()
-            log = ServiceLog.objects.create(
-                worker=worker,
-                project=project,
-                date=date - dt.timedelta(days=400),
-                start_time=start,
-                end_time=end,
-                place="基准",
-                content="基准",
-                beneficiaries_served=1,
-                hours=service_hours(start, end),
-            )
-            plain.append(time.perf_counter() - t0)
-            created.append(log.pk)
-        for date, start, end in slots(args.n):
-            t0 = time.perf_counter()
+        # Interleaved, so that both series meet the same machine load (the baseline is in the
+        # same run, sample by sample); the plain rows go 400 days back, clear of the checked ones.
+        for i, (date, start, end) in enumerate(slots(args.n)):
+            steps = [("plain", date, start, end), ("checked", date, start, end)]
+            for kind, day, t_start, t_end in steps if i % 2 == 0 else steps[::-1]:
+                t0 = time.perf_counter()
+                if kind == "plain":
+                    log = ServiceLog.objects.create(
+                        worker=worker,
+                        project=project,
+                        date=day - dt.timedelta(days=400),
+                        start_time=t_start,
+                        end_time=t_end,
+                        place="基准",
+                        content="基准",
+                        beneficiaries_served=1,
+                        hours=service_hours(t_start, t_end),
+                    )
+                    plain.append(time.perf_counter() - t0)
+                else:
+                    log = service_log_create(
+                        worker=worker,
+                        project=project,
+                        date=day,
+                        start_time=t_start,
+                        end_time=t_end,
+                        place="基准",
+                        content="基准",
+                        beneficiaries_served=1,
+                    )
+                    checked.append(time.perf_counter() - t0)
+                created.append(log.pk)
+        with CaptureQueriesContext(connection) as queries:
             log = service_log_create(
                 worker=worker,
                 project=project,
-                date=date,
-                start_time=start,
-                end_time=end,
+                date=today - dt.timedelta(days=1),
+                start_time=dt.time(8, 0),
+                end_time=dt.time(8, 10),
                 place="基准",
                 content="基准",
                 beneficiaries_served=1,
             )
-            checked.append(time.perf_counter() - t0)
-            created.append(log.pk)
+        created.append(log.pk)
+        statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
+        print(f"statements per checked record: {len(statements)} ({', '.join(statements)})")
         summary = []
         for _ in range(200):
             t0 = time.perf_counter()

@@ -95,7 +95,7 @@ def test_transfers_move_shares_and_never_overdraw(api, staff, coop):
 
 
 def test_duplicate_certificate_number_is_refused(api, staff, coop):
-    add_holder(api, staff, coop, "张丽", 1, "C-001")
+    add_holder(api, staff, coop, "社区集体", 1, "C-001", "community")
     r = api.as_user(staff).post(
         f"/api/v1/cooperatives/{coop['id']}/holders/",
         {"name": "王伟", "holder_type": "resident", "shares": 1, "certificate_no": "C-001"},
@@ -106,7 +106,7 @@ def test_duplicate_certificate_number_is_refused(api, staff, coop):
 
 
 def test_database_refuses_negative_holdings_and_empty_entries(api, staff, coop):
-    h = add_holder(api, staff, coop, "张丽", 1, "C-001")
+    h = add_holder(api, staff, coop, "社区集体", 1, "C-001", "community")
     with pytest.raises(IntegrityError), transaction.atomic():
         ShareHolder.objects.filter(pk=h["id"]).update(shares=-1)
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -193,7 +193,7 @@ def test_allocation_uses_shares_held_on_the_record_date(api, staff, coop):
     client = api.as_user(staff)
     client.post(
         f"/api/v1/cooperatives/{coop['id']}/share-transfers/",
-        {"from_holder": a["id"], "to_holder": b["id"], "shares": 50},
+        {"from_holder": a["id"], "to_holder": b["id"], "shares": 49},
         format="json",
     )
     url = f"/api/v1/cooperatives/{coop['id']}/distributions/"
@@ -208,7 +208,7 @@ def test_allocation_uses_shares_held_on_the_record_date(api, staff, coop):
     ).json()
     assert [x["holder"] for x in before["allocations"]] == [a["id"]]
     now = client.post(url + "preview/", {"fiscal_year": 2025, "distributable_profit": "100.00"}, format="json").json()
-    assert sorted(x["shares"] for x in now["allocations"]) == [50, 50]
+    assert sorted(x["shares"] for x in now["allocations"]) == [49, 51]
 
 
 def test_resident_sees_their_own_holding_and_dividend_only(api, staff, coop, make_user):

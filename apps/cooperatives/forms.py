@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.cooperatives.models import ShareHolder
+
+
+class HolderForm(forms.Form):
+    name = forms.CharField(label=_("Holder's name"), max_length=120)
+    holder_type = forms.ChoiceField(label=_("Holder type"), choices=ShareHolder.HolderType.choices)
+    shares = forms.IntegerField(
+        label=_("Shares issued to the holder"), min_value=0, max_value=10**15, help_text=_("0 for none yet.")
+    )
+    certificate_no = forms.CharField(label=_("Certificate number"), max_length=40)
+    username = forms.CharField(
+        label=_("Platform account (optional)"),
+        max_length=150,
+        required=False,
+        help_text=_("The resident's user name, so they see their holding and dividends."),
+    )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if not username:
+            return None
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise forms.ValidationError(_("No account with this user name."))
+        return user
+
+
+class ShareTransferForm(forms.Form):
+    from_holder = forms.ModelChoiceField(queryset=ShareHolder.objects.none(), label=_("From"))
+    to_holder = forms.ModelChoiceField(queryset=ShareHolder.objects.none(), label=_("To"))
+    shares = forms.IntegerField(label=_("Shares"), min_value=1, max_value=10**15)
+
+    def __init__(self, *args, cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        holders = cooperative.holders.order_by("certificate_no")
+        for name in ("from_holder", "to_holder"):
+            self.fields[name].queryset = holders
+            self.fields[name].label_from_instance = lambda h: f"{h.name} ({h.certificate_no}, {h.shares})"
