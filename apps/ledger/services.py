@@ -259,6 +259,18 @@ def _existing(pk: int | None, fingerprint: str, stored_fingerprint: str | None) 
     return Transfer.objects.get(pk=pk)
 
 
+def _row(content: dict, status: str, book_code: str, fingerprint: str, pending, reverses) -> dict:
+    fields = ("key", "kind", "phase", "reference", "memo")
+    return {
+        **{f: content[f] for f in fields},
+        "status": status,
+        "pending": pending,
+        "reverses": reverses,
+        "book": book_code,
+        "fingerprint": fingerprint,
+    }
+
+
 def _append_pg(content: dict, status: str, book_code: str, fingerprint: str, pending, reverses) -> Transfer:
     """One round trip: ``ledger_append`` (apps/ledger/pgappend.py) checks, locks, hashes and seals."""
     created_at = timezone.now()
@@ -292,19 +304,10 @@ def _append_pg(content: dict, status: str, book_code: str, fingerprint: str, pen
         raise InsufficientFunds(Account.objects.get(pk=account_id), needed)
     transfer = Transfer(
         pk=pk,
-        key=content["key"],
-        kind=content["kind"],
-        phase=content["phase"],
-        status=status,
-        pending=pending,
-        reverses=reverses,
-        reference=content["reference"],
-        memo=content["memo"],
-        book=book_code,
+        **_row(content, status, book_code, fingerprint, pending, reverses),
         sequence=sequence,
         prev_hash=prev_hash,
         hash=digest,
-        fingerprint=fingerprint,
         sealed=True,
         created_at=created_at,
     )
@@ -327,19 +330,10 @@ def _append_orm(content: dict, status: str, book_code: str, fingerprint: str, pe
     sequence = head.sequence + 1
     digest = hash_for(prev_hash=head.head_hash, book=book_code, sequence=sequence, created_at=created_at, **content)
     transfer = Transfer.objects.create(
-        key=content["key"],
-        kind=content["kind"],
-        phase=content["phase"],
-        status=status,
-        pending=pending,
-        reverses=reverses,
-        reference=content["reference"],
-        memo=content["memo"],
-        book=book_code,
+        **_row(content, status, book_code, fingerprint, pending, reverses),
         sequence=sequence,
         prev_hash=head.head_hash,
         hash=digest,
-        fingerprint=fingerprint,
         sealed=False,
         created_at=created_at,
     )
