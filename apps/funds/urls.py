@@ -11,4 +11,5 @@ urlpatterns = [
     path("funds/<int:pk>/donate/", views.donation_form, name="fund-donate-page"),
     path("funds/donations/<int:pk>/thanks/", views.donation_thanks, name="donation-thanks"),
     path("receipts/<str:receipt_no>/", views.receipt, name="receipt-page"),
+    path("receipts/<str:receipt_no>/pdf/", views.receipt_pdf, name="receipt-pdf"),
 ]

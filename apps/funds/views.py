@@ -2,11 +2,12 @@ import csv
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.errors import NotFound
 from apps.core.money import fen_to_str, format_yuan
-from apps.funds import selectors
+from apps.funds import pdf, selectors
 from apps.funds.access import fund_get_public
 from apps.funds.api import public_transfer_rows, receipt_data
 from apps.funds.models import Donation
@@ -116,13 +117,28 @@ def donation_form(request, pk):
     return render(request, "funds/donate.html", {"fund": fund})
 
 
-def receipt(request, receipt_no):
+def _receipt_or_404(receipt_no):
     donation = Donation.objects.select_related("fund").filter(receipt_no=receipt_no[:40]).first()
     if donation is None:
         raise Http404
+    return donation
+
+
+def receipt(request, receipt_no):
+    donation = _receipt_or_404(receipt_no)
     data = receipt_data(donation)
     data["amount_display"] = format_yuan(donation.amount_fen)
-    return render(request, "funds/receipt.html", {"r": data})
+    data["refunded_display"] = format_yuan(donation.refunded_fen)
+    return render(request, "funds/receipt.html", {"r": data, "donation": donation})
+
+
+def receipt_pdf(request, receipt_no):
+    """The receipt as a PDF with a QR code pointing back at the public receipt page."""
+    donation = _receipt_or_404(receipt_no)
+    verify_url = request.build_absolute_uri(reverse("receipt-page", args=[donation.receipt_no]))
+    response = HttpResponse(pdf.receipt_pdf(donation=donation, verify_url=verify_url), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{donation.receipt_no}.pdf"'
+    return response
 
 
 def donation_thanks(request, pk):
