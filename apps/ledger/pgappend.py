@@ -9,9 +9,9 @@ fingerprint, the hashed body minus the head) and this function does the rest in 
 3. locks the book's head (created on first use), takes the next sequence and hashes
    ``["<prev_hash>",<book>,<sequence>,<rest>`` exactly like ``services.hash_for``;
 4. inserts the transfer unsealed (``ON CONFLICT (key) DO NOTHING``: a concurrent insert of the
-   same key that committed first -> ``exists``), inserts the legs, locks every account of the
-   transfer in id order, seals (the triggers of dbguard check the balance and apply the legs to
-   the cached balances) and moves the book's head -> ``ok``.
+   same key that committed first -> ``exists``), inserts the legs, seals (the triggers of dbguard
+   check the balance and apply the legs to the cached balances, locking the accounts in id order)
+   and moves the book's head -> ``ok``.
 
 The triggers still enforce every invariant: this function only issues the statements the Python
 path issues, with fewer round trips, and takes the head lock and the locks of accounts that may go
@@ -36,8 +36,9 @@ DECLARE
   v_seq bigint;
   v_prev text;
   v_hash text;
-  v_acc bigint;
-  v_needed bigint;
+  r record;
+  v_after bigint;
+  v_before bigint;
   v_sign int := CASE p_phase WHEN 'pending' THEN 1 WHEN 'single' THEN 0 ELSE -1 END;
   v_moves boolean := p_phase IN ('single', 'post');
 BEGIN
@@ -47,16 +48,8 @@ BEGIN
     RETURN;
   END IF;
 
-  PERFORM 1 FROM ledger_account a
-    WHERE a.id = ANY(p_accounts) AND NOT a.may_go_negative ORDER BY a.id FOR UPDATE;
-  SELECT x.id, -x.after INTO v_acc, v_needed FROM (
-    SELECT a.id,
-      CASE WHEN a.normal = 'debit'
-        THEN (a.balance + d.db) - (a.pending_credits + d.dpc)
-        ELSE -(a.balance + d.db) - (a.pending_debits + d.dpd) END AS after,
-      CASE WHEN a.normal = 'debit'
-        THEN a.balance - a.pending_credits
-        ELSE -a.balance - a.pending_debits END AS before
+  FOR r IN
+    SELECT a.id, a.normal, a.balance, a.pending_debits, a.pending_credits, d.db, d.dpd, d.dpc
     FROM ledger_account a JOIN (
       SELECT u.acc,
         SUM(CASE WHEN v_moves THEN u.amt ELSE 0 END) AS db,
@@ -64,13 +57,21 @@ BEGIN
         SUM(CASE WHEN u.amt < 0 THEN v_sign * -u.amt ELSE 0 END) AS dpc
       FROM unnest(p_accounts, p_amounts) AS u(acc, amt) GROUP BY u.acc
     ) d ON d.acc = a.id
-    WHERE NOT a.may_go_negative
-  ) x WHERE x.after < 0 AND x.after < x.before ORDER BY x.id LIMIT 1;
-  IF FOUND THEN
-    RETURN QUERY SELECT 'insufficient'::text, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text,
-                        v_acc, v_needed;
-    RETURN;
-  END IF;
+    WHERE NOT a.may_go_negative ORDER BY a.id FOR UPDATE OF a
+  LOOP
+    IF r.normal = 'debit' THEN
+      v_after := (r.balance + r.db) - (r.pending_credits + r.dpc);
+      v_before := r.balance - r.pending_credits;
+    ELSE
+      v_after := -(r.balance + r.db) - (r.pending_debits + r.dpd);
+      v_before := -r.balance - r.pending_debits;
+    END IF;
+    IF v_after < 0 AND v_after < v_before THEN
+      RETURN QUERY SELECT 'insufficient'::text, NULL::bigint, NULL::bigint, NULL::text, NULL::text, NULL::text,
+                          r.id, -v_after;
+      RETURN;
+    END IF;
+  END LOOP;
 
   SELECT b.sequence, b.head_hash INTO v_seq, v_prev FROM ledger_book b WHERE b.code = p_book FOR UPDATE;
   IF NOT FOUND THEN
@@ -95,7 +96,6 @@ BEGIN
   END IF;
   INSERT INTO ledger_leg (transfer_id, account_id, amount)
     SELECT v_id, u.acc, u.amt FROM unnest(p_accounts, p_amounts) WITH ORDINALITY AS u(acc, amt, n) ORDER BY u.n;
-  PERFORM 1 FROM ledger_account a WHERE a.id = ANY(p_accounts) ORDER BY a.id FOR UPDATE;
   UPDATE ledger_transfer SET sealed = true WHERE id = v_id;
   UPDATE ledger_book SET sequence = v_seq, head_hash = v_hash WHERE code = p_book;
   RETURN QUERY SELECT 'ok'::text, v_id, v_seq, v_prev, v_hash, p_fingerprint, NULL::bigint, NULL::bigint;
