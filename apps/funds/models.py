@@ -89,6 +89,21 @@ class RefundHold(models.Model):
     resolved = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Resolution(models.TextChoices):
+        FUND = "fund", _("Booked from the fund (money came back in)")
+        HOST = "host", _("Covered by the host foundation")
+
+    resolution = models.CharField(_("resolution"), max_length=8, choices=Resolution.choices, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    resolved_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    transfer = models.OneToOneField(
+        "ledger.Transfer", null=True, blank=True, on_delete=models.PROTECT, related_name="refund_hold"
+    )
+
+    class Meta:
+        ordering = ["resolved", "-created_at", "-id"]
+
 
 class Income(models.Model):
     """Money that came in outside Stripe, recorded by a fund manager."""

@@ -102,3 +102,17 @@ def total_raised_fen() -> int:
         gross=Sum("amount_fen"), refunded=Sum("refunded_fen")
     )
     return (totals["gross"] or 0) - (totals["refunded"] or 0)
+
+
+def fund_refund_holds(fund):
+    """Open holds first, then resolved ones (newest first)."""
+    from apps.funds.models import RefundHold
+
+    return RefundHold.objects.filter(fund=fund).select_related("donation", "resolved_by", "transfer")
+
+
+def donation_purpose_category(donation):
+    """The category a donation is restricted to, or None when it is unrestricted."""
+    from apps.core.models import Category
+
+    return Category.objects.filter(code=donation.purpose).first() if donation.purpose else None

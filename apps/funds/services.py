@@ -291,7 +291,7 @@ def _hold(*, donation, amount_fen: int, reason: str, object_id: str):
             kind="fund_refund_hold",
             title=str(_("A refund could not be booked: the money was already spent")),
             body=f"{donation.receipt_no or donation.pk}: {amount_fen / 100:.2f} ({reason})",
-            url=f"/funds/{donation.fund_id}/",
+            url=f"/funds/{donation.fund_id}/holds/",
         )
     return hold
 
@@ -306,7 +306,7 @@ def donation_book_refund(*, donation, refunded_total_fen: int, object_id: str, r
     from apps.ledger.services import InsufficientFunds
 
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
-    held = sum(h.amount_fen for h in donation.holds.filter(reason=reason))
+    held = sum(h.amount_fen for h in donation.holds.filter(reason=reason, resolved=False))  # resolved ones are booked
     delta = refunded_total_fen - donation.refunded_fen - held
     if delta <= 0:
         return donation
@@ -332,3 +332,65 @@ def donation_book_refund(*, donation, refunded_total_fen: int, object_id: str, r
         donation.status = Donation.Status.PARTIALLY_REFUNDED
     donation.save(update_fields=["refunded_fen", "status"])
     return donation
+
+
+def host_cover_account(fund) -> Account:
+    """What the host foundation paid in place of a fund that could not give money back."""
+    return account_get_or_create(
+        owner_type="host_cover",
+        owner_id=fund.pk,
+        kind="refund_cover",
+        currency=fund.currency,
+        normal=Account.Normal.DEBIT,
+        may_go_negative=True,
+        book=fund_book(fund),
+        name=f"{fund.host_name} · {fund.name} · refunds covered",
+    )
+
+
+@transaction.atomic
+def refund_hold_resolve(*, hold, user, resolution: str, note: str = ""):
+    """Book a held refund or dispute (once) and close the hold.
+
+    ``fund``: the fund has money again and gives it back now (refused while it still can't);
+    ``host``: the host foundation covers it from its own account. Either way the Stripe balance
+    in the ledger drops by the amount Stripe already paid out.
+    """
+    from django.utils import timezone
+
+    from apps.funds.models import Donation, RefundHold
+
+    hold = RefundHold.objects.select_for_update().select_related("fund", "donation").get(pk=hold.pk)
+    if resolution not in RefundHold.Resolution.values:
+        raise ValidationFailed(field_errors={"resolution": _("Choose how the hold is resolved.")})
+    if hold.resolved:
+        if hold.resolution == resolution:
+            return hold
+        raise StateConflict(_("This hold is already resolved."))
+    donation = Donation.objects.select_for_update().get(pk=hold.donation_id)
+    stripe = stripe_account(donation.currency)
+    if resolution == RefundHold.Resolution.FUND:
+        source, kind = fund_account(hold.fund, donation.purpose or None), hold.reason
+    else:
+        source, kind = host_cover_account(hold.fund), f"{hold.reason}_cover"
+    with transaction.atomic():  # InsufficientFunds leaves the hold open
+        transfer = transfer_post(
+            key=f"hold:{hold.pk}:{resolution}",
+            kind=kind,
+            legs=[(source, hold.amount_fen), (stripe, -hold.amount_fen)],
+            memo=f"{hold.reason} of {donation.receipt_no or donation.pk} (held)",
+            reference=f"donation:{donation.pk}",
+        )
+    if hold.reason == "refund":
+        donation.refunded_fen += hold.amount_fen
+        full = donation.refunded_fen >= donation.amount_fen
+        donation.status = Donation.Status.REFUNDED if full else Donation.Status.PARTIALLY_REFUNDED
+        donation.save(update_fields=["refunded_fen", "status"])
+    hold.resolved = True
+    hold.resolution = resolution
+    hold.note = (note or "")[:500]
+    hold.resolved_by = user
+    hold.resolved_at = timezone.now()
+    hold.transfer = transfer
+    hold.save(update_fields=["resolved", "resolution", "note", "resolved_by", "resolved_at", "transfer"])
+    return hold

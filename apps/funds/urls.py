@@ -9,6 +9,8 @@ urlpatterns = [
     path("funds/<int:pk>/", views.fund_detail, name="fund-detail-page"),
     path("funds/<int:pk>/transfers.csv", views.fund_transfers_csv, name="fund-transfers-csv"),
     path("funds/<int:pk>/donate/", views.donation_form, name="fund-donate-page"),
+    path("funds/<int:pk>/holds/", views.refund_holds, name="fund-refund-holds"),
     path("funds/donations/<int:pk>/thanks/", views.donation_thanks, name="donation-thanks"),
     path("receipts/<str:receipt_no>/", views.receipt, name="receipt-page"),
+    path("receipts/<str:receipt_no>/pdf/", views.receipt_pdf, name="receipt-pdf"),
 ]

@@ -1,17 +1,22 @@
 import csv
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from apps.core.errors import NotFound
+from apps.core.errors import ApplicationError, NotFound, PermissionDenied
 from apps.core.money import fen_to_str, format_yuan
-from apps.funds import selectors
-from apps.funds.access import fund_get_public
+from apps.funds import pdf, selectors
+from apps.funds.access import fund_get_public, fund_require_manager
 from apps.funds.api import public_transfer_rows, receipt_data
-from apps.funds.models import Donation
+from apps.funds.models import Donation, RefundHold
+from apps.funds.services import refund_hold_resolve
 from apps.ledger.models import Digest
 
 
@@ -124,17 +129,30 @@ def donation_form(request, pk):
     return render(request, "funds/donate.html", {"fund": fund, "purposes": Category.objects.order_by("sort_order")})
 
 
-def receipt(request, receipt_no):
+def _receipt_or_404(receipt_no):
     donation = Donation.objects.select_related("fund").filter(receipt_no=receipt_no[:40]).first()
     if donation is None:
         raise Http404
+    return donation
+
+
+def receipt(request, receipt_no):
+    donation = _receipt_or_404(receipt_no)
     data = receipt_data(donation)
     data["amount_display"] = format_yuan(donation.amount_fen)
-    from apps.core.models import Category
-
-    category = Category.objects.filter(code=donation.purpose).first() if donation.purpose else None
+    category = selectors.donation_purpose_category(donation)
     data["purpose_display"] = category.display_name if category else donation.purpose  # a name, not the code
-    return render(request, "funds/receipt.html", {"r": data})
+    data["refunded_display"] = format_yuan(donation.refunded_fen)
+    return render(request, "funds/receipt.html", {"r": data, "donation": donation})
+
+
+def receipt_pdf(request, receipt_no):
+    """The receipt as a PDF with a QR code pointing back at the public receipt page."""
+    donation = _receipt_or_404(receipt_no)
+    verify_url = request.build_absolute_uri(reverse("receipt-page", args=[donation.receipt_no]))
+    response = HttpResponse(pdf.receipt_pdf(donation=donation, verify_url=verify_url), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{donation.receipt_no}.pdf"'
+    return response
 
 
 def donation_thanks(request, pk):
@@ -142,3 +160,34 @@ def donation_thanks(request, pk):
     if donation is None:
         raise Http404
     return render(request, "funds/thanks.html", {"donation": donation})
+
+
+@login_required
+def refund_holds(request, pk):
+    """Fund managers: refunds and disputes the fund could not absorb, and resolving them."""
+    fund = _fund_or_404(pk)
+    try:
+        fund_require_manager(request.user, fund)
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+    if request.method == "POST":
+        hold = selectors.fund_refund_holds(fund).filter(pk=request.POST.get("hold") or 0).first()
+        if hold is None:
+            raise Http404
+        try:
+            refund_hold_resolve(
+                hold=hold,
+                user=request.user,
+                resolution=request.POST.get("resolution", ""),
+                note=request.POST.get("note", ""),
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The hold is resolved and booked."))
+        return redirect("fund-refund-holds", pk=fund.pk)
+    holds = list(selectors.fund_refund_holds(fund))
+    for hold in holds:
+        hold.amount_display = format_yuan(hold.amount_fen)
+    context = {"fund": fund, "holds": holds, "resolutions": RefundHold.Resolution.choices}
+    return render(request, "funds/refund_holds.html", context)

@@ -94,6 +94,17 @@ SQLITE_TRIGGERS = [
     "ledger_transfer_seal_apply",
 ]
 
+# PostgreSQL: one pass over the transfer's legs (by the transfer_id index), each account found by
+# its primary key, so neither check nor update scans the accounts table.
+_PG_UNBALANCED = """
+  SELECT COALESCE(SUM(x.n), 0) < 2 OR COALESCE(bool_or(x.total <> 0), false) FROM (
+    SELECT COUNT(*) AS n, SUM(y.amount) AS total FROM (
+      SELECT l.amount, (SELECT a.currency FROM ledger_account a WHERE a.id = l.account_id) AS currency
+      FROM ledger_leg l WHERE l.transfer_id = NEW.id
+    ) y GROUP BY y.currency
+  ) x
+"""
+
 _pg_changed = (
     "("
     + ", ".join(f"NEW.{c}" for c in IMMUTABLE)
@@ -130,18 +141,30 @@ BEGIN
     IF NEW.status IS DISTINCT FROM OLD.status THEN
       RAISE EXCEPTION 'ledger: posted transfers are append-only';
     END IF;
-    IF NEW.sealed AND ({_UNBALANCED}) THEN
+    IF NEW.sealed AND ({_PG_UNBALANCED}) THEN
       RAISE EXCEPTION 'ledger: transfer does not balance';
     END IF;
   END IF;
   RETURN NEW;
 END $$""",
     f"""CREATE OR REPLACE FUNCTION ledger_transfer_apply() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  d record;
 BEGIN
   IF OLD.sealed OR NOT NEW.sealed THEN RETURN NULL; END IF;
-  {_APPLY};
+  FOR d IN
+    SELECT l.account_id,
+      SUM(CASE WHEN NEW.phase IN ('single', 'post') THEN l.amount ELSE 0 END) AS moved,
+      {_SIGN} * SUM(CASE WHEN l.amount > 0 THEN l.amount ELSE 0 END) AS pd,
+      {_SIGN} * SUM(CASE WHEN l.amount < 0 THEN -l.amount ELSE 0 END) AS pc
+    FROM ledger_leg l WHERE l.transfer_id = NEW.id GROUP BY l.account_id ORDER BY l.account_id
+  LOOP
+    UPDATE ledger_account SET balance = balance + d.moved, pending_debits = pending_debits + d.pd,
+                              pending_credits = pending_credits + d.pc
+      WHERE id = d.account_id;
+  END LOOP;
   RETURN NULL;
-END $$""",
+END $$""",  # noqa: S608 - constant SQL
     "DROP TRIGGER IF EXISTS ledger_leg_guard ON ledger_leg",
     "CREATE TRIGGER ledger_leg_guard BEFORE INSERT OR UPDATE OR DELETE ON ledger_leg "
     "FOR EACH ROW EXECUTE FUNCTION ledger_leg_guard()",

@@ -25,12 +25,12 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import StateConflict, ValidationFailed
-from apps.ledger.models import Account, Book, Digest, Transfer
+from apps.ledger.models import Account, Book, Digest, Leg, Transfer
 
 MAIN_BOOK = "main"
 
@@ -105,11 +105,34 @@ def fingerprint_for(*, kind, phase, legs, reference, pending_key, reverses_key) 
 def hash_for(
     *, prev_hash, book, sequence, key, kind, phase, legs, reference, memo, pending_key, reverses_key, created_at
 ) -> str:
-    body = json.dumps(
+    """SHA-256 of the JSON list ``[prev_hash, book, sequence, key, kind, phase, reference, memo,
+    pending_key, reverses_key, created_at (UTC ISO), sorted [[account code, amount], ...]]``
+    (no spaces, UTF-8)."""
+    book_json, rest = _hash_parts(
+        book=book,
+        key=key,
+        kind=kind,
+        phase=phase,
+        legs=legs,
+        reference=reference,
+        memo=memo,
+        pending_key=pending_key,
+        reverses_key=reverses_key,
+        created_at=created_at,
+    )
+    body = "[" + json.dumps(prev_hash, ensure_ascii=False) + "," + book_json + "," + json.dumps(sequence) + "," + rest
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _hash_parts(*, book, key, kind, phase, legs, reference, memo, pending_key, reverses_key, created_at):
+    """``hash_for``'s body without the head: the book as JSON and everything after the sequence.
+
+    PostgreSQL's ``ledger_append`` hashes ``'["' || prev_hash || '",' || book || ',' || sequence ||
+    ',' || rest``, which is byte for byte the JSON ``hash_for`` hashes (``ledger_verify`` recomputes
+    every hash with ``hash_for``, so a difference would show as a fault).
+    """
+    rest = json.dumps(
         [
-            prev_hash,
-            book,
-            sequence,
             key,
             kind,
             phase,
@@ -123,7 +146,7 @@ def hash_for(
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return hashlib.sha256(body.encode()).hexdigest()
+    return json.dumps(book, ensure_ascii=False), rest[1:]
 
 
 # --------------------------------------------------------------------------- core
@@ -198,77 +221,129 @@ def _append(
     book: str | None = None,
     pending: Transfer | None = None,
     reverses: Transfer | None = None,
-    before_write=None,
 ) -> Transfer:
     if not isinstance(key, str) or not key or len(key) > 200:
         raise ValidationFailed(_("Bad idempotency key."), field_errors={"key": _("1 to 200 characters.")})
     legs = _validate_legs(legs)
-    memo = (memo or "")[:500]
-    reference = (reference or "")[:200]
+    content = {
+        "key": key,
+        "kind": kind,
+        "phase": phase,
+        "legs": legs,
+        "reference": (reference or "")[:200],
+        "memo": (memo or "")[:500],
+        "pending_key": pending.key if pending else "",
+        "reverses_key": reverses.key if reverses else "",
+    }
     fingerprint = fingerprint_for(
         kind=kind,
         phase=phase,
         legs=legs,
-        reference=reference,
-        pending_key=pending.key if pending else "",
-        reverses_key=reverses.key if reverses else "",
+        reference=content["reference"],
+        pending_key=content["pending_key"],
+        reverses_key=content["reverses_key"],
     )
     book_code = book or _book_for(legs)
+    if connection.vendor == "postgresql":
+        if not connection.in_atomic_block:  # one statement, its own transaction
+            return _append_pg(content, status, book_code, fingerprint, pending, reverses)
+        with transaction.atomic():
+            return _append_pg(content, status, book_code, fingerprint, pending, reverses)
     with transaction.atomic():
-        head = _lock_book(book_code)
-        existing = Transfer.objects.filter(key=key).first()
-        if existing is not None:
-            if existing.fingerprint != fingerprint:
-                raise StateConflict(_("This idempotency key was already used for a different transfer."))
-            return existing
-        if before_write is not None:
-            before_write()
-        ids = sorted({acc.pk for acc, _amount in legs})
-        locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-        _check_limits(locked, phase, [(locked[acc.pk], amount) for acc, amount in legs])
-        created_at = timezone.now()
-        sequence = head.sequence + 1
-        digest = hash_for(
-            prev_hash=head.head_hash,
-            book=book_code,
-            sequence=sequence,
-            key=key,
-            kind=kind,
-            phase=phase,
-            legs=legs,
-            reference=reference,
-            memo=memo,
-            pending_key=pending.key if pending else "",
-            reverses_key=reverses.key if reverses else "",
-            created_at=created_at,
+        return _append_orm(content, status, book_code, fingerprint, pending, reverses)
+
+
+def _existing(pk: int | None, fingerprint: str, stored_fingerprint: str | None) -> Transfer:
+    if stored_fingerprint != fingerprint:
+        raise StateConflict(_("This idempotency key was already used for a different transfer."))
+    return Transfer.objects.get(pk=pk)
+
+
+def _row(content: dict, status: str, book_code: str, fingerprint: str, pending, reverses) -> dict:
+    fields = ("key", "kind", "phase", "reference", "memo")
+    return {
+        **{f: content[f] for f in fields},
+        "status": status,
+        "pending": pending,
+        "reverses": reverses,
+        "book": book_code,
+        "fingerprint": fingerprint,
+    }
+
+
+def _append_pg(content: dict, status: str, book_code: str, fingerprint: str, pending, reverses) -> Transfer:
+    """One round trip: ``ledger_append`` (apps/ledger/pgappend.py) checks, locks, hashes and seals."""
+    created_at = timezone.now()
+    legs = content["legs"]
+    hash_book, hash_rest = _hash_parts(book=book_code, created_at=created_at, **content)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT * FROM ledger_append(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::bigint[], %s::bigint[], %s, %s)",
+            [
+                content["key"],
+                content["kind"],
+                content["phase"],
+                status,
+                book_code,
+                pending.pk if pending else None,
+                reverses.pk if reverses else None,
+                content["reference"],
+                content["memo"],
+                fingerprint,
+                created_at,
+                [acc.pk for acc, _amount in legs],
+                [amount for _acc, amount in legs],
+                hash_book,
+                hash_rest,
+            ],
         )
-        transfer = Transfer.objects.create(
-            key=key,
-            kind=kind,
-            phase=phase,
-            status=status,
-            pending=pending,
-            reverses=reverses,
-            reference=reference,
-            memo=memo,
-            book=book_code,
-            sequence=sequence,
-            prev_hash=head.head_hash,
-            hash=digest,
-            fingerprint=fingerprint,
-            sealed=False,
-            created_at=created_at,
-        )
-        from apps.ledger.models import Leg
-
-        Leg.objects.bulk_create([Leg(transfer=transfer, account=acc, amount=amount) for acc, amount in legs])
-        Transfer.objects.filter(pk=transfer.pk).update(sealed=True)
-        Book.objects.filter(pk=head.pk).update(sequence=sequence, head_hash=digest)
-        transfer.sealed = True
-        return transfer
+        outcome, pk, sequence, prev_hash, digest, stored_fingerprint, account_id, needed = cursor.fetchone()
+    if outcome == "exists":
+        return _existing(pk, fingerprint, stored_fingerprint)
+    if outcome == "insufficient":
+        raise InsufficientFunds(Account.objects.get(pk=account_id), needed)
+    transfer = Transfer(
+        pk=pk,
+        **_row(content, status, book_code, fingerprint, pending, reverses),
+        sequence=sequence,
+        prev_hash=prev_hash,
+        hash=digest,
+        sealed=True,
+        created_at=created_at,
+    )
+    transfer._state.adding = False
+    transfer._state.db = connection.alias
+    return transfer
 
 
-@transaction.atomic
+def _append_orm(content: dict, status: str, book_code: str, fingerprint: str, pending, reverses) -> Transfer:
+    """SQLite (``BEGIN IMMEDIATE`` serialises writers): the same steps as ``ledger_append``."""
+    legs = content["legs"]
+    head = _lock_book(book_code)
+    existing = Transfer.objects.filter(key=content["key"]).first()
+    if existing is not None:
+        return _existing(existing.pk, fingerprint, existing.fingerprint)
+    ids = sorted({acc.pk for acc, _amount in legs})
+    locked = {a.pk: a for a in Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    _check_limits(locked, content["phase"], [(locked[acc.pk], amount) for acc, amount in legs])
+    created_at = timezone.now()
+    sequence = head.sequence + 1
+    digest = hash_for(prev_hash=head.head_hash, book=book_code, sequence=sequence, created_at=created_at, **content)
+    transfer = Transfer.objects.create(
+        **_row(content, status, book_code, fingerprint, pending, reverses),
+        sequence=sequence,
+        prev_hash=head.head_hash,
+        hash=digest,
+        sealed=False,
+        created_at=created_at,
+    )
+    Leg.objects.bulk_create([Leg(transfer=transfer, account=acc, amount=amount) for acc, amount in legs])
+    Transfer.objects.filter(pk=transfer.pk).update(sealed=True)
+    Book.objects.filter(pk=head.pk).update(sequence=sequence, head_hash=digest)
+    transfer.sealed = True
+    return transfer
+
+
 def transfer_post(
     *,
     key: str,
@@ -284,7 +359,6 @@ def transfer_post(
     )
 
 
-@transaction.atomic
 def transfer_pending(
     *,
     key: str,

@@ -12,3 +12,33 @@ def test_public_pages(city, client):
     assert client.get(f"/funds/{city.fund.pk}/donate/").status_code == 200
     assert client.get("/funds/99999/").status_code == 404
     assert client.get("/en/funds/").status_code == 200
+
+
+def test_receipt_pdf_linked_from_the_receipt_page_with_a_qr_code_to_it(city, client, stripe_settings):
+    import io
+
+    import segno
+    from PIL import Image
+    from pypdf import PdfReader
+
+    from tests.funds.test_api import _paid_donation
+
+    d = _paid_donation(city, client, amount=12345, name="张三", anonymous=False, purpose="elderly")
+    page = client.get(f"/receipts/{d.receipt_no}/").content.decode()
+    pdf_url = f"/receipts/{d.receipt_no}/pdf/"
+    assert f'href="{pdf_url}"' in page and "张三" in page
+    r = client.get(pdf_url)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(r.content))
+    text = " ".join("".join(p.extract_text() for p in reader.pages).split())
+    verify_url = f"http://testserver/receipts/{d.receipt_no}/"
+    for expected in (d.receipt_no, "¥123.45", city.fund.name, "张三", "elderly", city.fund.host_name, verify_url):
+        assert expected in text, expected
+    # the QR code in the PDF is the one for the receipt page's address, pixel for pixel
+    (image,) = reader.pages[0].images
+    buffer = io.BytesIO()
+    segno.make(verify_url, error="m").save(buffer, kind="png", scale=4, border=2)
+    expected_img = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
+    got = image.image.convert("L")
+    assert got.size == expected_img.size and got.tobytes() == expected_img.tobytes()
+    assert client.get("/receipts/NOPE-1/pdf/").status_code == 404

@@ -114,3 +114,59 @@ def test_reverse_refused_when_money_spent(bank, fund, org):
     transfer_post(key="out", kind="grant", legs=[(fund, 600), (org, -600)])
     with pytest.raises(InsufficientFunds):
         transfer_reverse(key="rev", transfer=t)
+
+
+def test_hash_is_the_documented_json(bank, fund):
+    """The chain's format (published with the digests) stays: SHA-256 of one compact JSON list."""
+    import datetime as dt
+    import hashlib
+    import json
+
+    from apps.ledger.services import hash_for
+
+    at = dt.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+    legs = [(fund, -5), (bank, 5)]
+    body = json.dumps(
+        [
+            "ab" * 32,
+            "fund:社区",
+            7,
+            'k"ey',
+            "income",
+            "single",
+            "ref",
+            "备注 \\ \n",
+            "",
+            "",
+            at.isoformat(),
+            sorted([[bank.code, 5], [fund.code, -5]]),
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    expected = hashlib.sha256(body.encode()).hexdigest()
+    assert expected == hash_for(
+        prev_hash="ab" * 32,
+        book="fund:社区",
+        sequence=7,
+        key='k"ey',
+        kind="income",
+        phase="single",
+        legs=legs,
+        reference="ref",
+        memo="备注 \\ \n",
+        pending_key="",
+        reverses_key="",
+        created_at=at,
+    )
+
+
+def test_chain_hashes_verify_with_unusual_text(accounts, bank):
+    fund = accounts("fund2", book='fund:社区 "引号"')
+    transfer_post(
+        key='k"\\键', kind="income", legs=[(bank, 9), (fund, -9)], memo='捐款\n\t"quoted" \\', reference="r/é"
+    )
+    transfer_post(key="k2", kind="income", legs=[(bank, 1), (fund, -1)], memo="\u0001\u007f")
+    report = ledger_verify()
+    assert report["ok"], report["faults"]
+    assert report["heads"]['fund:社区 "引号"']["sequence"] == 2
