@@ -26,13 +26,13 @@ def test_receipt_pdf_linked_from_the_receipt_page_with_a_qr_code_to_it(city, cli
     d = _paid_donation(city, client, amount=12345, name="张三", anonymous=False, purpose="elderly")
     page = client.get(f"/receipts/{d.receipt_no}/").content.decode()
     pdf_url = f"/receipts/{d.receipt_no}/pdf/"
-    assert f'href="{pdf_url}"' in page and "张三" in page
+    assert f'href="{pdf_url}"' in page and "张三" in page and "为老服务" in page
     r = client.get(pdf_url)
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(r.content))
     text = " ".join("".join(p.extract_text() for p in reader.pages).split())
     verify_url = f"http://testserver/receipts/{d.receipt_no}/"
-    for expected in (d.receipt_no, "¥123.45", city.fund.name, "张三", "elderly", city.fund.host_name, verify_url):
+    for expected in (d.receipt_no, "¥123.45", city.fund.name, "张三", "为老服务", city.fund.host_name, verify_url):
         assert expected in text, expected
     # the QR code in the PDF is the one for the receipt page's address, pixel for pixel
     (image,) = reader.pages[0].images
