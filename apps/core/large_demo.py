@@ -11,8 +11,11 @@ then ``seed`` adds, with bulk inserts in batches and a progress line per step/10
   dates, in fixed non-overlapping slots (never two records of one worker in the same slot);
 - ledger transfers (income, donations and Stripe fees, grant reservations, milestone payouts,
   releases) built exactly as apps.funds/apps.ledger services build them: same keys, legs,
-  fingerprints and per-book hash chain, inserted unsealed and then sealed so the database
-  triggers check the balance and apply the legs to the cached balances;
+  fingerprints and per-book hash chain. They are bulk-loaded sealed with the ledger's row
+  triggers lifted for the load (``dbguard.uninstall``/``install`` inside the seed's transaction),
+  and the cached balances get what the legs say, as the seal trigger computes it; the accounts'
+  CHECK constraints still apply and ``manage.py ledger_verify`` rechecks everything. Sealing
+  240,000 transfers one trigger at a time took over half an hour;
 - the daily stats rollups of the whole period.
 
 Counts multiply by ``ctx.scale`` (``--scale``). Everything derives from ``ctx.rng``.
