@@ -30,8 +30,9 @@ def need_list(*, user, filters: dict | None = None) -> QuerySet[Need]:
     from apps.bidding.filters import NeedFilter
 
     qs = need_queryset().filter(need_visible_q(user))
-    filterset = NeedFilter(filters or {}, queryset=qs)
-    return filterset.qs
+    if not filters:  # the API filters through its filter backend: no second FilterSet per request
+        return qs
+    return NeedFilter(filters, queryset=qs).qs
 
 
 def need_list_of_community_staff(*, user) -> QuerySet[Need]:

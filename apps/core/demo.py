@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -74,6 +75,8 @@ class DemoContext:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, scope
     users: dict = field(default_factory=dict)
     data: dict = field(default_factory=dict)
+    scale: float = 1.0  # multiplies the large size's counts (seed_demo --scale)
+    log: Callable[[str], None] = print  # progress lines of the large size
 
     @property
     def today(self) -> dt.date:

@@ -14,7 +14,7 @@ PURPOSES = ["", "", "elderly", "children_youth", "community_building"]
 def seed(ctx) -> None:
     rng = ctx.rng
     funds = list(Fund.objects.order_by("code"))
-    donations_per_fund = 40 if ctx.large else 6
+    donations_per_fund = 6  # the large size adds its donations in bulk (apps/core/large_demo.py)
     for fi, fund in enumerate(funds):
         fund_income_record(
             fund=fund,

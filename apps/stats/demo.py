@@ -1,6 +1,10 @@
 """Demo data for oversight: the communities' delivery ratings and hours plans for the demo
 projects, then the daily rollups of the past year, so the dashboard, scorecards and monthly
-reports show figures as soon as the demo city is loaded."""
+reports show figures as soon as the demo city is loaded.
+
+The large demo city (``seed_demo --size large``) is bulk-inserted here first, after every app's
+small demo and before the search index is rebuilt (apps/core/large_demo.py); it rebuilds the
+rollups of its whole period itself."""
 
 from __future__ import annotations
 
@@ -18,6 +22,10 @@ def seed(ctx: DemoContext) -> None:
     from apps.stats.models import DeliveryRating, HoursPlan
     from apps.stats.services import rollup_rebuild
 
+    if ctx.large:
+        from apps.core.large_demo import seed as seed_large
+
+        seed_large(ctx)
     projects = Project.objects.select_related("community").order_by("pk")
     if ctx.large:
         projects = projects[:500]
@@ -43,4 +51,5 @@ def seed(ctx: DemoContext) -> None:
                 rated_by=staff.user,
                 rated_on=milestone.accepted_at.date() if milestone.accepted_at else ctx.today,
             )
-    rollup_rebuild(date_from=ctx.today - dt.timedelta(days=400), date_to=ctx.today)
+    if not ctx.large:  # ratings and plans feed the scorecards, not the rollups
+        rollup_rebuild(date_from=ctx.today - dt.timedelta(days=400), date_to=ctx.today)

@@ -1,4 +1,5 @@
 import random
+import time
 from importlib import import_module
 
 from django.core.management.base import BaseCommand, CommandError
@@ -13,6 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--size", choices=["small", "large"], default="small")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="multiply the large size's counts (e.g. 0.01 for a quick try)"
+        )
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the demo city exists")
 
     def handle(self, *args, **opts):
@@ -23,7 +27,12 @@ class Command(BaseCommand):
                 self.stdout.write("The database already has data; demo city not loaded.")
                 return
             raise CommandError("The database already has regions. Use an empty database for the demo city.")
+        if opts["scale"] <= 0:
+            raise CommandError("--scale must be positive.")
         ctx = DemoContext(seed=opts["seed"], size=opts["size"], rng=random.Random(opts["seed"]))  # noqa: S311 - demo data, not secrets
+        ctx.scale = opts["scale"]
+        ctx.log = self.stdout.write
+        started = time.monotonic()
         for module_name in DEMO_ORDER:
             try:
                 module = import_module(f"{module_name}.demo")
@@ -32,8 +41,13 @@ class Command(BaseCommand):
                     continue
                 raise
             self.stdout.write(f"seeding {module_name} …")
+            step = time.monotonic()
             with transaction.atomic():
                 module.seed(ctx)
+            if ctx.large:
+                self.stdout.write(f"  {module_name}: {time.monotonic() - step:.1f} s")
+        if ctx.large:
+            self.stdout.write(f"seeded in {time.monotonic() - started:.0f} s")
         self.stdout.write(self.style.SUCCESS(f"Demo city ready. Accounts (password: {DEMO_PASSWORD}):"))
         for username, role, scope in ctx.accounts:
             self.stdout.write(f"  {username:<18} {role:<18} {scope}")
