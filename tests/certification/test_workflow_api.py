@@ -156,7 +156,7 @@ def test_upheld_objection_sends_the_application_back_to_expert_review(flow, make
     assert application.notice_ends_at is None
     assert "经核实属实" in application.decision_note
     assert ApplicationEvent.objects.filter(application_id=pk, from_status="notice", to_status="expert_review").exists()
-    assert Notification.objects.filter(user=reviewers[0], title__contains="again").exists()
+    assert Notification.objects.filter(user=reviewers[0], title__contains="重新评审").exists()
     # No certificate comes out of the interrupted notice.
     flow.end_notice(pk)
     assert not Certificate.objects.filter(application_id=pk).exists()
