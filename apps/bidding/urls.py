@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.bidding import views
+from apps.bidding import panel_views, views
 
 app_name = "bidding"
 
@@ -10,7 +10,9 @@ urlpatterns = [
     path("needs/", views.need_list_view, name="need-list"),
     path("needs/new/", views.need_form_view, name="need-new"),
     path("needs/mine/", views.needs_mine_view, name="needs-mine"),
+    path("needs/panels/", panel_views.panel_index_view, name="panel-index"),
     path("needs/<int:pk>/", views.need_detail_view, name="need-detail"),
+    path("needs/<int:pk>/panel/", panel_views.need_panel_view, name="need-panel"),
     path("needs/<int:pk>/edit/", views.need_form_view, name="need-edit"),
     path("needs/<int:pk>/publish/", views.need_publish_view, name="need-publish"),
     path("needs/<int:pk>/award/", views.need_award_view, name="need-award"),

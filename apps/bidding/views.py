@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.selectors import user_community_ids, user_organization_ids
+from apps.accounts.selectors import is_platform_staff, user_community_ids, user_organization_ids
 from apps.bidding import services
 from apps.bidding.access import need_get_for_user, proposal_get_for_user, proposal_list_for_user, reviewer_seat
 from apps.bidding.filters import NeedFilter
@@ -84,6 +84,7 @@ def need_detail_view(request, pk):
         "own_proposals": Proposal.objects.filter(need=need, organization_id__in=user_organization_ids(user)),
         "seat": reviewer_seat(user=user, need=need),
         "ranking": need_ranking_public(need=need),
+        "is_platform_staff": is_platform_staff(user),
     }
     return render(request, "bidding/need_detail.html", context)
 

@@ -15,7 +15,9 @@ ROLE_ACTIONS: dict[str, list[tuple[str, str]]] = {
     Role.PLATFORM_STAFF: [
         (_("Certification review queue"), "/certifications/queue/"),
         (_("Edit policy values"), "/cms-admin/policy/"),
-        (_("Assign review panels"), "/needs/?status=evaluating"),
+        (_("Assign review panels"), "/needs/panels/"),
+        (_("Organizations to verify"), "/verification/organizations/"),
+        (_("Social workers to verify"), "/verification/workers/"),
     ],
     Role.COMMUNITY_STAFF: [
         (_("Publish a need"), "/needs/new/"),
@@ -236,21 +238,21 @@ def _fund_manager(*, user, membership) -> list[ActionCount]:
 
 def _platform_staff(*, user, membership) -> list[ActionCount]:
     from apps.certification.models import Application
-    from apps.organizations.models import Organization
-    from apps.workers.models import SocialWorker
+    from apps.organizations.selectors import organization_verification_queue
+    from apps.workers.selectors import worker_verification_queue
 
     return [
         ActionCount(
             "organizations_to_verify",
             _("Organizations to verify"),
-            Organization.objects.filter(status="pending").count(),
-            "/api/v1/organizations/?status=pending",
+            organization_verification_queue().count(),
+            "/verification/organizations/",
         ),
         ActionCount(
             "workers_to_verify",
             _("Social workers to verify"),
-            SocialWorker.objects.filter(verified=False).count(),
-            "/api/v1/workers/?verified=false",
+            worker_verification_queue().count(),
+            "/verification/workers/",
         ),
         ActionCount(
             "certifications_to_review",

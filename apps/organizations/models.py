@@ -16,6 +16,7 @@ class Organization(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("pending verification")
         VERIFIED = "verified", _("verified")
+        REJECTED = "rejected", _("rejected")
         SUSPENDED = "suspended", _("suspended")
 
     name = models.CharField(_("name"), max_length=120)
@@ -33,6 +34,8 @@ class Organization(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
     followed_categories = models.ManyToManyField("core.Category", blank=True, related_name="+")
     followed_regions = models.ManyToManyField("regions.Region", blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,3 +17,26 @@ def organization_get_for_user(*, user, pk) -> Organization:
         return Organization.objects.select_related("region").get(pk=int(pk))
     except (Organization.DoesNotExist, ValueError, TypeError):
         raise NotFound("Not found.") from None
+
+
+def organization_verification_queue() -> QuerySet[Organization]:
+    """Organizations pending verification, oldest first, with the facts a verifier checks and
+    who registered them (their active administrators), in a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from apps.accounts.models import Membership, Role
+
+    admins = Membership.objects.active().filter(role=Role.ORG_ADMIN).select_related("user").order_by("id")
+    return (
+        Organization.objects.filter(status=Organization.Status.PENDING)
+        .select_related("region")
+        .prefetch_related(Prefetch("memberships", queryset=admins, to_attr="admin_memberships"))
+        .order_by("created_at", "pk")
+    )
+
+
+def organization_pending_get(*, pk) -> Organization:
+    try:
+        return organization_verification_queue().get(pk=int(pk))
+    except (Organization.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Not found.") from None

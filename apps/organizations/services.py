@@ -42,8 +42,44 @@ def organization_verify(*, actor: User, organization: Organization) -> Organizat
     org.status = Organization.Status.VERIFIED
     org.verified_at = timezone.now()
     org.verified_by = actor
-    org.save(update_fields=["status", "verified_at", "verified_by"])
+    org.rejected_at = None
+    org.rejection_reason = ""
+    org.save(update_fields=["status", "verified_at", "verified_by", "rejected_at", "rejection_reason"])
     return org
+
+
+@transaction.atomic
+def organization_reject(*, actor: User, organization: Organization, reason: str) -> Organization:
+    """Refuse a pending registration; the reason is kept and sent to the organization's administrators."""
+    if not is_platform_staff(actor):
+        raise PermissionDenied(_("Only platform staff verify organizations."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(field_errors={"reason": [_("Give the reason for rejecting.")]})
+    org = Organization.objects.select_for_update().get(pk=organization.pk)
+    if org.status != Organization.Status.PENDING:
+        raise StateConflict(_("Only an organization pending verification can be rejected."))
+    org.status = Organization.Status.REJECTED
+    org.rejected_at = timezone.now()
+    org.rejection_reason = reason[:500]
+    org.save(update_fields=["status", "rejected_at", "rejection_reason"])
+    _notify_admins_of_rejection(org)
+    return org
+
+
+def _notify_admins_of_rejection(org: Organization) -> None:
+    from apps.notifications.services import notify
+
+    admins = User.objects.filter(
+        pk__in=Membership.objects.active().filter(organization=org, role=Role.ORG_ADMIN).values("user_id")
+    )
+    notify(
+        users=list(admins),
+        kind="organization_rejected",
+        title=_("The registration of %(name)s was not verified") % {"name": org.name},
+        body=org.rejection_reason,
+        url=f"/organizations/{org.pk}/",
+    )
 
 
 MEMBER_ROLES = (Role.ORG_ADMIN, Role.ORG_MEMBER, Role.SOCIAL_WORKER)

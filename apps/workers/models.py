@@ -22,6 +22,8 @@ class SocialWorker(models.Model):
     skills = models.ManyToManyField("core.Category", blank=True, related_name="workers")
     verified = models.BooleanField(_("verified"), default=False)
     verified_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
     qualified_since = models.DateField(_("qualified since"), null=True, blank=True)
     public_profile = models.BooleanField(_("show my record publicly"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

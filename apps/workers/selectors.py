@@ -37,3 +37,31 @@ def worker_get_for_user(*, user, pk) -> SocialWorker:
 
 def worker_for_user(user) -> SocialWorker | None:
     return SocialWorker.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+def worker_verification_queue() -> QuerySet[SocialWorker]:
+    """Workers whose qualification awaits verification (neither verified nor rejected since their
+    last change), oldest first, with their employers, in a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from apps.accounts.models import Membership, Role
+
+    employments = (
+        Membership.objects.active()
+        .filter(role=Role.SOCIAL_WORKER, organization__isnull=False)
+        .select_related("organization")
+        .order_by("id")
+    )
+    return (
+        SocialWorker.objects.filter(verified=False, rejected_at__isnull=True)
+        .select_related("user")
+        .prefetch_related("skills", Prefetch("user__memberships", queryset=employments, to_attr="employments"))
+        .order_by("created_at", "pk")
+    )
+
+
+def worker_pending_get(*, pk) -> SocialWorker:
+    try:
+        return worker_verification_queue().get(pk=int(pk))
+    except (SocialWorker.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Not found.") from None

@@ -35,6 +35,8 @@ def worker_profile_save(*, user: User, name: str, level: str, certificate_no: st
     if qualification_changed:
         worker.verified = False
         worker.verified_at = None
+        worker.rejected_at = None
+        worker.rejection_reason = ""
     worker.full_clean(exclude=["user"])
     worker.save()
     worker.skills.set(skills)
@@ -50,7 +52,36 @@ def worker_verify(*, actor: User, worker: SocialWorker) -> SocialWorker:
         raise StateConflict(_("This worker is already verified."))
     worker.verified = True
     worker.verified_at = timezone.now()
+    worker.rejected_at = None
+    worker.rejection_reason = ""
     if worker.qualified_since is None:
         worker.qualified_since = timezone.localdate()
-    worker.save(update_fields=["verified", "verified_at", "qualified_since"])
+    worker.save(update_fields=["verified", "verified_at", "qualified_since", "rejected_at", "rejection_reason"])
+    return worker
+
+
+@transaction.atomic
+def worker_reject(*, actor: User, worker: SocialWorker, reason: str) -> SocialWorker:
+    """Refuse a pending qualification. The worker leaves the queue until they change their
+    qualification (level, certificate number or registration date), which re-queues them."""
+    if not is_platform_staff(actor):
+        raise PermissionDenied(_("Only platform staff verify social workers."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(field_errors={"reason": [_("Give the reason for rejecting.")]})
+    worker = SocialWorker.objects.select_for_update().get(pk=worker.pk)
+    if worker.verified or worker.rejected_at is not None:
+        raise StateConflict(_("Only a worker pending verification can be rejected."))
+    worker.rejected_at = timezone.now()
+    worker.rejection_reason = reason[:500]
+    worker.save(update_fields=["rejected_at", "rejection_reason"])
+    from apps.notifications.services import notify
+
+    notify(
+        users=[worker.user],
+        kind="worker_rejected",
+        title=_("Your social-worker qualification was not verified"),
+        body=worker.rejection_reason,
+        url="/workspace/",
+    )
     return worker
