@@ -145,6 +145,10 @@ def main():
     parser.add_argument("--backends", default="sqlite,like,whoosh")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--memory", action="store_true", help="also measure each segmenter in a fresh process")
+    parser.add_argument(
+        "--reuse", action="store_true", help="skip the rebuild when the index already holds --docs documents"
+    )
+    parser.add_argument("--whoosh-dir", default="", help="Whoosh index directory (default: a new temporary one)")
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}")
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -172,14 +176,17 @@ def main():
             rows.append(("LIKE '%…%' scan", "–", p50, p95, "–", "–"))
             continue
         if name == "whoosh":
-            os.environ["SEARCH_INDEX_DIR"] = tempfile.mkdtemp(prefix="bench-whoosh-")
+            os.environ["SEARCH_INDEX_DIR"] = args.whoosh_dir or tempfile.mkdtemp(prefix="bench-whoosh-")
             from django.conf import settings
 
             settings.SEARCH_INDEX_DIR = os.environ["SEARCH_INDEX_DIR"]
         engine = get_backend(name)
-        t = time.perf_counter()
-        n = engine.rebuild(docs(args.docs))
-        rate = n / (time.perf_counter() - t)
+        if args.reuse and engine.count() == args.docs:
+            rate = "reused"
+        else:
+            t = time.perf_counter()
+            n = engine.rebuild(docs(args.docs))
+            rate = f"{n / (time.perf_counter() - t):,.0f}"
         p50, p95 = timed_queries(lambda q, b=name: search_run(text=q, limit=20, facets=False, backend=b), args.rounds)
         capped[name] = sum(not search_run(text=q, limit=20, facets=False, backend=name)[0].exact for q in QUERIES)
         ups = []
@@ -199,7 +206,7 @@ def main():
             with connection.cursor() as cur:
                 cur.execute("SELECT pg_total_relation_size('search_searchdocument')")
                 size = cur.fetchone()[0] / 1e6
-        rows.append((name, f"{rate:,.0f}", p50, p95, f"{statistics.median(ups):.1f}", f"{size:.0f} MB"))
+        rows.append((name, rate, p50, p95, f"{statistics.median(ups):.1f}", f"{size:.0f} MB"))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n{args.docs:,} docs; max RSS of this process at the end {rss:.0f} MB\n")
     print("| backend | index docs/s | query p50 ms | query p95 ms | 1-doc update ms | index size |")

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import heapq
 import os
 import shutil
 import threading
@@ -19,17 +20,17 @@ from collections.abc import Iterable
 from django.conf import settings
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh import sorting
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
 
 from apps.search.documents import Doc
 from apps.search.segmentation import cut_for_index
 
-from .base import Hit, SearchBackend, SearchQuery, SearchResult, count_cap
+from .base import Hit, SearchBackend, SearchQuery, SearchResult, count_cap, rank_window
 
 WRITER_TIMEOUT = 30.0
 WRITER_QUEUE = "search_writer"
+TERM_CACHE = 1_000_000  # postings kept per searcher (≈100 MB; see _postings)
 
 
 class OrdinalTokenizer(Tokenizer):
@@ -193,12 +194,12 @@ class WhooshBackend(SearchBackend):
 
     # ---- reads -----------------------------------------------------------------------------------
 
-    def _build(self, q: SearchQuery):
+    def _build(self, q: SearchQuery, fields: tuple[str, ...] = ("title", "body")):
         groups = []
         for g in q.groups:
             alts = []
             for alt in g.alternatives:
-                per_term = [wq.Or([wq.Term("title", t), wq.Term("body", t)]) for t in alt.terms]
+                per_term = [wq.Or([wq.Term(f, t) for f in fields]) for t in alt.terms]
                 alts.append(per_term[0] if len(per_term) == 1 else wq.And(per_term))
             groups.append(wq.Or(alts))
         return wq.Or(groups) if q.match_any else wq.And(groups)
@@ -225,27 +226,107 @@ class WhooshBackend(SearchBackend):
         except FileNotFoundError:
             return self._query(q, self._searcher(fresh=True))
 
+    @staticmethod
+    def _postings(searcher, field: str, text: str) -> dict[int, float]:
+        """{global docnum: posting weight} of one term, cached on the searcher (a new searcher,
+        after any write, starts an empty cache). Deleted documents are left out."""
+        cache = searcher.__dict__.setdefault("_sanshe_postings", {})
+        key = (field, text)
+        if key not in cache:
+            if sum(map(len, cache.values())) >= TERM_CACHE:
+                cache.clear()
+            weights = {}
+            if (field, text) in searcher.reader():
+                for sub, offset in searcher.leaf_searchers():
+                    if (field, text) not in sub.reader():
+                        continue
+                    m = sub.postings(field, text)
+                    while m.is_active():
+                        weights[m.id() + offset] = m.weight()
+                        m.next()
+            cache[key] = weights
+        return cache[key]
+
+    @classmethod
+    def _docset(cls, searcher, wquery) -> set[int]:
+        """Global document numbers matching ``wquery`` (Term / And / Or) by set algebra over the
+        cached postings. Whoosh's own matchers walk an AND with a word in nearly every document
+        (社区, 服务) one posting at a time in Python, for every query."""
+        if isinstance(wquery, wq.Term):
+            return cls._postings(searcher, wquery.fieldname, wquery.text).keys()
+        parts = sorted((cls._docset(searcher, sub) for sub in wquery.subqueries), key=len)
+        if isinstance(wquery, wq.And):
+            out = set(parts[0])
+            for part in parts[1:]:
+                out &= part
+            return out
+        return set().union(*parts)
+
+    @classmethod
+    def _score(cls, searcher, wquery, candidates, k: int) -> list[tuple[float, int]]:
+        """Top ``k`` (score, docnum) among ``candidates``: Whoosh's own BM25F scorer per term on the
+        cached posting weights, combined like its matchers (And: sum when all match; Or: sum of
+        those that match), without walking any posting list."""
+        scorers = {}
+
+        def score(node, doc):
+            if isinstance(node, wq.Term):
+                key = (node.fieldname, node.text)
+                weight = cls._postings(searcher, *key).get(doc)
+                if weight is None:
+                    return None
+                if key not in scorers:
+                    scorers[key] = searcher.weighting.scorer(searcher, *key)
+                return scorers[key]._score(weight, searcher.doc_field_length(doc, node.fieldname, 1))
+            subs = [score(sub, doc) for sub in node.subqueries]
+            if isinstance(node, wq.And):
+                return None if None in subs else sum(subs)
+            found = [x for x in subs if x is not None]
+            return sum(found) if found else None
+
+        scored = [(score(wquery, d) or 0.0, d) for d in candidates]
+        return heapq.nsmallest(k, scored, key=lambda sd: (-sd[0], sd[1]))
+
     def _query(self, q: SearchQuery, searcher) -> SearchResult:
+        """Like the SQL backends: the capped count comes from the set of matches, and when more
+        than ``rank_window`` match only the newest ``window`` matches plus the newest ``window``
+        title matches are scored (document numbers follow indexing order). Scoring every match in
+        Python was what made a common word take seconds."""
         wquery = self._build(q)
-        results = searcher.search(wquery, filter=self._filter(q), limit=q.offset + q.limit)
-        count = len(results)  # exact (Whoosh counts every match); capped like the SQL backends
-        hits = [
-            Hit(r["type"], str(r["obj_id"]), r["title"], r.get("raw_body", ""), r["url"], float(r.score or 0))
-            for r in results[q.offset : q.offset + q.limit]
-        ]
+        flt = self._filter(q)
+        allowed = searcher._filter_to_comb(flt) if flt is not None else None
+        matched = self._docset(searcher, wquery)
+        if allowed is not None:
+            matched = set(matched) & set(allowed)
+        count, cap = len(matched), count_cap()
+        window = max(rank_window(), q.offset + q.limit)
+        candidates = matched
+        if count > window:
+            titled = self._docset(searcher, self._build(q, fields=("title",)))
+            if allowed is not None:
+                titled = titled & set(allowed)
+            candidates = set(heapq.nlargest(window, matched)) | set(heapq.nlargest(window, titled))
+        top = self._score(searcher, wquery, candidates, q.offset + q.limit)[q.offset :]
+        hits = []
+        for score, docnum in top:
+            r = searcher.stored_fields(docnum)
+            hits.append(Hit(r["type"], str(r["obj_id"]), r["title"], r.get("raw_body", ""), r["url"], float(score)))
         facets = {"type": {}, "category": {}}
         if q.facets:
             for facet in ("type", "category"):
-                res = searcher.search(
-                    wquery,
-                    filter=self._filter(q, skip=facet),
-                    limit=1,
-                    groupedby=sorting.FieldFacet(facet),
-                    maptype=sorting.Count,
-                )
-                facets[facet] = {k: n for k, n in res.groups(facet).items() if k}
-        cap = count_cap()
-        return SearchResult(min(count, cap), hits, facets, exact=count <= cap)
+                fset = candidates
+                if count <= window:
+                    fflt = self._filter(q, skip=facet)
+                    fset = self._docset(searcher, wquery)
+                    if fflt is not None:
+                        fset = fset & set(searcher._filter_to_comb(fflt))
+                counts: dict[str, int] = {}
+                for docnum in fset:
+                    value = searcher.stored_fields(docnum).get(facet) or ""
+                    if value:
+                        counts[value] = counts.get(value, 0) + 1
+                facets[facet] = counts
+        return SearchResult(min(count, cap), hits, facets, exact=count <= cap, facets_exact=count <= window)
 
     def count(self) -> int:
         return self._searcher().doc_count()
