@@ -74,6 +74,12 @@ class NeedPaginator(Paginator):
             return need_count(self.object_list)
         return super().count
 
+    def page(self, number):
+        # A page holds the rows there are, not as many as a (possibly stale) count allows.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
 
 def need_list_of_community_staff(*, user) -> QuerySet[Need]:
     from apps.accounts.selectors import user_community_ids
