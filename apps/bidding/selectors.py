@@ -44,6 +44,8 @@ def need_list(*, user, filters: dict | None = None) -> QuerySet[Need]:
 # Exact counts below this many matches; at or above it the count may be cached for a few seconds.
 COUNT_CACHE_FROM = 1000
 COUNT_CACHE_SECONDS = 10
+# From this offset a page's rows are found by id first (see NeedPaginator.page).
+DEEP_PAGE_FROM = 200
 
 
 def need_count(queryset: QuerySet[Need]) -> int:
@@ -78,7 +80,13 @@ class NeedPaginator(Paginator):
         # A page holds the rows there are, not as many as a (possibly stale) count allows.
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+        rows = self.object_list[bottom : bottom + self.per_page]
+        if bottom >= DEEP_PAGE_FROM and isinstance(self.object_list, QuerySet):
+            # PostgreSQL computes the select list (the bid-count subquery) for every row an OFFSET
+            # skips: find a deep page's ids on the bare rows first, then load those rows.
+            ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+            rows = self.object_list.filter(pk__in=ids)
+        return self._get_page(rows, number, self)
 
 
 def need_list_of_community_staff(*, user) -> QuerySet[Need]:

@@ -37,3 +37,14 @@ def test_large_count_is_cached_per_filters_and_reader(client, world, make_need, 
     cache.clear()
     client.logout()
     assert client.get("/api/v1/needs/").json()["count"] == 4
+
+
+def test_deep_pages_hold_the_same_rows_in_the_same_order(client, make_need, monkeypatch):
+    for _ in range(5):
+        make_need()
+    url = "/api/v1/needs/?page=2&page_size=2"
+    shallow = [n["id"] for n in client.get(url).json()["results"]]
+    monkeypatch.setattr("apps.bidding.selectors.DEEP_PAGE_FROM", 2)  # page 2 now found by id first
+    deep = client.get(url).json()
+    assert [n["id"] for n in deep["results"]] == shallow and len(shallow) == 2
+    assert deep["count"] == 5 and deep["next"] and deep["previous"]
