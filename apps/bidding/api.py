@@ -15,9 +15,9 @@ from apps.bidding import services
 from apps.bidding.access import need_get_for_user, proposal_get_for_user, proposal_list_for_user
 from apps.bidding.filters import NeedFilter
 from apps.bidding.models import Need, Objection, PanelReviewer, Proposal
-from apps.bidding.selectors import need_list, need_queryset
+from apps.bidding.selectors import NeedPaginator, need_list, need_queryset
 from apps.certification.badges import OrganizationCertifiedField
-from apps.core.api import CodeField, MoneyField
+from apps.core.api import CodeField, MoneyField, StandardPagination
 from apps.core.models import Category
 from apps.funds.models import Fund
 from apps.organizations.models import Organization
@@ -93,12 +93,19 @@ def _need_response(request, need, code=status.HTTP_200_OK):
     return Response(NeedSerializer(need).data, status=code)
 
 
+class NeedPagination(StandardPagination):
+    django_paginator_class = NeedPaginator
+
+
 class NeedListView(generics.ListCreateAPIView):
     """Needs: anyone sees published and later needs; drafts only their own community's staff.
-    The filters (NeedFilter) are applied by the filter backend, so the schema documents them."""
+    The filters (NeedFilter) are applied by the filter backend, so the schema documents them.
+    `count` is exact below 1,000 matches; a larger count may be cached for up to 10 seconds per
+    filter combination and reader's visibility, so it can be a few seconds stale."""
 
     serializer_class = NeedSerializer
     filterset_class = NeedFilter
+    pagination_class = NeedPagination
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "POST" else []

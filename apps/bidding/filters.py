@@ -36,7 +36,8 @@ class NeedFilter(django_filters.FilterSet):
         region = Region.objects.filter(code=value).only("path").first()
         if region is None:
             return queryset.none()
-        return queryset.filter(community__path__startswith=region.path)
+        # community_id IN (…), not a join on the path: the count then reads the needs' community index.
+        return queryset.filter(community_id__in=Region.objects.filter(path__startswith=region.path).values("pk"))
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))

@@ -56,6 +56,10 @@ class Need(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["category", "status"]),
+            # The public list (everything but drafts, newest first): its page and its count read
+            # this partial index alone (the drafts, with no published_at, sort first otherwise).
+            models.Index(fields=["-published_at", "-id"], condition=~Q(status="draft"), name="need_public_recent"),
+            models.Index(fields=["status", "-budget_max"], name="need_status_budget"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(budget_min__lte=F("budget_max")), name="need_budget_range"),

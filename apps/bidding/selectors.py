@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
 
 from apps.bidding.access import SEALED_BID_STATUSES, need_visible_q
 from apps.bidding.models import Need, PanelReviewer, Proposal
@@ -33,6 +39,54 @@ def need_list(*, user, filters: dict | None = None) -> QuerySet[Need]:
     if not filters:  # the API filters through its filter backend: no second FilterSet per request
         return qs
     return NeedFilter(filters, queryset=qs).qs
+
+
+# Exact counts below this many matches; at or above it the count may be cached for a few seconds.
+COUNT_CACHE_FROM = 1000
+COUNT_CACHE_SECONDS = 10
+# From this offset a page's rows are found by id first (see NeedPaginator.page).
+DEEP_PAGE_FROM = 200
+
+
+def need_count(queryset: QuerySet[Need]) -> int:
+    """The number of needs of a list. Counting ~100,000 visible needs reads the whole index on every
+    page, so a large count (≥ COUNT_CACHE_FROM) is kept for COUNT_CACHE_SECONDS, keyed by the
+    count's SQL and parameters (the filters and the reader's visibility): it may then be a few
+    seconds stale. Smaller counts are always exact."""
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()  # no joins or annotations
+    except EmptyResultSet:
+        return 0
+    key = "bidding:need-count:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    n = queryset.count()
+    if n >= COUNT_CACHE_FROM:
+        cache.set(key, n, COUNT_CACHE_SECONDS)
+    return n
+
+
+class NeedPaginator(Paginator):
+    """Django's paginator with ``need_count`` as its count (used by the list API and page)."""
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return need_count(self.object_list)
+        return super().count
+
+    def page(self, number):
+        # A page holds the rows there are, not as many as a (possibly stale) count allows.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = self.object_list[bottom : bottom + self.per_page]
+        if bottom >= DEEP_PAGE_FROM and isinstance(self.object_list, QuerySet):
+            # PostgreSQL computes the select list (the bid-count subquery) for every row an OFFSET
+            # skips: find a deep page's ids on the bare rows first, then load those rows.
+            ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+            rows = self.object_list.filter(pk__in=ids)
+        return self._get_page(rows, number, self)
 
 
 def need_list_of_community_staff(*, user) -> QuerySet[Need]:

@@ -6,7 +6,6 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from apps.bidding.filters import NeedFilter
 from apps.bidding.forms import AttachmentForm, DeclarationForm, NeedForm, ProposalForm
 from apps.bidding.models import Need, Proposal
 from apps.bidding.selectors import (
+    NeedPaginator,
     need_list,
     need_list_of_community_staff,
     need_queryset,
@@ -61,7 +61,7 @@ def _apply_error(request, exc: ApplicationError, form=None) -> None:
 def need_list_view(request):
     filterset = NeedFilter(request.GET, queryset=Need.objects.none())
     needs = need_list(user=request.user, filters=request.GET) if filterset.is_valid() else Need.objects.none()
-    page = Paginator(needs, 20).get_page(request.GET.get("page"))
+    page = NeedPaginator(needs, 20).get_page(request.GET.get("page"))
     return render(
         request,
         "bidding/need_list.html",

@@ -6,16 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class DailyRollup(models.Model):
-    """Figures of one community on one day and need category. Dashboards sum these instead of
-    scanning raw rows; ``apps.stats.services.rollup_rebuild`` recomputes any period from the
-    source tables. ``category`` is the need category code of what the row counts (needs, their
-    projects' hours and payouts); "" holds what belongs to no need category (money in, work
-    orders), so the unfiltered figures are the sum over every row."""
+class RollupFigures(models.Model):
+    """The summed figures of a rollup row (daily or monthly)."""
 
-    community = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
-    date = models.DateField(db_index=True)
-    category = models.CharField(max_length=40, blank=True, default="")
     needs_published = models.PositiveIntegerField(default=0)
     needs_awarded = models.PositiveIntegerField(default=0)
     needs_failed = models.PositiveIntegerField(default=0)
@@ -34,10 +27,44 @@ class DailyRollup(models.Model):
     rating_count = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyRollup(RollupFigures):
+    """Figures of one community on one day and need category. Dashboards sum these instead of
+    scanning raw rows; ``apps.stats.services.rollup_rebuild`` recomputes any period from the
+    source tables. ``category`` is the need category code of what the row counts (needs, their
+    projects' hours and payouts); "" holds what belongs to no need category (money in, work
+    orders), so the unfiltered figures are the sum over every row."""
+
+    community = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(db_index=True)
+    category = models.CharField(max_length=40, blank=True, default="")
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["community", "date", "category"], name="rollup_one_per_community_day_cat")
         ]
         indexes = [models.Index(fields=["date", "community"]), models.Index(fields=["category", "date"])]
+
+
+class MonthlyRollup(RollupFigures):
+    """The daily rollups of one community, calendar month and category, summed (``month`` is the
+    month's first day). Rebuilt from the daily rows by ``rollup_rebuild`` for every month it
+    touches; dashboards read whole months here and only the partial months' days from the daily
+    rows, so a two-year district view sums hundreds of rows instead of ~100,000."""
+
+    community = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    category = models.CharField(max_length=40, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "month", "category"], name="rollup_one_per_community_month_cat"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "community"])]
 
 
 class DeliveryRating(models.Model):

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Sum
 
 from apps.accounts.models import Role
@@ -132,39 +133,87 @@ def _certified_by_region(region: Region, on: dt.date) -> Counter:
     return Counter(paths)
 
 
-def _rollups(region: Region, date_from: dt.date, date_to: dt.date, category: str | None):
-    rollups = DailyRollup.objects.filter(
-        community__path__startswith=region.path, date__gte=date_from, date__lte=date_to
+def _month_span(date_from: dt.date, date_to: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of the whole calendar months inside the period, or None."""
+    first = date_from if date_from.day == 1 else (date_from.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    after = date_to + dt.timedelta(days=1)
+    last = date_to if after.day == 1 else date_to.replace(day=1) - dt.timedelta(days=1)
+    return (first, last) if first <= last else None
+
+
+def _rollups(region: Region, date_from: dt.date, date_to: dt.date, category: str | None) -> list:
+    """The rollup rows covering the period, as querysets to UNION ALL: whole months from the
+    monthly rollups, the days of partial months (before and after) from the daily ones. Each part
+    is one index range per community: communities by id (IN …), not a join on the path."""
+    from apps.stats.models import MonthlyRollup
+
+    communities = Region.objects.filter(path__startswith=region.path).values("pk")
+    daily = DailyRollup.objects.filter(community_id__in=communities)
+    span = _month_span(date_from, date_to)
+    if span is None:
+        parts = [daily.filter(date__gte=date_from, date__lte=date_to)]
+    else:
+        one_day = dt.timedelta(days=1)
+        parts = [
+            daily.filter(date__gte=date_from, date__lte=span[0] - one_day),
+            MonthlyRollup.objects.filter(community_id__in=communities, month__gte=span[0], month__lte=span[1]),
+            daily.filter(date__gte=span[1] + one_day, date__lte=date_to),
+        ]
+    return [qs.filter(category=category) if category else qs for qs in parts]
+
+
+def _union(parts: list):
+    return parts[0].union(*parts[1:], all=True)
+
+
+def _award_histograms(parts: list) -> dict[int, Counter]:
+    """Per community, the award-days histogram summed over the rows — in SQL, so the JSON of
+    thousands of rows is neither sent nor decoded."""
+    from django.db import connection
+
+    try:
+        rows_sql, params = _union(
+            [qs.exclude(award_days={}).values("community_id", "award_days") for qs in parts]
+        ).query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    each = "jsonb_each_text" if connection.vendor == "postgresql" else "json_each"
+    sql = (
+        f"SELECT r.community_id, e.key, SUM(CAST(e.value AS integer)) FROM ({rows_sql}) r, {each}(r.award_days) e "  # noqa: S608 - fixed names
+        "GROUP BY r.community_id, e.key"
     )
-    return rollups.filter(category=category) if category else rollups
+    histograms: dict[int, Counter] = defaultdict(Counter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for community_id, days, n in cursor.fetchall():
+            histograms[community_id][str(days)] += int(n)
+    return histograms
 
 
 def region_figures(*, region: Region, date_from: dt.date, date_to: dt.date, category: str | None = None) -> dict:
     """Figures of ``region`` for the period, and the same per child region; with ``category`` (a
     need category code) only what belongs to that category, and null for what belongs to none."""
     children = list(region.children.exclude(level=Region.Level.GRID).order_by("code"))
-    child_of_community: dict[int, Region | None] = {}
-    rows = (
-        _rollups(region, date_from, date_to, category)
-        .values("community_id", "community__path")
-        .annotate(**{f: Sum(f) for f in SUMMED})
-    )
-    histograms = defaultdict(Counter)
-    for community_id, histogram in (
-        _rollups(region, date_from, date_to, category).exclude(award_days={}).values_list("community_id", "award_days")
-    ):
-        histograms[community_id].update({k: int(v) for k, v in histogram.items()})
+    parts = _rollups(region, date_from, date_to, category)
+    by_community: dict[int, tuple[str, dict]] = {}
+    sums_of_parts = [
+        qs.values("community_id", "community__path").annotate(**{f: Sum(f) for f in SUMMED}) for qs in parts
+    ]
+    for row in _union(sums_of_parts):  # a community's days and its whole months
+        path, sums = by_community.setdefault(row["community_id"], (row["community__path"], defaultdict(int)))
+        for f in SUMMED:
+            sums[f] += row[f] or 0
+    histograms = _award_histograms(parts)
 
     total, total_hist = defaultdict(int), Counter()
     per_child = {c.pk: (defaultdict(int), Counter()) for c in children}
-    for row in rows:
-        child = next((c for c in children if row["community__path"].startswith(c.path)), None)
-        child_of_community[row["community_id"]] = child
+    for community_id, (path, community_sums) in by_community.items():
+        child = next((c for c in children if path.startswith(c.path)), None)
         targets = [(total, total_hist)] + ([per_child[child.pk]] if child else [])
         for sums, hist in targets:
             for f in SUMMED:
-                sums[f] += row[f] or 0
-            hist.update(histograms.get(row["community_id"], {}))
+                sums[f] += community_sums[f]
+            hist.update(histograms.get(community_id, {}))
     certified = Counter() if category else _certified_by_region(region, date_to)
     by_category = bool(category)
     figures = _finish(total, total_hist, sum(certified.values()), by_category=by_category)

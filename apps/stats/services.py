@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from apps.stats.models import DailyRollup, DeliveryRating, HoursPlan
+from apps.stats.models import DailyRollup, DeliveryRating, HoursPlan, MonthlyRollup
 from apps.stats.providers import PROVIDERS, Figures
 
 
@@ -28,7 +28,42 @@ def rollup_rebuild(*, date_from: dt.date, date_to: dt.date) -> int:
         if community_id is not None
     ]
     DailyRollup.objects.bulk_create(rows, batch_size=1000)
+    _monthly_rebuild(date_from=date_from, date_to=date_to)
     return len(rows)
+
+
+def _monthly_rebuild(*, date_from: dt.date, date_to: dt.date) -> None:
+    """Sum the daily rows of every month touched by the period into its monthly rows."""
+    from collections import Counter
+
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    from apps.stats.selectors import SUMMED
+
+    first = date_from.replace(day=1)
+    last = (date_to.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    MonthlyRollup.objects.filter(month__gte=first, month__lte=last).delete()
+    daily = DailyRollup.objects.filter(date__gte=first, date__lte=last)
+    histograms: dict = defaultdict(Counter)
+    for community_id, day, category, award_days in daily.exclude(award_days={}).values_list(
+        "community_id", "date", "category", "award_days"
+    ):
+        histograms[(community_id, day.replace(day=1), category)].update({k: int(v) for k, v in award_days.items()})
+    rows = [
+        MonthlyRollup(
+            community_id=row["community_id"],
+            month=row["m"],
+            category=row["category"],
+            award_days=dict(histograms.get((row["community_id"], row["m"], row["category"]), {})),
+            **{f: row[f] for f in SUMMED},
+        )
+        for row in daily.annotate(m=TruncMonth("date"))
+        .values("community_id", "m", "category")
+        .annotate(**{f: Sum(f) for f in SUMMED})
+        .order_by()
+    ]
+    MonthlyRollup.objects.bulk_create(rows, batch_size=1000)
 
 
 def _community_staff_of(user, project) -> None:
