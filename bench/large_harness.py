@@ -47,8 +47,38 @@ class Floor(APIView):
         return Response({"ok": True})
 
 
-urlpatterns = [path("bench/floor/", Floor.as_view()), *import_module(settings.ROOT_URLCONF).urlpatterns]
+def _minimal_list_view():
+    """A second floor for list endpoints: the least a DRF list of needs can do. A generic
+    ListAPIView over the same table with a plain ModelSerializer of the need's own columns, page
+    number pagination of 20 and an exact count, no filters, no visibility rule, no related rows."""
+    from rest_framework import generics, pagination, serializers
+
+    from apps.bidding.models import Need
+
+    class MinimalNeed(serializers.ModelSerializer):
+        class Meta:
+            model = Need
+            fields = ["id", "title", "status", "budget_min", "budget_max", "bid_deadline", "community", "category"]
+
+    class Pages(pagination.PageNumberPagination):
+        page_size = 20
+
+    class MinimalList(generics.ListAPIView):
+        permission_classes = [AllowAny]
+        queryset = Need.objects.order_by("-id")
+        serializer_class = MinimalNeed
+        pagination_class = Pages
+
+    return MinimalList.as_view()
+
+
+urlpatterns = [
+    path("bench/floor/", Floor.as_view()),
+    path("bench/floor-list/", _minimal_list_view()),
+    *import_module(settings.ROOT_URLCONF).urlpatterns,
+]
 FLOOR = "/bench/floor/"
+LIST_FLOOR = "/bench/floor-list/"
 
 
 def client() -> Client:
@@ -89,12 +119,25 @@ def report(c: Client, timings: dict[str, list[float]], *, target=None) -> None:
     floor_p95 = percentile(timings[FLOOR], 0.95)
     load = os.getloadavg()
     print(f"{connection.vendor}, load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}, {len(timings[FLOOR])} rounds")
-    print("| URL | median | p95 | p95 / floor p95 | queries |")
-    print("|---|---|---|---|---|")
+    if LIST_FLOOR in timings:
+        print("| URL | median | p95 | p95 / floor p95 | p95 / list floor p95 | queries |")
+        print("|---|---|---|---|---|---|")
+    else:
+        print("| URL | median | p95 | p95 / floor p95 | queries |")
+        print("|---|---|---|---|---|")
     for url, samples in timings.items():
         p95 = percentile(samples, 0.95)
         ratio = "—" if url == FLOOR else f"{p95 / floor_p95:.1f}×"
-        label = "floor (trivial DRF APIView)" if url == FLOOR else f"`{url}`"
-        print(f"| {label} | {statistics.median(samples):.1f} ms | {p95:.1f} ms | {ratio} | {queries(c, url)} |")
+        list_ratio = ""
+        if LIST_FLOOR in timings:
+            list_p95 = percentile(timings[LIST_FLOOR], 0.95)
+            list_ratio = " | —" if url in (FLOOR, LIST_FLOOR) else f" | {p95 / list_p95:.1f}×"
+        label = {
+            FLOOR: "floor (trivial DRF APIView)",
+            LIST_FLOOR: "list floor (minimal DRF ListAPIView, 20 needs)",
+        }.get(url, f"`{url}`")
+        print(
+            f"| {label} | {statistics.median(samples):.1f} ms | {p95:.1f} ms | {ratio}{list_ratio} | {queries(c, url)} |"
+        )
     if target:
         print(target)

@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import large_harness as h  # noqa: E402
 
 URLS = [
+    h.LIST_FLOOR,
     "/api/v1/needs/",
     "/api/v1/needs/?status=published&ordering=-budget_max",
     "/api/v1/needs/?category=elderly&ordering=bid_deadline",

@@ -23,7 +23,9 @@ def officer(district):
 
     user = User.objects.filter(username="bench_district_officer").first()
     if user is None:
-        user = account_create(username="bench_district_officer", password=secrets.token_urlsafe(16), check_password=False)
+        user = account_create(
+            username="bench_district_officer", password=secrets.token_urlsafe(16), check_password=False
+        )
     membership_add(user=user, role=Role.DISTRICT_OFFICER, region=district)
     return user
 
