@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import user_community_ids, user_organization_ids
-from apps.core.errors import ApplicationError, NotFound
+from apps.core.errors import ApplicationError, NotFound, ValidationFailed
 from apps.core.forms import form_add_application_error
 from apps.core.money import decimal_to_fen, format_yuan
 from apps.projects import services
@@ -206,8 +206,19 @@ def confirm_queue(request):
 
 
 def _project_page(request, project, *, bound_form=None, bound_mid=None, status=200):
+    from apps.stats.models import DeliveryRating
+
     party = user_is_project_party(request.user, project)
     is_org = project.organization_id in user_organization_ids(request.user)
+    ratings = (
+        dict(
+            DeliveryRating.objects.filter(project=project, milestone__isnull=False).values_list(
+                "milestone_id", "rating"
+            )
+        )
+        if party
+        else {}
+    )
     milestones = []
     for m in project.milestones.prefetch_related("attachments") if party else project.milestones.all():
         form = None
@@ -219,6 +230,7 @@ def _project_page(request, project, *, bound_form=None, bound_mid=None, status=2
                 "amount": format_yuan(decimal_to_fen(m.amount)),
                 "form": form,
                 "upload_id": f"upload-progress-{m.pk}",
+                "rating": ratings.get(m.pk),
             }
         )
     hours = None
@@ -280,6 +292,19 @@ def milestone_action(request, pk, mid, action):
             services.milestone_accept(actor=request.user, milestone=milestone)
         elif action == "return":
             services.milestone_return(actor=request.user, milestone=milestone, reason=request.POST.get("reason", ""))
+        elif action == "rate":
+            from apps.stats.services import delivery_rating_record
+
+            rating = request.POST.get("rating", "")
+            if not rating.isdigit():
+                raise ValidationFailed(field_errors={"rating": [_("Choose a rating from 1 to 5.")]})
+            delivery_rating_record(
+                user=request.user,
+                project=project,
+                milestone=milestone,
+                rating=int(rating),
+                comment=request.POST.get("comment", "")[:500],
+            )
         else:
             raise Http404
     except ApplicationError as exc:

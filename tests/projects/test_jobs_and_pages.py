@@ -101,3 +101,33 @@ def test_project_page_lets_the_community_accept_a_milestone(client, api, scene):
     client.post(f"/en/projects/{scene.project.pk}/milestones/{milestone.pk}/accept/")
     milestone.refresh_from_db()
     assert milestone.status == "accepted"
+
+
+def test_community_rates_an_accepted_milestone_once_from_the_project_page(client, api, scene):
+    from apps.stats.models import DeliveryRating
+
+    milestone = scene.project.milestones.first()
+    api.as_user(scene.org_admin).post(
+        f"/api/v1/projects/{scene.project.pk}/milestones/{milestone.pk}/submit/", {"report": "报告"}, format="json"
+    )
+    page_url = f"/en/projects/{scene.project.pk}/"
+    rate_url = f"/en/projects/{scene.project.pk}/milestones/{milestone.pk}/rate/"
+    client.force_login(scene.staff)
+    assert "Rate the delivery" not in client.get(page_url).content.decode()  # not accepted yet
+    client.post(f"/en/projects/{scene.project.pk}/milestones/{milestone.pk}/accept/")
+    assert "Rate the delivery" in client.get(page_url).content.decode()
+
+    client.force_login(scene.org_admin)  # the rated organization can neither see the form nor rate itself
+    assert "Rate the delivery" not in client.get(page_url).content.decode()
+    client.post(rate_url, {"rating": "5"})
+    assert not DeliveryRating.objects.filter(milestone=milestone).exists()
+
+    client.force_login(scene.staff)
+    client.post(rate_url, {"rating": "4", "comment": "居民满意"})
+    rating = DeliveryRating.objects.get(milestone=milestone)
+    assert (rating.rating, rating.comment, rating.rated_by) == (4, "居民满意", scene.staff)
+    page = client.get(page_url).content.decode()
+    assert "Delivery rated 4 of 5" in page and "Rate the delivery" not in page
+
+    client.post(rate_url, {"rating": "1"}, follow=True)
+    assert DeliveryRating.objects.get(milestone=milestone).rating == 4  # a second rating changes nothing
