@@ -5,28 +5,18 @@ from __future__ import annotations
 
 import io
 
-import segno
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from apps.certification.models import Certificate
-
-FONT = "STSong-Light"
+from apps.core.pdf import cid_font, qr_png
 
 STATUS_ZH = {"certified": "有效", "suspended": "暂停", "expired": "已过期", "revoked": "已撤销（摘牌）"}
 
 
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
 def certificate_pdf_bytes(certificate: Certificate, *, verify_url: str) -> bytes:
-    font = _font()
+    font = cid_font()
     buffer = io.BytesIO()
     width, height = landscape(A4)
     pdf = canvas.Canvas(buffer, pagesize=(width, height))
@@ -50,10 +40,7 @@ def certificate_pdf_bytes(certificate: Certificate, *, verify_url: str) -> bytes
     for line in lines:
         pdf.drawString(110, y, line)
         y -= 28
-    qr = io.BytesIO()
-    segno.make(verify_url, error="m").save(qr, kind="png", scale=5, border=2)
-    qr.seek(0)
-    pdf.drawImage(ImageReader(qr), width - 250, 80, 150, 150)
+    pdf.drawImage(ImageReader(qr_png(verify_url, scale=5)), width - 250, 80, 150, 150)
     pdf.setFont(font, 10)
     pdf.drawString(width - 260, 66, "扫码核验证书真伪")
     pdf.drawString(110, 80, f"核验地址：{verify_url}")

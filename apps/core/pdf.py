@@ -1,8 +1,8 @@
 """Shared PDF helpers: reportlab's built-in CID font for Chinese (no font file shipped), the
 usual paragraph styles, and a segno QR code as a PNG for a verification URL.
 
-Used by apps/funds/pdf.py (donation receipts); apps/projects/pdf.py and
-apps/certification/pdf.py have their own copies of the font and QR code that can move here.
+Used by the service record (apps/projects), the certificate (apps/certification) and the
+donation receipt (apps/funds).
 """
 
 from __future__ import annotations

@@ -1,24 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import MultipleFileField, MultipleFileInput
 from apps.dispatch.models import DispatchCategory, Unit
 from apps.regions.models import Region
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+class MultipleImageField(MultipleFileField):
+    """Photos from a phone: the camera is offered first."""
 
-
-class MultipleImageField(forms.FileField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
         super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class WorkOrderReportForm(forms.Form):

@@ -7,14 +7,10 @@ import io
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+from apps.core.pdf import cid_font, qr_png, styles
 
 DISCLAIMER = (
     "本记录为三社联动平台的服务时长记录，不是全国志愿服务信息系统出具的证明。"
@@ -22,20 +18,10 @@ DISCLAIMER = (
 )
 
 
-def _qr_png(url: str) -> io.BytesIO:
-    import segno
-
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=4, border=2)
-    buffer.seek(0)
-    return buffer
-
-
 def service_record_pdf(*, record, logs, verify_url: str) -> bytes:
     """``record`` is the issued ServiceRecord; ``logs`` the confirmed records it lists."""
-    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=15)
-    title = ParagraphStyle("title", parent=body, fontSize=18, leading=24, spaceAfter=6)
-    small = ParagraphStyle("small", parent=body, fontSize=8, leading=11, textColor=colors.grey)
+    s = styles()
+    body, title, small = s["body"], s["title"], s["small"]
     worker = record.worker
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -52,7 +38,7 @@ def service_record_pdf(*, record, logs, verify_url: str) -> bytes:
         Paragraph(f"出具时间 Issued：{timezone.localtime(record.issued_at):%Y-%m-%d %H:%M}", body),
         Paragraph(f"验证网址 Verify at：{verify_url}", body),
         Spacer(1, 4 * mm),
-        Image(_qr_png(verify_url), width=30 * mm, height=30 * mm, hAlign="LEFT"),
+        Image(qr_png(verify_url), width=30 * mm, height=30 * mm, hAlign="LEFT"),
         Spacer(1, 4 * mm),
     ]
     rows = [["日期", "时间", "项目", "社区", "时长"]]
@@ -70,7 +56,7 @@ def service_record_pdf(*, record, logs, verify_url: str) -> bytes:
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("FONTNAME", (0, 0), (-1, -1), cid_font()),
                 ("FONTSIZE", (0, 0), (-1, -1), 9),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
