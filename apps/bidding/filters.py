@@ -1,7 +1,7 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.bidding import text_index
 from apps.bidding.models import Need
 
 ORDERINGS = ("bid_deadline", "-bid_deadline", "-published_at", "budget_max", "-budget_max")
@@ -40,4 +40,5 @@ class NeedFilter(django_filters.FilterSet):
         return queryset.filter(community_id__in=Region.objects.filter(path__startswith=region.path).values("pk"))
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value))
+        """Title or description contains ``value`` (through the gram index: ``text_index``)."""
+        return text_index.filter_contains(queryset, value)

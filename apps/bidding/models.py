@@ -73,6 +73,20 @@ class Need(models.Model):
         return self.title
 
 
+class NeedText(models.Model):
+    """The character grams of a need's title and description: the index behind the list's ``q``.
+
+    Derived data kept by ``apps.bidding.text_index`` (see there); SQLite matches it through the
+    FTS5 table ``bidding_needtext_fts``, PostgreSQL through a GIN index on the gram array (both
+    created in migration 0004)."""
+
+    need = models.OneToOneField(Need, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    grams = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"need {self.need_id}"
+
+
 class Proposal(models.Model):
     """An organization's sealed bid on a need. Never shown before the deadline but to its own org."""
 

@@ -387,6 +387,9 @@ def _seed_needs(ctx, city: dict) -> list:
         )
         plan.append(status)
     needs = _bulk(ctx, Need, needs, "needs")
+    from apps.bidding import text_index
+
+    text_index.index_needs(needs)  # the list's `q` index (bulk inserts send no post_save)
 
     # Proposals: 2-3 bids on every need past its deadline, 0-2 on open ones.
     proposals, owners = [], []

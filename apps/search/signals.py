@@ -1,4 +1,5 @@
-"""Signal receivers: they only enqueue an index task after commit (the one place signals are used)."""
+"""Signal receivers (the one place signals are used): they enqueue a search index task after
+commit, and keep the needs' gram index (``apps.bidding.text_index``) in the saving transaction."""
 
 from __future__ import annotations
 
@@ -12,6 +13,12 @@ def on_change(sender, instance, **kwargs):
     doc_type = documents.type_for_instance(instance)
     if doc_type and instance.pk is not None:
         enqueue_index(doc_type=doc_type, obj_id=instance.pk)
+
+
+def on_need_saved(sender, instance, update_fields=None, **kwargs):
+    from apps.bidding import text_index
+
+    text_index.on_need_saved(instance, update_fields=update_fields)
 
 
 def on_worker_skills(sender, instance, action, **kwargs):
@@ -29,6 +36,7 @@ def connect() -> None:
         model = apps.get_model(label)
         post_save.connect(on_change, sender=model, dispatch_uid=f"search-save-{label}")
         post_delete.connect(on_change, sender=model, dispatch_uid=f"search-delete-{label}")
+    post_save.connect(on_need_saved, sender=apps.get_model("bidding.Need"), dispatch_uid="bidding-need-text")
     worker = apps.get_model("workers.SocialWorker")
     m2m_changed.connect(on_worker_skills, sender=worker.skills.through, dispatch_uid="search-worker-skills")
     cert = documents._certificate_model()

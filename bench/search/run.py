@@ -124,6 +124,25 @@ def segmenter_memory() -> list[tuple[str, str, str]]:
     return out
 
 
+def source_docs(url: str) -> list[Doc]:
+    """Every document of another database's search table (e.g. the large demo city's)."""
+    cols = "doc_type, obj_id, title, body, url, category, region_path, status"
+    if url.startswith("sqlite:"):
+        import sqlite3
+
+        con = sqlite3.connect(url.split("sqlite:///", 1)[1])
+    else:
+        import psycopg
+
+        con = psycopg.connect(url)
+    rows = con.execute(f"SELECT {cols} FROM search_searchdocument ORDER BY id").fetchall()  # noqa: S608
+    con.close()
+    return [
+        Doc(type=r[0], id=r[1], title=r[2], body=r[3], url=r[4], category=r[5], region_path=r[6], status=r[7])
+        for r in rows
+    ]
+
+
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p))]
@@ -148,9 +167,27 @@ def main():
     parser.add_argument(
         "--reuse", action="store_true", help="skip the rebuild when the index already holds --docs documents"
     )
+    parser.add_argument(
+        "--source",
+        default="",
+        help="database URL whose search documents are the corpus (the large demo city) instead of synthetic ones",
+    )
+    parser.add_argument("--queries", default="", help="comma-separated queries instead of the built-in 15")
     parser.add_argument("--whoosh-dir", default="", help="Whoosh index directory (default: a new temporary one)")
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}")
+    global QUERIES
+    if args.queries:
+        QUERIES = args.queries.split(",")
+    corpus = None
+    if args.source:
+        corpus = source_docs(args.source)
+        args.docs = len(corpus)
+        print(f"corpus: {args.docs:,} documents of {args.source}")
+
+    def make_docs():
+        return iter(corpus) if corpus is not None else docs(args.docs)
+
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     segmentation.index_text("社区养老服务中心")
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -185,14 +222,17 @@ def main():
             rate = "reused"
         else:
             t = time.perf_counter()
-            n = engine.rebuild(docs(args.docs))
+            n = engine.rebuild(make_docs())
             rate = f"{n / (time.perf_counter() - t):,.0f}"
         p50, p95 = timed_queries(lambda q, b=name: search_run(text=q, limit=20, facets=False, backend=b), args.rounds)
         capped[name] = sum(not search_run(text=q, limit=20, facets=False, backend=name)[0].exact for q in QUERIES)
         ups = []
         for i in range(20):
-            d = next(docs(1, seed=100 + i))
-            d.id = str(1 + i * 37)
+            if corpus is not None:
+                d = corpus[(i * 7919) % len(corpus)]
+            else:
+                d = next(docs(1, seed=100 + i))
+                d.id = str(1 + i * 37)
             t = time.perf_counter()
             engine.index([d])
             ups.append((time.perf_counter() - t) * 1000)

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 
 SCALE = 0.002
 
@@ -69,3 +70,12 @@ def test_large_seed_scales_covers_every_state_and_keeps_the_books(large_city, cl
     assert response.status_code == 200
     body = response.json()
     assert body["count"] >= large_needs.exclude(status="draft").count() and len(body["results"]) > 0
+
+    # The list's `q` finds the bulk-loaded needs (their gram rows are written by the seed).
+    from apps.bidding.models import NeedText
+
+    assert NeedText.objects.count() == large_needs.count()
+    word = large_needs.exclude(status="draft").order_by("-pk").first().title[-4:]
+    response = client.get("/api/v1/needs/", {"q": word})
+    expected = large_needs.exclude(status="draft").filter(Q(title__icontains=word) | Q(description__icontains=word))
+    assert response.json()["count"] == expected.count() > 0
