@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from apps.core.vendor_sql import vendor_sql
+
 SQLITE_UP = [
     # detail=none: only "which needs hold every gram" is ever asked (no phrases, no ranking).
     "CREATE VIRTUAL TABLE bidding_needtext_fts USING fts5("
@@ -30,14 +32,6 @@ PG_UP = [
     "CREATE INDEX bidding_needtext_grams_gin ON bidding_needtext USING GIN (string_to_array(grams, ' '))",
 ]
 PG_DOWN = ["DROP INDEX IF EXISTS bidding_needtext_grams_gin"]
-
-
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        for sql in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(sql)
-
-    return run
 
 
 def backfill(apps, schema_editor):
@@ -76,9 +70,6 @@ class Migration(migrations.Migration):
                 ("grams", models.TextField(blank=True)),
             ],
         ),
-        migrations.RunPython(
-            _run({"sqlite": SQLITE_UP, "postgresql": PG_UP}),
-            _run({"sqlite": SQLITE_DOWN, "postgresql": PG_DOWN}),
-        ),
+        migrations.RunPython(*vendor_sql(up={"sqlite": SQLITE_UP, "postgresql": PG_UP}, down={"sqlite": SQLITE_DOWN, "postgresql": PG_DOWN})),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]
