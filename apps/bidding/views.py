@@ -69,7 +69,7 @@ def need_list_view(request):
             "page": page,
             "filter": filterset,
             "statuses": Need.Status.choices,
-            "regions": Region.objects.exclude(level="grid").order_by("path"),
+            "regions": Region.objects.exclude(level="grid").order_by("path").values_list("code", "name"),
         },
     )
 

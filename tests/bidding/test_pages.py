@@ -34,6 +34,11 @@ def test_public_list_filters_and_hides_drafts(world, make_need):
     assert "社区需求" in html
     assert "Community needs" in Client().get("/en/needs/").content.decode()
     assert Client().get("/needs/?budget_min=abc").status_code == 200
+    # The region filter lists the regions and keeps the chosen one selected.
+    district = world.city.district
+    html = Client().get(f"/needs/?region={district.code}").content.decode()
+    assert f'<option value="{district.code}" selected>{district.name}</option>' in html
+    assert f'<option value="{world.city.community.code}">{world.city.community.name}</option>' in html
 
 
 def test_staff_drafts_edits_and_publishes_through_pages(world):
