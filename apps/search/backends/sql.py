@@ -123,11 +123,18 @@ class SqlBackend(SearchBackend):
             if cutoff is not None:
                 # Candidates: the newest `window` matches plus the newest `window` title matches.
                 title_sql, title_params = self.title_match_sql(q, joined=bool(where))
-                window_sql = (
-                    f" AND ({idcol} >= %s OR {idcol} IN (SELECT {idcol} FROM {title_sql} "  # noqa: S608
-                    f"{''.join(' AND ' + w for w in where)} ORDER BY {self.order_key(idcol)} DESC LIMIT %s))"
+                newest_titles = (
+                    f"SELECT {idcol} AS id FROM {title_sql} "  # noqa: S608
+                    f"{''.join(' AND ' + w for w in where)} ORDER BY {self.order_key(idcol)} DESC LIMIT %s"
                 )
-                window_params = [cutoff, *title_params, *fparams, window]
+                # Every candidate lies at or above the lower of the two cutoffs: saying so lets
+                # FTS5 (and a primary-key range on PostgreSQL) skip the older matches instead of
+                # testing each of them against the OR below.
+                cur.execute(f"SELECT MIN(t.id) FROM ({newest_titles}) AS t", [*title_params, *fparams, window])  # noqa: S608
+                title_low = cur.fetchone()[0]
+                low = cutoff if title_low is None else min(cutoff, title_low)
+                window_sql = f" AND {idcol} >= %s AND ({idcol} >= %s OR {idcol} IN ({newest_titles}))"
+                window_params = [low, cutoff, *title_params, *fparams, window]
             clause += window_sql
             params += window_params
             cur.execute(
