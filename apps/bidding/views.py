@@ -243,9 +243,25 @@ def proposals_csv_view(request, pk):
     response["Content-Disposition"] = f'attachment; filename="need-{need.pk}-proposals.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(["id", "organization", "title", "status", "total_amount", "submitted_at", "summary"])
+    from apps.certification.selectors import certified_organization_ids
+
+    certified = certified_organization_ids()
+    writer.writerow(
+        ["id", "organization", "organization_certified", "title", "status", "total_amount", "submitted_at", "summary"]
+    )
     for p in rows:
-        writer.writerow([p.pk, p.organization.name, p.title, p.status, p.total_amount, p.submitted_at or "", p.summary])
+        writer.writerow(
+            [
+                p.pk,
+                p.organization.name,
+                "yes" if p.organization_id in certified else "no",
+                p.title,
+                p.status,
+                p.total_amount,
+                p.submitted_at or "",
+                p.summary,
+            ]
+        )
     return response
 
 

@@ -6,7 +6,13 @@ from decimal import Decimal
 
 
 def seed(ctx) -> None:
-    from apps.cooperatives.services import cooperative_create, distribution_create, holder_add, share_transfer_create
+    from apps.cooperatives.services import (
+        cooperative_create,
+        distribution_create,
+        dividend_pay,
+        holder_add,
+        share_transfer_create,
+    )
 
     community = ctx.data["communities"][0]
     staff = ctx.users["yulin_staff"]
@@ -48,11 +54,15 @@ def seed(ctx) -> None:
             )
         )
     share_transfer_create(user=staff, cooperative=coop, from_holder=holders[3], to_holder=holders[2], shares=87)
-    distribution_create(
+    distribution = distribution_create(
         user=staff,
         cooperative=coop,
         fiscal_year=ctx.today.year - 1,
         distributable_profit=Decimal("386420.37"),
         prior_losses=Decimal("41250.00"),
     )
+    # One holder has been paid already (through the ledger); the others wait for the manager.
+    first = distribution.allocations.filter(amount__gt=0).order_by("pk").first()
+    if first is not None:
+        dividend_pay(user=staff, allocation=first)
     ctx.data["cooperatives"] = [coop]

@@ -244,7 +244,10 @@ def main():
                 size = (cur.fetchone()[0] or 0) / 1e6
         else:
             with connection.cursor() as cur:
-                cur.execute("SELECT pg_total_relation_size('search_searchdocument')")
+                cur.execute(
+                    "SELECT pg_total_relation_size('search_searchdocument') + "
+                    "COALESCE(pg_total_relation_size(to_regclass('search_terms')), 0)"
+                )
                 size = cur.fetchone()[0] / 1e6
         rows.append((name, rate, p50, p95, f"{statistics.median(ups):.1f}", f"{size:.0f} MB"))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -131,3 +131,19 @@ def test_public_ranking_shows_the_badge_until_expired(world, bids):
     assert f"/certificates/{certificate.certificate_no}/" in page
     _withdraw(certificate, "expired")
     assert BADGE not in Client().get(f"/needs/{need.pk}/ranking/").content.decode()
+
+
+def test_bids_export_flags_the_certified_bidder_until_revoked(world, bids):
+    import csv
+    import io
+
+    need, _bid_a, _bid_b, certificate = bids
+    staff = _signed_in(world.staff)
+
+    def flags():
+        text = staff.get(f"/needs/{need.pk}/proposals.csv").content.decode("utf-8-sig")
+        return {row["organization"]: row["organization_certified"] for row in csv.DictReader(io.StringIO(text))}
+
+    assert flags() == {world.a.org.name: "yes", world.b.org.name: "no"}
+    _withdraw(certificate, "revoked")
+    assert flags() == {world.a.org.name: "no", world.b.org.name: "no"}
