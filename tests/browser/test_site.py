@@ -30,6 +30,8 @@ def test_keyboard_user_can_skip_to_content(site_content, live_server, page):
     assert "skip-link" in focused
     assert page.locator(".skip-link").is_visible()
     page.keyboard.press("Enter")
+    # The fragment navigation is asynchronous: wait for it rather than read the URL at once.
+    page.wait_for_function("location.hash === '#main'", timeout=5000)
     assert page.url.endswith("#main")
 
 
