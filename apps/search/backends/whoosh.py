@@ -21,7 +21,9 @@ from django.conf import settings
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import Token, Tokenizer
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.matching.wrappers import FilterMatcher
 
 from apps.search.documents import Doc
 from apps.search.segmentation import cut_for_index
@@ -81,6 +83,33 @@ def schema() -> Schema:
 
 def _key(doc_type: str, obj_id: str) -> str:
     return f"{doc_type}:{obj_id}"
+
+
+def _read_postings(m, offset: int, into: dict[int, float]) -> None:
+    """{docnum + offset: weight} of a term's postings. A plain leaf matcher of the on-disk codec
+    (or one wrapped in the reader's filter of deleted documents) is read a block at a time: its ids
+    and weights arrays go into the dict in one call, instead of four to eight Python calls per
+    posting (社区营造, whose pieces are in nearly all of 144,579 documents, took 3.2 s of a 3.5 s
+    profiled query that way). Anything else is walked."""
+    skip, keep = frozenset(), None
+    if isinstance(m, FilterMatcher) and isinstance(m.child, W3LeafMatcher) and m.boost == 1:
+        # A segment with deleted documents: the reader wraps the leaf in an exclusion filter.
+        skip, keep = (m._ids, None) if m._exclude else (frozenset(), m._ids)  # noqa: SLF001
+        m = m.child
+    if isinstance(m, W3LeafMatcher):
+        while m.is_active():
+            m._read_ids()  # noqa: SLF001 - the codec's block arrays; whoosh-reloaded is frozen
+            m._read_weights()  # noqa: SLF001
+            start = m._i  # noqa: SLF001
+            pairs = zip(m._ids[start:], m._weights[start:], strict=True)  # noqa: SLF001
+            if skip or keep is not None:
+                pairs = [(i, w) for i, w in pairs if i not in skip and (keep is None or i in keep)]
+            into.update((i + offset, w) for i, w in pairs)
+            m._next_block()  # noqa: SLF001
+        return
+    while m.is_active():
+        into[m.id() + offset] = m.weight()
+        m.next()
 
 
 class WhooshBackend(SearchBackend):
@@ -240,10 +269,7 @@ class WhooshBackend(SearchBackend):
                 for sub, offset in searcher.leaf_searchers():
                     if (field, text) not in sub.reader():
                         continue
-                    m = sub.postings(field, text)
-                    while m.is_active():
-                        weights[m.id() + offset] = m.weight()
-                        m.next()
+                    _read_postings(sub.postings(field, text), offset, weights)
             cache[key] = weights
         return cache[key]
 
