@@ -110,6 +110,11 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Seconds a connection is kept between requests (0: one connection per request). A server process
+# should keep it: a new PostgreSQL connection costs a backend process, and SQLite's page cache and
+# FTS5 structures live in the connection.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL plus a busy timeout lets the dev server and in-process tasks share the file;
     # IMMEDIATE transactions take the write lock up front, so balance checks are serialised.
