@@ -63,3 +63,12 @@ def remind_drafts(now: dt.datetime | None = None) -> int:
         Proposal.objects.filter(pk=proposal.pk).update(deadline_reminder_sent_at=now)
         sent += 1
     return sent
+
+
+@scheduled_job("bidding_need_text_repair")
+def need_text_repair() -> int:
+    """Index needs that have no gram row for the list's ``q`` (written by bulk SQL, without the
+    save that indexes them); returns how many."""
+    from apps.bidding import text_index
+
+    return text_index.rebuild(only_missing=True)

@@ -13,7 +13,7 @@ character and every pair of adjacent characters can:
 - a query with no letter or digit at all falls back to the scan.
 
 The rows are kept in the same transaction as the need (``apps.search.signals``); bulk loaders call
-``index_needs``/``rebuild``. Matching: FTS5 on SQLite, a GIN index over ``string_to_array`` on
+``index_needs``, and a scheduled job indexes any need still without a row. Matching: FTS5 on SQLite, a GIN index over ``string_to_array`` on
 PostgreSQL (migration 0004)."""
 
 from __future__ import annotations
@@ -85,8 +85,9 @@ def index_needs(needs: Iterable[Need]) -> int:
     return len(rows)
 
 
-def rebuild(*, only_missing: bool = False, batch: int = 2000, progress=None) -> int:
-    """Index every need (or only those without a row); returns how many were written."""
+def rebuild(*, only_missing: bool = False, batch: int = 2000) -> int:
+    """Index every need (or only those without a row: the ``bidding_need_text_repair`` job);
+    returns how many were written."""
     needs = Need.objects.order_by("pk").only("pk", *FIELDS)
     if only_missing:
         needs = needs.exclude(pk__in=NeedText.objects.values("need_id"))
@@ -97,8 +98,6 @@ def rebuild(*, only_missing: bool = False, batch: int = 2000, progress=None) -> 
             return done
         done += index_needs(chunk)
         last = chunk[-1].pk
-        if progress:
-            progress(done)
 
 
 def on_need_saved(instance: Need, update_fields=None) -> None:
