@@ -1,5 +1,6 @@
-"""PostgreSQL: the narrow ``search_terms`` path answers exactly as the document-table path does,
-and follows every write (index, re-index, delete, rebuild)."""
+"""PostgreSQL: the posting-list path (``search_terms`` and its ``search_postings`` and
+``search_title_postings``) answers exactly as the document-table path does, and follows every
+write (index, re-index, delete, rebuild)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,21 @@ def docs(n: int):
 def _terms_rows() -> int:
     with connection.cursor() as cur:
         cur.execute("SELECT COUNT(*) FROM search_terms t JOIN search_searchdocument d ON d.id = t.id")
-        return cur.fetchone()[0]
+        n = cur.fetchone()[0]
+        # The posting tables hold exactly the (term, document) pairs of the documents' term lists.
+        for table, column in (("search_postings", "terms"), ("search_title_postings", "title_terms")):
+            cur.execute(
+                f"SELECT (SELECT COUNT(*) FROM (SELECT DISTINCT x, t.id FROM search_terms t "  # noqa: S608
+                f"JOIN search_searchdocument d ON d.id = t.id, unnest(t.{column}) x "
+                f"EXCEPT ALL SELECT term, id FROM {table}) a), "
+                f"(SELECT COUNT(*) FROM (SELECT term, id FROM {table} EXCEPT ALL SELECT DISTINCT x, t.id "
+                f"FROM search_terms t JOIN search_searchdocument d ON d.id = t.id, unnest(t.{column}) x) b), "
+                f"(SELECT COUNT(*) FROM {table})"
+            )
+            missing, extra, total = cur.fetchone()
+            assert (missing, extra) == (0, 0), table
+            assert (total > 0) == (n > 0), table
+        return n
 
 
 @pytest.mark.parametrize("window,cap", [(1000, 10000), (5, 10000), (5, 40)])
@@ -54,8 +69,8 @@ def test_terms_path_gives_the_document_path_answer(settings, window, cap):
     engine = PostgresBackend()
     assert engine.rebuild(docs(400)) == 400
     assert _terms_rows() == 400
-    for text in QUERIES:
-        q = SearchQuery(groups=parse_query(text), limit=10)
+    for text, match_any in [(t, False) for t in QUERIES] + [("时间银行 走访", True), ("健康 不存在词", True)]:
+        q = SearchQuery(groups=parse_query(text), limit=10, match_any=match_any)
         fast, wide = engine.query(q), SqlBackend.query(engine, q)
         assert (fast.count, fast.exact, fast.facets_exact) == (wide.count, wide.exact, wide.facets_exact), text
         assert [(h.id, round(h.score, 5)) for h in fast.hits] == [(h.id, round(h.score, 5)) for h in wide.hits], text
@@ -77,3 +92,16 @@ def test_terms_follow_index_delete_and_clear():
     assert engine.query(SearchQuery(groups=parse_query("垃圾分类"), limit=5)).count == 0
     engine.clear()
     assert _terms_rows() == 0
+
+
+def test_planner_settings_are_restored_inside_a_transaction():
+    """The postings statement turns hash and bitmap plans off with SET LOCAL; the caller's
+    transaction (here the test's) gets the defaults back for whatever it runs next."""
+    engine = PostgresBackend()
+    engine.rebuild(docs(50))
+    assert engine.query(SearchQuery(groups=parse_query("养老"), limit=5)).count > 0
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT current_setting('enable_hashjoin'), current_setting('enable_bitmapscan'), current_setting('jit')"
+        )
+        assert cur.fetchone()[:2] == ("on", "on")

@@ -3,17 +3,19 @@ weight A, body B) with a GIN index, ranked with ``ts_rank`` and a LIMIT.
 
 The query is built as a ``tsquery`` literal from already-segmented terms (no parser involved).
 
-Matching and counting go through the narrow table ``search_terms`` (migration 0004): each
-document's distinct lexemes (and its title's) as 32-bit ``hashtext`` values in ``integer[]``
-columns with GIN indexes. A broad query's matches then cost one visit each to a row of about
-500 bytes instead of the 2 KB document row with its compressed ``tsvector`` (on the large demo
-city: 助残, 18,186 of 144,579 documents, 700 ms → tens of ms). Only the ranking candidates (at most
-two windows) are read from the document table, where ``tsv @@ query`` also drops any hash
-collision. Queries with filters (type, category, region, status, ids) use the document table."""
+Unfiltered queries are matched and counted in posting lists (migrations 0004 and 0005): each
+document's distinct lexemes, and its title's, as 32-bit ``hashtext`` values, in ``search_terms``
+(one row per document) and, one row per (term, document), in ``search_postings`` and
+``search_title_postings``, each read through its ``(term, id)`` B-tree index only. Counting up to
+the cap and taking the newest matches then walk index tuples, newest first (on the large demo
+city: 助残, 18,186 of 144,579 documents, 700 ms with the document table's GIN index, 40–140 ms
+with GIN over ``search_terms``, about 10 ms now). Only the ranking candidates (at most two windows)
+are read from the document table, where ``tsv @@ query`` also drops any hash collision. Queries
+with filters (type, category, region, status, ids) use the document table."""
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .base import Hit, SearchQuery, SearchResult, count_cap, rank_window
 from .sql import TABLE, SqlBackend
@@ -48,29 +50,53 @@ def tsquery_expression(q: SearchQuery, *, weight: str = "") -> str:
     return (" | " if q.match_any else " & ").join(groups)
 
 
-def terms_condition(q: SearchQuery, column: str) -> tuple[str, list]:
-    """The same boolean query over a hash array column: a group whose alternatives are single
-    words is one overlap (``&&``, one GIN scan); an alternative of several words is a containment."""
+POSTINGS = "search_postings"
+TITLE_POSTINGS = "search_title_postings"
+POSTING_INDEXES = (("search_postings_term_id", POSTINGS), ("search_title_postings_term_id", TITLE_POSTINGS))
+# The postings statement is only fast as merges of ordered index-only scans: a hash aggregate or
+# hash join reads every posting of a word in nearly every document (社区: 142,890) and a bitmap
+# scan visits the table; the planner, expecting a few hundred rows per word, picks them anyway.
+# SET LOCAL lasts to the end of the transaction, so the defaults are restored right after.
+PLAN_SETTINGS = ("enable_hashagg", "enable_hashjoin", "enable_bitmapscan", "enable_seqscan", "jit")
+MERGE_PLANS = "; ".join(f"SET LOCAL {name} = off" for name in PLAN_SETTINGS)
+DEFAULT_PLANS = "; ".join(f"SET LOCAL {name} TO DEFAULT" for name in PLAN_SETTINGS)
 
-    def array(terms) -> tuple[str, list]:
-        return "ARRAY[" + ", ".join(["hashtext(%s)"] * len(terms)) + "]", [_clean(t) for t in terms]
 
-    parts, params = [], []
-    for g in q.groups:
-        singles = [a.terms[0] for a in g.alternatives if len(a.terms) == 1]
-        alts, alt_params = [], []
-        if singles:
-            sql, p = array(singles)
-            alts.append(f"{column} && {sql}")
-            alt_params += p
-        for a in g.alternatives:
-            if len(a.terms) > 1:
-                sql, p = array(a.terms)
-                alts.append(f"{column} @> {sql}")
-                alt_params += p
-        parts.append("(" + " OR ".join(alts) + ")")
-        params += alt_params
-    return (" OR " if q.match_any else " AND ").join(parts), params
+def postings_sql(q: SearchQuery, table: str) -> tuple[str, list]:
+    """The distinct ids matching ``q`` newest first, from a ``(term, id)`` posting table: a word is
+    a backward index-only scan, the pieces of one alternative a merge join, a group's
+    alternatives (and the groups of ``match_any``) a merge with duplicates dropped, the groups of
+    an AND merge joins. The same boolean query as ``tsquery_expression``."""
+    params: list = []
+
+    def word(alias: str, term: str) -> str:
+        params.append(_clean(term))
+        return f"{alias}.term = hashtext(%s)"
+
+    def alternative(terms) -> str:
+        sql = f"SELECT p0.id FROM {table} p0"  # noqa: S608 - names only; words are params
+        conds = [word("p0", terms[0])]
+        for i, term in enumerate(terms[1:], 1):
+            sql += f" JOIN {table} p{i} ON p{i}.id = p0.id"
+            conds.append(word(f"p{i}", term))
+        return f"{sql} WHERE {' AND '.join(conds)}"
+
+    def union(parts: list[str]) -> str:
+        if len(parts) == 1:
+            return parts[0]
+        merged = " UNION ALL ".join(
+            f"(SELECT id FROM ({part}) a{k} ORDER BY id DESC)"  # noqa: S608
+            for k, part in enumerate(parts)
+        )
+        return f"SELECT DISTINCT id FROM ({merged}) u ORDER BY id DESC"  # noqa: S608 - names only; words are params
+
+    groups = [union([alternative(a.terms) for a in g.alternatives]) for g in q.groups]
+    if q.match_any or len(groups) == 1:
+        sql = union(groups)
+    else:
+        joins = "".join(f" JOIN ({g}) g{i} ON g{i}.id = g0.id" for i, g in enumerate(groups[1:], 1))
+        sql = f"SELECT g0.id FROM ({groups[0]}) g0{joins}"  # noqa: S608 - names only; words are params
+    return f"SELECT id FROM ({sql}) s ORDER BY id DESC", params  # noqa: S608 - names only; words are params
 
 
 class PostgresBackend(SqlBackend):
@@ -103,32 +129,24 @@ class PostgresBackend(SqlBackend):
     def query(self, q: SearchQuery) -> SearchResult:
         if not q.groups or self._where(q)[0]:
             return super().query(q)
-        cond, params = terms_condition(q, "t.terms")
-        title_cond, title_params = terms_condition(q, "t.title_terms")
         cap, window = count_cap(), max(rank_window(), q.offset + q.limit)
+        matches, params = postings_sql(q, POSTINGS)
+        title_matches, title_params = postings_sql(q, TITLE_POSTINGS)
         with connection.cursor() as cur:
-            # One pass over at most cap + 1 matches gives the count and, when that is all of them,
-            # the ranking candidates: the newest `window` matches plus the newest `window` title
+            # One statement over the posting indexes: the matches newest first, stopped after
+            # cap + 1 (the count), the newest `window` of them, and the newest `window` title
             # matches (as in sql.py; a title match is always a match, the title's lexemes being in
-            # `terms` too).
-            cur.execute(
-                f"WITH m AS MATERIALIZED (SELECT t.id, ({title_cond}) AS in_title FROM {TERMS} t "  # noqa: S608
-                f"WHERE {cond} LIMIT %s) SELECT (SELECT COUNT(*) FROM m), "
-                "ARRAY(SELECT id FROM m ORDER BY id DESC LIMIT %s), "
-                "ARRAY(SELECT id FROM m WHERE in_title ORDER BY id DESC LIMIT %s)",
-                [*title_params, *params, cap + 1, window, window],
-            )
-            matched, newest, newest_titles = cur.fetchone()
-            if matched > cap:
-                # The pass stopped at the cap, before the newest matches: ask for them (the
-                # planner's choice, usually a scan down the newest ids, cheaper than a bitmap over
-                # 10,000 to all of the documents).
+            # `terms` too). Every step is an index-only scan, a merge or a merge join.
+            with transaction.atomic():
+                cur.execute(MERGE_PLANS)
                 cur.execute(
-                    f"SELECT ARRAY(SELECT t.id FROM {TERMS} t WHERE {cond} ORDER BY t.id DESC LIMIT %s), "  # noqa: S608
-                    f"ARRAY(SELECT t.id FROM {TERMS} t WHERE {title_cond} ORDER BY t.id DESC LIMIT %s)",
-                    [*params, window, *title_params, window],
+                    f"WITH m AS MATERIALIZED ({matches} LIMIT %s) "  # noqa: S608
+                    "SELECT (SELECT COUNT(*) FROM m), ARRAY(SELECT id FROM m ORDER BY id DESC LIMIT %s), "
+                    f"ARRAY({title_matches} LIMIT %s)",
+                    [*params, cap + 1, window, *title_params, window],
                 )
-                newest, newest_titles = cur.fetchone()
+                matched, newest, newest_titles = cur.fetchone()
+                cur.execute(DEFAULT_PLANS)
             windowed = matched > window
             candidates = sorted(set(newest) | set(newest_titles))
             # The candidates' rows by primary key, then the match (dropping hash collisions), the
@@ -177,6 +195,19 @@ class PostgresBackend(SqlBackend):
         with connection.cursor() as cur:
             cur.execute(f"TRUNCATE {TABLE}")  # search_terms follows by trigger
 
+    def rebuild(self, docs, *, progress=None, batch: int = 500) -> int:
+        # The posting indexes are built once at the end (CREATE INDEX sorts; inserting 16 million
+        # postings into live B-trees was half of a rebuild's time and left them a third larger).
+        with connection.cursor() as cur:
+            for name, _ in POSTING_INDEXES:
+                cur.execute(f"DROP INDEX IF EXISTS {name}")
+        try:
+            return super().rebuild(docs, progress=progress, batch=batch)
+        finally:
+            with connection.cursor() as cur:
+                for name, table in POSTING_INDEXES:
+                    cur.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} (term, id)")
+
     def optimize(self) -> None:
         with connection.cursor() as cur:
             # Repairs any document without its terms row (e.g. an interrupted rebuild).
@@ -184,4 +215,5 @@ class PostgresBackend(SqlBackend):
             # VACUUM sets the visibility map (cheaper bitmap scans); it cannot run in a transaction.
             verb = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
             cur.execute(f"{verb} {TABLE}")
-            cur.execute(f"{verb} {TERMS}")
+            for table in (TERMS, POSTINGS, TITLE_POSTINGS):
+                cur.execute(f"{verb} {table}")
