@@ -207,6 +207,8 @@ CELERY_BEAT_SCHEDULE = {
 
 SEARCH_BACKEND = env("SEARCH_BACKEND", default="sqlite")
 SEARCH_INDEX_DIR = env("SEARCH_INDEX_DIR", default=str(BASE_DIR / "search_index"))
+# Whoosh stores token positions only when asked (no query of ours reads them; see whoosh.schema).
+SEARCH_WHOOSH_PHRASES = env.bool("SEARCH_WHOOSH_PHRASES", default=False)
 
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")

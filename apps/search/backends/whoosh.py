@@ -2,6 +2,8 @@
 
 - Tokens come from the shared segmentation module; the tokenizer numbers them in order (ordinal
   positions), unlike jieba's analyzer which stores character offsets and breaks phrase queries.
+  Positions are stored only with ``SEARCH_WHOOSH_PHRASES`` (see ``schema``); an index keeps the
+  schema it was built with until ``search_rebuild``.
 - One writer: every change goes through the Celery task ``apps.search.tasks.whoosh_write`` on the
   queue ``search_writer`` (run it with ``--concurrency 1``); the task de-duplicates a batch by key
   (last wins) and opens a blocking writer with a timeout. With no broker it runs eagerly in-process.
@@ -16,6 +18,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable
+from itertools import accumulate, repeat
 
 from django.conf import settings
 from whoosh import index as whoosh_index
@@ -65,14 +68,20 @@ class OrdinalTokenizer(Tokenizer):
             yield t
 
 
-def schema() -> Schema:
+def schema(phrases: bool | None = None) -> Schema:
+    """Title and body store term frequencies only, unless ``SEARCH_WHOOSH_PHRASES``: no query of
+    ours reads positions (a compound is an AND of its pieces on every backend), and decoding them
+    was about 95 % of reading a block of postings (141.7 µs a block with positions, 6.7 µs
+    without). With it, positions are stored, ordinal, for phrase queries."""
+    if phrases is None:
+        phrases = bool(getattr(settings, "SEARCH_WHOOSH_PHRASES", False))
     analyzer = OrdinalTokenizer()
     return Schema(
         key=ID(unique=True, stored=True),
         type=ID(stored=True),
         obj_id=STORED(),
-        title=TEXT(analyzer=analyzer, field_boost=5.0, stored=True),
-        body=TEXT(analyzer=analyzer),
+        title=TEXT(analyzer=analyzer, field_boost=5.0, stored=True, phrase=phrases),
+        body=TEXT(analyzer=analyzer, phrase=phrases),
         raw_body=STORED(),
         url=STORED(),
         category=ID(stored=True),
@@ -85,31 +94,65 @@ def _key(doc_type: str, obj_id: str) -> str:
     return f"{doc_type}:{obj_id}"
 
 
+def _block_arrays(m: W3LeafMatcher):
+    """(ids, weights) of the matcher's current block, decoded without a Python step per posting
+    (Whoosh's own ``_read_ids`` undoes the delta coding in a generator, and ``_read_weights``
+    builds an array of 1.0 one posting at a time when all weights are 1)."""
+    if m._data is None:  # noqa: SLF001 - the codec's block data; whoosh-reloaded is frozen
+        m._read_data()  # noqa: SLF001
+    ids, weights = m._data[0], m._data[1]  # noqa: SLF001
+    if not m._byteids:  # noqa: SLF001
+        ids = accumulate(ids)
+    if weights is None or isinstance(weights, float):
+        weights = repeat(1.0 if weights is None else weights)
+    return ids, weights
+
+
 def _read_postings(m, offset: int, into: dict[int, float]) -> None:
     """{docnum + offset: weight} of a term's postings. A plain leaf matcher of the on-disk codec
     (or one wrapped in the reader's filter of deleted documents) is read a block at a time: its ids
     and weights arrays go into the dict in one call, instead of four to eight Python calls per
     posting (社区营造, whose pieces are in nearly all of 144,579 documents, took 3.2 s of a 3.5 s
-    profiled query that way). Anything else is walked."""
-    skip, keep = frozenset(), None
+    profiled query that way); deleted documents are then taken out. Anything else is walked."""
+    deleted, keep = (), None
     if isinstance(m, FilterMatcher) and isinstance(m.child, W3LeafMatcher) and m.boost == 1:
         # A segment with deleted documents: the reader wraps the leaf in an exclusion filter.
-        skip, keep = (m._ids, None) if m._exclude else (frozenset(), m._ids)  # noqa: SLF001
+        deleted, keep = (m._ids, None) if m._exclude else ((), m._ids)  # noqa: SLF001
         m = m.child
     if isinstance(m, W3LeafMatcher):
+        found: dict[int, float] = {}
         while m.is_active():
-            m._read_ids()  # noqa: SLF001 - the codec's block arrays; whoosh-reloaded is frozen
-            m._read_weights()  # noqa: SLF001
-            start = m._i  # noqa: SLF001
-            pairs = zip(m._ids[start:], m._weights[start:], strict=True)  # noqa: SLF001
-            if skip or keep is not None:
-                pairs = [(i, w) for i, w in pairs if i not in skip and (keep is None or i in keep)]
-            into.update((i + offset, w) for i, w in pairs)
+            ids, weights = _block_arrays(m)
+            if m._i:  # noqa: SLF001 - a block already partly consumed (not by this function)
+                ids = list(ids)[m._i :]  # noqa: SLF001
+                weights = weights if isinstance(weights, repeat) else list(weights)[m._i :]  # noqa: SLF001
+            found.update(zip(ids, weights, strict=False))  # weights may be an endless repeat
             m._next_block()  # noqa: SLF001
+        for docnum in deleted:
+            found.pop(docnum, None)
+        if keep is not None:
+            found = {i: w for i, w in found.items() if i in keep}
+        into.update(zip(map(offset.__add__, found), found.values(), strict=True) if offset else found.items())
         return
     while m.is_active():
         into[m.id() + offset] = m.weight()
         m.next()
+
+
+def _newest(docnums, k: int, top: int) -> list[int]:
+    """The ``k`` highest document numbers of a set, all below ``top``. A dense set (a common
+    word) is walked down from ``top`` (about k × top / len tests); ``heapq.nlargest`` over the
+    set cost 60 ms for a word in all 144,579 documents, a heap replacement for nearly every
+    element of a set that iterates in ascending order."""
+    if len(docnums) * 64 >= top:
+        out = []
+        for docnum in range(top - 1, -1, -1):
+            if docnum in docnums:
+                out.append(docnum)
+                if len(out) == k:
+                    break
+        return out
+    return sorted(docnums)[-k:]
 
 
 class WhooshBackend(SearchBackend):
@@ -274,43 +317,88 @@ class WhooshBackend(SearchBackend):
         return cache[key]
 
     @classmethod
-    def _docset(cls, searcher, wquery) -> set[int]:
-        """Global document numbers matching ``wquery`` (Term / And / Or) by set algebra over the
-        cached postings. Whoosh's own matchers walk an AND with a word in nearly every document
-        (社区, 服务) one posting at a time in Python, for every query."""
+    def _size(cls, searcher, node) -> int:
+        """An upper bound of how many documents ``node`` matches (cheap: posting counts)."""
+        if isinstance(node, wq.Term):
+            return len(cls._postings(searcher, node.fieldname, node.text))
+        sizes = [cls._size(searcher, sub) for sub in node.subqueries]
+        return min(sizes) if isinstance(node, wq.And) else sum(sizes)
+
+    @classmethod
+    def _docset(cls, searcher, wquery, within=None):
+        """Global document numbers matching ``wquery`` (Term / And / Or), among ``within`` when
+        given, by set algebra over the cached postings. An AND starts from its smallest part and
+        tests only those documents against the others, so a word in nearly every document (社区,
+        服务) is looked up per candidate instead of being copied into a set: 社区营造's unions of
+        such sets were 26 of its 84 ms. (Whoosh's own matchers walked every posting of such an AND
+        in Python, for every query.)"""
         if isinstance(wquery, wq.Term):
-            return cls._postings(searcher, wquery.fieldname, wquery.text).keys()
-        parts = sorted((cls._docset(searcher, sub) for sub in wquery.subqueries), key=len)
+            postings = cls._postings(searcher, wquery.fieldname, wquery.text)
+            if within is None:
+                return postings.keys()
+            return {d for d in within if d in postings} if len(within) < len(postings) else within & postings.keys()
+        subs = wquery.subqueries
         if isinstance(wquery, wq.And):
-            out = set(parts[0])
-            for part in parts[1:]:
-                out &= part
-            return out
-        return set().union(*parts)
+            out = within
+            for sub in sorted(subs, key=lambda node: cls._size(searcher, node)):
+                out = cls._docset(searcher, sub, out)
+                if not out:
+                    return set()
+            return set(out)
+        return set().union(*(cls._docset(searcher, sub, within) for sub in subs))
 
     @classmethod
     def _score(cls, searcher, wquery, candidates, k: int) -> list[tuple[float, int]]:
         """Top ``k`` (score, docnum) among ``candidates``: Whoosh's own BM25F scorer per term on the
         cached posting weights, combined like its matchers (And: sum when all match; Or: sum of
-        those that match), without walking any posting list."""
-        scorers = {}
+        those that match), without walking any posting list. The query tree is turned into nested
+        functions once, and each document's field lengths are read once."""
+        lengths: dict[tuple[int, str], int] = {}
 
-        def score(node, doc):
+        def compile_node(node):
             if isinstance(node, wq.Term):
-                key = (node.fieldname, node.text)
-                weight = cls._postings(searcher, *key).get(doc)
-                if weight is None:
-                    return None
-                if key not in scorers:
-                    scorers[key] = searcher.weighting.scorer(searcher, *key)
-                return scorers[key]._score(weight, searcher.doc_field_length(doc, node.fieldname, 1))
-            subs = [score(sub, doc) for sub in node.subqueries]
-            if isinstance(node, wq.And):
-                return None if None in subs else sum(subs)
-            found = [x for x in subs if x is not None]
-            return sum(found) if found else None
+                field = node.fieldname
+                postings = cls._postings(searcher, field, node.text)
+                if not postings:  # also: no scorer for a word the index lacks (TermNotFound)
+                    return lambda doc: None
+                scorer = searcher.weighting.scorer(searcher, field, node.text)
 
-        scored = [(score(wquery, d) or 0.0, d) for d in candidates]
+                def leaf(doc):
+                    weight = postings.get(doc)
+                    if weight is None:
+                        return None
+                    length = lengths.get((doc, field))
+                    if length is None:
+                        length = lengths[doc, field] = searcher.doc_field_length(doc, field, 1)
+                    return scorer._score(weight, length)  # noqa: SLF001
+
+                return leaf
+            subs = [compile_node(sub) for sub in node.subqueries]
+            if isinstance(node, wq.And):
+
+                def all_of(doc):
+                    total = 0
+                    for sub in subs:
+                        value = sub(doc)
+                        if value is None:
+                            return None
+                        total += value
+                    return total
+
+                return all_of
+
+            def any_of(doc):
+                total = None
+                for sub in subs:
+                    value = sub(doc)
+                    if value is not None:
+                        total = value if total is None else total + value
+                return total
+
+            return any_of
+
+        score = compile_node(wquery)
+        scored = [(score(d) or 0.0, d) for d in candidates]
         return heapq.nsmallest(k, scored, key=lambda sd: (-sd[0], sd[1]))
 
     def _query(self, q: SearchQuery, searcher) -> SearchResult:
@@ -331,7 +419,8 @@ class WhooshBackend(SearchBackend):
             titled = self._docset(searcher, self._build(q, fields=("title",)))
             if allowed is not None:
                 titled = titled & set(allowed)
-            candidates = set(heapq.nlargest(window, matched)) | set(heapq.nlargest(window, titled))
+            top = searcher.doc_count_all()
+            candidates = set(_newest(matched, window, top)) | set(_newest(titled, window, top))
         top = self._score(searcher, wquery, candidates, q.offset + q.limit)[q.offset :]
         hits = []
         for score, docnum in top:
