@@ -148,13 +148,18 @@ def pct(values, p):
     return values[min(len(values) - 1, int(len(values) * p))]
 
 
-def timed_queries(fn, rounds: int):
+PER_QUERY: dict[str, dict[str, list[float]]] = {}
+
+
+def timed_queries(fn, rounds: int, label: str = ""):
     times = []
+    per_query = PER_QUERY.setdefault(label, {q: [] for q in QUERIES})
     for _ in range(rounds):
         for q in QUERIES:
             t = time.perf_counter()
             fn(q)
             times.append((time.perf_counter() - t) * 1000)
+            per_query[q].append(times[-1])
     return statistics.median(times), pct(times, 0.95)
 
 
@@ -173,6 +178,7 @@ def main():
         help="database URL whose search documents are the corpus (the large demo city) instead of synthetic ones",
     )
     parser.add_argument("--queries", default="", help="comma-separated queries instead of the built-in 15")
+    parser.add_argument("--per-query", action="store_true", help="also print each query's time in each round")
     parser.add_argument("--whoosh-dir", default="", help="Whoosh index directory (default: a new temporary one)")
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()}")
@@ -209,7 +215,7 @@ def main():
                 list(qs[:20])
                 qs.count()
 
-            p50, p95 = timed_queries(like, args.rounds)
+            p50, p95 = timed_queries(like, args.rounds, "LIKE")
             rows.append(("LIKE '%…%' scan", "–", p50, p95, "–", "–"))
             continue
         if name == "whoosh":
@@ -224,7 +230,9 @@ def main():
             t = time.perf_counter()
             n = engine.rebuild(make_docs())
             rate = f"{n / (time.perf_counter() - t):,.0f}"
-        p50, p95 = timed_queries(lambda q, b=name: search_run(text=q, limit=20, facets=False, backend=b), args.rounds)
+        p50, p95 = timed_queries(
+            lambda q, b=name: search_run(text=q, limit=20, facets=False, backend=b), args.rounds, name
+        )
         capped[name] = sum(not search_run(text=q, limit=20, facets=False, backend=name)[0].exact for q in QUERIES)
         ups = []
         for i in range(20):
@@ -259,6 +267,10 @@ def main():
     for r in rows:
         print(f"| {r[0]} | {r[1]} | {r[2]:.2f} | {r[3]:.2f} | {r[4]} | {r[5]} |")
     print(f"\nqueries whose count hit the cap (shown as 'N+'), of {len(QUERIES)}: {capped}")
+    if args.per_query:
+        print("\nper query, ms in each round (the first is the query's first run in this process):")
+        for label, by_query in PER_QUERY.items():
+            print(f"- {label}: " + "; ".join(f"{q} {'/'.join(f'{t:.0f}' for t in ts)}" for q, ts in by_query.items()))
     if args.memory:
         print("\n| segmenter | RSS growth after load (MB) | load time (s) |\n|---|---|---|")
         for name, mb, secs in segmenter_memory():
