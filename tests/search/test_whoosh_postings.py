@@ -108,3 +108,27 @@ def test_set_algebra_and_scores_match_whooshs_own_search(tmp_path):
             assert ours == set(native), (text, match_any)
             for score, docnum in backend._score(searcher, wquery, ours, len(ours)):
                 assert abs(score - native[docnum]) < 1e-6, (text, docnum)
+
+
+def test_a_write_reads_only_the_new_segments_postings(tmp_path, monkeypatch):
+    """After a commit a new searcher is opened; the postings of the segments it shares with the
+    old one come from the per-segment cache, and its own deletions still apply."""
+    from apps.search.backends import whoosh as module
+    from apps.search.backends.base import SearchQuery
+    from apps.search.segmentation import parse_query
+
+    backend = WhooshBackend(str(tmp_path / "ix"))
+    backend.rebuild(_doc(i, "助餐" if i % 3 else "助浴") for i in range(1, 701))
+    query = SearchQuery(groups=parse_query("助餐"), limit=5, facets=False)
+    before = backend.query(query).count
+    assert before == 467
+
+    reads = []
+    real = module._read_postings
+    monkeypatch.setattr(module, "_read_postings", lambda m, offset, into: reads.append(m) or real(m, offset, into))
+    backend.apply([("index", "need", "9001", backend.fields(_doc(9001, "助餐"))), ("delete", "need", "1", None)])
+    after = backend.query(query)
+    assert after.count == before  # one added, need 1 (助餐) deleted
+    assert "need:1" not in {f"{h.type}:{h.id}" for h in after.hits}
+    # Only the new one-document segment was read, for 助餐 in title and body.
+    assert len(reads) == 2

@@ -139,6 +139,30 @@ def _read_postings(m, offset: int, into: dict[int, float]) -> None:
         m.next()
 
 
+# A segment's postings never change once it is written (deletions are kept beside it), so its
+# postings are read once per process and kept across searchers: after a write only the new
+# segment's are read, instead of every word again (社区 and 服务 are in nearly every document).
+# Deleted documents are in them; each searcher leaves out its own. Keyed by segment id, which
+# Whoosh makes random per segment.
+SEGMENT_CACHE = 2_000_000  # postings (≈200 MB), all segments
+_segment_cache: dict[tuple[str, str, str], dict[int, float]] = {}
+
+
+def _segment_postings(reader, field: str, text: str) -> dict[int, float]:
+    """{segment docnum: weight} of one term in one segment, deleted documents included."""
+    key = (reader.segment().segment_id(), field, text)
+    local = _segment_cache.get(key)
+    if local is None:
+        if sum(map(len, _segment_cache.values())) >= SEGMENT_CACHE:
+            _segment_cache.clear()
+        fmt = reader.schema[field].format
+        matcher = reader._terms.matcher(field, reader._text_to_bytes(field, text), fmt)  # noqa: SLF001 - unfiltered
+        local = {}
+        _read_postings(matcher, 0, local)
+        _segment_cache[key] = local
+    return local
+
+
 def _newest(docnums, k: int, top: int) -> list[int]:
     """The ``k`` highest document numbers of a set, all below ``top``. A dense set (a common
     word) is walked down from ``top`` (about k × top / len tests); ``heapq.nlargest`` over the
@@ -301,18 +325,28 @@ class WhooshBackend(SearchBackend):
     @staticmethod
     def _postings(searcher, field: str, text: str) -> dict[int, float]:
         """{global docnum: posting weight} of one term, cached on the searcher (a new searcher,
-        after any write, starts an empty cache). Deleted documents are left out."""
+        after any write, starts an empty cache, filled from the segments' caches). Deleted
+        documents are left out."""
         cache = searcher.__dict__.setdefault("_sanshe_postings", {})
         key = (field, text)
         if key not in cache:
             if sum(map(len, cache.values())) >= TERM_CACHE:
                 cache.clear()
-            weights = {}
+            parts = []
             if (field, text) in searcher.reader():
                 for sub, offset in searcher.leaf_searchers():
-                    if (field, text) not in sub.reader():
-                        continue
-                    _read_postings(sub.postings(field, text), offset, weights)
+                    reader = sub.reader()
+                    if (field, text) in reader:
+                        parts.append((_segment_postings(reader, field, text), offset, reader.deleted_docs_set))
+            if len(parts) == 1 and not parts[0][1] and not parts[0][2]:
+                weights = parts[0][0]  # shared with the segment cache; never modified
+            else:
+                weights = {}
+                for local, offset, deleted in parts:
+                    weights.update(zip(map(offset.__add__, local), local.values(), strict=True) if offset else local)
+                    for docnum in deleted:
+                        if docnum in local:
+                            del weights[docnum + offset]
             cache[key] = weights
         return cache[key]
 
