@@ -27,6 +27,7 @@ def test_large_seed_scales_covers_every_state_and_keeps_the_books(large_city, cl
     from apps.stats.models import DailyRollup
 
     assert "(100%)" in large_city and "large demo" in large_city  # progress lines
+    assert "vacuum and analyze" in large_city  # planner statistics (and, outside a test transaction, VACUUM)
 
     # Counts follow --scale (100,000 needs, 1,000,000 records, ≥200,000 transfers at scale 1).
     large_needs = Need.objects.all()  # the small city's few plus the large ones
