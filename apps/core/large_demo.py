@@ -30,7 +30,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F
 
 COUNTS = {
@@ -937,13 +937,6 @@ def _seed_ledger(ctx, projects: list) -> int:
 # --------------------------------------------------------------------------- entry point
 
 
-def _analyze(ctx) -> None:
-    t0 = time.monotonic()
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-    ctx.log(f"  {'VACUUM ANALYZE' if connection.vendor == 'postgresql' else 'ANALYZE'}: {time.monotonic() - t0:.1f} s")
-
-
 def seed(ctx) -> None:
     from apps.stats.services import rollup_rebuild
 
@@ -960,9 +953,6 @@ def seed(ctx) -> None:
     t0 = time.monotonic()
     rows = rollup_rebuild(date_from=ctx.today - dt.timedelta(days=800), date_to=ctx.today)
     ctx.log(f"  stats rollups: {rows:,} rows in {time.monotonic() - t0:.1f} s")
-    # After the commit (VACUUM cannot run in a transaction): fresh statistics, and on PostgreSQL
-    # a set visibility map, without which the planner picks bad plans and no index-only scan
-    # (the needs list's count) avoids the heap until autovacuum gets round to the bulk load.
-    transaction.on_commit(lambda: _analyze(ctx))
+    # seed_demo runs VACUUM ANALYZE once every app has seeded (the search index is built last).
     ctx.data["large_counts"] = {"service_logs": logs, "transfers": transfers}
     ctx.log(f"large demo: {logs:,} records, {transfers:,} transfers in {time.monotonic() - started:.0f} s")
