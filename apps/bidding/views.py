@@ -26,6 +26,7 @@ from apps.bidding.selectors import (
     panel_seats_of_reviewer,
     proposal_list_of_user_organizations,
 )
+from apps.certification.selectors import certified_organization_ids
 from apps.core.errors import ApplicationError, NotFound
 from apps.core.rubric import rubric_items
 from apps.organizations.models import Organization
@@ -243,8 +244,6 @@ def proposals_csv_view(request, pk):
     response["Content-Disposition"] = f'attachment; filename="need-{need.pk}-proposals.csv"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    from apps.certification.selectors import certified_organization_ids
-
     certified = certified_organization_ids()
     writer.writerow(
         ["id", "organization", "organization_certified", "title", "status", "total_amount", "submitted_at", "summary"]
