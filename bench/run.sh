@@ -9,6 +9,7 @@ for db in sanshe_bench; do
   psql -h 127.0.0.1 -U postgres -d postgres -tc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
     || psql -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $db" >/dev/null
 done
+DATABASE_URL=$PG/sanshe_bench $PY manage.py migrate -v0
 echo "== ledger: transfers/s vs pgbench (bench/ledger/README.md)"
 DATABASE_URL=$PG/sanshe_bench $PY bench/ledger/bench.py --seconds 5 --clients 1 4 8
 echo "== needs list API vs a minimal DRF endpoint (bench/bidding/README.md)"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.db.models import Q
+
 from apps.accounts.models import Membership, Role
 
 
@@ -53,15 +56,12 @@ def user_officer_regions(user) -> list:
 
 
 def user_requires_mfa(user) -> bool:
-    from django.conf import settings
-
     return user_has_role(user, *settings.SANSHE_MFA_ROLES)
 
 
 def user_was_member_since(user, since, *, community_id=None, organization_ids=()) -> bool:
     """True if ``user`` is, or was after ``since``, a member of that community or organizations
     (any role). Used by conflict-of-interest rules with the policy's look-back."""
-    from django.db.models import Q
 
     scope = Q()
     if community_id:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -46,7 +48,6 @@ PLATFORM_STAFF_PERMISSIONS = (
 
 def _platform_staff_group_join(user) -> None:
     """Platform staff use the Wagtail admin for policy values (and editors' work)."""
-    from django.contrib.auth.models import Group, Permission
 
     group, created = Group.objects.get_or_create(name=PLATFORM_STAFF_GROUP)
     if created or not group.permissions.exists():
@@ -91,8 +92,6 @@ def token_for(*, user: User) -> str:
 
 
 def login_is_locked(*, username: str) -> bool:
-    from django.conf import settings
-
     since = timezone.now() - timezone.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
     failures = LoginFailure.objects.filter(username=username.lower(), created_at__gte=since).count()
     return failures >= settings.LOGIN_LOCKOUT_ATTEMPTS

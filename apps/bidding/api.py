@@ -18,7 +18,9 @@ from apps.bidding.models import Need, Objection, PanelReviewer, Proposal
 from apps.bidding.selectors import NeedPaginator, need_list, need_queryset
 from apps.certification.badges import OrganizationCertifiedField
 from apps.core.api import CodeField, MoneyField, StandardPagination
+from apps.core.errors import NotFound
 from apps.core.models import Category
+from apps.core.uploads import private_file_response
 from apps.funds.models import Fund
 from apps.organizations.models import Organization
 from apps.regions.models import Region
@@ -315,9 +317,6 @@ class ProposalAttachmentsView(APIView):
 class ProposalAttachmentDownloadView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, pk, aid):
-        from apps.core.errors import NotFound
-        from apps.core.uploads import private_file_response
-
         proposal = proposal_get_for_user(user=request.user, pk=pk)
         attachment = proposal.attachments.filter(pk=aid).first()
         if attachment is None:

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from statistics import mean
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from apps.bidding.models import (
 from apps.core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
 from apps.core.rubric import RUBRIC_WEIGHTS
 from apps.core.selectors import policy_current
+from apps.core.uploads import validate_upload
 from apps.organizations.models import Organization
 from apps.organizations.services import organization_employs
 from apps.workers.models import SocialWorker
@@ -94,8 +96,6 @@ def need_create(*, actor: User, community, **fields) -> Need:
 
 
 def _full_clean_need(need: Need) -> None:
-    from django.core.exceptions import ValidationError
-
     errors = {}
     if need.budget_min is not None and need.budget_max is not None and need.budget_min > need.budget_max:
         errors["budget_max"] = [_("The maximum budget must not be below the minimum budget.")]
@@ -409,10 +409,6 @@ def proposal_withdraw(*, actor: User, proposal: Proposal, now: dt.datetime | Non
 
 @transaction.atomic
 def proposal_attachment_add(*, actor: User, proposal: Proposal, uploaded, now: dt.datetime | None = None):
-    from django.core.exceptions import ValidationError
-
-    from apps.core.uploads import validate_upload
-
     now = _now(now)
     proposal = _lock_own_proposal(actor, proposal, now)
     try:

@@ -29,6 +29,7 @@ from apps.bidding.selectors import (
 from apps.certification.selectors import certified_organization_ids
 from apps.core.errors import ApplicationError, NotFound
 from apps.core.rubric import rubric_items
+from apps.core.uploads import private_file_response
 from apps.organizations.models import Organization
 from apps.regions.models import Region
 from apps.workers.models import SocialWorker
@@ -225,7 +226,6 @@ def proposal_withdraw_view(request, pk):
 
 
 def proposal_attachment_view(request, pk, aid):
-    from apps.core.uploads import private_file_response
 
     proposal = _proposal_or_404(request, pk)
     attachment = proposal.attachments.filter(pk=aid).first()

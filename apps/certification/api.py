@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, serializers, status
@@ -26,6 +27,7 @@ from apps.certification.models import (
     Score,
 )
 from apps.core.api import MoneyField
+from apps.core.errors import NotFound
 from apps.core.uploads import private_file_response
 from apps.organizations.models import Organization
 
@@ -309,8 +311,6 @@ class DocumentDownloadView(APIView):
         application = access.certification_get_for_user(user=request.user, pk=pk)
         document = application.documents.filter(pk=access._safe_int(doc)).first()
         if document is None:
-            from apps.core.errors import NotFound
-
             raise NotFound("Not found.")
         return private_file_response(document.file, download_name=document.file.name.rsplit("/", 1)[-1])
 
@@ -554,7 +554,6 @@ class CertificatePublicSerializer(RegistrySerializer):
         ]
 
     def get_valid_today(self, obj) -> bool:
-        from django.utils import timezone
 
         return selectors.certificate_is_valid_on(obj, timezone.localdate())
 

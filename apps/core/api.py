@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import ApplicationError
+from apps.core.money import fen_to_str, yuan_to_fen
 
 
 class StandardPagination(pagination.PageNumberPagination):
@@ -79,12 +80,10 @@ class FenMoneyField(serializers.Field):
     """Reads an integer amount in fen and shows it as a two-decimal yuan string."""
 
     def to_representation(self, value):
-        from apps.core.money import fen_to_str
 
         return fen_to_str(value)
 
     def to_internal_value(self, data):
-        from apps.core.money import yuan_to_fen
 
         try:
             return yuan_to_fen(data)

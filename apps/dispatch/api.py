@@ -20,6 +20,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import CodeField
+from apps.core.errors import NotFound, PermissionDenied
+from apps.core.uploads import private_file_response
 from apps.dispatch import services
 from apps.dispatch.access import can_see_reporter_contact, work_order_get_for_user
 from apps.dispatch.models import DispatchCategory, Unit, WorkOrder
@@ -344,7 +346,6 @@ class WorkOrderDuplicatesView(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request):
-        from apps.core.errors import PermissionDenied
         from apps.dispatch.access import can_report_in
         from apps.dispatch.selectors import work_order_duplicates
 
@@ -449,9 +450,6 @@ class WorkOrderPhotoView(APIView):
 
     @extend_schema(responses={(200, "image/*"): OpenApiResponse(description="the photo")})
     def get(self, request, pk, photo_id):
-        from apps.core.errors import NotFound
-        from apps.core.uploads import private_file_response
-
         order = work_order_get_for_user(user=request.user, pk=pk)
         photo = order.photos.filter(pk=photo_id).first()
         if photo is None:

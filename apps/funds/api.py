@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -184,7 +185,6 @@ class ReceiptSerializer(serializers.Serializer):
 
 
 def receipt_data(donation) -> dict:
-    from django.utils import timezone
 
     return {
         "receipt_no": donation.receipt_no,

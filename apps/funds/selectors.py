@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.db.models import Case, IntegerField, Q, Sum, When
 from django.db.models.functions import TruncMonth
 
+from apps.core.models import Category
 from apps.funds.models import Donation, Fund
 from apps.ledger.models import Account, Leg, Transfer
 
@@ -113,6 +114,5 @@ def fund_refund_holds(fund):
 
 def donation_purpose_category(donation):
     """The category a donation is restricted to, or None when it is unrestricted."""
-    from apps.core.models import Category
 
     return Category.objects.filter(code=donation.purpose).first() if donation.purpose else None

@@ -10,10 +10,13 @@ Organizations: ``organization_account(org)`` (what the platform paid them; credi
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import StateConflict, ValidationFailed
+from apps.core.models import Category
 from apps.ledger.models import Account
 from apps.ledger.services import account_get_or_create, transfer_post
 
@@ -80,8 +83,6 @@ def organization_account(organization, currency: str = "CNY") -> Account:
 
 
 def purpose_validate(purpose: str | None) -> str:
-    from apps.core.models import Category
-
     purpose = (purpose or "").strip()
     if purpose and not Category.objects.filter(code=purpose).exists():
         raise ValidationFailed(_("Unknown purpose."), field_errors={"purpose": _("Unknown purpose.")})
@@ -135,7 +136,6 @@ STRIPE_DEFAULT_METHODS = ["card", "alipay", "wechat_pay"]
 
 def stripe_client():
     import stripe
-    from django.conf import settings
 
     base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
     return stripe.StripeClient(
@@ -148,7 +148,6 @@ def donation_create(
     *, fund, amount_fen: int, purpose: str = "", donor_name: str = "", anonymous: bool = True, email: str = ""
 ):
     """A pending donation and its Stripe Checkout Session (card, Alipay, WeChat Pay)."""
-    from django.conf import settings
 
     from apps.funds.models import Donation
 
@@ -208,8 +207,6 @@ def donation_create(
 def _receipt_no_take(fund) -> str:
     import hashlib
 
-    from django.utils import timezone
-
     from apps.funds.models import ReceiptCounter
 
     year = timezone.localdate().year
@@ -223,7 +220,6 @@ def _receipt_no_take(fund) -> str:
 
 def donation_book_payment(*, donation, gross_fen: int, payment_intent: str = "", charge: str = "", fee_fen: int = 0):
     """Book a paid donation once (gross in; fee out when known); give it a receipt number."""
-    from django.utils import timezone
 
     from apps.funds.models import Donation
 
@@ -356,7 +352,6 @@ def refund_hold_resolve(*, hold, user, resolution: str, note: str = ""):
     ``host``: the host foundation covers it from its own account. Either way the Stripe balance
     in the ledger drops by the amount Stripe already paid out.
     """
-    from django.utils import timezone
 
     from apps.funds.models import Donation, RefundHold
 

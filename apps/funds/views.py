@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied
+from apps.core.models import Category
 from apps.core.money import fen_to_str, format_yuan
 from apps.funds import pdf, selectors
 from apps.funds.access import fund_get_public, fund_require_manager
@@ -122,8 +123,6 @@ def fund_transfers_csv(request, pk):
 
 
 def donation_form(request, pk):
-    from apps.core.models import Category
-
     fund = _fund_or_404(pk)
     # the purpose is a category code (funds.services.purpose_validate): offer the choices
     return render(request, "funds/donate.html", {"fund": fund, "purposes": Category.objects.order_by("sort_order")})

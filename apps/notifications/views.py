@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -61,7 +62,6 @@ def notification_preferences(request):
                 email=request.POST.get(f"{k}-email") == "on",
                 digest=request.POST.get(f"{k}-digest") == "on",
             )
-        from django.contrib import messages
 
         messages.success(request, _("Your notification settings were saved."))
         return redirect("notification-preferences")

@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from apps.core.errors import NotFound
 from apps.organizations.models import Organization
@@ -22,7 +22,6 @@ def organization_get_for_user(*, user, pk) -> Organization:
 def organization_verification_queue() -> QuerySet[Organization]:
     """Organizations pending verification, oldest first, with the facts a verifier checks and
     who registered them (their active administrators), in a fixed number of queries."""
-    from django.db.models import Prefetch
 
     from apps.accounts.models import Membership, Role
 

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from apps.core.api import MoneyField
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
+from apps.core.uploads import private_file_response
 from apps.projects import services
 from apps.projects.access import (
     milestone_attachment_get_for_user,
@@ -311,7 +312,6 @@ class MilestoneAttachmentDownloadView(_MilestoneActionView):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, pk, mid, aid):
-        from apps.core.uploads import private_file_response
 
         attachment = milestone_attachment_get_for_user(
             user=request.user, milestone=self.milestone(request, pk, mid), pk=aid

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
+from apps.core.errors import ValidationFailed
 from apps.projects.access import service_logs_for_user
 from apps.projects.filters import ProjectFilter, ServiceLogFilter
 from apps.projects.models import Milestone, Project, ProjectTeamMember, ServiceLog
@@ -27,8 +28,6 @@ def service_log_list(*, user, filters: dict | None = None) -> QuerySet[ServiceLo
     qs = service_logs_for_user(user).select_related("worker", "project", "project__community")
     filterset = ServiceLogFilter(filters or {}, queryset=qs)
     if not filterset.is_valid():
-        from apps.core.errors import ValidationFailed
-
         raise ValidationFailed(field_errors={f: list(e) for f, e in filterset.errors.items()})
     return filterset.qs
 

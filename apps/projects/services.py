@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -18,6 +19,7 @@ from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.core.models import PolicyVersion
 from apps.core.money import allocate, decimal_to_fen, fen_to_decimal
 from apps.core.selectors import policy_current
+from apps.core.uploads import validate_upload
 from apps.projects.models import (
     Milestone,
     MilestoneAttachment,
@@ -167,9 +169,6 @@ MAX_MILESTONE_ATTACHMENTS = 10
 def _checked_uploads(uploads) -> list[str]:
     """The sniffed MIME type of each upload (apps/core/uploads: by content, at most 10 MB), or a
     400 on ``attachments`` naming every bad file."""
-    from django.core.exceptions import ValidationError
-
-    from apps.core.uploads import validate_upload
 
     if len(uploads) > MAX_MILESTONE_ATTACHMENTS:
         raise ValidationFailed(

@@ -19,6 +19,7 @@ from apps.accounts.selectors import user_community_ids, user_organization_ids
 from apps.core.errors import ApplicationError, NotFound, ValidationFailed
 from apps.core.forms import form_add_application_error
 from apps.core.money import decimal_to_fen, format_yuan
+from apps.core.uploads import private_file_response
 from apps.projects import services
 from apps.projects.access import (
     milestone_attachment_get_for_user,
@@ -316,7 +317,6 @@ def milestone_action(request, pk, mid, action):
 
 def milestone_attachment(request, pk, mid, aid):
     """A report's file for the project's parties; 404 for anyone else."""
-    from apps.core.uploads import private_file_response
 
     project = _project_or_404(request, pk)
     milestone = get_object_or_404(project.milestones, pk=mid)

@@ -1,5 +1,6 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
 
 from apps.regions.models import Region
 from apps.regions.selectors import region_list
@@ -26,7 +27,5 @@ class RegionListView(generics.ListAPIView):
         params = self.request.query_params
         level = params.get("level")
         if level and level not in Region.Level.values:
-            from rest_framework.exceptions import ValidationError
-
             raise ValidationError({"level": [f"One of: {', '.join(Region.Level.values)}."]})
         return region_list(level=level, parent=params.get("parent"))

@@ -8,6 +8,7 @@ from apps.accounts.models import Role
 from apps.accounts.selectors import user_organization_ids
 from apps.core.errors import ApplicationError, NotFound
 from apps.core.forms import form_add_application_error
+from apps.core.uploads import private_file_response
 from apps.revenue import access, services
 from apps.revenue.forms import RevenueReportForm
 
@@ -62,7 +63,6 @@ def report_submit(request, pk):
 @login_required
 def report_attachment(request, pk, aid):
     """A report's document, for those who may see the report (404 for anyone else)."""
-    from apps.core.uploads import private_file_response
 
     try:
         report = access.report_get_for_user(user=request.user, report_id=pk)

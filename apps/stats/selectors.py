@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Count, Sum
 
 from apps.accounts.models import Role
@@ -169,7 +170,6 @@ def _union(parts: list):
 def _award_histograms(parts: list) -> dict[int, Counter]:
     """Per community, the award-days histogram summed over the rows — in SQL, so the JSON of
     thousands of rows is neither sent nor decoded."""
-    from django.db import connection
 
     try:
         rows_sql, params = _union(

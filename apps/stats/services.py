@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.stats.models import DailyRollup, DeliveryRating, HoursPlan, MonthlyRollup
 from apps.stats.providers import PROVIDERS, Figures
 
@@ -34,10 +39,6 @@ def rollup_rebuild(*, date_from: dt.date, date_to: dt.date) -> int:
 
 def _monthly_rebuild(*, date_from: dt.date, date_to: dt.date) -> None:
     """Sum the daily rows of every month touched by the period into its monthly rows."""
-    from collections import Counter
-
-    from django.db.models import Sum
-    from django.db.models.functions import TruncMonth
 
     from apps.stats.selectors import SUMMED
 
@@ -67,10 +68,7 @@ def _monthly_rebuild(*, date_from: dt.date, date_to: dt.date) -> None:
 
 
 def _community_staff_of(user, project) -> None:
-    from django.utils.translation import gettext as _
-
     from apps.accounts.selectors import user_community_ids
-    from apps.core.errors import PermissionDenied
 
     if project.community_id not in user_community_ids(user):
         raise PermissionDenied(_("Only the staff of the project's community do this."))
@@ -80,10 +78,6 @@ def _community_staff_of(user, project) -> None:
 def delivery_rating_record(*, user, project, rating: int, milestone=None, comment: str = "") -> DeliveryRating:
     """The community rates a project's delivery (1–5), once per accepted milestone, or once for
     the project as a whole when no milestone is named."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from apps.core.errors import StateConflict, ValidationFailed
 
     _community_staff_of(user, project)
     if not 1 <= int(rating) <= 5:

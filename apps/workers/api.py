@@ -4,6 +4,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.errors import NotFound
 from apps.core.models import Category
 from apps.workers.filters import WorkerFilter
 from apps.workers.models import SocialWorker
@@ -52,8 +53,6 @@ class WorkerMeView(APIView):
     def get(self, request):
         worker = SocialWorker.objects.filter(user=request.user).first()
         if worker is None:
-            from apps.core.errors import NotFound
-
             raise NotFound("No worker profile yet.")
         return Response(WorkerProfileSerializer(worker).data)
 

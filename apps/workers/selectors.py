@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from apps.core.errors import NotFound
 from apps.workers.models import SocialWorker
@@ -42,7 +42,6 @@ def worker_for_user(user) -> SocialWorker | None:
 def worker_verification_queue() -> QuerySet[SocialWorker]:
     """Workers whose qualification awaits verification (neither verified nor rejected since their
     last change), oldest first, with their employers, in a fixed number of queries."""
-    from django.db.models import Prefetch
 
     from apps.accounts.models import Membership, Role
 

@@ -1,3 +1,4 @@
+from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import render
 
@@ -15,7 +16,5 @@ def worker_detail(request, pk: int):
         raise Http404 from None
     hours = None
     if worker.public_profile:
-        from django.db.models import Sum
-
         hours = worker_confirmed_logs(worker=worker).aggregate(total=Sum("hours"))["total"] or 0
     return render(request, "workers/worker_detail.html", {"worker": worker, "hours": hours})

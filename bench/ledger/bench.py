@@ -13,7 +13,7 @@ Afterwards ``ledger_verify`` recomputes every chain and cached balance and the t
 summed: the run fails unless both are clean.
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanshe_ledger_bench \
-  PYTHONPATH=. .venv/bin/python bench/ledger/bench.py --seconds 5 --rounds 3 --clients 1 4 8
+  .venv/bin/python bench/ledger/bench.py --seconds 5 --rounds 3 --clients 1 4 8
 (the database must be migrated; pgbench must be on PATH).
 """
 
@@ -22,10 +22,14 @@ import os
 import random
 import statistics
 import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project, when run as a script
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 django.setup()
