@@ -14,6 +14,15 @@ TYPE_LABELS = {
     "project": _("Projects"),
     "page": _("Pages"),
 }
+# One result's kind, on its badge.
+TYPE_NAMES = {
+    "need": _("Need"),
+    "organization": _("Organization"),
+    "worker": _("Social worker"),
+    "enterprise": _("Social enterprise"),
+    "project": _("Project"),
+    "page": _("Page"),
+}
 
 
 def search_results(request):
@@ -23,6 +32,8 @@ def search_results(request):
         kwargs = form.search_kwargs()
         if kwargs["text"]:
             data = search_page(**kwargs)
+            for r in data["results"]:
+                r["type_label"] = TYPE_NAMES.get(r["type"], r["type"])
             names = dict(Category.objects.values_list("code", "name"))
             page = form.cleaned_data.get("page") or 1
             context.update(
@@ -33,7 +44,6 @@ def search_results(request):
                 selected_category=form.cleaned_data["category"],
                 page=page,
                 has_next=page * kwargs["limit"] < data["count"],
-                type_labels=TYPE_LABELS,
             )
     status = 200 if form.is_valid() else 400
     return render(request, "search/results.html", context, status=status)

@@ -182,7 +182,10 @@ def test_results_page_and_suggestions(client, corpus, backend):
     assert resp.status_code == 200
     html = resp.content.decode()
     assert "<mark>长者饭堂</mark>助餐项目" in html
+    assert '<span class="badge">需求</span>' in html  # the kind in the page's language, not its code
+    assert '<span class="badge">need</span>' not in html
     assert 'hx-get="/search/suggest/"' in html
     resp = client.get("/search/suggest/", {"q": "长者"})
     assert "<mark>长者</mark>饭堂助餐项目" in resp.content.decode()
-    assert client.get("/en/search/", {"q": "养老"}).status_code == 200
+    english = client.get("/en/search/", {"q": "长者饭堂"})
+    assert english.status_code == 200 and '<span class="badge">Need</span>' in english.content.decode()
