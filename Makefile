@@ -43,7 +43,7 @@ migrations-check: $(STAMP)
 	$(PYTHON) manage.py makemigrations --check --dry-run
 
 messages: $(STAMP)
-	$(PYTHON) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests
+	$(PYTHON) manage.py makemessages -l zh_Hans --no-wrap --ignore=.venv --ignore=tests
 	$(PYTHON) manage.py compilemessages --ignore=.venv
 
 demo: $(STAMP)

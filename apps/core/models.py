@@ -68,7 +68,7 @@ class PolicyVersion(models.Model):
     min_years_operating = models.PositiveSmallIntegerField(_("minimum years operating"), default=1)
     min_salaried_staff = models.PositiveSmallIntegerField(_("minimum salaried staff"), default=3)
     min_commercial_income_percent = _percent(verbose_name=_("minimum commercial income share (%)"), default=50)
-    dividend_cap_percent = _percent(verbose_name=_("dividend cap (% of distributable profit)"), default=35)
+    dividend_cap_percent = _percent(verbose_name=_("dividend cap (percentage of distributable profit)"), default=35)
     statutory_reserve_percent = _percent(verbose_name=_("statutory reserve (%)"), default=10)
     daily_hours_cap = models.DecimalField(
         _("daily hours cap"),
