@@ -10,7 +10,7 @@ from apps.core.demo import DemoContext
 
 RUBRIC_CODES = ("need_fit", "approach", "team", "budget", "track_record")
 TITLES = [
-    ("elderly", "独居老人探访与助餐服务", "为辖区独居、空巢老人提供每周探访、助餐配送和健康监测。"),
+    ("elderly", "独居老人探访与助餐服务", "为辖区独居、空巢老人提供居家养老服务：每周探访、助餐配送和健康监测。"),
     ("children_youth", "四点半课堂课后托管", "放学后为双职工家庭儿童提供作业辅导、阅读和兴趣活动。"),
     ("community_building", "院落自治与邻里营造", "培育院落议事会，开展邻里节和社区微更新。"),
     ("mental_health", "青少年心理健康支持", "面向中学生开展心理健康讲座、团体辅导和个案陪伴。"),
@@ -121,8 +121,8 @@ def seed(ctx: DemoContext) -> None:
     future = now + dt.timedelta(days=12)
     past = now - dt.timedelta(days=2)
 
-    make("draft", 0, c0, deadline=future)
-    open_need = make("published", 1, c0, deadline=future)
+    make("draft", 1, c0, deadline=future)
+    open_need = make("published", 0, c0, deadline=future)  # elderly care, the commonest need
     bid(open_need, 0)
     bid(open_need, 1)
     bid(open_need, 2, draft=True)
