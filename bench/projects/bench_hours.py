@@ -14,6 +14,7 @@ import os
 import statistics
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -24,9 +25,11 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from apps.core.selectors import policy_current  # noqa: E402
 from apps.projects.models import ProjectTeamMember, ServiceLog  # noqa: E402
 from apps.projects.selectors import worker_hours_summary  # noqa: E402
 from apps.projects.services import service_hours, service_log_create  # noqa: E402
@@ -40,17 +43,28 @@ def _stats(name: str, samples: list[float]) -> str:
     )
 
 
-def slots(n: int):
-    """n ten-minute slots between 00:00 and 08:00 over the last 7 days (inside the logging window
-    and the daily cap, clear of the demo's 09:00–17:00 records)."""
+def slots(n: int, worker):
+    """n ten-minute slots between 00:00 and 08:00 over the last 7 days (inside the logging window),
+    clear of the worker's own records and within the daily cap: a day already holding records
+    (the large city fills many) gets only the minutes its cap leaves."""
     today = timezone.localdate()
+    cap = policy_current().daily_hours_cap
     out = []
     for back in range(1, 8):
+        day = today - dt.timedelta(days=back)
+        logs = list(ServiceLog.objects.filter(worker=worker, date=day, status__in=ServiceLog.LIVE_STATUSES))
+        room = int((cap - sum((log.hours for log in logs), Decimal(0))) * 60) // 10
         for k in range(48):
+            if room <= 0:
+                break
             minutes = k * 10
             start = dt.time(minutes // 60, minutes % 60)
             end_minutes = minutes + 10
-            out.append((today - dt.timedelta(days=back), start, dt.time(end_minutes // 60, end_minutes % 60)))
+            end = dt.time(end_minutes // 60, end_minutes % 60)
+            if any(log.start_time < end and start < log.end_time for log in logs):
+                continue
+            out.append((day, start, end))
+            room -= 1
     return out[:n]
 
 
@@ -68,10 +82,13 @@ def main() -> None:
             worker__verified=True,
             end_date__isnull=True,
         )
-        # a worker with nothing logged in the last week, so the daily cap leaves room (the large city fills many days)
-        .exclude(worker__service_logs__date__gte=today - dt.timedelta(days=8))
+        # the worker with the least logged in the last week, so the daily cap leaves the most room
+        # (the large city fills many days)
+        .annotate(
+            recent=Count("worker__service_logs", filter=Q(worker__service_logs__date__gte=today - dt.timedelta(days=8)))
+        )
         .select_related("project", "worker")
-        .order_by("id")
+        .order_by("recent", "id")
         .first()
     )
     if member is None:
@@ -83,7 +100,10 @@ def main() -> None:
         plain, checked = [], []
         # Interleaved, so that both series meet the same machine load (the baseline is in the
         # same run, sample by sample); the plain rows go 400 days back, clear of the checked ones.
-        for i, (date, start, end) in enumerate(slots(args.n)):
+        free = slots(args.n, worker)
+        if len(free) < args.n:
+            print(f"only {len(free)} free slots in the last 7 days for {worker}; timing those")
+        for i, (date, start, end) in enumerate(free):
             steps = [("plain", date, start, end), ("checked", date, start, end)]
             for kind, day, t_start, t_end in steps if i % 2 == 0 else steps[::-1]:
                 t0 = time.perf_counter()
