@@ -28,6 +28,7 @@ from apps.bidding.selectors import (
 )
 from apps.certification.selectors import certified_organization_ids
 from apps.core.errors import ApplicationError, NotFound
+from apps.core.models import Category
 from apps.core.rubric import rubric_items
 from apps.core.uploads import private_file_response
 from apps.organizations.models import Organization
@@ -72,6 +73,7 @@ def need_list_view(request):
             "filter": filterset,
             "statuses": Need.Status.choices,
             "regions": Region.objects.exclude(level="grid").order_by("path").values_list("code", "name"),
+            "categories": [(c.code, c.display_name) for c in Category.objects.order_by("sort_order", "code")],
         },
     )
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.bidding.jobs import close_deadlines
 from apps.bidding.models import Need, PanelReviewer, Proposal, ProposalScore
+from apps.core.models import Category
 from tests.bidding.conftest import pass_deadline
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,12 @@ def test_public_list_filters_and_hides_drafts(world, make_need):
     html = Client().get(f"/needs/?region={district.code}").content.decode()
     assert f'<option value="{district.code}" selected>{district.name}</option>' in html
     assert f'<option value="{world.city.community.code}">{world.city.community.name}</option>' in html
+    # Categories are chosen from a list in the page's language, not typed as codes.
+    children = make_need(title="四点半课堂", category=Category.objects.get(code="children_youth"))
+    html = Client().get("/needs/?category=elderly").content.decode()
+    assert '<option value="elderly" selected>为老服务</option>' in html
+    assert shown.title in html and children.title not in html
+    assert '<option value="elderly">Elderly care</option>' in Client().get("/en/needs/").content.decode()
 
 
 def test_staff_drafts_edits_and_publishes_through_pages(world):
