@@ -20,6 +20,17 @@ TITLES = [
     ("health", "慢病患者健康管理", "联合社区卫生服务中心开展慢病随访和健康讲座。"),
 ]
 
+BENEFICIARY_GROUPS = {
+    "elderly": "独居、空巢老人",
+    "children_youth": "双职工家庭儿童",
+    "community_building": "院落居民",
+    "mental_health": "中学生",
+    "disability": "持证残障人士",
+    "environment": "小区居民",
+    "mediation": "社区居民",
+    "health": "慢性病患者",
+}
+
 
 def seed(ctx: DemoContext) -> None:
     from apps.bidding import services
@@ -46,7 +57,7 @@ def seed(ctx: DemoContext) -> None:
             description=description,
             category=Category.objects.get(code=code),
             beneficiaries=ctx.rng.randrange(30, 300),
-            beneficiary_group=description[2:8],
+            beneficiary_group=BENEFICIARY_GROUPS[code],
             budget_min=base,
             budget_max=base * 2,
             service_start=start,
