@@ -191,9 +191,11 @@ SITE_ID = 1
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://sanshe")}
 
-# Celery: with no broker configured, tasks run eagerly in the calling process.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Celery: with no broker configured, tasks run eagerly in the calling process. Celery still takes
+# a producer from its broker for an eager task; the in-memory transport stands in for it (with no
+# URL it built one for AMQP on localhost and logged "No hostname was supplied" on every command).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE

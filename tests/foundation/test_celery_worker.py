@@ -10,7 +10,7 @@ from apps.notifications.services import notify
 
 pytestmark = [
     pytest.mark.celery_worker,
-    pytest.mark.skipif(not settings.CELERY_BROKER_URL, reason="needs CELERY_BROKER_URL (CI sets a Redis broker)"),
+    pytest.mark.skipif(settings.CELERY_TASK_ALWAYS_EAGER, reason="needs CELERY_BROKER_URL (CI sets a Redis broker)"),
 ]
 
 

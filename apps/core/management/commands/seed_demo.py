@@ -1,5 +1,6 @@
 import random
 import time
+from contextlib import contextmanager
 from importlib import import_module
 
 from django.core.management.base import BaseCommand, CommandError
@@ -33,6 +34,23 @@ class Command(BaseCommand):
         ctx.scale = opts["scale"]
         ctx.log = self.stdout.write
         started = time.monotonic()
+        with _demo_mail_kept() as kept:
+            self._seed(ctx)
+        if ctx.large:
+            self.stdout.write(f"seeded in {time.monotonic() - started:.0f} s")
+            step = time.monotonic()
+            _vacuum_analyze()
+            self.stdout.write(f"  vacuum and analyze: {time.monotonic() - step:.1f} s")
+        self.stdout.write(f"{len(kept)} notification emails of the demo's events were kept, not sent.")
+        self.stdout.write(self.style.SUCCESS(f"Demo city ready. Accounts (password: {DEMO_PASSWORD}):"))
+        for username, role, scope in ctx.accounts:
+            self.stdout.write(f"  {username:<18} {role:<18} {scope}")
+        self.stdout.write(
+            "Platform staff, reviewers and fund managers sign in with a one-time code (TOTP). "
+            f"Demo secret for an authenticator app: {DEMO_TOTP_SECRET}"
+        )
+
+    def _seed(self, ctx: DemoContext) -> None:
         for module_name in DEMO_ORDER:
             try:
                 module = import_module(f"{module_name}.demo")
@@ -46,18 +64,29 @@ class Command(BaseCommand):
                 module.seed(ctx)
             if ctx.large:
                 self.stdout.write(f"  {module_name}: {time.monotonic() - step:.1f} s")
-        if ctx.large:
-            self.stdout.write(f"seeded in {time.monotonic() - started:.0f} s")
-            step = time.monotonic()
-            _vacuum_analyze()
-            self.stdout.write(f"  vacuum and analyze: {time.monotonic() - step:.1f} s")
-        self.stdout.write(self.style.SUCCESS(f"Demo city ready. Accounts (password: {DEMO_PASSWORD}):"))
-        for username, role, scope in ctx.accounts:
-            self.stdout.write(f"  {username:<18} {role:<18} {scope}")
-        self.stdout.write(
-            "Platform staff, reviewers and fund managers sign in with a one-time code (TOTP). "
-            f"Demo secret for an authenticator app: {DEMO_TOTP_SECRET}"
-        )
+
+
+@contextmanager
+def _demo_mail_kept():
+    """The demo's events notify its made-up accounts, in the app and by email. The emails go to a
+    list in memory instead of the configured backend: the console backend printed 84 of them
+    (about 1,000 lines) over the accounts in `make run`'s output, and SMTP would send them. Tasks
+    run in this process meanwhile, so a configured broker's worker cannot send them either."""
+    from django.core import mail
+    from django.test import override_settings
+
+    from marketplace.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    kept: list = []
+    sent_before = len(getattr(mail, "outbox", []))
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            yield kept
+            kept.extend(getattr(mail, "outbox", [])[sent_before:])
+    finally:
+        app.conf.task_always_eager = eager
 
 
 def _vacuum_analyze() -> None:
