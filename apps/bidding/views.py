@@ -85,6 +85,8 @@ def need_detail_view(request, pk):
         "need": need,
         "is_staff_of_need": need.community_id in user_community_ids(user),
         "bidder_orgs": Organization.objects.filter(pk__in=user_organization_ids(user), status="verified"),
+        # The user's organizations that may still bid: one live proposal per organization.
+        "free_bidder_orgs": _orgs_without_live_proposal(need, user),
         "own_proposals": Proposal.objects.filter(need=need, organization_id__in=user_organization_ids(user)),
         "seat": reviewer_seat(user=user, need=need),
         "ranking": need_ranking_public(need=need),
@@ -158,11 +160,22 @@ def needs_mine_view(request):
     return render(request, "bidding/needs_mine.html", {"needs": need_list_of_community_staff(user=request.user)})
 
 
+def _orgs_without_live_proposal(need, user):
+    """The user's verified organizations without a live proposal for the need (only their own
+    proposals are looked at)."""
+    mine = user_organization_ids(user)
+    live = Proposal.objects.filter(need=need, organization_id__in=mine, status__in=Proposal.LIVE_STATUSES)
+    return Organization.objects.filter(pk__in=mine, status="verified").exclude(pk__in=live.values("organization_id"))
+
+
 @login_required
 def bid_view(request, pk):
     need = _need_or_404(request, pk)
     orgs = Organization.objects.filter(pk__in=user_organization_ids(request.user), status="verified")
-    org = orgs.filter(pk=request.POST.get("organization") or request.GET.get("organization")).first() or orgs.first()
+    chosen = request.POST.get("organization") or request.GET.get("organization")
+    # Without a choice, an organization that may still bid (one live proposal each).
+    org = orgs.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+    org = org or _orgs_without_live_proposal(need, request.user).first() or orgs.first()
     if org is None:
         raise Http404
     workers = SocialWorker.objects.filter(

@@ -124,6 +124,14 @@ def test_org_bids_through_the_form_and_sees_it_in_my_bids(world, make_need):
     assert refused.status_code == 200
     assert "已对此需求提交了有效投标" in refused.content.decode()
     assert Proposal.objects.filter(need=need, organization=world.a.org).count() == 1
+    # With its bid in, the need's page no longer offers a new bid, and says where the bid is.
+    detail = client.get(f"/needs/{need.pk}/").content.decode()
+    assert f'href="/needs/{need.pk}/bid/"' not in detail and "暖心助老计划" in detail
+    assert "已有一份投标" in detail
+    assert client.get(f"/needs/{need.pk}/bid/?organization=abc").status_code == 200  # not a 500
+    # A member of another organization is still offered the form.
+    other = signed_in(world.b.member).get(f"/needs/{need.pk}/").content.decode()
+    assert f'href="/needs/{need.pk}/bid/"' in other and "暖心助老计划" not in other
 
 
 def test_reviewer_declares_then_scores_on_the_sheet_and_ranking_is_public_after_award(world, make_need, make_bid):
