@@ -36,6 +36,18 @@ from apps.regions.models import Region
 from apps.workers.models import SocialWorker
 
 
+def _int(value) -> int | None:
+    """A form's id field as an int; anything else (``abc``, empty) is no choice, not a 500."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _posted_id(request, name: str) -> int | None:
+    return _int(request.POST.get(name))
+
+
 def _need_or_404(request, pk, **kwargs) -> Need:
     try:
         return need_get_for_user(user=request.user, pk=pk, **kwargs)
@@ -104,7 +116,7 @@ def need_form_view(request, pk=None):
     community = (
         need.community
         if need
-        else communities.filter(pk=request.POST.get("community")).first() or (communities.first())
+        else communities.filter(pk=_posted_id(request, "community")).first() or (communities.first())
     )
     form = NeedForm(request.POST or None, instance=need, community=community)
     if request.method == "POST" and form.is_valid():
@@ -172,9 +184,9 @@ def _orgs_without_live_proposal(need, user):
 def bid_view(request, pk):
     need = _need_or_404(request, pk)
     orgs = Organization.objects.filter(pk__in=user_organization_ids(request.user), status="verified")
-    chosen = request.POST.get("organization") or request.GET.get("organization")
+    chosen = _posted_id(request, "organization") or _int(request.GET.get("organization"))
     # Without a choice, an organization that may still bid (one live proposal each).
-    org = orgs.filter(pk=chosen).first() if chosen and chosen.isdigit() else None
+    org = orgs.filter(pk=chosen).first() if chosen else None
     org = org or _orgs_without_live_proposal(need, request.user).first() or orgs.first()
     if org is None:
         raise Http404

@@ -170,7 +170,8 @@ def refund_holds(request, pk):
     except PermissionDenied:
         raise DjangoPermissionDenied from None
     if request.method == "POST":
-        hold = selectors.fund_refund_holds(fund).filter(pk=request.POST.get("hold") or 0).first()
+        hold_id = request.POST.get("hold", "")
+        hold = selectors.fund_refund_holds(fund).filter(pk=int(hold_id)).first() if hold_id.isdigit() else None
         if hold is None:
             raise Http404
         try:

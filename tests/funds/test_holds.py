@@ -47,6 +47,15 @@ def test_only_the_funds_manager_sees_and_resolves(city, client, held, make_user)
     assert not held.resolved
 
 
+def test_a_malformed_hold_id_is_not_found(city, client, held, make_user):
+    client.force_login(make_user("fund_manager", fund=city.fund))
+    for bad in ("abc", "", "1.5"):
+        response = client.post(f"/en/funds/{city.fund.pk}/holds/", {"hold": bad, "resolution": "host"})
+        assert response.status_code == 404, bad
+    held.refresh_from_db()
+    assert not held.resolved
+
+
 def test_book_from_the_fund_once_money_is_back(city, client, held, make_user):
     client.force_login(make_user("fund_manager", fund=city.fund))
     page = client.get(f"/en/funds/{city.fund.pk}/holds/").content.decode()
