@@ -17,6 +17,7 @@ from django.utils import timezone
 from apps.accounts.selectors import user_community_ids, user_organization_ids
 from apps.bidding.models import Need, PanelReviewer, Proposal
 from apps.core.errors import NotFound
+from apps.core.ids import parse_id
 
 CLOSED_STATUSES = (Need.Status.EVALUATING, Need.Status.NOTICE, Need.Status.AWARDED, Need.Status.FAILED)
 # Proposals that reached the deadline as bids; drafts and withdrawn ones stay with their org.
@@ -30,11 +31,8 @@ SEALED_BID_STATUSES = (
 
 
 def _pk(value) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise NotFound("Not found.") from None
-    if pk <= 0 or pk > 2**62:
+    pk = parse_id(value)
+    if pk is None:
         raise NotFound("Not found.")
     return pk
 

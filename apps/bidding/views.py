@@ -28,6 +28,7 @@ from apps.bidding.selectors import (
 )
 from apps.certification.selectors import certified_organization_ids
 from apps.core.errors import ApplicationError, NotFound
+from apps.core.ids import parse_id
 from apps.core.models import Category
 from apps.core.rubric import rubric_items
 from apps.core.uploads import private_file_response
@@ -36,16 +37,8 @@ from apps.regions.models import Region
 from apps.workers.models import SocialWorker
 
 
-def _int(value) -> int | None:
-    """A form's id field as an int; anything else (``abc``, empty) is no choice, not a 500."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _posted_id(request, name: str) -> int | None:
-    return _int(request.POST.get(name))
+    return parse_id(request.POST.get(name))
 
 
 def _need_or_404(request, pk, **kwargs) -> Need:
@@ -184,7 +177,7 @@ def _orgs_without_live_proposal(need, user):
 def bid_view(request, pk):
     need = _need_or_404(request, pk)
     orgs = Organization.objects.filter(pk__in=user_organization_ids(request.user), status="verified")
-    chosen = _posted_id(request, "organization") or _int(request.GET.get("organization"))
+    chosen = _posted_id(request, "organization") or parse_id(request.GET.get("organization"))
     # Without a choice, an organization that may still bid (one live proposal each).
     org = orgs.filter(pk=chosen).first() if chosen else None
     org = org or _orgs_without_live_proposal(need, request.user).first() or orgs.first()

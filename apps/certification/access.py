@@ -8,6 +8,7 @@ from apps.accounts.models import Role
 from apps.accounts.selectors import is_platform_staff, user_organization_ids
 from apps.certification.models import Application, Certificate, Objection, PanelMember
 from apps.core.errors import NotFound
+from apps.core.ids import parse_id
 
 
 def certification_visible_to(user) -> QuerySet[Application]:
@@ -76,7 +77,6 @@ def certificate_get_public(*, certificate_no: str) -> Certificate:
 
 
 def _safe_int(value) -> int:
-    try:
-        return int(value)
-    except (ValueError, TypeError, OverflowError):
-        return -1
+    """An id that finds nothing (-1) when ``value`` is not one."""
+    pk = parse_id(value)
+    return -1 if pk is None else pk

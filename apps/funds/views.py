@@ -11,6 +11,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied
+from apps.core.ids import parse_id
 from apps.core.models import Category
 from apps.core.money import fen_to_str, format_yuan
 from apps.funds import pdf, selectors
@@ -170,8 +171,8 @@ def refund_holds(request, pk):
     except PermissionDenied:
         raise DjangoPermissionDenied from None
     if request.method == "POST":
-        hold_id = request.POST.get("hold", "")
-        hold = selectors.fund_refund_holds(fund).filter(pk=int(hold_id)).first() if hold_id.isdigit() else None
+        hold_id = parse_id(request.POST.get("hold"))
+        hold = selectors.fund_refund_holds(fund).filter(pk=hold_id).first() if hold_id else None
         if hold is None:
             raise Http404
         try:

@@ -9,16 +9,14 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role
 from apps.accounts.selectors import is_platform_staff, user_community_ids, user_organization_ids
 from apps.core.errors import NotFound
+from apps.core.ids import parse_id
 from apps.projects.models import Milestone, MilestoneAttachment, Project, ServiceLog
 from apps.workers.models import SocialWorker
 
 
 def _pk(value) -> int:
-    try:
-        pk = int(str(value))
-    except (TypeError, ValueError):
-        raise NotFound(_("Not found.")) from None
-    if pk <= 0 or pk > 2**62:
+    pk = parse_id(value)
+    if pk is None:
         raise NotFound(_("Not found."))
     return pk
 
