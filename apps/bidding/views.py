@@ -246,7 +246,6 @@ def proposal_withdraw_view(request, pk):
 
 
 def proposal_attachment_view(request, pk, aid):
-
     proposal = _proposal_or_404(request, pk)
     attachment = proposal.attachments.filter(pk=aid).first()
     if attachment is None:

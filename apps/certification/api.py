@@ -554,7 +554,6 @@ class CertificatePublicSerializer(RegistrySerializer):
         ]
 
     def get_valid_today(self, obj) -> bool:
-
         return selectors.certificate_is_valid_on(obj, timezone.localdate())
 
 

@@ -80,11 +80,9 @@ class FenMoneyField(serializers.Field):
     """Reads an integer amount in fen and shows it as a two-decimal yuan string."""
 
     def to_representation(self, value):
-
         return fen_to_str(value)
 
     def to_internal_value(self, data):
-
         try:
             return yuan_to_fen(data)
         except (ValueError, ArithmeticError):

@@ -185,7 +185,6 @@ class ReceiptSerializer(serializers.Serializer):
 
 
 def receipt_data(donation) -> dict:
-
     return {
         "receipt_no": donation.receipt_no,
         "fund": donation.fund.name,

@@ -312,7 +312,6 @@ class MilestoneAttachmentDownloadView(_MilestoneActionView):
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     def get(self, request, pk, mid, aid):
-
         attachment = milestone_attachment_get_for_user(
             user=request.user, milestone=self.milestone(request, pk, mid), pk=aid
         )
