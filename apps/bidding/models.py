@@ -25,7 +25,9 @@ class Need(models.Model):
     )
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), max_length=10000)
-    category = models.ForeignKey("core.Category", on_delete=models.PROTECT, related_name="needs")
+    category = models.ForeignKey(
+        "core.Category", on_delete=models.PROTECT, related_name="needs", verbose_name=_("category")
+    )
     beneficiaries = models.PositiveIntegerField(_("number of beneficiaries"))
     beneficiary_group = models.CharField(_("beneficiary group"), max_length=120, blank=True)
     budget_min = models.DecimalField(_("minimum budget"), max_digits=12, decimal_places=2)
@@ -37,7 +39,14 @@ class Need(models.Model):
         _("workers needed"), validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     bid_deadline = models.DateTimeField(_("bid deadline"), db_index=True)
-    fund = models.ForeignKey("funds.Fund", null=True, blank=True, on_delete=models.PROTECT, related_name="needs")
+    fund = models.ForeignKey(
+        "funds.Fund",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="needs",
+        verbose_name=_("community fund"),
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     cancelled_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)

@@ -20,8 +20,12 @@ class WorkOrderReportForm(forms.Form):
     category = forms.ModelChoiceField(queryset=DispatchCategory.objects.filter(active=True), label=_("Problem"))
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, label=_("What is wrong"))
     address = forms.CharField(max_length=200, required=False, label=_("Where"))
-    lat = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False)
-    lon = forms.DecimalField(max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False)
+    lat = forms.DecimalField(
+        label=_("latitude"), max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False
+    )
+    lon = forms.DecimalField(
+        label=_("longitude"), max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False
+    )
     photos = MultipleImageField(required=False, label=_("Photos"))
     confirm_not_duplicate = forms.BooleanField(required=False, label=_("This is a different problem: report it anyway"))
 

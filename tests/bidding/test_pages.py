@@ -50,7 +50,11 @@ def test_public_list_filters_and_hides_drafts(world, make_need):
 
 def test_staff_drafts_edits_and_publishes_through_pages(world):
     client = signed_in(world.staff)
-    assert client.get("/needs/new/").status_code == 200
+    editor = client.get("/needs/new/")
+    assert editor.status_code == 200
+    html = editor.content.decode()  # every label in Chinese (category and fund were in English)
+    assert ">类别:</label>" in html and ">社区基金:</label>" in html
+    assert "Category:" not in html and "Fund:" not in html
     today = timezone.localdate()
     form = {
         "title": "社区助餐点运营",
