@@ -4,7 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def localized_name(name: str, name_en: str) -> str:
+    """The English name on English pages when there is one, the Chinese name otherwise."""
+    return name_en if name_en and (get_language() or "").startswith("en") else name
 
 
 class Category(models.Model):
@@ -25,9 +31,7 @@ class Category(models.Model):
 
     @property
     def display_name(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "").startswith("en") else self.name
+        return localized_name(self.name, self.name_en)
 
 
 LEGAL_FORM_CODES = ("social_group", "social_service_org", "foundation", "company", "cooperative")

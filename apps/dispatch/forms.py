@@ -35,6 +35,7 @@ class WorkOrderReportForm(forms.Form):
         self.fields["grid"].queryset = Region.objects.filter(level="grid", parent__in=[c.pk for c in communities])
         if len(communities) == 1:
             self.fields["community"].initial = communities[0]
+        self.fields["category"].label_from_instance = lambda c: c.display_name  # English names on English pages
         self.fields["lat"].widget = forms.HiddenInput()
         self.fields["lon"].widget = forms.HiddenInput()
 

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.models import localized_name
 from apps.core.uploads import private_storage
 
 
@@ -61,9 +62,7 @@ class DispatchCategory(models.Model):
 
     @property
     def display_name(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if self.name_en and (get_language() or "").startswith("en") else self.name
+        return localized_name(self.name, self.name_en)
 
 
 class WorkOrderQuerySet(models.QuerySet):

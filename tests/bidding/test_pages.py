@@ -55,6 +55,8 @@ def test_staff_drafts_edits_and_publishes_through_pages(world):
     html = editor.content.decode()  # every label in Chinese (category and fund were in English)
     assert ">类别:</label>" in html and ">社区基金:</label>" in html
     assert "Category:" not in html and "Fund:" not in html
+    english = client.get("/en/needs/new/").content.decode()  # categories by their English names
+    assert ">Elderly care</option>" in english and ">为老服务</option>" not in english
     today = timezone.localdate()
     form = {
         "title": "社区助餐点运营",
