@@ -11,8 +11,10 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
+from apps.accounts.selectors import user_organization_ids
 from apps.bidding.access import SEALED_BID_STATUSES, need_visible_q
 from apps.bidding.models import Need, PanelReviewer, Proposal
+from apps.organizations.models import Organization
 
 
 def need_queryset() -> QuerySet[Need]:
@@ -116,3 +118,12 @@ def need_ranking_public(*, need: Need) -> list[dict]:
     if need.status not in (Need.Status.NOTICE, Need.Status.AWARDED):
         return []
     return list(need.ranking or [])
+
+
+def organizations_free_to_bid(*, user, need: Need) -> QuerySet[Organization]:
+    """The user's verified organizations that may still bid on the need: one live proposal per
+    organization (``proposal_submit`` enforces it; pages use this to offer the form). Only the
+    user's own organizations' proposals are read."""
+    mine = user_organization_ids(user)
+    live = Proposal.objects.filter(need=need, organization_id__in=mine, status__in=Proposal.LIVE_STATUSES)
+    return Organization.objects.filter(pk__in=mine, status="verified").exclude(pk__in=live.values("organization_id"))

@@ -23,6 +23,7 @@ from apps.bidding.selectors import (
     need_list_of_community_staff,
     need_queryset,
     need_ranking_public,
+    organizations_free_to_bid,
     panel_seats_of_reviewer,
     proposal_list_of_user_organizations,
 )
@@ -91,7 +92,7 @@ def need_detail_view(request, pk):
         "is_staff_of_need": need.community_id in user_community_ids(user),
         "bidder_orgs": Organization.objects.filter(pk__in=user_organization_ids(user), status="verified"),
         # The user's organizations that may still bid: one live proposal per organization.
-        "free_bidder_orgs": _orgs_without_live_proposal(need, user),
+        "free_bidder_orgs": organizations_free_to_bid(user=user, need=need),
         "own_proposals": Proposal.objects.filter(need=need, organization_id__in=user_organization_ids(user)),
         "seat": reviewer_seat(user=user, need=need),
         "ranking": need_ranking_public(need=need),
@@ -165,14 +166,6 @@ def needs_mine_view(request):
     return render(request, "bidding/needs_mine.html", {"needs": need_list_of_community_staff(user=request.user)})
 
 
-def _orgs_without_live_proposal(need, user):
-    """The user's verified organizations without a live proposal for the need (only their own
-    proposals are looked at)."""
-    mine = user_organization_ids(user)
-    live = Proposal.objects.filter(need=need, organization_id__in=mine, status__in=Proposal.LIVE_STATUSES)
-    return Organization.objects.filter(pk__in=mine, status="verified").exclude(pk__in=live.values("organization_id"))
-
-
 @login_required
 def bid_view(request, pk):
     need = _need_or_404(request, pk)
@@ -180,7 +173,7 @@ def bid_view(request, pk):
     chosen = _posted_id(request, "organization") or parse_id(request.GET.get("organization"))
     # Without a choice, an organization that may still bid (one live proposal each).
     org = orgs.filter(pk=chosen).first() if chosen else None
-    org = org or _orgs_without_live_proposal(need, request.user).first() or orgs.first()
+    org = org or organizations_free_to_bid(user=request.user, need=need).first() or orgs.first()
     if org is None:
         raise Http404
     workers = SocialWorker.objects.filter(
