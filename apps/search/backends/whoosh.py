@@ -107,14 +107,14 @@ def _block_arrays(m: W3LeafMatcher):
     return ids, weights
 
 
-def _read_postings(m, offset: int, into: dict[int, float]) -> None:
-    """{docnum + offset: weight} of a term's postings. A plain leaf matcher of the on-disk codec is
-    read a block at a time: its ids and weights arrays go into the dict in one call, instead of
-    four to eight Python calls per posting (社区营造, whose pieces are in nearly all of 144,579
-    documents, took 3.2 s of a 3.5 s profiled query that way). Anything else is walked. Deleted
-    documents are not filtered here: callers read unfiltered matchers and drop them after."""
+def _read_postings(m) -> dict[int, float]:
+    """{docnum: weight} of a term's postings in one segment. A plain leaf matcher of the on-disk
+    codec is read a block at a time: its ids and weights arrays go into the dict in one call,
+    instead of four to eight Python calls per posting (社区营造, whose pieces are in nearly all of
+    144,579 documents, took 3.2 s of a 3.5 s profiled query that way). Anything else is walked.
+    Deleted documents are not filtered here: callers read unfiltered matchers and drop them after."""
+    found: dict[int, float] = {}
     if isinstance(m, W3LeafMatcher):
-        found: dict[int, float] = {}
         while m.is_active():
             ids, weights = _block_arrays(m)
             if m._i:  # noqa: SLF001 - a block already partly consumed (not by this function)
@@ -122,11 +122,11 @@ def _read_postings(m, offset: int, into: dict[int, float]) -> None:
                 weights = weights if isinstance(weights, repeat) else list(weights)[m._i :]  # noqa: SLF001
             found.update(zip(ids, weights, strict=False))  # weights may be an endless repeat
             m._next_block()  # noqa: SLF001
-        into.update(zip(map(offset.__add__, found), found.values(), strict=True) if offset else found.items())
-        return
+        return found
     while m.is_active():
-        into[m.id() + offset] = m.weight()
+        found[m.id()] = m.weight()
         m.next()
+    return found
 
 
 # A segment's postings never change once it is written (deletions are kept beside it), so its
@@ -147,9 +147,7 @@ def _segment_postings(reader, field: str, text: str) -> dict[int, float]:
             _segment_cache.clear()
         fmt = reader.schema[field].format
         matcher = reader._terms.matcher(field, reader._text_to_bytes(field, text), fmt)  # noqa: SLF001 - unfiltered
-        local = {}
-        _read_postings(matcher, 0, local)
-        _segment_cache[key] = local
+        local = _segment_cache[key] = _read_postings(matcher)
     return local
 
 
