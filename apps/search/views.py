@@ -34,7 +34,7 @@ def search_results(request):
             data = search_page(**kwargs)
             for r in data["results"]:
                 r["type_label"] = TYPE_NAMES.get(r["type"], r["type"])
-            names = dict(Category.objects.values_list("code", "name"))
+            names = {c.code: c.display_name for c in Category.objects.all()}
             page = form.cleaned_data.get("page") or 1
             context.update(
                 data=data,

@@ -189,3 +189,5 @@ def test_results_page_and_suggestions(client, corpus, backend):
     assert "<mark>长者</mark>饭堂助餐项目" in resp.content.decode()
     english = client.get("/en/search/", {"q": "长者饭堂"})
     assert english.status_code == 200 and '<span class="badge">Need</span>' in english.content.decode()
+    # Category facets are named in the page's language too.
+    assert "为老服务 (" in html and "Elderly care (" in english.content.decode()
