@@ -1,6 +1,6 @@
 """Ids from requests: a URL segment, a form field or a query parameter is text; an id that is not a
-positive integer the database can hold is no id at all, so it finds nothing instead of raising
-(``ValueError`` in the ORM, or PostgreSQL's "out of range" for a bigint) as a server error."""
+positive integer in the range of our keys is no id at all, so it finds nothing instead of raising
+(the ORM raises ``ValueError`` for ``pk="abc"``, a server error)."""
 
 from __future__ import annotations
 

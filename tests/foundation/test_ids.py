@@ -27,7 +27,7 @@ def test_parse_id(raw, expected):
 
 
 def test_an_out_of_range_id_is_not_found(client, make_user):
-    """The URL converter takes any digits; past a bigint, PostgreSQL would refuse the query."""
+    """The URL converter takes any digits; an id past every key finds nothing."""
     client.force_login(make_user())
     for path in (f"/proposals/{2**63}/", f"/projects/{2**63}/"):
         assert client.get(path).status_code == 404, path
