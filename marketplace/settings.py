@@ -150,7 +150,12 @@ LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+# Sign-in lockout: 5 failures per 15 minutes per client address and per account (username and
+# e-mail count as one account; apps.accounts.adapter). The client address is the peer's, or with
+# TRUSTED_PROXY_COUNT = N proxies in front, the Nth entry from the right of X-Forwarded-For.
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/ip,5/15m/key"}
+ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Sanshe"
 SANSHE_MFA_ROLES = ("platform_staff", "reviewer", "fund_manager")
@@ -224,7 +229,7 @@ SITE_BASE_URL = env("SITE_BASE_URL", default="http://127.0.0.1:8000")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apps.accounts.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "apps.accounts.authentication.MFASessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.StandardPagination",

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -13,6 +14,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("stripe/", include("apps.funds.stripe_urls")),
     path("open311/", include("apps.dispatch.open311_urls")),
+    # Every sign-in goes through allauth's, which asks enrolled users for their one-time code: the
+    # admin sites' own forms took a password only.
+    path("cms-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("ops/django-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The Django admin is for operators only: not linked from any page, staff-only, MFA-enforced.

@@ -1,23 +1,28 @@
-from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.selectors import memberships_active
-from apps.accounts.services import (
-    login_failure_record,
-    login_failures_clear,
-    login_is_locked,
-    token_for,
-)
+from apps.accounts.adapter import client_ip
+from apps.accounts.models import ApiToken
+from apps.accounts.selectors import api_token_get_for_user, api_tokens_of_user, memberships_active
+from apps.accounts.services import api_token_revoke, api_token_sign_in
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
+    username = serializers.CharField(max_length=150, help_text=_("Username or e-mail address."))
     password = serializers.CharField(max_length=256, trim_whitespace=False)
+    otp = serializers.CharField(
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        help_text=_("The current one-time code (TOTP); required for platform staff, reviewers and fund managers."),
+    )
+    label = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text=_("A name for the token, to recognise it later.")
+    )
 
 
 class TokenView(APIView):
@@ -26,25 +31,55 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        responses={
+            200: inline_serializer(
+                "TokenResponse", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}
+            ),
+            400: OpenApiResponse(description="Wrong credentials (detail) or one-time code (otp)."),
+            429: OpenApiResponse(description="Too many failed sign-ins for this account."),
+        },
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        username = serializer.validated_data["username"]
-        if login_is_locked(username=username):
-            return Response(
-                {"detail": _("Too many failed sign-ins. Try again in 15 minutes.")},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
-        user = authenticate(request, username=username, password=serializer.validated_data["password"])
-        if user is None or not user.is_active:
-            login_failure_record(username=username, ip=request.META.get("REMOTE_ADDR"))
-            return Response(
-                {"detail": _("Unable to sign in with these credentials.")}, status=status.HTTP_400_BAD_REQUEST
-            )
-        login_failures_clear(username=username)
-        return Response({"token": token_for(user=user)})
+        data = serializer.validated_data
+        token, key = api_token_sign_in(
+            request=request,
+            identifier=data["username"],
+            password=data["password"],
+            otp=data.get("otp", ""),
+            label=data.get("label", ""),
+            ip=client_ip(request),
+        )
+        return Response({"token": key, "expires_at": token.expires_at})
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    created = serializers.DateTimeField(source="created_at")
+    last_used = serializers.DateTimeField(source="last_used_at", allow_null=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "created", "expires_at", "last_used", "label"]
+
+
+class ApiTokenListView(generics.ListAPIView):
+    """The signed-in user's API tokens (never their keys)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = ApiTokenSerializer
+
+    def get_queryset(self):
+        return api_tokens_of_user(self.request.user)
+
+
+class ApiTokenDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={204: None, 404: OpenApiResponse(description="Not one of your tokens.")})
+    def delete(self, request, token_id: int):
+        api_token_revoke(token=api_token_get_for_user(user=request.user, token_id=token_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class RoleSerializer(serializers.Serializer):

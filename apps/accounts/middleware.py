@@ -1,8 +1,7 @@
-from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from apps.accounts.selectors import user_requires_mfa
+from apps.accounts.selectors import user_mfa_pending
 
 _ALLOWED_PREFIXES = ("/accounts/", "/en/accounts/", "/static/", "/api/", "/i18n/", "/stripe/", "/open311/")
 
@@ -10,23 +9,14 @@ _ALLOWED_PREFIXES = ("/accounts/", "/en/accounts/", "/static/", "/api/", "/i18n/
 class RequireMFAMiddleware:
     """Interactive sessions of platform staff, reviewers and fund managers must enrol TOTP first.
 
-    API requests with a token are not sessions and pass (CONTRACT: operators provision tokens).
-    """
+    The API applies the same rule to sessions (``MFASessionAuthentication``: 403); tokens are
+    issued to these roles only against a one-time code, or by operators (CONTRACT)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if (
-            settings.SANSHE_ENFORCE_MFA
-            and user is not None
-            and user.is_authenticated
-            and not request.path.startswith(_ALLOWED_PREFIXES)
-            and user_requires_mfa(user)
-        ):
-            from allauth.mfa.models import Authenticator
-
-            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-                return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
+        if user is not None and not request.path.startswith(_ALLOWED_PREFIXES) and user_mfa_pending(user):
+            return redirect(reverse("mfa_activate_totp") + "?next=" + request.path)
         return self.get_response(request)

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -81,8 +82,32 @@ class Membership(models.Model):
 
 
 class LoginFailure(models.Model):
-    """Failed API sign-ins, for lockout (the web sign-in uses allauth's rate limits)."""
+    """Failed API sign-ins, for lockout (the web sign-in uses allauth's rate limits).
 
+    Counted per account when the identifier names one (username and e-mail share ``user``), else
+    per identifier, so an unknown name is locked out the same way and reveals nothing."""
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class ApiToken(models.Model):
+    """An API token (``Authorization: Bearer``). Only the SHA-256 of its key is stored: the key is
+    shown once, when issued. It stops working at ``expires_at`` or when its owner revokes it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sanshe_api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.label or self.pk}"

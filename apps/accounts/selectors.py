@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db.models import Q
+import hashlib
 
-from apps.accounts.models import Membership, Role
+from allauth.account.utils import filter_users_by_email, filter_users_by_username
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import ApiToken, Membership, Role, User
+from apps.core.errors import NotFound
 
 
 def memberships_active(user) -> list[Membership]:
@@ -57,6 +64,57 @@ def user_officer_regions(user) -> list:
 
 def user_requires_mfa(user) -> bool:
     return user_has_role(user, *settings.SANSHE_MFA_ROLES)
+
+
+def user_has_totp(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def user_mfa_pending(user) -> bool:
+    """True for a signed-in user of an MFA role who has not enrolled TOTP yet. Pages send such a
+    user to enrol; the API refuses their session (one rule for both)."""
+    return bool(
+        settings.SANSHE_ENFORCE_MFA
+        and getattr(user, "is_authenticated", False)
+        and user_requires_mfa(user)
+        and not user_has_totp(user)
+    )
+
+
+def user_for_login(identifier: str) -> User | None:
+    """The one account a sign-in identifier names: its username or its e-mail address (as
+    allauth matches them); None for no account or an ambiguous address."""
+    users = list(filter_users_by_username(identifier)) or filter_users_by_email(identifier, prefer_verified=True)
+    return users[0] if len(users) == 1 else None
+
+
+def api_token_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_by_key(key: str) -> ApiToken | None:
+    """The token with this key (expired or not), with its user."""
+    return ApiToken.objects.select_related("user").filter(key_hash=api_token_key_hash(key)).first()
+
+
+def api_token_user(key: str) -> User | None:
+    """The active user an unexpired token with this key belongs to (Open311's ``api_key``)."""
+    token = api_token_by_key(key)
+    if token is None or token.expires_at <= timezone.now() or not token.user.is_active:
+        return None
+    return token.user
+
+
+def api_tokens_of_user(user) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
+
+
+def api_token_get_for_user(*, user, token_id) -> ApiToken:
+    """One of the user's own tokens; anyone else's (or none) is 404."""
+    token = api_tokens_of_user(user).filter(pk=token_id).first()
+    if token is None:
+        raise NotFound(_("No such token."))
+    return token
 
 
 def user_was_member_since(user, since, *, community_id=None, organization_ids=()) -> bool:

@@ -1,15 +1,25 @@
 from __future__ import annotations
 
+import secrets
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from django.utils.translation import gettext as _
 
-from apps.accounts.models import ROLE_SCOPE, LoginFailure, Membership, Role, User
-from apps.core.errors import ValidationFailed
+from apps.accounts.models import ROLE_SCOPE, ApiToken, LoginFailure, Membership, Role, User
+from apps.accounts.selectors import api_token_key_hash, user_for_login, user_requires_mfa
+from apps.core.errors import ApplicationError, ValidationFailed
+from apps.core.selectors import policy_current
+
+# A token's ``last_used_at`` is written at most this often, so reading the API is not a write per request.
+API_TOKEN_LAST_USED_RESOLUTION = timezone.timedelta(minutes=5)
 
 
 @transaction.atomic
@@ -86,20 +96,98 @@ def account_create(
     return user
 
 
-def token_for(*, user: User) -> str:
-    token, _ = Token.objects.get_or_create(user=user)
-    return token.key
+def api_token_issue(*, user: User, label: str = "") -> tuple[ApiToken, str]:
+    """A new token for ``user``, valid for the policy's ``api_token_days``. Returns the token and
+    its key; only the key's hash is kept, so the key can't be shown again."""
+    key = secrets.token_hex(20)
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=api_token_key_hash(key),
+        label=label,
+        created_at=now,
+        expires_at=now + timezone.timedelta(days=policy_current().api_token_days),
+    )
+    return token, key
+
+
+def token_for(*, user: User, label: str = "") -> str:
+    """The key of a new token for ``user`` (``create_account --print-token``, tests)."""
+    return api_token_issue(user=user, label=label)[1]
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    token.delete()
+
+
+def api_token_mark_used(*, token: ApiToken) -> None:
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= API_TOKEN_LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+class TooManySignInFailures(ApplicationError):
+    status_code = 429
+
+
+def api_token_sign_in(
+    *, request, identifier: str, password: str, otp: str = "", label: str = "", ip: str | None = None
+) -> tuple[ApiToken, str]:
+    """``POST auth/token/``: a new token for the account ``identifier`` (username or e-mail) names.
+
+    Refused while the account is locked out (429). A wrong password, or for an MFA role a missing
+    or wrong one-time code, is a failed attempt towards the lockout. ``request`` is passed to the
+    authentication backends."""
+    if login_is_locked(username=identifier):
+        raise TooManySignInFailures(_("Too many failed sign-ins. Try again in 15 minutes."))
+    user = authenticate(request, username=identifier, password=password)
+    try:
+        if user is None or not user.is_active:
+            raise ValidationFailed(_("Unable to sign in with these credentials."))
+        _second_factor_check(user=user, code=otp)
+    except ValidationFailed:
+        login_failure_record(username=identifier, ip=ip)
+        raise
+    login_failures_clear(username=identifier)
+    return api_token_issue(user=user, label=label)
+
+
+def _second_factor_check(*, user: User, code: str) -> None:
+    """Platform staff, reviewers and fund managers prove their one-time code (TOTP), as on the web."""
+    if not (settings.SANSHE_ENFORCE_MFA and user_requires_mfa(user)):
+        return
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        raise ValidationFailed(
+            field_errors={"otp": [_("Your role needs a one-time code (TOTP): set it up on the web first.")]}
+        )
+    if not code:
+        raise ValidationFailed(field_errors={"otp": [_("Enter the one-time code from your authenticator app.")]})
+    if not TOTP(authenticator).validate_code(code):
+        raise ValidationFailed(field_errors={"otp": [_("This one-time code is wrong or was already used.")]})
+    authenticator.record_usage()
+
+
+def _login_failures(identifier: str):
+    """Failures that count against this identifier: its account's (by username or e-mail alike),
+    or the identifier's own when it names no account."""
+    user = user_for_login(identifier)
+    if user is not None:
+        return LoginFailure.objects.filter(user=user), user
+    return LoginFailure.objects.filter(user=None, username=identifier.lower()[:150]), None
 
 
 def login_is_locked(*, username: str) -> bool:
     since = timezone.now() - timezone.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-    failures = LoginFailure.objects.filter(username=username.lower(), created_at__gte=since).count()
-    return failures >= settings.LOGIN_LOCKOUT_ATTEMPTS
+    failures = _login_failures(username)[0]
+    return failures.filter(created_at__gte=since).count() >= settings.LOGIN_LOCKOUT_ATTEMPTS
 
 
 def login_failure_record(*, username: str, ip: str | None) -> None:
-    LoginFailure.objects.create(username=username.lower()[:150], ip=ip)
+    user = _login_failures(username)[1]
+    LoginFailure.objects.create(user=user, username=username.lower()[:150], ip=ip)
 
 
 def login_failures_clear(*, username: str) -> None:
-    LoginFailure.objects.filter(username=username.lower()).delete()
+    _login_failures(username)[0].delete()

@@ -104,6 +104,9 @@ class PolicyVersion(models.Model):
     scorecard_weight_milestones = _percent(verbose_name=_("scorecard weight: milestones on time (%)"), default=25)
     scorecard_weight_hours = _percent(verbose_name=_("scorecard weight: hours against plan (%)"), default=25)
     scorecard_weight_dispatch = _percent(verbose_name=_("scorecard weight: dispatch results (%)"), default=20)
+    api_token_days = models.PositiveSmallIntegerField(
+        _("API token lifetime (days)"), default=90, validators=[MinValueValidator(1), MaxValueValidator(3650)]
+    )
 
     class Meta:
         ordering = ["-version"]
@@ -136,6 +139,7 @@ class PolicyVersion(models.Model):
         "scorecard_weight_milestones",
         "scorecard_weight_hours",
         "scorecard_weight_dispatch",
+        "api_token_days",
     )
     SCORECARD_WEIGHT_KEYS = (
         "scorecard_weight_rating",

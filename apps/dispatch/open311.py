@@ -23,9 +23,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from rest_framework.authtoken.models import Token
 
-from apps.accounts.selectors import user_community_ids
+from apps.accounts.selectors import api_token_user, user_community_ids
 from apps.core.errors import ApplicationError
 from apps.dispatch.access import REPORTER_ROLES
 from apps.dispatch.models import DispatchCategory, WorkOrder
@@ -206,10 +205,10 @@ def service_definition(request, fmt, code):
 def _account_for(api_key: str):
     if not api_key:
         raise Open311Error(403, "api_key is required to post a request.")
-    token = Token.objects.select_related("user").filter(key=api_key[:40]).first()
-    if token is None or not token.user.is_active:
+    user = api_token_user(api_key)
+    if user is None:
         raise Open311Error(403, "Invalid api_key.")
-    return token.user
+    return user
 
 
 def _decimal(value: str, name: str, low: int, high: int) -> Decimal | None:
