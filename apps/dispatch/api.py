@@ -14,13 +14,14 @@ from drf_spectacular.utils import (
 )
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import CodeField
 from apps.core.errors import NotFound, PermissionDenied
+from apps.core.parsers import DepthLimitedJSONParser
 from apps.core.uploads import private_file_response
 from apps.dispatch import services
 from apps.dispatch.access import can_see_reporter_contact, work_order_get_for_user
@@ -279,7 +280,7 @@ class WorkOrderListView(generics.ListAPIView):
 
     serializer_class = WorkOrderSerializer
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         params = self.request.query_params

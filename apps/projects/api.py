@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import MoneyField
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
+from apps.core.parsers import DepthLimitedJSONParser
 from apps.core.uploads import private_file_response
 from apps.projects import services
 from apps.projects.access import (
@@ -284,7 +285,7 @@ class _MilestoneActionView(APIView):
 
 
 class MilestoneSubmitView(_MilestoneActionView):
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [DepthLimitedJSONParser, MultiPartParser]
 
     @extend_schema(
         request={"application/json": MilestoneReportSerializer, "multipart/form-data": MilestoneReportSerializer},
