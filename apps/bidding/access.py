@@ -2,9 +2,13 @@
 shows a proposal goes through these functions.
 
 The rule (CONTRACT, "Visibility"): the bidding organization always; the need's community staff
-and the panel's declared, non-recused reviewers only after the deadline (judged by the clock,
-and, for reviewers, once bidding was closed so that recusals cover every bidder); everyone else
-gets a 404 that does not reveal the proposal exists.
+and the panel's declared, non-recused reviewers only after the deadline; everyone else gets a 404
+that does not reveal the proposal exists. The deadline is judged by the clock, whatever status
+``bidding_close_deadlines`` has set yet: until it runs, a reviewer's recusal is checked against
+the final bidders here, as the job would.
+
+Before the deadline nothing about the bids leaks either: their number (``selectors.need_queryset``)
+and what a recusal is about (``panel_seat_recusal_reason``) are for platform staff only.
 """
 
 from __future__ import annotations
@@ -13,13 +17,26 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from apps.accounts.selectors import user_community_ids, user_organization_ids
+from apps.accounts.selectors import (
+    is_platform_staff,
+    user_community_ids,
+    user_organization_ids,
+    user_was_member_since,
+)
 from apps.bidding.models import Need, PanelReviewer, Proposal
 from apps.core.errors import NotFound
 from apps.core.ids import parse_id
+from apps.core.selectors import policy_current
 
-CLOSED_STATUSES = (Need.Status.EVALUATING, Need.Status.NOTICE, Need.Status.AWARDED, Need.Status.FAILED)
+CLOSED_STATUSES = (
+    Need.Status.EVALUATING,
+    Need.Status.NOTICE,
+    Need.Status.STALLED,
+    Need.Status.AWARDED,
+    Need.Status.FAILED,
+)
 # Proposals that reached the deadline as bids; drafts and withdrawn ones stay with their org.
 SEALED_BID_STATUSES = (
     Proposal.Status.SUBMITTED,
@@ -57,7 +74,47 @@ def need_get_for_user(*, user, pk, queryset: QuerySet | None = None) -> Need:
 def reviewer_seat(*, user, need: Need) -> PanelReviewer | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    return PanelReviewer.objects.filter(need=need, reviewer=user).first()
+    seat = PanelReviewer.objects.filter(need=need, reviewer=user).select_related("reviewer").first()
+    if seat is not None:
+        seat.need = need
+    return seat
+
+
+def panel_seat_conflict_reason(*, seat: PanelReviewer, now: dt.datetime) -> str:
+    """Why the reviewer's ties recuse them from the need, or "": a member of its community or of
+    an organization that bid (withdrawn bids count), now or within the look-back period."""
+    need = seat.need
+    since = now - dt.timedelta(days=365 * policy_current().conflict_lookback_years)
+    if user_was_member_since(seat.reviewer, since, community_id=need.community_id):
+        return _("Member of the community, now or within the look-back period.")
+    bidders = need.proposals.exclude(status=Proposal.Status.DRAFT).values_list("organization_id", flat=True)
+    if user_was_member_since(seat.reviewer, since, organization_ids=set(bidders)):
+        return _("Member of a bidding organization, now or within the look-back period.")
+    return ""
+
+
+def panel_seat_may_review(*, seat: PanelReviewer, now: dt.datetime) -> bool:
+    """A declared, non-recused reviewer, after the deadline by the clock. Until the closing job
+    has run, the recusal it would apply (ties to the final bidders) is applied here."""
+    need = seat.need
+    if not seat.may_review or now < need.bid_deadline:
+        return False
+    if need.status == Need.Status.PUBLISHED:
+        return not panel_seat_conflict_reason(seat=seat, now=now)
+    return need.status in CLOSED_STATUSES
+
+
+def panel_seat_recusal_reason(*, user, seat: PanelReviewer, now: dt.datetime | None = None) -> str:
+    """The recusal reason ``user`` may read: before the deadline it could name a bidder (or that
+    one of the reviewer's organizations bid), so only platform staff read it; everyone else,
+    the reviewer included, reads a neutral reason."""
+    now = now or timezone.now()
+    if not seat.recused or now >= seat.need.bid_deadline or is_platform_staff(user):
+        return seat.recused_reason
+    return _(
+        "Recused for a conflict of interest (declared, or a tie to the community or to a bidder); "
+        "the reason is shown after the bid deadline."
+    )
 
 
 def _sees_sealed_bids(*, user, need: Need, now: dt.datetime) -> bool:
@@ -66,10 +123,8 @@ def _sees_sealed_bids(*, user, need: Need, now: dt.datetime) -> bool:
         return False
     if need.community_id in user_community_ids(user):
         return True
-    if need.status not in CLOSED_STATUSES:
-        return False
     seat = reviewer_seat(user=user, need=need)
-    return bool(seat and seat.may_review)
+    return bool(seat) and panel_seat_may_review(seat=seat, now=now)
 
 
 def proposal_visible_q(*, user, need: Need, now: dt.datetime | None = None) -> Q:

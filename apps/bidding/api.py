@@ -12,7 +12,12 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import User
 from apps.bidding import services
-from apps.bidding.access import need_get_for_user, proposal_get_for_user, proposal_list_for_user
+from apps.bidding.access import (
+    need_get_for_user,
+    panel_seat_recusal_reason,
+    proposal_get_for_user,
+    proposal_list_for_user,
+)
 from apps.bidding.filters import NeedFilter
 from apps.bidding.models import Need, Objection, PanelReviewer, Proposal
 from apps.bidding.selectors import NeedPaginator, need_list, need_queryset
@@ -39,7 +44,12 @@ class NeedSerializer(serializers.ModelSerializer):
     budget_min = MoneyField(max_digits=12)
     budget_max = MoneyField(max_digits=12)
     workers_needed = serializers.IntegerField(min_value=1, max_value=100)
-    proposals_count = serializers.IntegerField(read_only=True, default=0)
+    proposals_count = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Number of bids; null before the bid deadline for everyone but platform staff (sealed).",
+    )
     ranking = serializers.SerializerMethodField()
 
     class Meta:
@@ -64,6 +74,7 @@ class NeedSerializer(serializers.ModelSerializer):
             "status",
             "published_at",
             "cancelled_reason",
+            "stalled_reason",
             "proposals_count",
             "awarded_proposal",
             "awarded_at",
@@ -75,6 +86,7 @@ class NeedSerializer(serializers.ModelSerializer):
             "status",
             "published_at",
             "cancelled_reason",
+            "stalled_reason",
             "awarded_proposal",
             "awarded_at",
             "notice_ends_at",
@@ -91,7 +103,7 @@ class NeedUpdateSerializer(NeedSerializer):
 
 
 def _need_response(request, need, code=status.HTTP_200_OK):
-    need = need_get_for_user(user=request.user, pk=need.pk, queryset=need_queryset())
+    need = need_get_for_user(user=request.user, pk=need.pk, queryset=need_queryset(user=request.user))
     return Response(NeedSerializer(need).data, status=code)
 
 
@@ -130,7 +142,9 @@ class NeedDetailView(APIView):
 
     @extend_schema(responses=NeedSerializer)
     def get(self, request, pk):
-        return Response(NeedSerializer(need_get_for_user(user=request.user, pk=pk, queryset=need_queryset())).data)
+        return Response(
+            NeedSerializer(need_get_for_user(user=request.user, pk=pk, queryset=need_queryset(user=request.user))).data
+        )
 
     @extend_schema(request=NeedUpdateSerializer, responses=NeedSerializer)
     def patch(self, request, pk):
@@ -332,11 +346,18 @@ class PanelSerializer(serializers.Serializer):
 
 
 class PanelSeatSerializer(serializers.ModelSerializer):
+    """A panel seat; context ``user``: who reads it (the recusal reason is neutral before the
+    deadline for everyone but platform staff)."""
+
     username = serializers.CharField(source="reviewer.username", read_only=True)
+    recused_reason = serializers.SerializerMethodField()
 
     class Meta:
         model = PanelReviewer
         fields = ["reviewer", "username", "declared_at", "declared_conflict", "recused", "recused_reason"]
+
+    def get_recused_reason(self, seat) -> str:
+        return panel_seat_recusal_reason(user=self.context["user"], seat=seat)
 
 
 class NeedPanelView(APIView):
@@ -352,7 +373,7 @@ class NeedPanelView(APIView):
         if len(users) != len(ids):
             raise serializers.ValidationError({"reviewers": [_("Unknown user.")]})
         seats = services.need_panel_set(actor=request.user, need=need, reviewers=users)
-        return Response(PanelSeatSerializer(seats, many=True).data)
+        return Response(PanelSeatSerializer(seats, many=True, context={"user": request.user}).data)
 
 
 class DeclarationSerializer(serializers.Serializer):
@@ -369,7 +390,7 @@ class NeedDeclarationView(APIView):
         serializer = DeclarationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         seat = services.reviewer_declare(actor=request.user, need=need, **serializer.validated_data)
-        return Response(PanelSeatSerializer(seat).data, status=status.HTTP_201_CREATED)
+        return Response(PanelSeatSerializer(seat, context={"user": request.user}).data, status=status.HTTP_201_CREATED)
 
 
 class ScoreSerializer(serializers.Serializer):

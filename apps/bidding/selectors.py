@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.functional import cached_property
 
-from apps.accounts.selectors import user_organization_ids
+from apps.accounts.selectors import is_platform_staff, user_organization_ids
 from apps.bidding.access import SEALED_BID_STATUSES, need_visible_q
 from apps.bidding.models import Need, PanelReviewer, Proposal
 from apps.organizations.models import Organization
 
 
-def need_queryset() -> QuerySet[Need]:
+def need_queryset(*, user, now: dt.datetime | None = None) -> QuerySet[Need]:
+    """Needs with ``proposals_count``, the number of bids, as ``user`` may know it: sealed (None)
+    before the deadline by the clock for everyone but platform staff, so that no page, API answer
+    or export reveals how many bids a need has before it closes (as OCDS's numberOfTenderers)."""
     # A correlated subquery, not a JOIN + GROUP BY: the page's count and ordering then run on
     # needs alone, and only the rows of the page compute their bid count.
     bids = (
@@ -27,9 +32,14 @@ def need_queryset() -> QuerySet[Need]:
         .annotate(n=Count("*"))
         .values("n")
     )
+    count = Coalesce(Subquery(bids), 0)
+    if not is_platform_staff(user):
+        count = Case(
+            When(bid_deadline__lte=now or timezone.now(), then=count), default=None, output_field=IntegerField()
+        )
     return (
         Need.objects.select_related("community", "category", "fund")
-        .annotate(proposals_count=Coalesce(Subquery(bids), 0))
+        .annotate(proposals_count=count)
         .order_by("-published_at", "-id")
     )
 
@@ -37,7 +47,7 @@ def need_queryset() -> QuerySet[Need]:
 def need_list(*, user, filters: dict | None = None) -> QuerySet[Need]:
     from apps.bidding.filters import NeedFilter
 
-    qs = need_queryset().filter(need_visible_q(user))
+    qs = need_queryset(user=user).filter(need_visible_q(user))
     if not filters:  # the API filters through its filter backend: no second FilterSet per request
         return qs
     return NeedFilter(filters, queryset=qs).qs
@@ -94,7 +104,7 @@ class NeedPaginator(Paginator):
 def need_list_of_community_staff(*, user) -> QuerySet[Need]:
     from apps.accounts.selectors import user_community_ids
 
-    return need_queryset().filter(community_id__in=user_community_ids(user)).order_by("-created_at", "-id")
+    return need_queryset(user=user).filter(community_id__in=user_community_ids(user)).order_by("-created_at", "-id")
 
 
 def proposal_list_of_user_organizations(*, user) -> QuerySet[Proposal]:
@@ -115,7 +125,7 @@ def panel_seats_of_reviewer(*, user) -> QuerySet[PanelReviewer]:
 
 def need_ranking_public(*, need: Need) -> list[dict]:
     """The ranking is public once the award notice is out (org names, scores, prices)."""
-    if need.status not in (Need.Status.NOTICE, Need.Status.AWARDED):
+    if need.status not in (Need.Status.NOTICE, Need.Status.STALLED, Need.Status.AWARDED):
         return []
     return list(need.ranking or [])
 

@@ -17,8 +17,8 @@ from apps.accounts.selectors import (
     user_community_ids,
     user_has_role,
     user_organization_ids,
-    user_was_member_since,
 )
+from apps.bidding.access import panel_seat_conflict_reason
 from apps.bidding.models import (
     Need,
     Objection,
@@ -448,19 +448,8 @@ def need_panel_set(*, actor: User, need: Need, reviewers: list[User]) -> list[Pa
     return list(need.panel.select_related("reviewer"))
 
 
-def _conflict_reason(*, seat: PanelReviewer, now: dt.datetime) -> str:
-    need = seat.need
-    since = now - dt.timedelta(days=365 * policy_current().conflict_lookback_years)
-    if user_was_member_since(seat.reviewer, since, community_id=need.community_id):
-        return _("Member of the community, now or within the look-back period.")
-    bidders = need.proposals.exclude(status=Proposal.Status.DRAFT).values_list("organization_id", flat=True)
-    if user_was_member_since(seat.reviewer, since, organization_ids=set(bidders)):
-        return _("Member of a bidding organization, now or within the look-back period.")
-    return ""
-
-
 def _apply_recusal(*, seat: PanelReviewer, now: dt.datetime) -> None:
-    reason = _conflict_reason(seat=seat, now=now)
+    reason = panel_seat_conflict_reason(seat=seat, now=now)
     if seat.declared_conflict and not reason:
         reason = _("Declared a conflict of interest.")
     seat.recused = bool(reason)
@@ -526,6 +515,10 @@ def proposal_score(
     """Caller has already checked the actor may see the proposal (access.proposal_get_for_user)."""
     now = _now(now)
     need = _lock_need(proposal.need)
+    if need.status == Need.Status.PUBLISHED and now >= need.bid_deadline:
+        # The deadline opens the bids by the clock: close bidding now (applying the recusals)
+        # rather than wait for bidding_close_deadlines.
+        need = need_close_bidding(need=need, now=now)
     seat = PanelReviewer.objects.filter(need=need, reviewer=actor).first()
     if seat is None or not seat.may_review:
         raise PermissionDenied(_("Only the panel's declared, non-recused reviewers score."))

@@ -8,12 +8,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.selectors import is_platform_staff, user_community_ids, user_organization_ids
 from apps.bidding import services
-from apps.bidding.access import need_get_for_user, proposal_get_for_user, proposal_list_for_user, reviewer_seat
+from apps.bidding.access import (
+    need_get_for_user,
+    panel_seat_recusal_reason,
+    proposal_get_for_user,
+    proposal_list_for_user,
+    reviewer_seat,
+)
 from apps.bidding.filters import NeedFilter
 from apps.bidding.forms import AttachmentForm, DeclarationForm, NeedForm, ProposalForm
 from apps.bidding.models import Need, Proposal
@@ -85,7 +92,7 @@ def need_list_view(request):
 
 
 def need_detail_view(request, pk):
-    need = _need_or_404(request, pk, queryset=need_queryset())
+    need = _need_or_404(request, pk, queryset=need_queryset(user=request.user))
     user = request.user
     context = {
         "need": need,
@@ -326,6 +333,11 @@ def review_sheet_view(request, pk):
             "declaration": declaration,
             "rows": [(p, my_scores.get(p.pk)) for p in proposals],
             "rubric": rubric_items(),
+            "recused_reason": panel_seat_recusal_reason(user=request.user, seat=seat),
+            # Scores are given from the deadline on, by the clock (proposal_score closes bidding
+            # when the job has not yet).
+            "scoring_open": need.status in (Need.Status.PUBLISHED, Need.Status.EVALUATING)
+            and timezone.now() >= need.bid_deadline,
         },
     )
 

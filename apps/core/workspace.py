@@ -188,7 +188,8 @@ def _reviewer(*, user, membership) -> list[ActionCount]:
             open_bids=Count("need__proposals", filter=Q(need__proposals__status="submitted"), distinct=True),
             mine=Count("need__proposals__scores", filter=Q(need__proposals__scores__reviewer=user), distinct=True),
         )
-        .filter(Q(declared_at__isnull=True) | Q(need__status="evaluating", mine__lt=F("open_bids")))
+        # Bids open for scoring at the deadline by the clock, before the closing job has run too.
+        .filter(Q(declared_at__isnull=True) | Q(need__bid_deadline__lte=timezone.now(), mine__lt=F("open_bids")))
     )
     certification = PanelMember.objects.filter(
         reviewer=user, recused=False, application__status="expert_review"
