@@ -35,8 +35,23 @@ class TokenView(APIView):
             200: inline_serializer(
                 "TokenResponse", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}
             ),
-            400: OpenApiResponse(description="Wrong credentials (detail) or one-time code (otp)."),
-            429: OpenApiResponse(description="Too many failed sign-ins for this account."),
+            400: OpenApiResponse(
+                inline_serializer(
+                    "TokenRequestError",
+                    {
+                        "detail": serializers.CharField(required=False),
+                        **{
+                            field: serializers.ListField(child=serializers.CharField(), required=False)
+                            for field in ("username", "password", "otp", "label")
+                        },
+                    },
+                ),
+                description="Wrong credentials (detail), a missing or wrong one-time code (otp), or invalid fields.",
+            ),
+            429: OpenApiResponse(
+                inline_serializer("TokenLockedOut", {"detail": serializers.CharField()}),
+                description="Too many failed sign-ins for this account; try again later.",
+            ),
         },
     )
     def post(self, request):
@@ -68,6 +83,7 @@ class ApiTokenListView(generics.ListAPIView):
 
     permission_classes = [IsAuthenticated]
     serializer_class = ApiTokenSerializer
+    queryset = ApiToken.objects.none()  # for the schema; requests read get_queryset
 
     def get_queryset(self):
         return api_tokens_of_user(self.request.user)
