@@ -1,26 +1,35 @@
 """Table downloads for API views: ``?format=csv`` and ``?format=xlsx``.
 
-A view that offers them returns ``Response(data)`` where the renderer finds the rows through
-``table_rows(data)`` set on the view (a list of dicts with the accountant's column names).
+A view that offers them derives from ``TableDownloadView`` and returns ``Response(data)``; the
+renderer finds the rows through ``table_rows(data)`` on the view (a list of dicts with the
+accountant's column names) and writes them through ``apps.core.exports``. An error is answered
+as JSON whatever format was asked for: it has no rows, and a client reads it like any other.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-from decimal import Decimal
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
+from rest_framework.views import APIView
 
-from rest_framework.renderers import BaseRenderer
+from apps.core.exports import XLSX_TYPE, csv_bytes, xlsx_bytes
 
 
-def _rows(data, renderer_context) -> list[dict]:
+def _table(data, renderer_context) -> tuple[list[str], list[list]]:
     view = (renderer_context or {}).get("view")
     if view is not None and hasattr(view, "table_rows"):
-        return view.table_rows(data)
-    if isinstance(data, dict) and "results" in data:
-        return data["results"]
-    return data if isinstance(data, list) else [data]
+        rows = view.table_rows(data)
+    elif isinstance(data, dict) and "results" in data:
+        rows = data["results"]
+    else:
+        rows = data if isinstance(data, list) else [data]
+    if not rows:
+        return [], []
+    header = list(rows[0].keys())
+    return header, [[_flat(row.get(h)) for h in header] for row in rows]
+
+
+def _flat(value):
+    return str(value) if isinstance(value, list | dict) else value
 
 
 class CSVRenderer(BaseRenderer):
@@ -29,45 +38,30 @@ class CSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        rows = _rows(data, renderer_context)
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # Excel opens UTF-8 CSV with Chinese correctly only with a BOM
-        if rows:
-            writer = csv.DictWriter(buffer, fieldnames=list(rows[0].keys()), extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-        return buffer.getvalue().encode("utf-8")
+        return csv_bytes(*_table(data, renderer_context))
 
 
 class XLSXRenderer(BaseRenderer):
-    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    media_type = XLSX_TYPE
     format = "xlsx"
     charset = None
     render_style = "binary"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        from openpyxl import Workbook
-
-        rows = _rows(data, renderer_context)
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("data")
-        if rows:
-            headers = list(rows[0].keys())
-            sheet.append(headers)
-            for row in rows:
-                sheet.append([_cell(row.get(h)) for h in headers])
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
+        return xlsx_bytes(*_table(data, renderer_context))
 
 
-_NUMBER = re.compile(r"^-?\d+\.\d+$")  # decimals only: codes like 510107006001 stay text
+TABLE_FORMATS = (CSVRenderer.format, XLSXRenderer.format)
 
 
-def _cell(value):
-    """Numbers stay numbers in the sheet (the API carries money as decimal strings)."""
-    if isinstance(value, str) and _NUMBER.match(value):
-        return Decimal(value)
-    if isinstance(value, list | dict):
-        return str(value)
-    return value
+class TableDownloadView(APIView):
+    """An API view whose answer can also be downloaded as CSV or XLSX; errors stay JSON."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        accepted = getattr(request, "accepted_renderer", None)
+        if getattr(response, "exception", False) and accepted is not None and accepted.format in TABLE_FORMATS:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -7,13 +7,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import PermissionDenied
 from apps.core.models import Category
-from apps.core.renderers import CSVRenderer, XLSXRenderer
+from apps.core.renderers import TableDownloadView
 from apps.organizations.selectors import organization_get_for_user
 from apps.projects.access import milestone_get_for_user, project_get_for_user, worker_hours_visible_to
 from apps.stats.scorecard import KINDS, scorecards
@@ -53,7 +52,7 @@ def _period(data) -> tuple[dt.date, dt.date]:
     date_to = data.get("to") or today
     date_from = data.get("from") or date_to.replace(month=1, day=1)
     if date_from > date_to:
-        raise serializers.ValidationError({"from": ["The start is after the end."]})
+        raise serializers.ValidationError({"from": [_("The start is after the end.")]})
     return date_from, date_to
 
 
@@ -71,11 +70,10 @@ REGION_PARAMETERS = [
 FORMAT_PARAMETER = OpenApiParameter("format", str, enum=["json", "csv", "xlsx"])
 
 
-class _RegionView(APIView):
+class _RegionView(TableDownloadView):
     """Figures of a region the user oversees, for a period, as JSON, CSV or XLSX."""
 
     permission_classes = [IsAuthenticated]
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
     query_class: type[serializers.Serializer]
     download_name = "stats"
 
@@ -132,9 +130,7 @@ PeriodQuery = type(
 )
 
 
-class _EntityStatsView(APIView):
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
-
+class _EntityStatsView(TableDownloadView):
     def respond(self, request, head: dict, figures_for) -> Response:
         query = PeriodQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -299,8 +295,11 @@ class MonthlyQuery(serializers.Serializer):
 
     def validate(self, attrs):
         year, month = (int(part) for part in attrs["month"].split("-"))
-        if year < 2000:
-            raise serializers.ValidationError({"month": ["Give a month from 2000-01."]})
+        last_year = timezone.localdate().year + 1
+        if not 2000 <= year <= last_year:
+            raise serializers.ValidationError(
+                {"month": [_("Give a month from 2000-01 to %(last)s.") % {"last": f"{last_year}-12"}]}
+            )
         attrs["from"], attrs["to"] = month_period(year, month)
         attrs["year"], attrs["month_number"] = year, month
         return attrs

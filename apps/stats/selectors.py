@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import is_platform_staff, memberships_active
@@ -53,7 +54,7 @@ def stats_region_get_for_user(*, user, code: str) -> Region:
     """Officers see their own region and below; platform staff see everything."""
     region = Region.objects.filter(code=code).exclude(level=Region.Level.GRID).first()
     if region is None:
-        raise NotFound("No such region.")
+        raise NotFound(_("No such region."))
     if is_platform_staff(user):
         return region
     for m in memberships_active(user):
@@ -63,7 +64,7 @@ def stats_region_get_for_user(*, user, code: str) -> Region:
             and region.path.startswith(m.region.path)
         ):
             return region
-    raise NotFound("No such region.")
+    raise NotFound(_("No such region."))
 
 
 def _median_from_histogram(histogram: Counter) -> Decimal | None:
