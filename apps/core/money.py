@@ -24,6 +24,11 @@ def yuan_to_fen(value) -> int:
     return int(amount * 100)
 
 
+def is_fen(value) -> bool:
+    """A whole number of fen, zero or more (as read from JSON: a bool or a float is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def fen_to_decimal(fen: int) -> Decimal:
     return (Decimal(int(fen)) / 100).quantize(CENT)
 

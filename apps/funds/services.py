@@ -11,12 +11,14 @@ Organizations: ``organization_account(org)`` (what the platform paid them; credi
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import StateConflict, ValidationFailed
 from apps.core.models import Category
+from apps.core.money import is_fen
+from apps.ledger.idempotency import idempotent_replay
 from apps.ledger.models import Account
 from apps.ledger.services import account_get_or_create, transfer_post
 
@@ -95,21 +97,20 @@ def fund_income_record(
 ):
     """Book money that came in outside Stripe (bank transfer, cash) into the fund.
 
-    The same ``idempotency_key`` with the same content returns the first record; with a
-    different content it is a 409.
+    The same ``idempotency_key`` with the same content (amount, source, memo, purpose) returns
+    the first record; with any different content it is a 409 and nothing is booked.
     """
     from apps.funds.models import Income
 
-    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
+    if not is_fen(amount_fen) or amount_fen == 0:
         raise ValidationFailed(_("A positive amount."), field_errors={"amount": _("A positive amount.")})
     if not idempotency_key or len(idempotency_key) > 120:
         raise ValidationFailed(_("Required."), field_errors={"idempotency_key": _("1 to 120 characters.")})
     purpose = purpose_validate(purpose)
+    requested = {"amount_fen": amount_fen, "source": source, "memo": memo, "purpose": purpose}
     existing = Income.objects.filter(fund=fund, idempotency_key=idempotency_key).first()
     if existing is not None:
-        if (existing.amount_fen, existing.source, existing.purpose) != (amount_fen, source, purpose):
-            raise StateConflict(_("This idempotency key was already used for different income."))
-        return existing
+        return idempotent_replay(existing, requested=requested)
     transfer = transfer_post(
         key=f"fund:{fund.pk}:income:{idempotency_key}",
         kind="income",
@@ -117,16 +118,18 @@ def fund_income_record(
         memo=(memo or source)[:500],
         reference=source[:200],
     )
-    return Income.objects.create(
-        fund=fund,
-        amount_fen=amount_fen,
-        source=source,
-        memo=memo,
-        purpose=purpose,
-        idempotency_key=idempotency_key,
-        transfer=transfer,
-        recorded_by=user if user is not None and user.is_authenticated else None,
-    )
+    try:
+        with transaction.atomic():
+            return Income.objects.create(
+                fund=fund,
+                idempotency_key=idempotency_key,
+                transfer=transfer,
+                recorded_by=user if user is not None and user.is_authenticated else None,
+                **requested,
+            )
+    except IntegrityError:  # a concurrent request with this key was recorded since we looked
+        existing = Income.objects.get(fund=fund, idempotency_key=idempotency_key)
+        return idempotent_replay(existing, requested=requested)
 
 
 # --------------------------------------------------------------------------- donations
@@ -151,7 +154,7 @@ def donation_create(
 
     from apps.funds.models import Donation
 
-    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen < 100:
+    if not is_fen(amount_fen) or amount_fen < 100:
         raise ValidationFailed(_("At least ¥1.00."), field_errors={"amount": _("At least ¥1.00.")})
     if amount_fen > 100_000_000:
         raise ValidationFailed(_("At most ¥1,000,000.00."), field_errors={"amount": _("At most ¥1,000,000.00.")})
@@ -219,11 +222,19 @@ def _receipt_no_take(fund) -> str:
 
 
 def donation_book_payment(*, donation, gross_fen: int, payment_intent: str = "", charge: str = "", fee_fen: int = 0):
-    """Book a paid donation once (gross in; fee out when known); give it a receipt number."""
+    """Book a paid donation once (gross in; fee out when known); give it a receipt number.
+
+    ``gross_fen`` is what Stripe took: it must be the donation's amount (a mismatch books nothing).
+    """
 
     from apps.funds.models import Donation
 
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if not is_fen(gross_fen) or gross_fen != donation.amount_fen:
+        raise ValidationFailed(
+            _("The amount paid is not the donation's amount."),
+            field_errors={"amount": _("The amount paid is not the donation's amount.")},
+        )
     fund = donation.fund
     target = fund_account(fund, donation.purpose or None)
     if payment_intent and not donation.payment_intent_id:
@@ -240,7 +251,6 @@ def donation_book_payment(*, donation, gross_fen: int, payment_intent: str = "",
         )
         donation.receipt_no = _receipt_no_take(fund)
         donation.paid_at = timezone.now()
-        donation.amount_fen = gross_fen
         if donation.status in (Donation.Status.PENDING, Donation.Status.FAILED):
             donation.status = Donation.Status.PAID
     donation.save()
@@ -252,6 +262,11 @@ def donation_book_payment(*, donation, gross_fen: int, payment_intent: str = "",
 def donation_book_fee(*, donation, fee_fen: int):
     from apps.funds.models import Donation
 
+    if not is_fen(fee_fen) or fee_fen > donation.amount_fen:
+        raise ValidationFailed(
+            _("A fee is at most the donation's amount."),
+            field_errors={"fee": _("A fee is at most the donation's amount.")},
+        )
     if fee_fen <= 0 or donation.fee_fen:
         return
     target = fund_account(donation.fund, donation.purpose or None)
@@ -302,6 +317,11 @@ def donation_book_refund(*, donation, refunded_total_fen: int, object_id: str, r
     from apps.ledger.services import InsufficientFunds
 
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if not is_fen(refunded_total_fen) or refunded_total_fen > donation.amount_fen:
+        raise ValidationFailed(
+            _("A refund is between nothing and the donation's amount."),
+            field_errors={"amount": _("A refund is between nothing and the donation's amount.")},
+        )
     held = sum(h.amount_fen for h in donation.holds.filter(reason=reason, resolved=False))  # resolved ones are booked
     delta = refunded_total_fen - donation.refunded_fen - held
     if delta <= 0:

@@ -1,12 +1,27 @@
 """Stripe webhook: signature checked on the raw body, each event processed at most once (its id
-stored in the same transaction as its effect), in any order."""
+stored in the same transaction as its effect), in any order.
+
+Every event is checked before anything is stored or booked, and each refusal is logged as a
+warning with the event id and the reason:
+
+- not an event as Stripe sends it (not a JSON object; ``id``, ``type`` or ``data.object``
+  missing; a handled object of another ``object`` kind, without its id or currency, with an
+  amount that is not a non-negative integer or a refund above the charge): ``Malformed``, the view
+  answers 400. Stripe never sends such a body, so the failed delivery in Stripe's dashboard is
+  the alarm we want;
+- a well-formed event that does not match its donation (another amount or currency) or of a type
+  we do not handle: answered 200 "ignored". Stripe would deliver the same content again, so
+  retrying can't help; a payment that really happened shows up in reconciliation.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.db import IntegrityError, transaction
 
+from apps.core.money import is_fen
 from apps.funds.models import Donation, StripeEvent
 from apps.funds.services import (
     _hold,
@@ -19,9 +34,38 @@ from apps.funds.services import (
 
 logger = logging.getLogger(__name__)
 
+# the event types we act on, and the kind of object Stripe sends with each
+HANDLED_TYPES = {
+    "checkout.session.completed": "checkout.session",
+    "checkout.session.async_payment_succeeded": "checkout.session",
+    "checkout.session.async_payment_failed": "checkout.session",
+    "payment_intent.succeeded": "payment_intent",
+    "charge.succeeded": "charge",
+    "charge.refunded": "charge",
+    "charge.dispute.created": "dispute",
+}
+# per object kind: amounts that must be positive, then amounts that may be zero (all whole fen).
+# A PaymentIntent's ``amount_received`` is checked when present (localstripe leaves it out).
+_AMOUNTS = {
+    "checkout.session": (("amount_total",), ()),
+    "payment_intent": (("amount",), ()),
+    "charge": (("amount",), ("amount_refunded",)),
+    "dispute": (("amount",), ()),
+}
+# fields that name another Stripe object: its id, the object expanded, or null
+_REFERENCES = ("payment_intent", "charge", "latest_charge", "balance_transaction")
+
 
 class NotYet(Exception):
     """The event refers to a payment we can't identify yet: let Stripe deliver it again later."""
+
+
+class Malformed(Exception):
+    """Not an event as Stripe sends it: the view answers 400, nothing is stored or booked."""
+
+
+class Mismatch(Exception):
+    """A well-formed event that is not what its donation expects: ignored, nothing booked."""
 
 
 def _get(obj, name, default=None):
@@ -30,6 +74,76 @@ def _get(obj, name, default=None):
     except (KeyError, TypeError, IndexError):
         return default
     return default if value is None else value
+
+
+def stripe_event_parse(payload: str) -> dict:
+    """The event in a verified body, or ``Malformed`` when the body is not a JSON object."""
+    try:
+        event = json.loads(payload)
+    except (ValueError, RecursionError) as exc:  # nested too deep for the parser: not an event either
+        logger.warning("stripe event (no id) refused: the body is not JSON (%s)", type(exc).__name__)
+        raise Malformed("the body is not JSON") from exc
+    if not isinstance(event, dict):
+        logger.warning("stripe event (no id) refused: the body is a JSON %s", type(event).__name__)
+        raise Malformed("the body is not a JSON object")
+    return event
+
+
+def _check_envelope(event) -> None:
+    if not isinstance(event, dict):
+        raise Malformed("the event is not an object")
+    for name in ("id", "type"):
+        if not isinstance(event.get(name), str) or not event[name]:
+            raise Malformed(f"{name}: missing or not a string")
+    if not isinstance(event.get("data"), dict) or not isinstance(event["data"].get("object"), dict):
+        raise Malformed("data.object: missing or not an object")
+
+
+def _check_object(kind: str, obj: dict) -> None:
+    """``obj`` is shaped as Stripe sends the object of a ``kind`` event."""
+    expected = HANDLED_TYPES[kind]
+    if obj.get("object") != expected:
+        raise Malformed(f"object: expected {expected!r}, got {obj.get('object')!r}")
+    if not isinstance(obj.get("id"), str) or not obj["id"]:
+        raise Malformed("id: missing or not a string")
+    if not isinstance(obj.get("currency"), str) or not obj["currency"]:
+        raise Malformed("currency: missing or not a string")
+    if not isinstance(obj.get("metadata", {}), dict):
+        raise Malformed("metadata: not an object")
+    for name in _REFERENCES:
+        value = obj.get(name)
+        if value is not None and not isinstance(value, str) and not isinstance(_get(value, "id"), str):
+            raise Malformed(f"{name}: neither an id nor an object with one")
+    positive, non_negative = _AMOUNTS[expected]
+    for name in positive:
+        if not is_fen(obj.get(name)) or obj[name] == 0:
+            raise Malformed(f"{name}: not a positive integer ({obj.get(name)!r})")
+    for name in non_negative:
+        if not is_fen(obj.get(name)):
+            raise Malformed(f"{name}: not a non-negative integer ({obj.get(name)!r})")
+    if expected == "payment_intent" and not is_fen(_received(obj)):
+        raise Malformed(f"amount_received: not a non-negative integer ({obj['amount_received']!r})")
+    if expected == "charge":
+        if obj["amount_refunded"] > obj["amount"]:
+            raise Malformed(f"amount_refunded: {obj['amount_refunded']} is more than the charge's {obj['amount']}")
+        balance_transaction = obj.get("balance_transaction")
+        fee = balance_transaction.get("fee", 0) if isinstance(balance_transaction, dict) else 0
+        if not is_fen(fee) or fee > obj["amount"]:
+            raise Malformed(f"balance_transaction.fee: not an integer from 0 to the charge's amount ({fee!r})")
+
+
+def _received(payment_intent: dict):
+    received = payment_intent.get("amount_received")
+    return payment_intent["amount"] if received is None else received
+
+
+def _check_matches(donation: Donation, obj: dict, *, field: str, amount: int, at_most: bool = False) -> None:
+    """The object is in the donation's currency and for its amount (``at_most``: not more)."""
+    currency = donation.currency.lower()
+    if obj["currency"] != currency:
+        raise Mismatch(f"currency {obj['currency']!r} is not the donation's {currency!r}")
+    if amount > donation.amount_fen if at_most else amount != donation.amount_fen:
+        raise Mismatch(f"{field} {amount} does not match the donation's amount {donation.amount_fen}")
 
 
 def _donation_for(obj) -> Donation | None:
@@ -68,30 +182,30 @@ def _id_of(value) -> str:
 
 def _fee_of(obj) -> int:
     bt = _get(obj, "balance_transaction")
-    return int(_get(bt, "fee", 0) or 0) if isinstance(bt, dict) else 0
+    return _get(bt, "fee", 0) if isinstance(bt, dict) else 0
 
 
 def _handle(event) -> str:
-    kind = _get(event, "type", "")
-    obj = _get(_get(event, "data", {}), "object", {})
+    kind = event["type"]
+    obj = event["data"]["object"]
     if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
         donation = _donation_for(obj)
         if donation is None:
             return "ignored"
-        if _get(obj, "stripe_session_id") is None and not donation.stripe_session_id:
-            donation.stripe_session_id = _get(obj, "id", "")
+        _check_matches(donation, obj, field="amount_total", amount=obj["amount_total"])
+        if not donation.stripe_session_id:
+            donation.stripe_session_id = obj["id"]
             donation.save(update_fields=["stripe_session_id"])
         if _get(obj, "payment_status") in ("paid", "no_payment_required"):
             donation_book_payment(
-                donation=donation,
-                gross_fen=int(_get(obj, "amount_total", donation.amount_fen)),
-                payment_intent=_get(obj, "payment_intent", ""),
+                donation=donation, gross_fen=obj["amount_total"], payment_intent=_id_of(_get(obj, "payment_intent"))
             )
             return "booked"
         return "awaiting payment"
     if kind == "checkout.session.async_payment_failed":
         donation = _donation_for(obj)
         if donation is not None and donation.status == Donation.Status.PENDING:
+            _check_matches(donation, obj, field="amount_total", amount=obj["amount_total"])
             Donation.objects.filter(pk=donation.pk, status=Donation.Status.PENDING).update(
                 status=Donation.Status.FAILED
             )
@@ -100,12 +214,14 @@ def _handle(event) -> str:
         donation = _donation_for(obj)
         if donation is None:
             return "ignored"
-        is_charge = _get(obj, "object") == "charge"
+        is_charge = obj["object"] == "charge"
+        gross = obj["amount"] if is_charge else _received(obj)
+        _check_matches(donation, obj, field="amount" if is_charge else "amount_received", amount=gross)
         donation = donation_book_payment(
             donation=donation,
-            gross_fen=int(_get(obj, "amount_received", _get(obj, "amount", donation.amount_fen))),
-            payment_intent=_get(obj, "payment_intent", "") if is_charge else _get(obj, "id", ""),
-            charge=_get(obj, "id", "") if is_charge else _id_of(_get(obj, "latest_charge", "")),
+            gross_fen=gross,
+            payment_intent=_id_of(_get(obj, "payment_intent")) if is_charge else obj["id"],
+            charge=obj["id"] if is_charge else _id_of(_get(obj, "latest_charge")),
         )
         if is_charge and _fee_of(obj):
             donation_book_fee(donation=donation, fee_fen=_fee_of(obj))
@@ -114,24 +230,24 @@ def _handle(event) -> str:
         donation = _donation_for(obj)
         if donation is None:
             raise NotYet
+        _check_matches(donation, obj, field="amount", amount=obj["amount"])
         if donation.receipt_no is None:  # the refund came first: the charge proves the payment
             donation = donation_book_payment(
                 donation=donation,
-                gross_fen=int(_get(obj, "amount", donation.amount_fen)),
-                payment_intent=_get(obj, "payment_intent", ""),
-                charge=_get(obj, "id", ""),
+                gross_fen=obj["amount"],
+                payment_intent=_id_of(_get(obj, "payment_intent")),
+                charge=obj["id"],
             )
-        donation_book_refund(
-            donation=donation, refunded_total_fen=int(_get(obj, "amount_refunded", 0)), object_id=_get(obj, "id", "")
-        )
+        donation_book_refund(donation=donation, refunded_total_fen=obj["amount_refunded"], object_id=obj["id"])
         return "refund booked"
     if kind == "charge.dispute.created":
         donation = _donation_for(obj)
         if donation is None:
             raise NotYet
+        _check_matches(donation, obj, field="amount", amount=obj["amount"], at_most=True)
         if donation.receipt_no is None:
             raise NotYet
-        _book_dispute(donation=donation, dispute_id=_get(obj, "id", ""), amount=int(_get(obj, "amount", 0)))
+        _book_dispute(donation=donation, dispute_id=obj["id"], amount=obj["amount"])
         return "dispute booked"
     return "ignored"
 
@@ -157,19 +273,31 @@ def _book_dispute(*, donation, dispute_id: str, amount: int):
 
 
 def stripe_event_process(event) -> str:
-    """Process one verified event at most once. Returns what happened ("duplicate" for repeats).
+    """Check and process one verified event at most once. Returns what happened ("duplicate" for
+    repeats, "ignored" for an event we do not act on or that does not match its donation).
 
-    Raises ``NotYet`` when the event can't be matched yet (the view answers 409, Stripe retries).
+    Raises ``Malformed`` for an event not shaped as Stripe sends it (the view answers 400) and
+    ``NotYet`` when the event can't be matched yet (the view answers 409, Stripe retries).
     """
-    event_id = _get(event, "id", "")
-    if not event_id:
-        return "ignored"
+    event_id = _get(event, "id", "?")
+    try:
+        _check_envelope(event)
+        if event["type"] not in HANDLED_TYPES:
+            logger.warning("stripe event %s ignored: type %r is not handled", event_id, event["type"])
+            return "ignored"
+        _check_object(event["type"], event["data"]["object"])
+    except Malformed as exc:
+        logger.warning("stripe event %s refused: %s", event_id, exc)
+        raise
     try:
         with transaction.atomic():
             if StripeEvent.objects.filter(event_id=event_id).exists():
                 return "duplicate"
-            StripeEvent.objects.create(event_id=event_id, type=str(_get(event, "type", ""))[:80])
+            StripeEvent.objects.create(event_id=event_id, type=event["type"][:80])
             return _handle(event)
+    except Mismatch as exc:
+        logger.warning("stripe event %s ignored: %s", event_id, exc)
+        return "ignored"
     except IntegrityError:
         if StripeEvent.objects.filter(event_id=event_id).exists():
             return "duplicate"

@@ -21,7 +21,15 @@ def sign(payload: bytes, secret: str = WEBHOOK_SECRET, ts: int | None = None) ->
 _ids = itertools.count(1)
 
 
+def _object_kind(kind: str) -> str:
+    """The ``object`` Stripe sends with an event type (charge.dispute.created -> dispute)."""
+    prefix = kind.rsplit(".", 1)[0]
+    return "dispute" if prefix == "charge.dispute" else prefix
+
+
 def event(kind: str, obj: dict, event_id: str | None = None) -> dict:
+    """An event as Stripe sends it: its object says what it is and carries its currency."""
+    obj = {"object": _object_kind(kind), "currency": "cny", **obj}
     return {"id": event_id or f"evt_{next(_ids)}", "object": "event", "type": kind, "data": {"object": obj}}
 
 

@@ -243,7 +243,9 @@ def test_refund_before_payment_event_books_both(city, client, stripe_settings):
 
 
 def test_unknown_refund_is_retried_later(city, client, stripe_settings):
-    evt = event("charge.refunded", {"id": "ch_unknown", "payment_intent": "pi_unknown", "amount_refunded": 5})
+    evt = event(
+        "charge.refunded", {"id": "ch_unknown", "payment_intent": "pi_unknown", "amount": 5, "amount_refunded": 5}
+    )
     assert post_event(client, evt).status_code == 409
     from apps.funds.models import StripeEvent
 

@@ -51,6 +51,8 @@ def make_machine(city, organization):
                 "checkout.session.completed",
                 {
                     "id": d.stripe_session_id,
+                    "object": "checkout.session",
+                    "currency": "cny",
                     "payment_status": "paid",
                     "amount_total": amount,
                     "payment_intent": f"pi_{d.pk}",
@@ -90,6 +92,8 @@ def make_machine(city, organization):
                     "charge.refunded",
                     {
                         "id": f"ch_{d.pk}",
+                        "object": "charge",
+                        "currency": "cny",
                         "payment_intent": f"pi_{d.pk}",
                         "amount": d.amount_fen,
                         "amount_refunded": total,

@@ -34,6 +34,8 @@ def test_webhook_storm(city, stripe_settings):
                 "data": {
                     "object": {
                         "id": d.stripe_session_id,
+                        "object": "checkout.session",
+                        "currency": "cny",
                         "payment_status": "paid",
                         "amount_total": d.amount_fen,
                         "payment_intent": f"pi_{d.pk}",
@@ -52,6 +54,8 @@ def test_webhook_storm(city, stripe_settings):
                 "data": {
                     "object": {
                         "id": f"ch_{d.pk}",
+                        "object": "charge",
+                        "currency": "cny",
                         "payment_intent": f"pi_{d.pk}",
                         "amount": d.amount_fen,
                         "amount_refunded": 50,
