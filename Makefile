@@ -20,7 +20,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(PYTHON) manage.py migrate --noinput
-	$(PYTHON) manage.py seed_demo --if-empty
+	$(PYTHON) manage.py seed_demo --if-empty --i-know-this-is-public
 	$(PYTHON) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite: the fast default plus the slower marked suites (browser tests need Chromium
@@ -48,7 +48,7 @@ messages: $(STAMP)
 
 demo: $(STAMP)
 	$(PYTHON) manage.py migrate --noinput
-	$(PYTHON) manage.py seed_demo
+	$(PYTHON) manage.py seed_demo --i-know-this-is-public
 
 bench: $(STAMP)
 	bash bench/run.sh

@@ -17,7 +17,7 @@ BENCH_NEEDS=${BENCH_NEEDS:-5000} DATABASE_URL=$PG/sanshe_bench .venv/bin/pytest 
 echo "== service-hour records vs plain insert (bench/projects/README.md)"
 rm -f /tmp/sanshe_bench_hours.sqlite3
 DATABASE_URL=sqlite:////tmp/sanshe_bench_hours.sqlite3 $PY manage.py migrate -v0
-DATABASE_URL=sqlite:////tmp/sanshe_bench_hours.sqlite3 $PY manage.py seed_demo >/dev/null
+DATABASE_URL=sqlite:////tmp/sanshe_bench_hours.sqlite3 $PY manage.py seed_demo --i-know-this-is-public >/dev/null
 DATABASE_URL=sqlite:////tmp/sanshe_bench_hours.sqlite3 $PY bench/projects/bench_hours.py --n 300
 echo "== search backends vs LIKE (bench/search/README.md)"
 rm -f /tmp/sanshe_bench_search.sqlite3
@@ -34,7 +34,7 @@ if [ "${BENCH_LARGE:-0}" = "1" ]; then
     || psql -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE sanshe_large_bench" >/dev/null
   DATABASE_URL=$LARGE $PY manage.py migrate -v0
   echo "== seed_demo --size large (once; skipped when the database has the city)"
-  DATABASE_URL=$LARGE $PY manage.py seed_demo --size large --if-empty | grep -E "^(large|seeded|seeding|  apps)|done in|already"
+  DATABASE_URL=$LARGE $PY manage.py seed_demo --i-know-this-is-public --size large --if-empty | grep -E "^(large|seeded|seeding|  apps)|done in|already"
   echo "== needs list API and page on the large city vs a trivial DRF endpoint (bench/bidding/README.md)"
   DATABASE_URL=$LARGE $PY bench/bidding/bench_large.py
   echo "== district dashboard on the large city (bench/stats/README.md)"

@@ -3,6 +3,9 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from marketplace.secret_key import secret_key_load
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -10,7 +13,20 @@ if (BASE_DIR / ".env").exists():
     env.read_env(str(BASE_DIR / ".env"))
 
 DEBUG = env.bool("DJANGO_DEBUG", False)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
+# DJANGO_ENV=production: a deployment for real users. It refuses to start without a secret key and
+# redirects HTTP to HTTPS; anything else is the embedded default (`make run`, tests).
+DJANGO_ENV = env("DJANGO_ENV", default="embedded")
+if DJANGO_ENV not in ("embedded", "production"):
+    raise ImproperlyConfigured(f"DJANGO_ENV is {DJANGO_ENV!r}: use 'production' or leave it unset.")
+PRODUCTION = DJANGO_ENV == "production"
+# No public default key: DJANGO_SECRET_KEY, else a key file (generated with mode 0600 on the
+# embedded default's first start; production refuses to start without either). See secret_key.py.
+SECRET_KEY = secret_key_load(
+    key=env("DJANGO_SECRET_KEY", default=""),
+    key_file=env("DJANGO_SECRET_KEY_FILE", default=""),
+    default_file=BASE_DIR / ".secret_key",
+    production=PRODUCTION,
+)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -74,6 +90,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apps.core.middleware.LocaleMiddleware",
@@ -259,6 +276,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["apps.core.api.schema_only_public_api"],
+    # One name per choice set used under several field names (`check --deploy` warned otherwise).
+    "ENUM_NAME_OVERRIDES": {
+        "WorkerLevelEnum": "apps.workers.models.SocialWorker.Level",
+        "MilestoneStatusEnum": "apps.projects.models.Milestone.Status",
+        "CertificateStatusEnum": "apps.certification.models.Certificate.Status",
+        "WorkOrderStatusEnum": "apps.dispatch.models.WorkOrder.Status",
+        "ObjectionStatusEnum": "apps.bidding.models.Objection.Status",
+    },
 }
 
 WAGTAIL_SITE_NAME = "三社联动 Sanshe"
@@ -270,9 +295,22 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", False)
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", False)
+# HTTPS: with debug off, HSTS (sent on HTTPS responses only) and Secure cookies (browsers accept
+# them from http://127.0.0.1 and localhost, so `make run` signs in; serving plain HTTP to other
+# machines needs DJANGO_SECURE_COOKIES=false). Production also redirects HTTP to HTTPS; behind a
+# TLS-terminating proxy, name the header it sets (DJANGO_SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto)
+# and make sure the proxy overwrites it.
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
+_proxy_ssl_header = env("DJANGO_SECURE_PROXY_SSL_HEADER", default="")
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LOGGING = {
     "version": 1,

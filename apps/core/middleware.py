@@ -1,7 +1,9 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
-from django.urls import is_valid_path
+from django.urls import is_valid_path, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -35,3 +37,54 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
                 patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
                 return redirect
         return super().process_response(request, response)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Content-Security-Policy on every response (Django 5.2 has none built in; a few lines here
+    instead of django-csp, because the one exception below is a path prefix, not a view we own).
+
+    Scripts run only from our own static files: no inline script, no on…= attribute, no eval (so
+    no htmx ``hx-on``); JSON data blocks (``json_script``) are data, not scripts. Styles may be
+    inline (htmx's indicator style, print styles). Images from us, data: URLs (the TOTP QR code)
+    and the configured map tile server. Nothing frames our pages, forms post only to us.
+
+    The Wagtail admin (/cms-admin/) is the one relaxation: its widgets still write inline scripts
+    (date choosers, inline panels), so there script-src adds 'unsafe-inline' (still no eval), and
+    its preview frames our own pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        tiles = urlsplit(settings.MAP_TILE_URL)
+        tile_origin = [f"{tiles.scheme}://{tiles.netloc}"] if tiles.netloc else []
+        site = {
+            "default-src": ["'self'"],
+            "script-src": ["'self'"],
+            "style-src": ["'self'", "'unsafe-inline'"],
+            "img-src": ["'self'", "data:", *tile_origin],
+            "font-src": ["'self'", "data:"],
+            "connect-src": ["'self'"],
+            "object-src": ["'none'"],
+            "base-uri": ["'self'"],
+            "form-action": ["'self'"],
+            "frame-ancestors": ["'none'"],
+        }
+        cms_admin = {
+            **site,
+            "script-src": ["'self'", "'unsafe-inline'"],
+            "img-src": ["'self'", "data:", "blob:"],
+            "frame-src": ["'self'"],
+            "frame-ancestors": ["'self'"],
+        }
+        self.policy = _policy_header(site)
+        self.cms_admin_policy = _policy_header(cms_admin)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response.headers:
+            in_cms_admin = request.path_info.startswith(reverse("wagtailadmin_home"))
+            response.headers["Content-Security-Policy"] = self.cms_admin_policy if in_cms_admin else self.policy
+        return response
+
+
+def _policy_header(directives: dict[str, list[str]]) -> str:
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())

@@ -34,6 +34,7 @@ class NotificationListView(ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = NotificationSerializer
     pagination_class = StandardPagination
+    queryset = Notification.objects.none()  # the schema's model; get_queryset reads the caller's
 
     @extend_schema(
         parameters=[OpenApiParameter("unread", bool, description="only unread notifications")],

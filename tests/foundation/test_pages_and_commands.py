@@ -7,7 +7,7 @@ from django.core.management import call_command
 @pytest.fixture
 def demo_city(db):
     out = io.StringIO()
-    call_command("seed_demo", "--seed", "7", stdout=out)
+    call_command("seed_demo", "--seed", "7", "--i-know-this-is-public", stdout=out)
     return out.getvalue()
 
 
@@ -33,7 +33,7 @@ def test_seed_demo_keeps_its_notification_emails(settings, capsys):
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     out = io.StringIO()
-    call_command("seed_demo", "--seed", "7", stdout=out)
+    call_command("seed_demo", "--seed", "7", "--i-know-this-is-public", stdout=out)
     printed = capsys.readouterr().out + out.getvalue()
     assert "Message-ID" not in printed and "Subject:" not in printed
     kept = len(mail.outbox)

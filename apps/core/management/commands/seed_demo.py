@@ -3,6 +3,7 @@ import time
 from contextlib import contextmanager
 from importlib import import_module
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -19,6 +20,11 @@ class Command(BaseCommand):
             "--scale", type=float, default=1.0, help="multiply the large size's counts (e.g. 0.01 for a quick try)"
         )
         parser.add_argument("--if-empty", action="store_true", help="do nothing when the demo city exists")
+        parser.add_argument(
+            "--i-know-this-is-public",
+            action="store_true",
+            help="create the demo accounts with debug off (their password and TOTP secret are published)",
+        )
 
     def handle(self, *args, **opts):
         from apps.regions.models import Region
@@ -28,6 +34,12 @@ class Command(BaseCommand):
                 self.stdout.write("The database already has data; demo city not loaded.")
                 return
             raise CommandError("The database already has regions. Use an empty database for the demo city.")
+        if not settings.DEBUG and not opts["i_know_this_is_public"]:
+            raise CommandError(
+                "The demo accounts' password and TOTP secret are public (README), so anyone could sign in "
+                "as platform staff. With DJANGO_DEBUG off they are only created when you pass "
+                "--i-know-this-is-public (as `make run` does for the embedded demo)."
+            )
         if opts["scale"] <= 0:
             raise CommandError("--scale must be positive.")
         ctx = DemoContext(seed=opts["seed"], size=opts["size"], rng=random.Random(opts["seed"]))  # noqa: S311 - demo data, not secrets
