@@ -29,7 +29,9 @@ def close_deadlines(now: dt.datetime | None = None) -> int:
 
 @scheduled_job("bidding_end_notices")
 def end_notices(now: dt.datetime | None = None) -> int:
-    """Notices that ended with no upheld or open objection become awards and projects."""
+    """Notices that ended with no upheld or open objection become awards and projects; returns
+    how many. One that can't is stalled by ``need_finalize_award`` (visible, staff notified) and
+    leaves the notice status, so it is never picked up again."""
     now = now or timezone.now()
     done = 0
     due = Need.objects.filter(status=Need.Status.NOTICE, notice_ends_at__lte=now).exclude(
@@ -37,11 +39,14 @@ def end_notices(now: dt.datetime | None = None) -> int:
     )
     for need in due:
         try:
-            need_finalize_award(need=need, now=now)
-        except StateConflict as exc:
+            project = need_finalize_award(need=need, now=now)
+        except StateConflict as exc:  # changed since it was listed (an objection filed, a cancel)
             logger.info("need %s not finalized: %s", need.pk, exc.message)
             continue
-        done += 1
+        if project is None:
+            logger.warning("need %s stalled at the end of its notice", need.pk)
+        else:
+            done += 1
     return done
 
 

@@ -16,6 +16,9 @@ class Need(models.Model):
         PUBLISHED = "published", _("open for bids")
         EVALUATING = "evaluating", _("under evaluation")
         NOTICE = "notice", _("award notice")
+        # The notice ended but the award can no longer become a project (``stalled_reason`` says
+        # why); staff are notified and decide. No job retries it.
+        STALLED = "stalled", _("award stalled")
         AWARDED = "awarded", _("awarded")
         CANCELLED = "cancelled", _("cancelled")
         FAILED = "failed", _("failed")
@@ -55,6 +58,7 @@ class Need(models.Model):
     )
     awarded_at = models.DateTimeField(_("awarded at"), null=True, blank=True)
     notice_ends_at = models.DateTimeField(_("notice ends at"), null=True, blank=True)
+    stalled_reason = models.CharField(_("why the award is stalled"), max_length=1000, blank=True)
     ranking = models.JSONField(_("ranking"), default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -68,14 +68,35 @@ def notify_award_notice(*, need_id: int) -> None:
     )
 
 
-def notify_objection_filed(*, objection_id: int) -> None:
-    objection = Objection.objects.select_related("need").get(pk=objection_id)
-    staff = User.objects.filter(
+def _platform_staff():
+    return User.objects.filter(
         Q(is_superuser=True, is_active=True)
         | Q(pk__in=Membership.objects.active().filter(role=Role.PLATFORM_STAFF).values("user_id"))
     )
+
+
+def notify_award_stalled(*, need_id: int) -> None:
+    """The notice ended but the award can't become a project: the community's staff and platform
+    staff decide (cancel the need, which releases the reserved grant)."""
+    need = Need.objects.get(pk=need_id)
+    community_staff = User.objects.filter(
+        pk__in=Membership.objects.active()
+        .filter(role=Role.COMMUNITY_STAFF, community_id=need.community_id)
+        .values("user_id")
+    )
     notify(
-        users=staff,
+        users=[*_platform_staff(), *community_staff],
+        kind="bidding.award_stalled",
+        title=_("The award of %(title)s is stalled") % {"title": need.title},
+        body=_("The award notice ended, but no project can be made: %(reason)s") % {"reason": need.stalled_reason},
+        url=_need_url(need),
+    )
+
+
+def notify_objection_filed(*, objection_id: int) -> None:
+    objection = Objection.objects.select_related("need").get(pk=objection_id)
+    notify(
+        users=_platform_staff(),
         kind="bidding.objection_filed",
         title=_("Objection to the award of %(title)s") % {"title": objection.need.title},
         body=_("An objection was filed during the award notice and waits for a decision."),

@@ -34,6 +34,7 @@ from apps.core.errors import NotFound, PermissionDenied, StateConflict, Validati
 from apps.core.rubric import RUBRIC_WEIGHTS
 from apps.core.selectors import policy_current
 from apps.core.uploads import validate_upload
+from apps.funds.payouts import FundShortfall, award_release, award_reserve
 from apps.organizations.models import Organization
 from apps.organizations.services import organization_employs
 from apps.workers.models import SocialWorker
@@ -53,6 +54,14 @@ NEED_EDITABLE_FIELDS = (
     "workers_needed",
     "bid_deadline",
     "fund",
+)
+# A notice or a stalled award can be cancelled too: the award's reservation is released.
+CANCELLABLE_STATUSES = (
+    Need.Status.DRAFT,
+    Need.Status.PUBLISHED,
+    Need.Status.EVALUATING,
+    Need.Status.NOTICE,
+    Need.Status.STALLED,
 )
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
@@ -173,8 +182,10 @@ def need_cancel(*, actor: User, need: Need, reason: str) -> Need:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(field_errors={"reason": [_("Say why the need is cancelled.")]})
-    if need.status not in (Need.Status.DRAFT, Need.Status.PUBLISHED, Need.Status.EVALUATING):
+    if need.status not in CANCELLABLE_STATUSES:
         raise StateConflict(_("This need can no longer be cancelled."))
+    if need.awarded_proposal_id is not None:
+        award_release(proposal=need.awarded_proposal, memo=reason[:500])
     need.status = Need.Status.CANCELLED
     need.cancelled_reason = reason[:500]
     need.save(update_fields=["status", "cancelled_reason", "updated_at"])
@@ -577,8 +588,8 @@ def need_ranking_compute(*, need: Need) -> list[dict]:
 
 @transaction.atomic
 def need_award(*, actor: User, need: Need, now: dt.datetime | None = None) -> Need:
-    from apps.funds.payouts import fund_can_cover
-
+    """Award the top-ranked proposal and reserve its grant from the need's fund, in one database
+    transaction: a fund that can't cover it is a 409 naming the shortfall, and nothing changes."""
     now = _now(now)
     need = _lock_need(need)
     if not (is_platform_staff(actor) or need.community_id in user_community_ids(actor)):
@@ -587,8 +598,7 @@ def need_award(*, actor: User, need: Need, now: dt.datetime | None = None) -> Ne
         raise StateConflict(_("Only a need under evaluation can be awarded."))
     ranking = need_ranking_compute(need=need)
     winner = need.proposals.get(pk=ranking[0]["proposal"])
-    if need.fund_id and not fund_can_cover(fund=need.fund, amount=winner.total_amount):
-        raise StateConflict(_("The fund cannot cover the awarded amount."))
+    award_reserve(need=need, proposal=winner)
     need.status = Need.Status.NOTICE
     need.awarded_proposal = winner
     need.awarded_at = now
@@ -635,6 +645,7 @@ def objection_resolve(*, actor: User, objection: Objection, upheld: bool, now: d
     objection.resolved_at = now
     objection.save(update_fields=["status", "resolved_by", "resolved_at"])
     if upheld and need.status == Need.Status.NOTICE and need.awarded_proposal_id == objection.proposal_id:
+        award_release(proposal=need.awarded_proposal, memo=_("Objection upheld"))
         Proposal.objects.filter(pk=objection.proposal_id).update(status=Proposal.Status.EXCLUDED)
         need.objections.filter(status=Objection.Status.OPEN, proposal_id=objection.proposal_id).update(
             status=Objection.Status.UPHELD, resolved_by=actor, resolved_at=now
@@ -649,9 +660,44 @@ def objection_resolve(*, actor: User, objection: Objection, upheld: bool, now: d
     return objection
 
 
+def award_finalization_blockers(*, need: Need) -> list[str]:
+    """What keeps a notice whose grant is reserved from becoming a project.
+
+    The winning organization is no longer verified (suspended, rejected), or a worker named on its
+    team is no longer employed by it, verified, or qualified at the need's level through the end
+    of the service: the award was made to that organization and team, and the project would start
+    with a team the proposal rules refuse. Money is not on the list: it was reserved at the award.
+    """
+    winner = need.awarded_proposal
+    organization = winner.organization
+    reasons = []
+    if organization.status != Organization.Status.VERIFIED:
+        reasons.append(
+            _("The winning organization %(name)s is no longer verified (%(status)s).")
+            % {"name": organization.name, "status": organization.get_status_display()}
+        )
+    for member in winner.team.select_related("worker"):
+        worker = member.worker
+        if not organization_employs(organization_id=organization.pk, user_id=worker.user_id):
+            reasons.append(_("%(name)s is no longer employed by the winning organization.") % {"name": worker.name})
+        elif not worker_is_qualified_on(worker, need.service_end, need.min_worker_level):
+            reasons.append(
+                _("%(name)s is no longer verified, qualified or registered through the end of the service.")
+                % {"name": worker.name}
+            )
+    return reasons
+
+
 @transaction.atomic
 def need_finalize_award(*, need: Need, now: dt.datetime | None = None):
-    """The notice ended with no upheld (nor open) objection: award and create the project."""
+    """The notice ended with no upheld (nor open) objection: award and create the project, which
+    takes over the award's reservation.
+
+    An award that can no longer become a project (``award_finalization_blockers``; or, for an
+    award made before awards reserved their grant, a fund that can't cover it now) makes the need
+    ``stalled`` with the reason, notifies its community's staff and platform staff, and returns
+    None. Nothing retries a stalled need: staff cancel it, which releases the reservation.
+    """
     from apps.projects.services import project_create_from_award
 
     now = _now(now)
@@ -663,12 +709,30 @@ def need_finalize_award(*, need: Need, now: dt.datetime | None = None):
     if need.objections.filter(status=Objection.Status.OPEN).exists():
         raise StateConflict(_("An objection is still open."))
     winner = need.awarded_proposal
+    reasons = award_finalization_blockers(need=need)
+    if not reasons:
+        try:
+            award_reserve(need=need, proposal=winner)  # finds the award's reservation
+        except FundShortfall as exc:
+            reasons.append(exc.message)
+    if reasons:
+        _stall(need=need, reason=" ".join(reasons))
+        return None
     need.status = Need.Status.AWARDED
     need.save(update_fields=["status", "updated_at"])
     Proposal.objects.filter(pk=winner.pk).update(status=Proposal.Status.AWARDED)
     need.proposals.filter(status=Proposal.Status.SUBMITTED).update(status=Proposal.Status.NOT_AWARDED)
     winner.refresh_from_db()
     return project_create_from_award(need=need, proposal=winner)
+
+
+def _stall(*, need: Need, reason: str) -> None:
+    from apps.bidding.notifications import notify_award_stalled
+
+    need.status = Need.Status.STALLED
+    need.stalled_reason = reason[:1000]
+    need.save(update_fields=["status", "stalled_reason", "updated_at"])
+    notify_award_stalled(need_id=need.pk)
 
 
 def objection_get(*, need: Need, pk) -> Objection:

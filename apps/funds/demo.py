@@ -1,6 +1,6 @@
 """Demo books: every community fund gets income outside Stripe, donations (some restricted to a
-purpose, some named, some anonymous), a refund and a Stripe fee. Grants are reserved and paid
-later by the projects' demo when milestones are accepted (apps.funds.payouts)."""
+purpose, some named, some anonymous), a refund and a Stripe fee. Grants are reserved when the
+bidding demo awards a need and paid when the projects' demo accepts milestones (apps.funds.payouts)."""
 
 from __future__ import annotations
 

@@ -1,69 +1,121 @@
-"""Money promised and paid for projects, through the ledger's two-phase transfers.
+"""Money promised and paid for awards and projects, through the ledger's two-phase transfers.
 
-- award: ``grant_reserve`` reserves the contract amount from the fund (a pending transfer from the
-  fund to the organization; from the money restricted to the need's category when that covers
-  it, otherwise from unrestricted money);
+- award: ``award_reserve`` reserves the awarded amount the moment a need is awarded, in the
+  award's database transaction and under the fund's row lock (two awards on one fund are
+  serialised, so both can't pass on the same money): a pending transfer from the fund to the
+  organization, key ``award:<proposal id>:reserve``. The money comes from ``grant_source``, the
+  one rule for which of the fund's money a grant uses;
+- upheld objection or cancelled award: ``award_release`` voids the reservation;
+- notice ends: the project takes the same reservation over (``project_reservation``);
 - each accepted milestone: ``milestone_payout`` posts the milestone's amount of that reservation,
   once (idempotency key ``milestone:<id>:payout``);
 - project ends or is terminated: ``grant_release`` voids what is left.
-Projects without a fund book nothing.
+Needs and projects without a fund book nothing.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from apps.core.money import decimal_to_fen
-from apps.ledger.models import Transfer
-from apps.ledger.services import transfer_pending, transfer_post_pending, transfer_void
+from apps.core.errors import StateConflict
+from apps.core.money import decimal_to_fen, format_yuan
+from apps.funds.models import Fund
+from apps.ledger.models import Account, Transfer
+from apps.ledger.services import InsufficientFunds, transfer_pending, transfer_post_pending, transfer_void
 
 
-def fund_can_cover(*, fund, amount: Decimal) -> bool:
-    """Whether ``fund`` can reserve ``amount`` now from its unrestricted money."""
+class FundShortfall(StateConflict):
+    """The fund can't reserve the grant (409); the message names what is missing."""
+
+
+def grant_source(*, fund: Fund, category, amount_fen: int) -> Account:
+    """The fund account a grant of ``amount_fen`` for a need of ``category`` is reserved from.
+
+    The one rule: money given for the need's category (restricted to that purpose) when it
+    covers the whole grant, otherwise the fund's unrestricted money when that covers it; else
+    ``FundShortfall``. Restricted money goes first because donors gave it for this purpose, and it
+    can pay for nothing else. A grant comes from one account, never split, because milestones post
+    the reservation in parts and the ledger posts parts of two-leg reservations only.
+    """
     from apps.funds.services import fund_account
 
-    if fund is None:
-        return True
-    return fund_account(fund).available >= decimal_to_fen(amount)
+    restricted = fund_account(fund, category.code)
+    unrestricted = fund_account(fund)
+    for account in (restricted, unrestricted):
+        if account.available >= amount_fen:
+            return account
+    best = max(restricted.available, unrestricted.available)
+    raise FundShortfall(
+        _(
+            "The fund cannot cover this award of %(amount)s. A grant is reserved either from money given "
+            "for %(purpose)s (%(restricted)s available) or from unrestricted money (%(unrestricted)s "
+            "available); the shortfall is %(short)s."
+        )
+        % {
+            "amount": format_yuan(amount_fen),
+            "purpose": category.display_name,
+            "restricted": format_yuan(restricted.available),
+            "unrestricted": format_yuan(unrestricted.available),
+            "short": format_yuan(amount_fen - best),
+        }
+    )
 
 
-def _reservation(project) -> Transfer | None:
-    return Transfer.objects.filter(key=f"project:{project.pk}:reserve").first()
+def _award_key(proposal) -> str:
+    return f"award:{proposal.pk}:reserve"
+
+
+def award_reservation(*, proposal) -> Transfer | None:
+    return Transfer.objects.filter(key=_award_key(proposal)).first()
 
 
 @transaction.atomic
-def grant_reserve(*, project) -> None:
-    """Reserve the project's contract amount from its fund as a pending transfer (409 if short)."""
-    from apps.funds.services import fund_account, organization_account
-
-    if project.fund_id is None:
-        return
-    fund = project.fund
-    amount = decimal_to_fen(project.amount)
+def award_reserve(*, need, proposal) -> Transfer | None:
+    """Reserve the awarded proposal's amount from the need's fund (``FundShortfall`` if it can't);
+    returns the award's reservation when there already is one."""
+    if need.fund_id is None:
+        return None
+    amount = decimal_to_fen(proposal.total_amount)
     if amount <= 0:
-        return
-    source = fund_account(fund)
-    category = getattr(getattr(project.need, "category", None), "code", "")
-    if category:
-        restricted = fund_account(fund, category)
-        if restricted.available >= amount:
-            source = restricted
-    transfer_pending(
-        key=f"project:{project.pk}:reserve",
-        kind="grant",
-        legs=[(source, amount), (organization_account(project.organization, fund.currency), -amount)],
-        memo=project.title[:500],
-        reference=f"project:{project.pk}",
-    )
+        return None
+    fund = Fund.objects.select_for_update().get(pk=need.fund_id)
+    existing = award_reservation(proposal=proposal)
+    if existing is not None:
+        return existing
+    from apps.funds.services import organization_account
+
+    source = grant_source(fund=fund, category=need.category, amount_fen=amount)
+    legs = [(source, amount), (organization_account(proposal.organization, fund.currency), -amount)]
+    try:
+        return transfer_pending(
+            key=_award_key(proposal), kind="grant", legs=legs, memo=proposal.title[:500], reference=f"need:{need.pk}"
+        )
+    except InsufficientFunds:
+        # Money left the account after it was chosen (a refund or payout does not take the fund's
+        # lock): say what is missing now.
+        grant_source(fund=fund, category=need.category, amount_fen=amount)
+        raise
+
+
+@transaction.atomic
+def award_release(*, proposal, memo: str = "") -> None:
+    """Void the award's reservation (upheld objection, cancelled award); nothing if there is none."""
+    _void(award_reservation(proposal=proposal), key=f"award:{proposal.pk}:release", memo=memo or proposal.title)
+
+
+def project_reservation(project) -> Transfer | None:
+    """The reservation the project pays from: its award's (books from before awards reserved,
+    and the large demo's bulk-built books, keyed it by the project)."""
+    keys = (f"award:{project.proposal_id}:reserve", f"project:{project.pk}:reserve")
+    return Transfer.objects.filter(key__in=keys).order_by("pk").first()
 
 
 @transaction.atomic
 def milestone_payout(*, milestone) -> None:
     """Post the accepted milestone's amount from the reservation to the organization, once."""
     project = milestone.project
-    reservation = _reservation(project)
+    reservation = project_reservation(project)
     if reservation is None:
         return
     amount = decimal_to_fen(milestone.amount)
@@ -82,10 +134,13 @@ def milestone_payout(*, milestone) -> None:
 @transaction.atomic
 def grant_release(*, project) -> None:
     """Void what is left of the reservation when a project ends or is terminated."""
-    reservation = _reservation(project)
+    _void(project_reservation(project), key=f"project:{project.pk}:release", memo=project.title)
+
+
+def _void(reservation: Transfer | None, *, key: str, memo: str) -> None:
     if reservation is None:
         return
     reservation.refresh_from_db()
     if reservation.status != Transfer.Status.PENDING:
         return
-    transfer_void(key=f"project:{project.pk}:release", pending=reservation, memo=project.title[:500])
+    transfer_void(key=key, pending=reservation, memo=memo[:500])

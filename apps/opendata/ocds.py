@@ -18,6 +18,7 @@ TENDER_STATUS = {
     Need.Status.PUBLISHED: "active",
     Need.Status.EVALUATING: "active",
     Need.Status.NOTICE: "active",
+    Need.Status.STALLED: "active",
     Need.Status.AWARDED: "complete",
     Need.Status.CANCELLED: "cancelled",
     Need.Status.FAILED: "unsuccessful",
@@ -121,7 +122,10 @@ def need_releases(need: Need, *, now: dt.datetime | None = None) -> list[dict]:
             "tender": tender,
         }
     ]
-    if need.status not in (Need.Status.NOTICE, Need.Status.AWARDED) or not need.awarded_proposal_id:
+    if (
+        need.status not in (Need.Status.NOTICE, Need.Status.STALLED, Need.Status.AWARDED)
+        or not need.awarded_proposal_id
+    ):
         return releases
 
     proposals = list(

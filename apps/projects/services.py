@@ -39,7 +39,10 @@ TWO_PLACES = Decimal("0.01")
 
 @transaction.atomic
 def project_create_from_award(*, need, proposal) -> Project:
-    """Turn an awarded proposal into a project: team, milestones and the fund's reservation.
+    """Turn an awarded proposal into a project: team, milestones, and the grant the award
+    reserved in the fund, which the project takes over (its milestones post from it; see
+    ``apps.funds.payouts``). ``award_reserve`` finds that reservation, or makes it for a caller
+    that skipped the award (``FundShortfall``, a 409, when the fund can't cover it).
 
     Milestone amounts are split from the contract amount by payment share with
     ``apps.core.money.allocate`` (largest remainder, ties to the earlier milestone), not by
@@ -48,7 +51,7 @@ def project_create_from_award(*, need, proposal) -> Project:
     amounts still sum exactly to the contract amount. The remainder rule would push up to
     n-1 fen of rounding onto the last milestone.
     """
-    from apps.funds.payouts import grant_reserve
+    from apps.funds.payouts import award_reserve
 
     project = Project.objects.create(
         need=need,
@@ -83,7 +86,7 @@ def project_create_from_award(*, need, proposal) -> Project:
             for i, (m, fen) in enumerate(zip(milestones, amounts, strict=True))
         ]
     )
-    grant_reserve(project=project)
+    award_reserve(need=need, proposal=proposal)
     return project
 
 

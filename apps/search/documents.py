@@ -16,7 +16,7 @@ from importlib import import_module
 from django.apps import apps as django_apps
 
 TYPES = ("need", "organization", "worker", "enterprise", "project", "page")
-PUBLIC_NEED_STATUSES = ("published", "evaluating", "notice", "awarded", "failed")
+PUBLIC_NEED_STATUSES = ("published", "evaluating", "notice", "stalled", "awarded", "failed")
 BODY_LIMIT = 4000
 
 

@@ -3,11 +3,14 @@ import threading
 import pytest
 from django.db import connection
 
-from apps.funds.payouts import fund_can_cover, grant_release, grant_reserve, milestone_payout
+from apps.funds.payouts import FundShortfall, award_reserve, grant_release, milestone_payout
 from apps.funds.services import fund_account, fund_income_record, organization_account
 from apps.ledger.models import Transfer
 from apps.ledger.selectors import ledger_verify
-from apps.ledger.services import InsufficientFunds
+
+
+def _reserve(project):
+    return award_reserve(need=project.need, proposal=project.proposal)
 
 
 def _fund_with(city, fen, purpose=""):
@@ -19,8 +22,7 @@ def _fund_with(city, fen, purpose=""):
 def test_award_reserve_payouts_and_release(city, project_factory):
     _fund_with(city, 150000)
     project = project_factory(amounts=("600.00", "400.00"))
-    assert fund_can_cover(fund=city.fund, amount=project.amount)
-    grant_reserve(project=project)
+    _reserve(project)
     acc = fund_account(city.fund)
     assert acc.available == 50000 and acc.normal_balance == 150000
     first, second = project.milestones.all()
@@ -31,25 +33,24 @@ def test_award_reserve_payouts_and_release(city, project_factory):
     grant_release(project=project)
     acc = fund_account(city.fund)
     assert acc.normal_balance == 90000 and acc.available == 90000
-    assert Transfer.objects.get(key=f"project:{project.pk}:reserve").status == "voided"
+    assert Transfer.objects.get(key=f"award:{project.proposal_id}:reserve").status == "voided"
     assert ledger_verify()["ok"]
 
 
 def test_fund_cannot_cover_more_than_it_has(city, project_factory):
     _fund_with(city, 50000)
     project = project_factory(amounts=("600.00", "400.00"))
-    assert not fund_can_cover(fund=city.fund, amount=project.amount)
-    with pytest.raises(InsufficientFunds):
-        grant_reserve(project=project)
+    with pytest.raises(FundShortfall):
+        _reserve(project)
 
 
 def test_restricted_money_pays_only_its_purpose(city, project_factory):
     _fund_with(city, 100000, purpose="elderly")
     children = project_factory(amounts=("500.00",), category="children_youth")
-    with pytest.raises(InsufficientFunds):  # restricted money is not available for other purposes
-        grant_reserve(project=children)
+    with pytest.raises(FundShortfall):  # restricted money is not available for other purposes
+        _reserve(children)
     elderly = project_factory(amounts=("500.00",), category="elderly")
-    grant_reserve(project=elderly)
+    _reserve(elderly)
     milestone_payout(milestone=elderly.milestones.get())
     assert fund_account(city.fund, "elderly").normal_balance == 50000
     assert fund_account(city.fund).normal_balance == 0
@@ -62,7 +63,7 @@ def test_concurrent_accepts_pay_once(city, project_factory):
         pytest.skip("PostgreSQL only: real row locks with concurrent connections")
     _fund_with(city, 100000)
     project = project_factory(amounts=("700.00", "300.00"))
-    grant_reserve(project=project)
+    _reserve(project)
     milestone = project.milestones.first()
     barrier = threading.Barrier(8)
     errors = []
@@ -84,6 +85,6 @@ def test_concurrent_accepts_pay_once(city, project_factory):
     for t in threads:
         t.join()
     assert not errors
-    assert Transfer.objects.filter(phase="post", pending__key=f"project:{project.pk}:reserve").count() == 1
+    assert Transfer.objects.filter(phase="post", pending__key=f"award:{project.proposal_id}:reserve").count() == 1
     assert fund_account(city.fund).normal_balance == 30000
     assert ledger_verify()["ok"]
