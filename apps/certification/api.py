@@ -71,7 +71,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 @extend_schema_serializer(component_name="CertificationEvent")
 class EventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     class Meta:
         model = ApplicationEvent
@@ -114,8 +114,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
     profit_distributed = MoneyField()
     eligibility = EligibilityResultSerializer(many=True)
     eligible = serializers.BooleanField()
-    policy_version = serializers.IntegerField(source="policy.version", default=None)
-    renewal_of = serializers.CharField(source="renewal_of.certificate_no", default=None)
+    policy_version = serializers.IntegerField(source="policy.version", default=None, allow_null=True)
+    renewal_of = serializers.CharField(source="renewal_of.certificate_no", default=None, allow_null=True)
     certificate_no = serializers.SerializerMethodField()
     valid_until = serializers.SerializerMethodField()
     certificate_status = serializers.SerializerMethodField()
@@ -541,7 +541,7 @@ class RegistrySerializer(serializers.ModelSerializer):
 class CertificatePublicSerializer(RegistrySerializer):
     revoked_reason = serializers.CharField()
     status_changed_on = serializers.DateField()
-    superseded_by = serializers.CharField(source="superseded_by.certificate_no", default=None)
+    superseded_by = serializers.CharField(source="superseded_by.certificate_no", default=None, allow_null=True)
     valid_today = serializers.SerializerMethodField()
 
     class Meta(RegistrySerializer.Meta):

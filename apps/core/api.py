@@ -6,13 +6,16 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import ApplicationError
+from apps.core.ids import parse_id
 from apps.core.money import fen_to_str, yuan_to_fen
 
 
@@ -89,6 +92,21 @@ class FenMoneyField(serializers.Field):
             raise serializers.ValidationError(_("A valid amount with at most two decimals.")) from None
 
 
+class IdField(serializers.IntegerField):
+    """An object's id in a request body: a positive integer in the range of our keys
+    (``apps.core.ids.parse_id``); anything else is a 400 on the field, never a database overflow."""
+
+    default_error_messages = {"invalid": _("An id: a whole number from 1.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool | float):
+            self.fail("invalid")
+        pk = parse_id(data)
+        if pk is None:
+            self.fail("invalid")
+        return pk
+
+
 class CodeField(serializers.SlugRelatedField):
     """A related object referred to by its public code (region, category, fund)."""
 
@@ -106,3 +124,18 @@ def schema_only_public_api(endpoints):
     """drf-spectacular hook: the schema documents API v1 and the Stripe webhook, not the
     Wagtail admin's internal API."""
     return [e for e in endpoints if e[0].startswith(("/api/v1/", "/stripe/"))]
+
+
+@csrf_exempt
+def api_not_found(request):
+    """Any method on a path under /api/v1/ that names no operation: CONTRACT's JSON 404, never the
+    pages' catch-all (which answered a POST with the site's HTML CSRF failure). A read of an
+    operation's path without its trailing slash is still redirected to it, as APPEND_SLASH did."""
+    if request.method in ("GET", "HEAD") and not request.path_info.endswith("/"):
+        try:
+            match = resolve(request.path_info + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)

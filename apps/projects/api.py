@@ -473,9 +473,14 @@ class ServiceLogHistoryView(APIView):
         return Response(ServiceLogSerializer(chain, many=True).data)
 
 
+# The same filters as the list (ServiceLogFilter).
 _EXPORT_PARAMS = [
-    OpenApiParameter(name, OpenApiTypes.STR, required=False)
-    for name in ("worker", "project", "status", "date_from", "date_to", "organization", "community")
+    *(
+        OpenApiParameter(name, {"type": "integer", "minimum": 1})
+        for name in ("worker", "project", "organization", "community")
+    ),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=ServiceLog.Status.values),
+    *(OpenApiParameter(name, OpenApiTypes.DATE) for name in ("date_from", "date_to")),
 ]
 
 

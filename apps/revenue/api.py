@@ -55,8 +55,8 @@ class RevenueReportAttachmentSerializer(serializers.Serializer):
 
 class ReportSerializer(serializers.ModelSerializer):
     revenue = MoneyField()
-    fund_amount = MoneyField(read_only=True)
-    organization_amount = MoneyField(read_only=True)
+    fund_amount = MoneyField(read_only=True, allow_null=True)
+    organization_amount = MoneyField(read_only=True, allow_null=True)
     party_amounts = serializers.ListField(child=serializers.DictField(), read_only=True)
     attachments = RevenueReportAttachmentSerializer(many=True, read_only=True)
     currency = serializers.CharField(source="agreement.fund.currency", read_only=True)

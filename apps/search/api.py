@@ -34,7 +34,7 @@ class SearchView(APIView):
             OpenApiParameter("category", OpenApiTypes.STR, description="category code"),
             OpenApiParameter("region", OpenApiTypes.STR, description="region code or id, any level"),
             OpenApiParameter("status", OpenApiTypes.STR),
-            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page", {"type": "integer", "maximum": 1000}, description="≤ 1000"),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="≤ 100"),
         ],
         responses=inline_serializer(
