@@ -22,7 +22,7 @@ from apps.bidding.filters import NeedFilter
 from apps.bidding.models import Need, Objection, PanelReviewer, Proposal
 from apps.bidding.selectors import NeedPaginator, need_list, need_queryset
 from apps.certification.badges import OrganizationCertifiedField
-from apps.core.api import CodeField, MoneyField, StandardPagination
+from apps.core.api import CodeField, IdField, MoneyField, StandardPagination
 from apps.core.errors import NotFound
 from apps.core.models import Category
 from apps.core.uploads import private_file_response
@@ -342,7 +342,7 @@ class ProposalAttachmentDownloadView(APIView):
 
 
 class PanelSerializer(serializers.Serializer):
-    reviewers = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=50, allow_empty=False)
+    reviewers = serializers.ListField(child=IdField(), max_length=50, allow_empty=False)
 
 
 class PanelSeatSerializer(serializers.ModelSerializer):

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts.selectors import api_token_user, user_community_ids
 from apps.core.errors import ApplicationError
+from apps.core.ids import parse_id
 from apps.dispatch.access import REPORTER_ROLES
 from apps.dispatch.models import DispatchCategory, WorkOrder
 from apps.dispatch.selectors import work_order_duplicates
@@ -292,10 +293,9 @@ def requests_(request, fmt):
     qs = _requests_queryset()
     ids = params.get("service_request_id", "")
     if ids:
-        try:
-            wanted = [int(x) for x in ids.split(",")[:MAX_RESULTS] if x.strip()]
-        except ValueError:
-            raise Open311Error(400, "service_request_id must be comma-separated ids.") from None
+        wanted = [parse_id(x) for x in ids.split(",")[:MAX_RESULTS] if x.strip()]
+        if None in wanted:
+            raise Open311Error(400, "service_request_id must be comma-separated ids.")
         qs = qs.filter(pk__in=wanted)
     else:
         codes = [c for c in params.get("service_code", "").split(",") if c]

@@ -18,6 +18,7 @@ from apps.accounts.models import Role
 from apps.accounts.selectors import user_community_ids, user_organization_ids
 from apps.core.errors import ApplicationError, NotFound, ValidationFailed
 from apps.core.forms import form_add_application_error
+from apps.core.ids import parse_id
 from apps.core.money import decimal_to_fen, format_yuan
 from apps.core.uploads import private_file_response
 from apps.projects import services
@@ -131,6 +132,11 @@ def _queue(request, *, status: str, scope_filter: dict, template: str, title: st
     )
 
 
+def _posted_ids(request) -> list[int]:
+    """The ticked records' ids; anything that is no id of ours is left out."""
+    return [pk for pk in map(parse_id, request.POST.getlist("ids")) if pk is not None]
+
+
 @login_required
 def approve_queue(request):
     """The organization's queue: records awaiting approval, bulk approve."""
@@ -138,7 +144,7 @@ def approve_queue(request):
     if not org_ids:
         raise Http404
     if request.method == "POST":
-        ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = _posted_ids(request)
         logs = ServiceLog.objects.filter(pk__in=ids, project__organization_id__in=org_ids)
         if request.POST.get("action") == "reject":
             rejected = 0
@@ -170,7 +176,7 @@ def confirm_queue(request):
     if not community_ids:
         raise Http404
     if request.method == "POST":
-        ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = _posted_ids(request)
         logs = list(
             ServiceLog.objects.filter(
                 pk__in=ids, project__community_id__in=community_ids, status=ServiceLog.Status.APPROVED

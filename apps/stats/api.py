@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api import IdField
 from apps.core.errors import PermissionDenied
 from apps.core.models import Category
 from apps.core.renderers import TableDownloadView
@@ -232,8 +233,8 @@ class ScorecardView(_RegionView):
 
 
 class DeliveryRatingSerializer(serializers.Serializer):
-    project = serializers.IntegerField(min_value=1)
-    milestone = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    project = IdField()
+    milestone = IdField(required=False, allow_null=True)
     rating = serializers.IntegerField(min_value=1, max_value=5)
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 

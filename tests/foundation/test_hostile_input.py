@@ -117,3 +117,52 @@ def test_a_signed_deeply_nested_stripe_event_is_a_400(client, settings):
     )
     assert response.status_code == 400
     assert "detail" in response.json()
+
+
+def test_a_reviewer_id_past_the_64_bit_range_is_a_400(staff_api, city, make_user):
+    from apps.bidding.models import Need
+    from tests.bidding.conftest import need_fields
+
+    need = Need.objects.create(created_by=make_user(), status="published", **need_fields(city))
+    response = staff_api.post(f"/api/v1/needs/{need.pk}/panel/", {"reviewers": [HUGE_ID]}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["reviewers"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/stats/delivery-ratings/", {"project": HUGE_ID, "rating": 5}),
+        ("/api/v1/stats/delivery-ratings/", {"project": 1, "milestone": HUGE_ID, "rating": 5}),
+        ("/api/v1/certifications/1/panel/", {"reviewers": [HUGE_ID]}),
+        ("/api/v1/work-orders/1/dispatch/", {"lead_unit": HUGE_ID, "co_units": [HUGE_ID]}),
+    ],
+)
+def test_ids_past_the_64_bit_range_in_request_bodies_are_refused(staff_api, path, body):
+    response = staff_api.post(path, body, format="json")
+    assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/open311/v2/requests.json?service_request_id={HUGE_ID}",
+        f"/open311/v2/requests.json?service_request_id=1,{HUGE_ID}",
+        f"/open311/v2/requests.xml?service_request_id={HUGE_ID}",
+        f"/open311/v2/requests/{HUGE_ID}.json",
+        f"/open311/v2/tokens/{HUGE_ID}.json",
+        f"/api/v1/ocds/releases/?need={HUGE_ID}",
+    ],
+)
+def test_open_data_ids_past_the_64_bit_range_are_400_or_404(client, path):
+    assert client.get(path).status_code in (400, 404)
+
+
+@pytest.mark.parametrize(("role", "queue"), [("org_admin", "approve"), ("community_staff", "confirm")])
+def test_a_bulk_action_with_an_id_past_the_64_bit_range_is_no_server_error(
+    client, city, organization, make_user, role, queue
+):
+    scope = {"organization": organization} if role == "org_admin" else {"community": city.community}
+    client.force_login(make_user(role, **scope))
+    response = client.post(f"/hours/{queue}/", {"ids": [str(HUGE_ID)], "action": "approve"})
+    assert response.status_code in (200, 302)  # the queue again (confirming first asks), no server error
