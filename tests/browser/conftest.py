@@ -8,7 +8,8 @@
   and answers the TOTP step for roles with MFA.
 - ``page`` records every request; ``external_requests(page)`` lists those to non-loopback hosts.
 - ``may_sign_in(user, totp_secret=…)`` gives a factory user a verified e-mail (and TOTP);
-  ``visit(page, name)`` is what every journey does on each page: screenshot, axe, no foreign host.
+  ``visit(page, name)`` is what every journey does on each page: screenshot, axe, no foreign host,
+  nothing blocked by the Content-Security-Policy (``page.csp_violations``).
 - ``other_page`` is a second person's browser in the same test.
 """
 
@@ -73,6 +74,10 @@ def _new_page(browser, viewport, locale):
     page = context.new_page()
     page.requests_seen = []
     page.on("request", lambda req: page.requests_seen.append(req.url))
+    # What the Content-Security-Policy blocked (Chromium reports it on the console): an inline
+    # script or handler our pages still had would stop working in every reader's browser.
+    page.csp_violations = []
+    page.on("console", lambda msg: "Content Security Policy" in msg.text and page.csp_violations.append(msg.text))
     page.set_default_timeout(15_000)
     return context, page
 
@@ -211,7 +216,8 @@ def may_sign_in(user, *, totp_secret: str | None = None):
 
 def visit(page, name: str, *, url: str | None = None):
     """The checks every journey runs on each page it reaches: a screenshot artefact, an axe-core
-    audit (serious/critical fails), and no request to a host other than the test server."""
+    audit (serious/critical fails), no request to a host other than the test server, and nothing
+    blocked by the Content-Security-Policy."""
     if url is not None:
         response = page.goto(url)
         assert response is not None and response.status < 400, f"{url} → {response and response.status}"
@@ -219,6 +225,7 @@ def visit(page, name: str, *, url: str | None = None):
     shot(page, name)
     axe_audit(page)
     assert external_requests(page) == [], external_requests(page)
+    assert page.csp_violations == [], page.csp_violations
     return page
 
 
