@@ -12,9 +12,10 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import User
 from apps.cooperatives import access, services
-from apps.cooperatives.models import Cooperative, Distribution, ShareHolder, ShareTransfer
+from apps.cooperatives.models import Cooperative, CooperativeProfit, Distribution, ShareHolder, ShareTransfer
 from apps.core.api import CodeField, MoneyField
 from apps.core.money import fen_to_str
+from apps.core.uploads import private_file_response
 from apps.organizations.models import Organization
 from apps.regions.models import Region
 
@@ -28,6 +29,12 @@ class CooperativeSerializer(serializers.ModelSerializer):
     )
     registered_capital = MoneyField()
     public_welfare_percent = serializers.DecimalField(min_value=0, max_value=100, required=False, **PERCENT)
+    registered_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Founding (registration) date; fiscal years run from its year. Default: the registered "
+        "organization's date, else the day the cooperative is entered here.",
+    )
     total_shares = serializers.SerializerMethodField()
 
     class Meta:
@@ -39,6 +46,7 @@ class CooperativeSerializer(serializers.ModelSerializer):
             "organization",
             "registered_capital",
             "public_welfare_percent",
+            "registered_on",
             "total_shares",
             "created_at",
         ]
@@ -75,8 +83,27 @@ class TransferSerializer(serializers.ModelSerializer):
         }
 
 
+class ProfitSerializer(serializers.ModelSerializer):
+    amount = MoneyField()
+    statement = serializers.FileField(
+        write_only=True, help_text="The year's financial statement: PDF, image or Office file (checked by content)."
+    )
+    statement_name = serializers.CharField(read_only=True)
+    recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
+
+    class Meta:
+        model = CooperativeProfit
+        fields = ["id", "fiscal_year", "amount", "statement", "statement_name", "recorded_by", "recorded_at"]
+        read_only_fields = ["id", "recorded_at"]
+        extra_kwargs = {"fiscal_year": {"min_value": 1, "max_value": 9999}}
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, allow_blank=True)
+
+
 class DistributionRequestSerializer(serializers.Serializer):
-    fiscal_year = serializers.IntegerField(min_value=1990, max_value=2100)
+    fiscal_year = serializers.IntegerField(min_value=1, max_value=9999)
     distributable_profit = MoneyField()
     prior_losses = MoneyField(required=False, default=Decimal("0.00"))
     record_date = serializers.DateField(
@@ -102,11 +129,14 @@ class DistributionSerializer(serializers.ModelSerializer):
     dividend_pool = MoneyField()
     retained = MoneyField()
     allocations = serializers.SerializerMethodField()
+    declared_by = serializers.CharField(source="created_by.username", read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True, default=None)
 
     class Meta:
         model = Distribution
         fields = [
             "id",
+            "status",
             "fiscal_year",
             "record_date",
             "distributable_profit",
@@ -120,7 +150,11 @@ class DistributionSerializer(serializers.ModelSerializer):
             "public_welfare_percent",
             "dividend_cap_percent",
             "allocations",
+            "declared_by",
             "created_at",
+            "decided_by",
+            "decided_at",
+            "reject_reason",
         ]
 
     def get_allocations(self, obj) -> list[dict]:
@@ -179,6 +213,7 @@ class CooperativeListCreate(generics.ListCreateAPIView):
             registered_capital=d["registered_capital"],
             organization=d.get("organization"),
             public_welfare_percent=d.get("public_welfare_percent"),
+            registered_on=d.get("registered_on"),
         )
         return Response(CooperativeSerializer(coop).data, status=status.HTTP_201_CREATED)
 
@@ -256,13 +291,62 @@ class TransferListCreate(generics.ListCreateAPIView):
         return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
 
+class ProfitListCreate(generics.ListCreateAPIView):
+    """A cooperative's recorded yearly profits. Recording one (multipart: ``fiscal_year``,
+    ``amount``, ``statement``): the cooperative's managers (community_staff of its community)
+    record the year's profit with its financial statement; it is booked as income to the
+    cooperative's ``undistributed_profit`` account, the only money a distribution may share out.
+    The fiscal year runs from the founding year to last year (400 on ``fiscal_year``); once per
+    year (409 after)."""
+
+    serializer_class = ProfitSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CooperativeProfit.objects.none()
+        coop = access.cooperative_get_for_user(user=self.request.user, cooperative_id=self.kwargs["pk"])
+        return coop.profits.select_related("recorded_by")
+
+    @extend_schema(request={"multipart/form-data": ProfitSerializer}, responses={201: ProfitSerializer})
+    def post(self, request, pk):
+        coop = access.cooperative_get_for_user(user=request.user, cooperative_id=pk)
+        s = ProfitSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        profit = services.profit_record(
+            user=request.user,
+            cooperative=coop,
+            fiscal_year=d["fiscal_year"],
+            amount=d["amount"],
+            statement=d["statement"],
+        )
+        return Response(ProfitSerializer(profit).data, status=status.HTTP_201_CREATED)
+
+
+class ProfitStatement(APIView):
+    """The financial statement of a recorded profit, for the cooperative's parties only."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk, pid):
+        coop = access.cooperative_get_for_user(user=request.user, cooperative_id=pk)
+        profit = access.profit_get_for_user(user=request.user, coop=coop, profit_id=pid)
+        return private_file_response(profit.statement, download_name=profit.statement_name)
+
+
 class DistributionListCreate(generics.ListCreateAPIView):
-    """Distributions (history). Declaring one for a fiscal year runs the waterfall: prior
-    losses, statutory reserve (policy ``statutory_reserve_percent``), public welfare to the
-    community fund (the cooperative's ``public_welfare_percent``), dividend pool (capped at
-    policy ``dividend_cap_percent`` of distributable profit for a certified social enterprise;
-    the excess is ``retained``), allocated by shares held on ``record_date``, exact to the fen,
-    and booked in the ledger. Once per fiscal year (409 after)."""
+    """Distributions (history). Declaring one for a fiscal year (the cooperative's managers)
+    runs the waterfall: prior losses, statutory reserve (policy ``statutory_reserve_percent``),
+    public welfare to the community fund (the cooperative's ``public_welfare_percent``),
+    dividend pool (capped at policy ``dividend_cap_percent`` of distributable profit for a
+    certified social enterprise; the excess is ``retained``), allocated by shares held on
+    ``record_date``, exact to the fen. It answers ``status: "declared"`` and books nothing: the
+    community fund's manager approves it (``…/approve/``), which books it. ``distributable_profit``
+    may not exceed the year's recorded profit not yet distributed (400 naming the amount left);
+    ``fiscal_year`` runs from the founding year to last year (400). Once per fiscal year unless
+    rejected (409 after)."""
 
     serializer_class = DistributionSerializer
     permission_classes = [IsAuthenticated]
@@ -284,6 +368,42 @@ class DistributionListCreate(generics.ListCreateAPIView):
         distribution = services.distribution_create(user=request.user, cooperative=coop, **s.validated_data)
         return Response(
             DistributionSerializer(distribution, context={"user": request.user}).data, status=status.HTTP_201_CREATED
+        )
+
+
+def _decided(request, pk, did, decide) -> Response:
+    coop = access.cooperative_get_for_user(user=request.user, cooperative_id=pk)
+    distribution = access.distribution_get_for_user(user=request.user, coop=coop, distribution_id=did)
+    distribution = decide(distribution)
+    return Response(DistributionSerializer(distribution, context={"user": request.user}).data)
+
+
+class DistributionApprove(APIView):
+    """The community fund's manager approves a declared distribution: it is booked now, out of
+    the cooperative's undistributed profit, to the fund (public welfare), the holders (dividends
+    owed) and the parts that stay with the cooperative (reserve, losses covered, retained). The
+    person who declared it may not approve it (403); a decided distribution is a 409."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=DistributionSerializer)
+    def post(self, request, pk, did):
+        return _decided(request, pk, did, lambda d: services.distribution_approve(user=request.user, distribution=d))
+
+
+class DistributionReject(APIView):
+    """The community fund's manager rejects a declared distribution (``reason`` required): nothing
+    is booked and the year may be declared again."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=RejectSerializer, responses=DistributionSerializer)
+    def post(self, request, pk, did):
+        s = RejectSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        reason = s.validated_data["reason"]
+        return _decided(
+            request, pk, did, lambda d: services.distribution_reject(user=request.user, distribution=d, reason=reason)
         )
 
 

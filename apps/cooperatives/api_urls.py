@@ -12,6 +12,22 @@ urlpatterns = [
     path(
         "cooperatives/<int:pk>/distributions/", api.DistributionListCreate.as_view(), name="cooperative-distributions"
     ),
+    path("cooperatives/<int:pk>/profits/", api.ProfitListCreate.as_view(), name="cooperative-profits"),
+    path(
+        "cooperatives/<int:pk>/profits/<int:pid>/statement/",
+        api.ProfitStatement.as_view(),
+        name="cooperative-profit-statement",
+    ),
+    path(
+        "cooperatives/<int:pk>/distributions/<int:did>/approve/",
+        api.DistributionApprove.as_view(),
+        name="cooperative-distribution-approve",
+    ),
+    path(
+        "cooperatives/<int:pk>/distributions/<int:did>/reject/",
+        api.DistributionReject.as_view(),
+        name="cooperative-distribution-reject",
+    ),
     path(
         "cooperatives/<int:pk>/distributions/<int:did>/allocations/<int:aid>/pay/",
         api.DividendPay.as_view(),

@@ -1,9 +1,18 @@
-"""The ledger posting of a cooperative's distribution: one transfer, idempotent per distribution.
+"""The ledger postings of a cooperative's money, one function per flow. Accounts (book ``coop:<id>``):
 
-Dr the cooperative's ``undistributed_profit`` (equity given out) with the distributable profit;
-Cr the cooperative's ``losses_covered``, ``statutory_reserve`` and ``retained_earnings``, the
-community fund's unrestricted account with the public-welfare share (the fund's books show it
-as money in), and each holder's ``dividends_payable`` with their dividend.
+- ``external_revenue`` (debit-normal, may go negative): the outside world the cooperative earns
+  its profit from; recording a year's profit debits it;
+- ``undistributed_profit`` (credit-normal, never below zero): recorded profit not yet distributed;
+- ``statutory_reserve``, ``losses_covered``, ``retained_earnings`` (credit-normal, never below
+  zero): the parts of a distribution that stay with the cooperative;
+- each holder's ``dividends_payable`` (credit-normal, never below zero): dividends owed;
+- ``bank`` (debit-normal, may go negative): the outside world dividends are paid out to.
+
+Recording profit: Dr external_revenue / Cr undistributed_profit. Approving a distribution: Dr
+undistributed_profit with the distributable profit (refused when the cooperative has less), Cr
+the parts that stay, the community fund's unrestricted account with the public-welfare share and
+each holder's ``dividends_payable``. Paying a dividend: Dr dividends_payable / Cr bank. Every key
+is derived from the record it books, so a retried or concurrent call books at most once.
 """
 
 from __future__ import annotations
@@ -13,14 +22,17 @@ from apps.funds.services import fund_account
 from apps.ledger.models import Account
 from apps.ledger.services import account_get_or_create, transfer_post
 
+OUTSIDE_KINDS = ("external_revenue", "bank")  # the outside world: debit-normal, may go negative
 
-def cooperative_account(coop, kind: str, *, normal=Account.Normal.CREDIT, may_go_negative=False) -> Account:
+
+def cooperative_account(coop, kind: str) -> Account:
+    outside = kind in OUTSIDE_KINDS
     return account_get_or_create(
         owner_type="cooperative",
         owner_id=coop.pk,
         kind=kind,
-        normal=normal,
-        may_go_negative=may_go_negative,
+        normal=Account.Normal.DEBIT if outside else Account.Normal.CREDIT,
+        may_go_negative=outside,
         book=f"coop:{coop.pk}",
         name=f"{coop.name} · {kind}",
     )
@@ -38,13 +50,31 @@ def holder_dividend_account(holder) -> Account:
     )
 
 
+def book_profit(*, profit) -> str:
+    """A year's recorded profit becomes the cooperative's undistributed profit."""
+    coop = profit.cooperative
+    amount = decimal_to_fen(profit.amount)
+    transfer = transfer_post(
+        key=f"coop-profit:{profit.pk}",
+        kind="coop_profit",
+        legs=[
+            (cooperative_account(coop, "external_revenue"), amount),
+            (cooperative_account(coop, "undistributed_profit"), -amount),
+        ],
+        memo=f"{coop.name} {profit.fiscal_year}年度利润",
+        reference=f"cooperative:{coop.pk}",
+    )
+    return str(transfer.pk)
+
+
 def book_distribution(*, distribution) -> str:
+    """An approved distribution leaves the cooperative's undistributed profit; raises
+    ``InsufficientFunds`` when the cooperative has less than it shares out."""
     coop = distribution.cooperative
     total = decimal_to_fen(distribution.distributable_profit)
     if total == 0:
         return ""
-    # The profit is earned outside the platform, so its source account may go negative.
-    legs = [(cooperative_account(coop, "undistributed_profit", may_go_negative=True), total)]
+    legs = [(cooperative_account(coop, "undistributed_profit"), total)]
     for kind, value in (
         ("losses_covered", distribution.losses_covered),
         ("statutory_reserve", distribution.reserve),
@@ -69,18 +99,14 @@ def book_distribution(*, distribution) -> str:
 
 def book_dividend_payout(*, allocation) -> str:
     """Paying a holder's dividend: Dr the holder's ``dividends_payable`` (the debt is settled),
-    Cr the cooperative's ``bank`` (the money leaves its account outside the platform, so that
-    account may go negative here). The key is the allocation's, so it posts at most once."""
+    Cr the cooperative's ``bank`` (the money leaves to the holder outside the platform)."""
     holder = allocation.holder
     coop = holder.cooperative
     amount = decimal_to_fen(allocation.amount)
     transfer = transfer_post(
         key=f"coop-dividend-payout:{allocation.pk}",
         kind="dividend_payout",
-        legs=[
-            (holder_dividend_account(holder), amount),
-            (cooperative_account(coop, "bank", normal=Account.Normal.DEBIT, may_go_negative=True), -amount),
-        ],
+        legs=[(holder_dividend_account(holder), amount), (cooperative_account(coop, "bank"), -amount)],
         memo=f"{coop.name} {allocation.distribution.fiscal_year}年度股金分红 · {holder.name}",
         reference=f"coop-distribution:{allocation.distribution_id}",
     )

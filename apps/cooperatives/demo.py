@@ -1,16 +1,29 @@
-"""Demo: a community cooperative with a share register, a transfer and last year's distribution."""
+"""Demo: a community cooperative with a share register, a transfer, last year's recorded profit
+(with its financial statement) and last year's distribution: declared by the community's staff,
+approved by the fund manager, one dividend paid."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+# A minimal PDF: the demo's financial statement (uploads are checked by content).
+STATEMENT_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def seed(ctx) -> None:
     from apps.cooperatives.services import (
         cooperative_create,
+        distribution_approve,
         distribution_create,
         dividend_pay,
         holder_add,
+        profit_record,
         share_transfer_create,
     )
 
@@ -21,6 +34,7 @@ def seed(ctx) -> None:
         name=f"{community.name}股份经济合作社",
         community=community,
         registered_capital=Decimal("1200000.00"),
+        registered_on=dt.date(2016, 5, 18),
     )
     holders = [
         holder_add(
@@ -54,13 +68,22 @@ def seed(ctx) -> None:
             )
         )
     share_transfer_create(user=staff, cooperative=coop, from_holder=holders[3], to_holder=holders[2], shares=87)
+    year = ctx.today.year - 1
+    profit_record(
+        user=staff,
+        cooperative=coop,
+        fiscal_year=year,
+        amount=Decimal("386420.37"),
+        statement=SimpleUploadedFile(f"{year}年度财务报表.pdf", STATEMENT_PDF, content_type="application/pdf"),
+    )
     distribution = distribution_create(
         user=staff,
         cooperative=coop,
-        fiscal_year=ctx.today.year - 1,
+        fiscal_year=year,
         distributable_profit=Decimal("386420.37"),
         prior_losses=Decimal("41250.00"),
     )
+    distribution = distribution_approve(user=ctx.users["fund_manager"], distribution=distribution)
     # One holder has been paid already (through the ledger); the others wait for the manager.
     first = distribution.allocations.filter(amount__gt=0).order_by("pk").first()
     if first is not None:

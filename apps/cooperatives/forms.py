@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -40,3 +42,14 @@ class ShareTransferForm(forms.Form):
         for name in ("from_holder", "to_holder"):
             self.fields[name].queryset = holders
             self.fields[name].label_from_instance = lambda h: f"{h.name} ({h.certificate_no}, {h.shares})"
+
+
+class ProfitForm(forms.Form):
+    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=1, max_value=9999)
+    amount = forms.DecimalField(
+        label=_("Profit of the year (yuan)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2
+    )
+    statement = forms.FileField(
+        label=_("Financial statement of the year"),
+        help_text=_("PDF, image or Office file, at most 10 MB. Shown only to the cooperative's parties."),
+    )

@@ -1,6 +1,12 @@
-"""Equity cooperation (股份合作): a community cooperative, its share register and profit
-distributions. The register is a journal of share entries (issues and transfers) whose sum per
-holder equals the holder's ``shares``; the database refuses negative holdings."""
+"""Equity cooperation (股份合作): a community cooperative, its share register, its recorded yearly
+profits and profit distributions. The register is a journal of share entries (issues and
+transfers) whose sum per holder equals the holder's ``shares``; the database refuses negative
+holdings.
+
+Money only moves out of what the cooperative has: a year's profit is first recorded
+(``CooperativeProfit``, with the year's financial statement) as income to the cooperative's own
+ledger account; a distribution is declared against it and books nothing until the community
+fund's manager approves it."""
 
 from __future__ import annotations
 
@@ -10,7 +16,10 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from apps.core.uploads import private_storage
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -29,6 +38,12 @@ class Cooperative(models.Model):
         help_text=_("The cooperative's registered organization, if any (used for the social-enterprise dividend cap)."),
     )
     registered_capital = models.DecimalField(_("registered capital"), **MONEY)
+    registered_on = models.DateField(
+        _("registered on"),
+        null=True,
+        blank=True,
+        help_text=_("The cooperative's founding (registration) date; profits can be recorded from that year on."),
+    )
     public_welfare_percent = models.DecimalField(
         _("public-welfare share (%)"),
         max_digits=5,
@@ -54,6 +69,16 @@ class Cooperative(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def founding_year(self) -> int:
+        """The first fiscal year: the cooperative's registration date's year, else its registered
+        organization's, else the year it was entered on the platform."""
+        if self.registered_on is not None:
+            return self.registered_on.year
+        if self.organization_id is not None:
+            return self.organization.registered_on.year
+        return timezone.localtime(self.created_at).year
 
 
 class ShareHolder(models.Model):
@@ -128,9 +153,46 @@ class ShareEntry(models.Model):
         ]
 
 
+def _statement_path(instance, filename: str) -> str:
+    return f"cooperatives/{instance.cooperative_id}/statements/{instance.fiscal_year}/{filename[-100:]}"
+
+
+class CooperativeProfit(models.Model):
+    """A fiscal year's profit, recorded with the year's financial statement by the cooperative's
+    managers, and booked as income to the cooperative's ``undistributed_profit`` account."""
+
+    cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="profits")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    amount = models.DecimalField(_("profit"), **MONEY)
+    statement = models.FileField(
+        _("financial statement"), storage=private_storage, upload_to=_statement_path, max_length=300
+    )
+    statement_name = models.CharField(max_length=200)
+    statement_mime = models.CharField(max_length=100)
+    transfer_id_text = models.CharField(max_length=64, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-fiscal_year", "-id"]
+        verbose_name = _("recorded profit")
+        constraints = [
+            models.UniqueConstraint(fields=["cooperative", "fiscal_year"], name="coop_one_profit_per_year"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="coop_profit_positive"),
+        ]
+
+
 class Distribution(models.Model):
     """A fiscal year's profit distribution. Every fen of ``distributable_profit`` is in exactly
-    one of losses_covered, reserve, public_welfare, dividend_pool (= the allocations) or retained."""
+    one of losses_covered, reserve, public_welfare, dividend_pool (= the allocations) or retained.
+
+    Declared by the cooperative's managers (``created_by``), it books nothing until the
+    community fund's manager, another person, approves it (or rejects it, freeing the year)."""
+
+    class Status(models.TextChoices):
+        DECLARED = "declared", _("declared, awaiting the fund manager's approval")
+        APPROVED = "approved", _("approved and booked")
+        REJECTED = "rejected", _("rejected")
 
     cooperative = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="distributions")
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
@@ -147,13 +209,23 @@ class Distribution(models.Model):
     dividend_cap_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     policy_version = models.ForeignKey("core.PolicyVersion", on_delete=models.PROTECT, related_name="+")
     transfer_id_text = models.CharField(max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DECLARED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-fiscal_year", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["cooperative", "fiscal_year"], name="coop_one_distribution_per_year"),
+            models.UniqueConstraint(
+                fields=["cooperative", "fiscal_year"],
+                condition=~Q(status="rejected"),
+                name="coop_one_live_distribution_per_year",
+            ),
             models.CheckConstraint(
                 condition=Q(
                     distributable_profit=F("losses_covered")

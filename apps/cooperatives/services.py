@@ -1,10 +1,13 @@
-"""Writes of equity cooperation: the cooperative, its register and distributions."""
+"""Writes of equity cooperation: the cooperative, its register, its recorded profits and
+distributions (declared by the cooperative's managers, approved by the community fund's manager;
+only approval books them)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -12,9 +15,15 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import is_platform_staff, user_community_ids
 from apps.cooperatives import booking
-from apps.cooperatives.access import require_dividend_declarer, require_manager
+from apps.cooperatives.access import (
+    require_distribution_approver,
+    require_distribution_viewer,
+    require_dividend_declarer,
+    require_manager,
+)
 from apps.cooperatives.models import (
     Cooperative,
+    CooperativeProfit,
     Distribution,
     DistributionAllocation,
     ShareEntry,
@@ -25,6 +34,7 @@ from apps.cooperatives.waterfall import Waterfall, waterfall_compute
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.core.money import decimal_to_fen, fen_to_decimal
 from apps.core.selectors import policy_current
+from apps.core.uploads import validate_upload
 
 
 def cooperative_is_certified_social_enterprise(coop: Cooperative, on=None) -> bool:
@@ -39,7 +49,14 @@ def cooperative_is_certified_social_enterprise(coop: Cooperative, on=None) -> bo
 
 @transaction.atomic
 def cooperative_create(
-    *, user, name: str, community, registered_capital: Decimal, organization=None, public_welfare_percent=None
+    *,
+    user,
+    name: str,
+    community,
+    registered_capital: Decimal,
+    organization=None,
+    public_welfare_percent=None,
+    registered_on: dt.date | None = None,
 ) -> Cooperative:
     if not (is_platform_staff(user) or community.pk in user_community_ids(user)):
         raise PermissionDenied(_("Only the community's staff or platform staff may register a cooperative."))
@@ -52,6 +69,8 @@ def cooperative_create(
         errors["registered_capital"] = [_("Must not be negative.")]
     if public_welfare_percent is not None and not 0 <= public_welfare_percent <= 100:
         errors["public_welfare_percent"] = [_("A percentage from 0 to 100.")]
+    if registered_on is not None and registered_on > timezone.localdate():
+        errors["registered_on"] = [_("The registration date must not be in the future.")]
     if errors:
         raise ValidationFailed(_("Invalid cooperative."), field_errors=errors)
     coop = Cooperative(
@@ -59,6 +78,7 @@ def cooperative_create(
         community=community,
         registered_capital=registered_capital,
         organization=organization,
+        registered_on=registered_on,
         created_by=user,
     )
     if public_welfare_percent is not None:
@@ -199,6 +219,70 @@ def register_is_consistent(coop: Cooperative) -> bool:
     return all(h.shares == sums.get(h.pk, 0) >= 0 for h in coop.holders.all())
 
 
+def fiscal_year_errors(coop: Cooperative, fiscal_year: int) -> dict:
+    """A fiscal year runs from the cooperative's founding year to last year (Asia/Shanghai)."""
+    first, last = coop.founding_year, timezone.localdate().year - 1
+    if first <= fiscal_year <= last:
+        return {}
+    if first > last:
+        message = _("The cooperative was founded in %(first)s: its first fiscal year has not ended yet.") % {
+            "first": first
+        }
+    else:
+        message = _("A fiscal year from %(first)s (the cooperative's founding) to %(last)s.") % {
+            "first": first,
+            "last": last,
+        }
+    return {"fiscal_year": [message]}
+
+
+def profit_available(coop: Cooperative, fiscal_year: int) -> Decimal:
+    """The recorded profit of ``fiscal_year`` that no declared or approved distribution takes."""
+    profit = coop.profits.filter(fiscal_year=fiscal_year).values_list("amount", flat=True).first()
+    taken = (
+        coop.distributions.filter(fiscal_year=fiscal_year)
+        .exclude(status=Distribution.Status.REJECTED)
+        .aggregate(total=Sum("distributable_profit"))["total"]
+    )
+    return (profit or Decimal("0.00")) - (taken or Decimal("0.00"))
+
+
+@transaction.atomic
+def profit_record(*, user, cooperative: Cooperative, fiscal_year: int, amount: Decimal, statement) -> CooperativeProfit:
+    """Record a year's profit, with the year's financial statement (a PDF, image or Office file,
+    checked by content), as income to the cooperative's ``undistributed_profit`` account. Once per
+    fiscal year (409 after)."""
+    require_dividend_declarer(user, cooperative)
+    coop = _lock(cooperative)
+    errors = fiscal_year_errors(coop, fiscal_year)
+    if amount <= 0:
+        errors["amount"] = [_("A positive amount.")]
+    mime = None
+    if statement is None:
+        errors["statement"] = [_("Upload the year's financial statement.")]
+    else:
+        try:
+            mime = validate_upload(statement)
+        except ValidationError as exc:
+            errors["statement"] = [str(m) for m in exc.messages]
+    if errors:
+        raise ValidationFailed(_("Invalid profit record."), field_errors=errors)
+    if coop.profits.filter(fiscal_year=fiscal_year).exists():
+        raise StateConflict(_("The profit of %(year)s was already recorded.") % {"year": fiscal_year})
+    profit = CooperativeProfit.objects.create(
+        cooperative=coop,
+        fiscal_year=fiscal_year,
+        amount=amount,
+        statement=statement,
+        statement_name=statement.name[-200:],
+        statement_mime=mime,
+        recorded_by=user,
+    )
+    profit.transfer_id_text = booking.book_profit(profit=profit)
+    profit.save(update_fields=["transfer_id_text"])
+    return profit
+
+
 def distribution_preview(
     *,
     user,
@@ -208,12 +292,18 @@ def distribution_preview(
     prior_losses: Decimal,
     record_date: dt.date | None = None,
 ) -> tuple[Waterfall, dict]:
-    require_dividend_declarer(user, cooperative)
+    require_distribution_viewer(user, cooperative)
     today = timezone.localdate()
     record_date = record_date or today
-    errors = {}
-    if not 1990 <= fiscal_year <= today.year:
-        errors["fiscal_year"] = [_("A past or the current year.")]
+    errors = fiscal_year_errors(cooperative, fiscal_year)
+    if not errors and distributable_profit > (available := profit_available(cooperative, fiscal_year)):
+        errors["distributable_profit"] = [
+            _(
+                "At most ¥%(available)s can be distributed: the recorded profit of %(year)s not yet distributed. "
+                "Record the year's profit with its financial statement first."
+            )
+            % {"available": f"{available:.2f}", "year": fiscal_year}
+        ]
     if record_date > today:
         errors["record_date"] = [_("The record date must not be in the future.")]
     if distributable_profit < 0:
@@ -253,8 +343,11 @@ def distribution_create(
     prior_losses: Decimal,
     record_date: dt.date | None = None,
 ) -> Distribution:
+    """Declare a distribution (status ``declared``): the waterfall is fixed now, on the shares held
+    on ``record_date``; nothing is booked until the community fund's manager approves it."""
+    require_dividend_declarer(user, cooperative)
     coop = _lock(cooperative)
-    if coop.distributions.filter(fiscal_year=fiscal_year).exists():
+    if coop.distributions.filter(fiscal_year=fiscal_year).exclude(status=Distribution.Status.REJECTED).exists():
         raise StateConflict(_("The fiscal year %(year)s was already distributed.") % {"year": fiscal_year})
     waterfall, meta = distribution_preview(
         user=user,
@@ -291,8 +384,49 @@ def distribution_create(
             for holder, shares, fen in waterfall.allocations
         ]
     )
+    return distribution
+
+
+def _locked_distribution(distribution: Distribution) -> Distribution:
+    return Distribution.objects.select_for_update().select_related("cooperative__community").get(pk=distribution.pk)
+
+
+@transaction.atomic
+def distribution_approve(*, user, distribution: Distribution) -> Distribution:
+    """The community fund's manager (not the declarer) approves: the distribution is booked out of
+    the cooperative's undistributed profit, to the fund, the holders and the parts that stay."""
+    distribution = _locked_distribution(distribution)
+    require_distribution_approver(user, distribution)
+    if distribution.status != Distribution.Status.DECLARED:
+        raise StateConflict(
+            _("Only a declared distribution can be approved; this one is %(status)s.")
+            % {"status": distribution.get_status_display()}
+        )
+    distribution.status = Distribution.Status.APPROVED
+    distribution.decided_by = user
+    distribution.decided_at = timezone.now()
     distribution.transfer_id_text = booking.book_distribution(distribution=distribution)
-    distribution.save(update_fields=["transfer_id_text"])
+    distribution.save(update_fields=["status", "decided_by", "decided_at", "transfer_id_text"])
+    return distribution
+
+
+@transaction.atomic
+def distribution_reject(*, user, distribution: Distribution, reason: str) -> Distribution:
+    """The community fund's manager sends a declaration back; the year may be declared again."""
+    distribution = _locked_distribution(distribution)
+    require_distribution_approver(user, distribution)
+    if distribution.status != Distribution.Status.DECLARED:
+        raise StateConflict(
+            _("Only a declared distribution can be rejected; this one is %(status)s.")
+            % {"status": distribution.get_status_display()}
+        )
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Say why."), field_errors={"reason": [_("Say why the distribution is rejected.")]})
+    distribution.status = Distribution.Status.REJECTED
+    distribution.reject_reason = reason.strip()[:500]
+    distribution.decided_by = user
+    distribution.decided_at = timezone.now()
+    distribution.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
     return distribution
 
 
@@ -306,6 +440,8 @@ def dividend_pay(*, user, allocation: DistributionAllocation) -> DistributionAll
         .get(pk=allocation.pk)
     )
     require_manager(user, allocation.holder.cooperative)
+    if allocation.distribution.status != Distribution.Status.APPROVED:
+        raise StateConflict(_("The distribution is not approved yet: nothing is owed."))
     if allocation.paid_at is not None:
         raise StateConflict(_("This dividend was already paid."))
     if allocation.amount <= 0:

@@ -17,5 +17,21 @@ urlpatterns = [
         views.dividend_pay,
         name="cooperative-dividend-pay",
     ),
+    path("cooperatives/<int:pk>/profits/new/", views.profit_add, name="cooperative-profit-add"),
+    path(
+        "cooperatives/<int:pk>/profits/<int:pid>/statement/",
+        views.profit_statement,
+        name="cooperative-profit-statement",
+    ),
+    path(
+        "cooperatives/<int:pk>/distributions/<int:did>/approve/",
+        views.distribution_approve,
+        name="cooperative-distribution-approve",
+    ),
+    path(
+        "cooperatives/<int:pk>/distributions/<int:did>/reject/",
+        views.distribution_reject,
+        name="cooperative-distribution-reject",
+    ),
     path("cooperatives/<int:pk>/distribute/", views.distribution_preview, name="cooperative-distribution-preview-page"),
 ]

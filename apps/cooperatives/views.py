@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.cooperatives import access, services
-from apps.cooperatives.forms import HolderForm, ShareTransferForm
+from apps.cooperatives.forms import HolderForm, ProfitForm, ShareTransferForm
 from apps.core.errors import ApplicationError, NotFound
 from apps.core.forms import form_add_application_error
 from apps.core.money import format_yuan
+from apps.core.uploads import private_file_response
 
 
 def _coop(request, pk):
@@ -33,7 +34,13 @@ def cooperative_detail(request, pk):
     coop = _coop(request, pk)
     sees_register = access.user_sees_register(request.user, coop)
     distributions = coop.distributions.prefetch_related("allocations__holder")
-    my_dividends = [(d, a) for d in distributions for a in d.allocations.all() if a.holder.user_id == request.user.pk]
+    my_dividends = [
+        (d, a)
+        for d in distributions
+        if d.status == d.Status.APPROVED
+        for a in d.allocations.all()
+        if a.holder.user_id == request.user.pk
+    ]
     return render(
         request,
         "cooperatives/cooperative_detail.html",
@@ -42,9 +49,11 @@ def cooperative_detail(request, pk):
             "holders": access.holders_for_user(request.user, coop),
             "transfers": coop.share_transfers.select_related("from_holder", "to_holder") if sees_register else [],
             "distributions": distributions if sees_register else [],
+            "profits": coop.profits.select_related("recorded_by"),
             "my_dividends": my_dividends,
             "sees_register": sees_register,
             "may_declare": access.user_declares_dividends(request.user, coop),
+            "may_approve": access.user_approves_distributions(request.user, coop),
             "manages": access.user_manages_cooperative(request.user, coop),
         },
     )
@@ -61,12 +70,13 @@ def certificate(request, pk, holder_pk):
 
 @login_required
 def distribution_preview(request, pk):
-    """GET shows the form and, with values, the waterfall step by step; POST confirms."""
+    """GET shows the form and, with values, the waterfall step by step; POST declares it (the
+    community fund's manager then approves it, which books it)."""
     coop = _coop(request, pk)
     if not access.user_declares_dividends(request.user, coop):
         raise Http404
     data = request.POST if request.method == "POST" else request.GET
-    context = {"coop": coop, "values": data, "error": None, "waterfall": None}
+    context = {"coop": coop, "values": data, "error": None, "waterfall": None, "profits": coop.profits.all()}
     if "fiscal_year" in data:
         try:
             kwargs = {
@@ -76,6 +86,7 @@ def distribution_preview(request, pk):
             }
             if request.method == "POST":
                 services.distribution_create(user=request.user, cooperative=coop, **kwargs)
+                messages.success(request, _("The distribution was declared; the community fund's manager approves it."))
                 return redirect("cooperative-page", pk=coop.pk)
             waterfall, meta = services.distribution_preview(user=request.user, cooperative=coop, **kwargs)
             context["waterfall"] = waterfall
@@ -170,3 +181,81 @@ def dividend_pay(request, pk, did, aid):
     else:
         messages.success(request, _("The dividend was paid and booked."))
     return redirect("cooperative-page", pk=coop.pk)
+
+
+@login_required
+def profit_add(request, pk):
+    """The cooperative's managers record a year's profit with its financial statement."""
+    coop = _coop(request, pk)
+    if not access.user_declares_dividends(request.user, coop):
+        raise Http404
+    form = ProfitForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.profit_record(
+                user=request.user,
+                cooperative=coop,
+                fiscal_year=d["fiscal_year"],
+                amount=d["amount"],
+                statement=d["statement"],
+            )
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(request, _("The profit was recorded and booked to the cooperative's account."))
+            return redirect("cooperative-page", pk=coop.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "cooperatives/profit_form.html", {"coop": coop, "form": form}, status=status)
+
+
+@login_required
+def profit_statement(request, pk, pid):
+    coop = _coop(request, pk)
+    try:
+        profit = access.profit_get_for_user(user=request.user, coop=coop, profit_id=pid)
+    except NotFound:
+        raise Http404 from None
+    return private_file_response(profit.statement, download_name=profit.statement_name)
+
+
+def _decide(request, pk, did, decide, success: str):
+    coop = _coop(request, pk)
+    if not access.user_approves_distributions(request.user, coop):
+        raise Http404
+    try:
+        distribution = access.distribution_get_for_user(user=request.user, coop=coop, distribution_id=did)
+    except NotFound:
+        raise Http404 from None
+    try:
+        decide(distribution)
+    except ApplicationError as exc:
+        messages.error(request, "; ".join([exc.message, *(m for ms in exc.field_errors.values() for m in ms)]))
+    else:
+        messages.success(request, success)
+    return redirect("cooperative-page", pk=coop.pk)
+
+
+@login_required
+@require_POST
+def distribution_approve(request, pk, did):
+    return _decide(
+        request,
+        pk,
+        did,
+        lambda d: services.distribution_approve(user=request.user, distribution=d),
+        _("The distribution was approved and booked."),
+    )
+
+
+@login_required
+@require_POST
+def distribution_reject(request, pk, did):
+    reason = request.POST.get("reason", "")
+    return _decide(
+        request,
+        pk,
+        did,
+        lambda d: services.distribution_reject(user=request.user, distribution=d, reason=reason),
+        _("The distribution was rejected; the cooperative may declare the year again."),
+    )

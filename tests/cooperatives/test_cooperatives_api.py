@@ -6,27 +6,27 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.cooperatives import services
-from apps.cooperatives.models import Distribution, ShareEntry, ShareHolder
+from apps.cooperatives.models import Cooperative, Distribution, ShareEntry, ShareHolder
 from apps.cooperatives.services import register_is_consistent
 from apps.funds.services import fund_account
 from apps.ledger.models import Transfer
 from apps.ledger.selectors import ledger_verify
+from tests.cooperatives.conftest import profit
 from tests.factories.core import OrganizationFactory, UserFactory
 
 
 @pytest.fixture
-def staff(make_user, city):
-    return make_user("community_staff", community=city.community)
+def coop(coop_created):
+    return coop_created
 
 
-@pytest.fixture
-def coop(api, staff, city):
-    r = api.as_user(staff).post(
-        "/api/v1/cooperatives/",
-        {"name": "玉林东路社区股份经济合作社", "community": city.community.code, "registered_capital": "500000.00"},
-        format="json",
-    )
-    assert r.status_code == 201, r.json()
+def with_profit(staff, coop, year, amount):
+    profit(Cooperative.objects.get(pk=coop["id"]), staff, year, amount)
+
+
+def approve(api, manager, coop, distribution):
+    r = api.as_user(manager).post(f"/api/v1/cooperatives/{coop['id']}/distributions/{distribution['id']}/approve/")
+    assert r.status_code == 200, r.json()
     return r.json()
 
 
@@ -115,7 +115,8 @@ def test_database_refuses_negative_holdings_and_empty_entries(api, staff, coop):
         )
 
 
-def test_distribution_follows_the_waterfall_and_is_booked(api, staff, coop, city):
+def test_distribution_follows_the_waterfall_and_is_booked_on_approval(api, staff, manager, coop, city):
+    with_profit(staff, coop, timezone.localdate().year - 1, "120000.01")
     add_holder(api, staff, coop, "社区集体", 510, "C-001", "community")
     add_holder(api, staff, coop, "张丽", 245, "C-002")
     add_holder(api, staff, coop, "王伟", 245, "C-003")
@@ -135,10 +136,13 @@ def test_distribution_follows_the_waterfall_and_is_booked(api, staff, coop, city
         "retained",
         "dividend_pool",
     ]
-    assert Transfer.objects.count() == 0
+    assert Transfer.objects.filter(kind="dividend").count() == 0
     r = client.post(url, body, format="json")
     assert r.status_code == 201, r.json()
     d = r.json()
+    assert d["status"] == "declared"
+    assert fund_account(city.fund).normal_balance == 0
+    d = approve(api, manager, coop, d)
     # 120,000.01 − 20,000.00 = 100,000.01; reserve 10,000.00 (10 % of 10,000,001 fen, the
     # half fen rounded down by the largest remainder); welfare 9,000.00; pool 81,000.01.
     assert (d["reserve"], d["public_welfare"], d["dividend_pool"]) == ("10000.00", "9000.00", "81000.01")
@@ -158,12 +162,16 @@ def test_distribution_follows_the_waterfall_and_is_booked(api, staff, coop, city
     assert Transfer.objects.filter(kind="dividend").count() == 1
 
 
-def test_fund_manager_may_declare_but_other_communities_may_not_see(api, staff, coop, city, make_user):
+def test_the_fund_manager_approves_but_does_not_declare_and_other_communities_may_not_see(
+    api, staff, manager, coop, city, make_user
+):
+    with_profit(staff, coop, 2025, "100.00")
     add_holder(api, staff, coop, "社区集体", 10, "C-001", "community")
-    manager = make_user("fund_manager", fund=city.fund)
     url = f"/api/v1/cooperatives/{coop['id']}/distributions/"
     body = {"fiscal_year": 2025, "distributable_profit": "100.00"}
-    assert api.as_user(manager).post(url, body, format="json").status_code == 201
+    assert api.as_user(manager).post(url, body, format="json").status_code == 403
+    assert api.as_user(manager).post(url + "preview/", body, format="json").status_code == 200
+    assert api.as_user(staff).post(url, body, format="json").status_code == 201
     outsider = make_user("community_staff", community=city.other_community)
     assert api.as_user(outsider).post(url, body, format="json").status_code == 404
     assert api.as_user(outsider).get(f"/api/v1/cooperatives/{coop['id']}/").status_code == 404
@@ -186,6 +194,7 @@ def test_bad_distribution_input_is_400(api, staff, coop, body, field):
 
 
 def test_allocation_uses_shares_held_on_the_record_date(api, staff, coop):
+    with_profit(staff, coop, 2025, "100.00")
     a = add_holder(api, staff, coop, "社区集体", 100, "C-001", "community")
     b = add_holder(api, staff, coop, "张丽", 0, "C-002")
     last_week = timezone.localdate() - dt.timedelta(days=7)
@@ -211,15 +220,17 @@ def test_allocation_uses_shares_held_on_the_record_date(api, staff, coop):
     assert sorted(x["shares"] for x in now["allocations"]) == [49, 51]
 
 
-def test_resident_sees_their_own_holding_and_dividend_only(api, staff, coop, make_user):
+def test_resident_sees_their_own_holding_and_dividend_only(api, staff, manager, coop, make_user):
+    with_profit(staff, coop, 2025, "1000.00")
     resident = make_user()
     add_holder(api, staff, coop, "社区集体", 300, "C-001", "community")
     mine = add_holder(api, staff, coop, "李娜", 100, "C-002", user=resident.username)
-    api.as_user(staff).post(
+    declared = api.as_user(staff).post(
         f"/api/v1/cooperatives/{coop['id']}/distributions/",
         {"fiscal_year": 2025, "distributable_profit": "1000.00"},
         format="json",
     )
+    approve(api, manager, coop, declared.json())
     client = api.as_user(resident)
     holders = client.get(f"/api/v1/cooperatives/{coop['id']}/holders/").json()["results"]
     assert [h["id"] for h in holders] == [mine["id"]]
@@ -259,9 +270,8 @@ def _certify(organization, *, valid_until):
     )
 
 
-def test_cap_applies_when_the_cooperative_is_a_certified_social_enterprise(api, staff, coop, city):
-    from apps.cooperatives.models import Cooperative
-
+def test_cap_applies_when_the_cooperative_is_a_certified_social_enterprise(api, staff, manager, coop, city):
+    with_profit(staff, coop, 2025, "10000.00")
     org = OrganizationFactory(region=city.district, legal_form="cooperative")
     Cooperative.objects.filter(pk=coop["id"]).update(organization=org)
     _certify(org, valid_until=timezone.localdate() + dt.timedelta(days=300))
@@ -271,14 +281,12 @@ def test_cap_applies_when_the_cooperative_is_a_certified_social_enterprise(api, 
         {"fiscal_year": 2025, "distributable_profit": "10000.00"},
         format="json",
     )
-    d = r.json()
+    d = approve(api, manager, coop, r.json())
     assert (d["dividend_pool"], d["retained"], d["dividend_cap_percent"]) == ("3500.00", "4600.00", "35.00")
     assert ledger_verify()["ok"]
 
 
 def test_an_expired_certificate_lifts_no_cap(coop, city):
-    from apps.cooperatives.models import Cooperative
-
     org = OrganizationFactory(region=city.district, legal_form="cooperative")
     Cooperative.objects.filter(pk=coop["id"]).update(organization=org)
     cooperative = Cooperative.objects.get(pk=coop["id"])
@@ -287,14 +295,15 @@ def test_an_expired_certificate_lifts_no_cap(coop, city):
     assert services.cooperative_is_certified_social_enterprise(cooperative) is False
 
 
-def test_prior_losses_larger_than_profit_books_only_the_loss_cover(api, staff, coop, city):
+def test_prior_losses_larger_than_profit_books_only_the_loss_cover(api, staff, manager, coop, city):
+    with_profit(staff, coop, 2025, "500.00")
     add_holder(api, staff, coop, "社区集体", 1, "C-001", "community")
     r = api.as_user(staff).post(
         f"/api/v1/cooperatives/{coop['id']}/distributions/",
         {"fiscal_year": 2025, "distributable_profit": "500.00", "prior_losses": "800.00"},
         format="json",
     )
-    d = r.json()
+    d = approve(api, manager, coop, r.json())
     assert (d["losses_covered"], d["dividend_pool"], d["allocations"]) == ("500.00", "0.00", [])
     assert fund_account(city.fund).normal_balance == 0
     assert ledger_verify()["ok"]

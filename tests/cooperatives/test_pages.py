@@ -3,6 +3,8 @@ from django.utils import timezone
 
 from apps.cooperatives.models import Distribution
 from apps.cooperatives.services import cooperative_create, holder_add
+from apps.funds.services import fund_account
+from tests.cooperatives.conftest import PDF, founded, statement
 
 
 @pytest.fixture
@@ -23,17 +25,52 @@ def setup(city, make_user):
     return staff, resident, coop, mine
 
 
-def test_preview_page_shows_the_waterfall_and_confirm_books(client, setup):
+def test_record_profit_declare_and_the_fund_manager_approves_in_the_browser_in_chinese(
+    client, setup, make_user, city, settings
+):
+    settings.SANSHE_ENFORCE_MFA = False  # enrolment itself is the foundation's tested concern
     staff, _resident, coop, _mine = setup
+    founded(coop.pk)
     client.force_login(staff)
     year = timezone.localdate().year - 1
-    r = client.get(f"/en/cooperatives/{coop.pk}/distribute/", {"fiscal_year": year, "distributable_profit": "100.00"})
+    page = client.get(f"/cooperatives/{coop.pk}/").content.decode()
+    assert "登记年度利润" in page
+    form = client.get(f"/cooperatives/{coop.pk}/profits/new/")
+    assert form.status_code == 200 and "财务报表" in form.content.decode()
+    bad = client.post(
+        f"/cooperatives/{coop.pk}/profits/new/",
+        {"fiscal_year": year, "amount": "100.00", "statement": statement(b"MZ\x90\x00 not a statement", "x.pdf")},
+    )
+    assert bad.status_code == 400
+    assert "不接受此类文件" in bad.content.decode()
+    r = client.post(
+        f"/cooperatives/{coop.pk}/profits/new/", {"fiscal_year": year, "amount": "100.00", "statement": statement()}
+    )
+    assert r.status_code == 302
+    r = client.get(f"/cooperatives/{coop.pk}/distribute/", {"fiscal_year": year, "distributable_profit": "100.00"})
     assert r.status_code == 200
     assert "¥81.00" in r.content.decode()
     assert Distribution.objects.count() == 0
-    r = client.post(f"/en/cooperatives/{coop.pk}/distribute/", {"fiscal_year": year, "distributable_profit": "100.00"})
+    too_much = client.get(
+        f"/cooperatives/{coop.pk}/distribute/", {"fiscal_year": year, "distributable_profit": "100.01"}
+    )
+    assert "100.00" in too_much.content.decode()
+    r = client.post(f"/cooperatives/{coop.pk}/distribute/", {"fiscal_year": year, "distributable_profit": "100.00"})
     assert r.status_code == 302
-    assert Distribution.objects.get().dividend_pool == 81
+    declared = Distribution.objects.get()
+    assert declared.status == "declared" and declared.dividend_pool == 81
+    assert fund_account(city.fund).normal_balance == 0
+
+    manager = make_user("fund_manager", fund=city.fund)
+    client.force_login(manager)
+    page = client.get(f"/cooperatives/{coop.pk}/").content.decode()
+    assert "批准并记账" in page
+    statement_page = client.get(f"/cooperatives/{coop.pk}/profits/{coop.profits.get().pk}/statement/")
+    assert b"".join(statement_page.streaming_content) == PDF
+    r = client.post(f"/cooperatives/{coop.pk}/distributions/{declared.pk}/approve/")
+    assert r.status_code == 302
+    assert Distribution.objects.get().status == "approved"
+    assert fund_account(city.fund).normal_balance == 900
 
 
 def test_resident_page_shows_own_holding_not_the_register(client, setup):

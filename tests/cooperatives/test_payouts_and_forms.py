@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from apps.cooperatives.booking import holder_dividend_account
 from apps.cooperatives.models import DistributionAllocation, ShareHolder, ShareTransfer
-from apps.cooperatives.services import cooperative_create, distribution_create, holder_add
+from apps.cooperatives.services import cooperative_create, distribution_approve, distribution_create, holder_add
 from apps.ledger.models import Transfer
 from apps.ledger.selectors import ledger_verify
+from tests.cooperatives.conftest import profit
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +36,14 @@ def setup(city, make_user):
 
 
 @pytest.fixture
-def distribution(setup):
+def distribution(setup, make_user, city):
     staff, _resident, coop, _community, _mine = setup
-    return distribution_create(
-        user=staff,
-        cooperative=coop,
-        fiscal_year=timezone.localdate().year - 1,
-        distributable_profit=Decimal(100),
-        prior_losses=Decimal(0),
+    year = timezone.localdate().year - 1
+    profit(coop, staff, year, "100.00")
+    declared = distribution_create(
+        user=staff, cooperative=coop, fiscal_year=year, distributable_profit=Decimal(100), prior_losses=Decimal(0)
     )
+    return distribution_approve(user=make_user("fund_manager", fund=city.fund), distribution=declared)
 
 
 def pay_url(coop, distribution, allocation, api=True):

@@ -8,7 +8,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from apps.cooperatives.services import cooperative_create, distribution_create, holder_add
+from apps.cooperatives.services import (
+    cooperative_create,
+    distribution_approve,
+    distribution_create,
+    holder_add,
+    profit_record,
+)
 from apps.ledger.selectors import ledger_verify
 from apps.revenue.models import RevenueShareReport
 from apps.revenue.services import revenue_report_approve, revenue_report_settle, revenue_report_submit
@@ -47,15 +53,25 @@ def test_fund_page_and_api_show_the_revenue_share_settlement_and_the_welfare_tra
     assert report.fund_amount == Decimal("3703.70")  # 30 % of 12,345.67, to the fen
 
     staff = make_user("community_staff", community=city.community)
-    coop = cooperative_create(user=staff, name="玉林合作社", community=city.community, registered_capital=1000)
+    coop = cooperative_create(
+        user=staff,
+        name="玉林合作社",
+        community=city.community,
+        registered_capital=1000,
+        registered_on=dt.date(2015, 3, 1),
+    )
     holder_add(user=staff, cooperative=coop, name="社区", holder_type="community", shares=3, certificate_no="A1")
+    year = timezone.localdate().year - 1
+    statement = SimpleUploadedFile("年度财务报表.pdf", PDF, content_type="application/pdf")
+    profit_record(user=staff, cooperative=coop, fiscal_year=year, amount=Decimal("1000.00"), statement=statement)
     distribution = distribution_create(
         user=staff,
         cooperative=coop,
-        fiscal_year=timezone.localdate().year - 1,
+        fiscal_year=year,
         distributable_profit=Decimal("1000.00"),
         prior_losses=Decimal("0.00"),
     )
+    distribution = distribution_approve(user=fund_manager, distribution=distribution)
     assert distribution.public_welfare == Decimal("90.00")  # 10 % of 1,000 − 10 % reserve
 
     body = api.get(f"/api/v1/funds/{city.fund.pk}/transfers/").json()
