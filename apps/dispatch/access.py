@@ -13,6 +13,7 @@ from apps.accounts.selectors import (
     user_unit_ids,
 )
 from apps.core.errors import NotFound
+from apps.core.ids import parse_id
 from apps.dispatch.models import WorkOrder
 
 REPORTER_ROLES = (Role.COMMUNITY_STAFF, Role.GRID_WORKER)
@@ -43,6 +44,31 @@ def work_orders_visible(user) -> QuerySet[WorkOrder]:
         return qs
     # A unit on an order both as lead and co-handler would repeat the row: filter by ids instead.
     return qs.filter(pk__in=WorkOrder.objects.filter(scope).values("pk"))
+
+
+def user_works_on_dispatch(user) -> bool:
+    """Whether ``user`` has a part in work orders (reports, dispatches, handles or oversees them):
+    their lists are the orders they work on, in full. Anyone else reads the public orders."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_platform_staff(user) or bool(
+        user_community_ids(user, roles=REPORTER_ROLES) or user_unit_ids(user) or user_officer_regions(user)
+    )
+
+
+def work_orders_public() -> QuerySet[WorkOrder]:
+    """The orders anyone may see, signed in or not, in their public form only
+    (``selectors.work_order_public``): all of them (README, "What is public")."""
+    return WorkOrder.objects.select_related("community", "grid", "category", "lead_unit")
+
+
+def work_order_get_public(*, pk) -> WorkOrder:
+    """A public order by id, to be shown in its public form; NotFound when there is none."""
+    pk = parse_id(pk)
+    order = work_orders_public().filter(pk=pk).first() if pk is not None else None
+    if order is None:
+        raise NotFound("Work order not found.")
+    return order
 
 
 def work_order_get_for_user(*, user, pk, for_update: bool = False) -> WorkOrder:

@@ -24,9 +24,14 @@ from apps.core.errors import NotFound, PermissionDenied
 from apps.core.parsers import DepthLimitedJSONParser
 from apps.core.uploads import private_file_response
 from apps.dispatch import services
-from apps.dispatch.access import can_see_reporter_contact, work_order_get_for_user
+from apps.dispatch.access import (
+    can_see_reporter_contact,
+    user_works_on_dispatch,
+    work_order_get_for_user,
+    work_order_get_public,
+)
 from apps.dispatch.models import DispatchCategory, Unit, WorkOrder
-from apps.dispatch.selectors import dispatch_category_list, unit_list, work_order_list
+from apps.dispatch.selectors import dispatch_category_list, unit_list, work_order_list, work_order_public
 from apps.regions.models import Region
 
 
@@ -95,11 +100,18 @@ class EventSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+NOT_PUBLIC = 'null unless you are a party to the order (README, "What is public").'
+
+
 class WorkOrderSerializer(serializers.ModelSerializer):
+    """A work order. With context ``public`` (readers who are not parties to it), only its public
+    form (``selectors.work_order_public``, the rule Open311 reads follow too): the other fields
+    are null or empty, and the location is rounded to about 100 m."""
+
     community = serializers.CharField(source="community.code")
     grid = serializers.CharField(source="grid.code", default=None, allow_null=True)
     category = serializers.CharField(source="category.code")
-    reporter = serializers.CharField(source="reporter.username")
+    reporter = serializers.CharField(source="reporter.username", allow_null=True, help_text=NOT_PUBLIC)
     reporter_phone = serializers.SerializerMethodField(help_text="Only for the community and the lead unit.")
     reporter_email = serializers.SerializerMethodField(help_text="Only for the community and the lead unit.")
     lead_unit = serializers.CharField(source="lead_unit.code", default=None, allow_null=True)
@@ -147,6 +159,20 @@ class WorkOrderSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            name: {"allow_null": True, "help_text": NOT_PUBLIC}
+            for name in ("address", "dispatch_note", "contacted", "action", "rating_comment")
+        }
+
+    def to_representation(self, order):
+        if not self.context.get("public"):
+            return super().to_representation(order)
+        row = {
+            name: [] if isinstance(field, serializers.ListSerializer | serializers.ManyRelatedField) else None
+            for name, field in self.fields.items()
+        }
+        row.update({name: value for name, value in work_order_public(order).items() if name in row})
+        return row
 
     def _contact_visible(self, order) -> bool:
         request = self.context.get("request")
@@ -275,11 +301,23 @@ def _parse_bool(value: str | None, field: str) -> bool | None:
     ]
 )
 class WorkOrderListView(generics.ListAPIView):
-    """Work orders the user may see: units only the orders they handle, communities their own,
-    officers their area, platform staff all."""
+    """Work orders. Those who have a part in them get the orders they work on, in full: units only
+    the orders they handle, communities their own, officers their area, platform staff all.
+    Anyone else, signed in or not, gets the public orders in their public form, as Open311's
+    ``GET requests`` (README, "What is public")."""
 
     serializer_class = WorkOrderSerializer
-    permission_classes = [IsAuthenticated]
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "POST" else []
+
+    @property
+    def reads_public(self) -> bool:
+        return not user_works_on_dispatch(self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "public": self.reads_public}
+
     parser_classes = [DepthLimitedJSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -300,7 +338,12 @@ class WorkOrderListView(generics.ListAPIView):
                 raise ValidationError({"unit": exc.detail}) from None
         overdue = _parse_bool(params.get("overdue"), "overdue")
         return work_order_list(
-            user=self.request.user, status=state, community=community, unit=unit, overdue=overdue
+            user=self.request.user,
+            status=state,
+            community=community,
+            unit=unit,
+            overdue=overdue,
+            public=self.reads_public,
         ).prefetch_related("co_replies__unit")
 
     @extend_schema(
@@ -367,12 +410,17 @@ class WorkOrderDuplicatesView(APIView):
 
 
 class WorkOrderDetailView(APIView):
-    permission_classes = [IsAuthenticated]
+    """An order in full for those who work on it; in its public form for anyone else."""
 
     @extend_schema(responses=WorkOrderDetailSerializer)
     def get(self, request, pk):
-        order = work_order_get_for_user(user=request.user, pk=pk)
-        return Response(WorkOrderDetailSerializer(order, context={"request": request}).data)
+        try:
+            order = work_order_get_for_user(user=request.user, pk=pk)
+            public = False
+        except NotFound:
+            order = work_order_get_public(pk=pk)
+            public = True
+        return Response(WorkOrderDetailSerializer(order, context={"request": request, "public": public}).data)
 
 
 class _TransitionView(APIView):

@@ -8,8 +8,11 @@
   code) or ``attribute[grid]`` (a grid code); without either, to the one community the account
   reports for. We keep no community outlines or centroids, so ``lat``/``long`` are stored with
   the order but do not choose the community.
-- Reading requests needs no key, as in GeoReport v2, and shows only the public fields: never
-  the reporter, phone or e-mail.
+- Reading requests needs no key, as in GeoReport v2, and shows every order in its public form
+  only (``selectors.work_order_public``, the rule ``GET /api/v1/work-orders/`` follows for
+  non-parties too; README, "What is public"): never the reporter, phone or e-mail, the street
+  address (``address`` is the community and grid) or exact coordinates (rounded to 0.001°), nor
+  photos.
 """
 
 from __future__ import annotations
@@ -27,9 +30,9 @@ from django.views.decorators.http import require_http_methods
 from apps.accounts.selectors import api_token_user, user_community_ids
 from apps.core.errors import ApplicationError
 from apps.core.ids import parse_id
-from apps.dispatch.access import REPORTER_ROLES
+from apps.dispatch.access import REPORTER_ROLES, work_orders_public
 from apps.dispatch.models import DispatchCategory, WorkOrder
-from apps.dispatch.selectors import work_order_duplicates
+from apps.dispatch.selectors import work_order_duplicates, work_order_public
 from apps.dispatch.services import work_order_report
 from apps.regions.models import Region
 
@@ -107,10 +110,6 @@ def open311_view(methods=("GET",)):
     return decorate
 
 
-def _iso(value) -> str | None:
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
-
-
 def _service(category: DispatchCategory) -> dict:
     return {
         "service_code": category.code,
@@ -125,23 +124,24 @@ def _service(category: DispatchCategory) -> dict:
 
 
 def _request(order: WorkOrder) -> dict:
+    public = work_order_public(order)
     return {
-        "service_request_id": str(order.pk),
-        "status": "closed" if order.status == WorkOrder.Status.CLOSED else "open",
-        "status_notes": order.get_status_display(),
-        "service_name": order.category.name,
-        "service_code": order.category.code,
-        "description": order.description,
-        "agency_responsible": order.lead_unit.name if order.lead_unit_id else "",
+        "service_request_id": str(public["id"]),
+        "status": "closed" if public["status"] == WorkOrder.Status.CLOSED else "open",
+        "status_notes": public["status_display"],
+        "service_name": public["category_name"],
+        "service_code": public["category"],
+        "description": public["description"],
+        "agency_responsible": public["lead_unit_name"],
         "service_notice": "",
-        "requested_datetime": _iso(order.created_at),
-        "updated_datetime": _iso(order.updated_at),
-        "expected_datetime": _iso(order.resolve_by),
-        "address": order.address,
+        "requested_datetime": public["created_at"],
+        "updated_datetime": public["updated_at"],
+        "expected_datetime": public["resolve_by"],
+        "address": " ".join(part for part in (public["community_name"], public["grid_name"]) if part),
         "address_id": "",
         "zipcode": "",
-        "lat": str(order.lat) if order.lat is not None else "",
-        "long": str(order.lon) if order.lon is not None else "",
+        "lat": public["lat"] or "",
+        "long": public["lon"] or "",
         "media_url": "",
     }
 
@@ -281,16 +281,12 @@ def _post_request(request, fmt):
     return render(rows, fmt, root="service_requests", item="request", status=201)
 
 
-def _requests_queryset():
-    return WorkOrder.objects.select_related("category", "lead_unit")
-
-
 @open311_view(methods=("GET", "POST"))
 def requests_(request, fmt):
     if request.method == "POST":
         return _post_request(request, fmt)
     params = request.GET
-    qs = _requests_queryset()
+    qs = work_orders_public()
     ids = params.get("service_request_id", "")
     if ids:
         wanted = [parse_id(x) for x in ids.split(",")[:MAX_RESULTS] if x.strip()]
@@ -330,7 +326,7 @@ def _parse_when(value: str | None, name: str):
 
 @open311_view()
 def request_detail(request, fmt, pk):
-    order = _requests_queryset().filter(pk=pk).first()
+    order = work_orders_public().filter(pk=pk).first()
     if order is None:
         raise Open311Error(404, f"No service request {pk}.")
     return render([_request(order)], fmt, root="service_requests", item="request")

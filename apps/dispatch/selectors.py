@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db.models import Avg, Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.dispatch.access import work_orders_visible
+from apps.dispatch.access import work_orders_public, work_orders_visible
 from apps.dispatch.models import DispatchCategory, Unit, WorkOrder
 
 DUPLICATE_WINDOW = dt.timedelta(days=7)
@@ -58,9 +59,13 @@ def work_order_list(
     community=None,
     unit=None,
     overdue: bool | None = None,
+    public: bool = False,
     now: dt.datetime | None = None,
 ) -> QuerySet[WorkOrder]:
-    qs = work_orders_visible(user).select_related("community", "grid", "category", "lead_unit", "reporter")
+    """The orders ``user`` works on; with ``public``, the public ones instead (to be shown only in
+    their public form, ``work_order_public``)."""
+    qs = work_orders_public() if public else work_orders_visible(user)
+    qs = qs.select_related("community", "grid", "category", "lead_unit", "reporter")
     qs = qs.prefetch_related("co_units", "photos")
     if status:
         qs = qs.filter(status=status)
@@ -75,6 +80,55 @@ def work_order_list(
     elif overdue is False:
         qs = qs.exclude(pk__in=WorkOrder.objects.overdue(now).values("pk"))
     return qs
+
+
+# What is public (README, "What is public"): the one rule for Open311 reads and for the API's
+# answers to anyone who is not a party to an order. Every order (access.work_orders_public) is
+# public in this form; nothing else of it is: not the reporter (account, phone, e-mail), the street address, the exact
+# coordinates (a problem is often reported at someone's home), photos, the dispatch note, who the
+# unit contacted, what it wrote back, nor the community's rating and comment.
+PUBLIC_COORDINATE_STEP = Decimal("0.001")  # about 110 m north-south, 95 m east-west in Chengdu
+
+
+def _public_coordinate(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.quantize(PUBLIC_COORDINATE_STEP, rounding=ROUND_HALF_EVEN))
+
+
+def _local_iso(value: dt.datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def work_order_public(order: WorkOrder, *, now: dt.datetime | None = None) -> dict:
+    """The public form of ``order``: every field a channel may show to someone who is not a
+    party to it (names and codes, status, dates, the location rounded to about 100 m)."""
+    return {
+        "id": order.pk,
+        "community": order.community.code,
+        "community_name": order.community.name,
+        "grid": order.grid.code if order.grid_id else None,
+        "grid_name": order.grid.name if order.grid_id else "",
+        "category": order.category.code,
+        "category_name": order.category.name,
+        "description": order.description,
+        "lat": _public_coordinate(order.lat),
+        "lon": _public_coordinate(order.lon),
+        "source": order.source,
+        "status": order.status,
+        "status_display": str(order.get_status_display()),
+        "lead_unit": order.lead_unit.code if order.lead_unit_id else None,
+        "lead_unit_name": order.lead_unit.name if order.lead_unit_id else "",
+        "dispatched_at": _local_iso(order.dispatched_at),
+        "respond_by": _local_iso(order.respond_by),
+        "resolve_by": _local_iso(order.resolve_by),
+        "accepted_at": _local_iso(order.accepted_at),
+        "handled_at": _local_iso(order.handled_at),
+        "closed_at": _local_iso(order.closed_at),
+        "reopened_count": order.reopened_count,
+        "escalation_level": order.escalation_level,
+        "overdue": order.is_overdue(now),
+        "created_at": _local_iso(order.created_at),
+        "updated_at": _local_iso(order.updated_at),
+    }
 
 
 @dataclass
