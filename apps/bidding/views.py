@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +34,7 @@ from apps.bidding.selectors import (
 )
 from apps.certification.selectors import certified_organization_ids
 from apps.core.errors import ApplicationError, NotFound
+from apps.core.exports import csv_response
 from apps.core.ids import parse_id
 from apps.core.models import Category
 from apps.core.rubric import rubric_items
@@ -259,28 +258,31 @@ def proposals_csv_view(request, pk):
     rows = proposal_list_for_user(user=request.user, need=need)
     if not request.user.is_authenticated:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="need-{need.pk}-proposals.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
     certified = certified_organization_ids()
-    writer.writerow(
-        ["id", "organization", "organization_certified", "title", "status", "total_amount", "submitted_at", "summary"]
+    header = [
+        "id",
+        "organization",
+        "organization_certified",
+        "title",
+        "status",
+        "total_amount",
+        "submitted_at",
+        "summary",
+    ]
+    lines = (
+        [
+            p.pk,
+            p.organization.name,
+            "yes" if p.organization_id in certified else "no",
+            p.title,
+            p.status,
+            p.total_amount,
+            p.submitted_at or "",
+            p.summary,
+        ]
+        for p in rows
     )
-    for p in rows:
-        writer.writerow(
-            [
-                p.pk,
-                p.organization.name,
-                "yes" if p.organization_id in certified else "no",
-                p.title,
-                p.status,
-                p.total_amount,
-                p.submitted_at or "",
-                p.summary,
-            ]
-        )
-    return response
+    return csv_response(header, lines, filename=f"need-{need.pk}-proposals.csv")
 
 
 @login_required

@@ -91,9 +91,13 @@ def _attachment(response, filename: str):
     return response
 
 
-def csv_response(header: Sequence[str], rows: Iterable[Iterable], *, filename: str) -> StreamingHttpResponse:
-    """A CSV download, streamed row by row (exports may be long)."""
-    return _attachment(StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_TYPE), filename)
+def csv_response(
+    header: Sequence[str], rows: Iterable[Iterable], *, filename: str, streaming: bool = False
+) -> HttpResponse | StreamingHttpResponse:
+    """A CSV download; ``streaming`` writes it row by row (for exports that may be long)."""
+    if streaming:
+        return _attachment(StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_TYPE), filename)
+    return _attachment(HttpResponse(csv_bytes(header, rows), content_type=CSV_TYPE), filename)
 
 
 def xlsx_response(

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -11,6 +9,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied
+from apps.core.exports import csv_response
 from apps.core.ids import parse_id
 from apps.core.models import Category
 from apps.core.money import fen_to_str, format_yuan
@@ -103,24 +102,12 @@ def fund_detail(request, pk):
 def fund_transfers_csv(request, pk):
     fund = _fund_or_404(pk)
     transfers = list(selectors.fund_transfers(fund))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{fund.code}-transfers.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["id", "created_at", "kind", "direction", "amount", "memo", "donor_display", "hash"])
-    for r in public_transfer_rows(transfers, selectors.donor_displays(transfers)):
-        writer.writerow(
-            [
-                r["id"],
-                r["created_at"].isoformat(),
-                r["kind"],
-                r["direction"],
-                r["amount"],
-                r["memo"],
-                r["donor_display"] or "",
-                r["hash"],
-            ]
-        )
-    return response
+    columns = ["id", "created_at", "kind", "direction", "amount", "memo", "donor_display", "hash"]
+    rows = (
+        [r["id"], r["created_at"].isoformat(), *(r[c] for c in columns[2:])]
+        for r in public_transfer_rows(transfers, selectors.donor_displays(transfers))
+    )
+    return csv_response(columns, rows, filename=f"{fund.code}-transfers.csv")
 
 
 def donation_form(request, pk):
