@@ -1,3 +1,4 @@
+import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -54,37 +55,40 @@ class ContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        tiles = urlsplit(settings.MAP_TILE_URL)
-        tile_origin = [f"{tiles.scheme}://{tiles.netloc}"] if tiles.netloc else []
-        site = {
-            "default-src": ["'self'"],
-            "script-src": ["'self'"],
-            "style-src": ["'self'", "'unsafe-inline'"],
-            "img-src": ["'self'", "data:", *tile_origin],
-            "font-src": ["'self'", "data:"],
-            "connect-src": ["'self'"],
-            "object-src": ["'none'"],
-            "base-uri": ["'self'"],
-            "form-action": ["'self'"],
-            "frame-ancestors": ["'none'"],
-        }
-        cms_admin = {
-            **site,
-            "script-src": ["'self'", "'unsafe-inline'"],
-            "img-src": ["'self'", "data:", "blob:"],
-            "frame-src": ["'self'"],
-            "frame-ancestors": ["'self'"],
-        }
-        self.policy = _policy_header(site)
-        self.cms_admin_policy = _policy_header(cms_admin)
 
     def __call__(self, request):
         response = self.get_response(request)
         if "Content-Security-Policy" not in response.headers:
             in_cms_admin = request.path_info.startswith(reverse("wagtailadmin_home"))
-            response.headers["Content-Security-Policy"] = self.cms_admin_policy if in_cms_admin else self.policy
+            response.headers["Content-Security-Policy"] = content_security_policy(
+                cms_admin=in_cms_admin, map_tile_url=settings.MAP_TILE_URL
+            )
         return response
 
 
-def _policy_header(directives: dict[str, list[str]]) -> str:
+@functools.cache
+def content_security_policy(*, cms_admin: bool, map_tile_url: str) -> str:
+    tiles = urlsplit(map_tile_url)
+    tile_origin = [f"{tiles.scheme}://{tiles.netloc}"] if tiles.netloc else []
+    directives = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *tile_origin],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    if cms_admin:
+        directives.update(
+            {
+                "script-src": ["'self'", "'unsafe-inline'"],
+                "img-src": ["'self'", "data:", "blob:"],
+                "frame-src": ["'self'"],
+                "frame-ancestors": ["'self'"],
+            }
+        )
     return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())

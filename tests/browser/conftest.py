@@ -10,6 +10,7 @@
 - ``may_sign_in(user, totp_secret=…)`` gives a factory user a verified e-mail (and TOTP);
   ``visit(page, name)`` is what every journey does on each page: screenshot, axe, no foreign host,
   nothing blocked by the Content-Security-Policy (``page.csp_violations``).
+- ``wait_until(page, "js expression")`` instead of ``page.wait_for_function`` (which the policy blocks).
 - ``other_page`` is a second person's browser in the same test.
 """
 
@@ -227,6 +228,25 @@ def visit(page, name: str, *, url: str | None = None):
     assert external_requests(page) == [], external_requests(page)
     assert page.csp_violations == [], page.csp_violations
     return page
+
+
+def wait_until(page, expression: str, *, timeout_ms: int = 15_000):
+    """Wait until a JavaScript expression is truthy in the page. Playwright's wait_for_function
+    polls with eval inside the page, which our Content-Security-Policy forbids (no 'unsafe-eval');
+    page.evaluate goes through the DevTools protocol instead, outside the page's policy."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    waited = 0
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError:
+            pass  # a navigation replaced the page under the evaluation: look again in the new one
+        if waited >= timeout_ms:
+            pytest.fail(f"timed out after {timeout_ms} ms waiting for {expression} on {page.url}")
+        page.wait_for_timeout(100)
+        waited += 100
 
 
 def sign_out(page, live_server):

@@ -3,7 +3,7 @@ enforces the policy (``visit`` fails on anything it blocked)."""
 
 import pytest
 
-from tests.browser.conftest import sign_in, visit
+from tests.browser.conftest import sign_in, visit, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,7 +20,7 @@ def test_use_my_location_fills_the_problem_report(community_staff, live_server, 
         sign_in(page, live_server, community_staff.username, "pw-Secret-123")
         visit(page, "work-order-new", url=f"{live_server.url}/work-orders/new/")
         page.locator("#locate").click()
-        page.wait_for_function("document.getElementById('id_lat').value !== ''")
+        wait_until(page, "document.getElementById('id_lat').value !== ''")
         assert page.locator("#id_lat").input_value() == "30.642420"
         assert page.locator("#id_lon").input_value() == "104.043110"
         assert page.locator("#locate-status").inner_text() == "30.64242, 104.04311"

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from apps.core.demo import DEMO_TOTP_SECRET
 from tests.bidding.conftest import pass_deadline
-from tests.browser.conftest import ARTIFACTS, may_sign_in, shot, sign_in, visit
+from tests.browser.conftest import ARTIFACTS, may_sign_in, shot, sign_in, visit, wait_until
 from tests.funds.conftest import WEBHOOK_SECRET as FUNDS_WEBHOOK_SECRET
 from tests.funds.conftest import event as funds_event
 from tests.funds.conftest import sign as funds_sign
@@ -433,14 +433,12 @@ def test_journey_5_donor_donates_through_stripe_and_finds_the_receipt(city, stri
     page.locator("form#donate button[type=submit]").click()
     error = page.locator("#donate-error")
     error.wait_for(state="visible")
-    page.wait_for_function("document.getElementById('donate-error').textContent.length > 0")
+    wait_until(page, "document.getElementById('donate-error').textContent.length > 0")
     assert "{" not in error.inner_text() and "[" not in error.inner_text()
     page.fill("input[name=amount]", "200.00")
     page.select_option("select[name=purpose]", "elderly")
     page.locator("form#donate button[type=submit]").click()
-    page.wait_for_function(
-        "location.pathname.startsWith('/pay/') || document.getElementById('donate-error')?.textContent"
-    )
+    wait_until(page, "location.pathname.startsWith('/pay/') || document.getElementById('donate-error')?.textContent")
     assert "/pay/" in page.url, page.locator("#donate-error").inner_text()
     shot(page, "journey-5-03-test-checkout")  # Stripe's page, not ours: no axe audit
     page.locator("button[type=submit]").click()
@@ -528,9 +526,7 @@ def test_journey_6_enterprise_is_certified_and_appears_in_the_registry(
     )
     page.locator("form[data-upload-progress] button[type=submit]").click()
     # the page the server answers with (after its redirect) replaces this one
-    page.wait_for_function(
-        "document.querySelector('main') && document.querySelector('main').innerText.includes('公司章程')"
-    )
+    wait_until(page, "document.querySelector('main') && document.querySelector('main').innerText.includes('公司章程')")
     assert application.documents.count() == 1
     assert seen and seen[-1] == "100%", seen  # the bar was shown and reached 100 %
     assert "公司章程" in page.locator("main").inner_text()
@@ -620,7 +616,7 @@ def test_journey_7_a_search_in_chinese_finds_the_need(world, make_need, live_ser
     box.click()
     box.press_sequentially("养老", delay=50)
     # suggestions come as you type (htmx)
-    page.wait_for_function("document.getElementById('site-suggest')?.innerText.includes('居家养老')")
+    wait_until(page, "document.getElementById('site-suggest')?.innerText.includes('居家养老')")
     box.press("Enter")
     page.wait_for_url("**/search/?q=*")
     results = page.locator("ol.search-results li.search-result")

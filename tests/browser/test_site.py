@@ -1,6 +1,6 @@
 import pytest
 
-from tests.browser.conftest import axe_audit, external_requests, shot, sign_in
+from tests.browser.conftest import axe_audit, external_requests, shot, sign_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +31,7 @@ def test_keyboard_user_can_skip_to_content(site_content, live_server, page):
     assert page.locator(".skip-link").is_visible()
     page.keyboard.press("Enter")
     # The fragment navigation is asynchronous: wait for it rather than read the URL at once.
-    page.wait_for_function("location.hash === '#main'", timeout=5000)
+    wait_until(page, "location.hash === '#main'", timeout_ms=5000)
     assert page.url.endswith("#main")
 
 
@@ -68,7 +68,7 @@ def test_notifications_centre_mark_read_with_htmx(site_content, community_staff,
     assert page.locator("li.notification.unread").count() == 2
     axe_audit(page)
     page.locator("li.notification.unread button").first.click()
-    page.wait_for_function("document.querySelectorAll('li.notification.unread').length === 1")
+    wait_until(page, "document.querySelectorAll('li.notification.unread').length === 1")
     assert "/notifications/" in page.url  # htmx swapped the item in place, no page load
     page.reload()
     assert page.locator("li.notification.unread").count() == 1
@@ -93,7 +93,7 @@ def test_confirm_dialog_blocks_until_confirmed(site_content, community_staff, li
     page.locator("form[action$='read-all/'] button").click()
     page.locator("#confirm-dialog button[value=ok]").click()
     page.wait_for_load_state("load")
-    page.wait_for_function("document.querySelectorAll('li.notification.unread').length === 0")
+    wait_until(page, "document.querySelectorAll('li.notification.unread').length === 0")
 
 
 def test_notice_prints_content_only(site_content, live_server, page):
