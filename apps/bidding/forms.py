@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.bidding.models import Need
+from apps.core.forms import IdsChoiceField
 from apps.funds.models import Fund
 from apps.workers.models import SocialWorker
 
@@ -70,9 +71,7 @@ class ProposalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=10000,
     )
-    team = forms.ModelMultipleChoiceField(
-        label=_("team"), queryset=SocialWorker.objects.none(), widget=forms.CheckboxSelectMultiple
-    )
+    team = IdsChoiceField(label=_("team"), queryset=SocialWorker.objects.none(), widget=forms.CheckboxSelectMultiple)
     draft = forms.BooleanField(label=_("save as draft (not submitted)"), required=False)
 
     def __init__(self, *args, workers=None, **kwargs):

@@ -21,6 +21,7 @@ from apps.bidding.access import need_get_for_user
 from apps.bidding.models import Need, PanelReviewer
 from apps.bidding.views import _apply_error
 from apps.core.errors import ApplicationError, NotFound
+from apps.core.forms import IdsChoiceField
 
 PANEL_STATUSES = (Need.Status.PUBLISHED, Need.Status.EVALUATING)
 
@@ -45,7 +46,7 @@ def _matches(user: User, q: str) -> bool:
 
 
 class PanelForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(
+    reviewers = IdsChoiceField(
         queryset=User.objects.none(),
         required=False,
         label=gettext_lazy("Reviewers"),

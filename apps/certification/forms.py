@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.certification.models import Application, Objection
+from apps.core.forms import IdsChoiceField
 
 
 class ApplicationForm(forms.ModelForm):
@@ -47,7 +48,7 @@ class PreliminaryForm(forms.Form):
 
 
 class PanelForm(forms.Form):
-    reviewers = forms.ModelMultipleChoiceField(queryset=None, label=_("Reviewers"), widget=forms.CheckboxSelectMultiple)
+    reviewers = IdsChoiceField(queryset=None, label=_("Reviewers"), widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, reviewers=None, **kwargs):
         super().__init__(*args, **kwargs)

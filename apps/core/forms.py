@@ -1,6 +1,9 @@
 """Form fields shared by several apps."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+
+from apps.core.ids import parse_id
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -20,6 +23,20 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(d, initial) for d in data]
         return [single(data, initial)] if data else []
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several objects chosen by id; a posted value that is no id of ours (``parse_id``) is an
+    invalid choice, not a database overflow (an id past 64 bits reached the ``IN`` query)."""
+
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            for pk in value:
+                if parse_id(pk) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super().clean(value)
 
 
 def form_add_application_error(form: forms.Form, exc) -> None:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import MultipleFileField, MultipleFileInput
+from apps.core.forms import IdsChoiceField, MultipleFileField, MultipleFileInput
 from apps.dispatch.models import DispatchCategory, Unit
 from apps.regions.models import Region
 
@@ -42,7 +42,7 @@ class WorkOrderReportForm(forms.Form):
 
 class DispatchForm(forms.Form):
     lead_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Lead unit"))
-    co_units = forms.ModelMultipleChoiceField(queryset=Unit.objects.none(), required=False, label=_("Co-handlers"))
+    co_units = IdsChoiceField(queryset=Unit.objects.none(), required=False, label=_("Co-handlers"))
     note = forms.CharField(max_length=500, required=False, label=_("Note"))
 
     def __init__(self, *args, units=None, **kwargs):

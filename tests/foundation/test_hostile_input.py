@@ -166,3 +166,16 @@ def test_a_bulk_action_with_an_id_past_the_64_bit_range_is_no_server_error(
     client.force_login(make_user(role, **scope))
     response = client.post(f"/hours/{queue}/", {"ids": [str(HUGE_ID)], "action": "approve"})
     assert response.status_code in (200, 302)  # the queue again (confirming first asks), no server error
+
+
+def test_a_web_form_choice_past_the_64_bit_range_is_a_form_error(client, city, make_user, settings):
+    from apps.bidding.models import Need
+    from tests.bidding.conftest import need_fields
+
+    settings.SANSHE_ENFORCE_MFA = False
+    staff = make_user("platform_staff")
+    client.force_login(staff)
+    need = Need.objects.create(created_by=staff, status="published", **need_fields(city))
+    response = client.post(f"/needs/{need.pk}/panel/", {"reviewers": [str(HUGE_ID)]})
+    assert response.status_code == 200
+    assert str(HUGE_ID) in response.content.decode()  # named in the form's error, nothing saved
