@@ -1,5 +1,6 @@
-"""Demo needs in every status, with sealed bids, panels, scores, an objection and one award
-that becomes a project through project_create_from_award."""
+"""Demo needs in every status, with sealed bids, panels, scores, an objection, one award that
+becomes a project through project_create_from_award, and one that stalls at the end of its notice.
+Each award reserves its grant in the community fund (apps.funds.payouts)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ def seed(ctx: DemoContext) -> None:
     from apps.bidding.models import Need
     from apps.core.models import Category
     from apps.funds.models import Fund
+    from apps.workers.services import worker_profile_save
 
     users, data = ctx.users, ctx.data
     orgs, workers, communities = data["organizations"], data["workers"], data["communities"]
@@ -73,9 +75,10 @@ def seed(ctx: DemoContext) -> None:
         needs.append(need)
         return need
 
-    def bid(need: Need, org_index: int, *, draft: bool = False, factor: str = "1.3"):
-        team = [w for w in workers if w.user.memberships.filter(organization=orgs[org_index]).exists()]
-        team = [w for w in team if w.verified and w.registered_until >= need.service_end][:2]
+    def bid(need: Need, org_index: int, *, draft: bool = False, factor: str = "1.3", team=None):
+        if team is None:
+            team = [w for w in workers if w.user.memberships.filter(organization=orgs[org_index]).exists()]
+            team = [w for w in team if w.verified and w.registered_until >= need.service_end][:2]
         total = (need.budget_min * Decimal(factor)).quantize(Decimal("1"))
         return services.proposal_submit(
             actor=users[("org_admin", "org2_admin", "org3_admin", "enterprise_admin")[org_index]],
@@ -175,6 +178,25 @@ def seed(ctx: DemoContext) -> None:
     services.need_cancel(actor=staff[c1.pk], need=cancelled, reason="街道统筹实施，本社区暂不单独采购。")
     failed = make("published", 7, c0, deadline=past)
     services.need_close_bidding(need=failed, now=now)
+
+    # The notice ended, but a worker of the winning team had changed their qualification during it
+    # (a higher level, awaiting re-verification): no project can be made, so the need is stalled,
+    # its staff are notified, and the grant stays reserved until they decide.
+    stalled = make("published", 7, c1, deadline=now - dt.timedelta(days=9))
+    bid(stalled, 1, team=[workers[1], workers[9]])
+    panel_and_scores(stalled, complete=True, when=now - dt.timedelta(days=8))
+    project_grant(stalled)
+    services.need_award(actor=platform, need=stalled, now=now - dt.timedelta(days=8))
+    promoted = workers[9]
+    worker_profile_save(
+        user=promoted.user,
+        name=promoted.name,
+        level="intermediate",
+        certificate_no=promoted.certificate_no,
+        registered_until=promoted.registered_until,
+        skills=list(promoted.skills.all()),
+    )
+    services.need_finalize_award(need=stalled, now=now)
 
     data["needs"] = needs
     data.setdefault("projects", []).extend(projects)
