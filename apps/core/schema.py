@@ -18,6 +18,7 @@ place, what CONTRACT's conventions make true of every operation of API v1:
 
 from __future__ import annotations
 
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
@@ -63,6 +64,7 @@ ERROR_RESPONSES = {
     ),
     "404": ("ErrorDetail", _("Not found, or the user may not see it.")),
     "409": ("ErrorDetail", _("The object's state or a deadline forbids this.")),
+    "429": ("ErrorDetail", _("Too many attempts: wait, then try again.")),
 }
 
 
@@ -110,9 +112,9 @@ class SansheAutoSchema(AutoSchema):
         filterset_class = getattr(self.view, "filterset_class", None)
         filters = filterset_class.base_filters if filterset_class else {}
         for parameter in parameters:
-            if not parameter.get("required"):
-                parameter["allowEmptyValue"] = True
             declared = filters.get(parameter["name"])
+            if not parameter.get("required") and not isinstance(declared, django_filters.MultipleChoiceFilter):
+                parameter["allowEmptyValue"] = True
             if declared is not None:
                 _apply_form_field_bounds(parameter.setdefault("schema", {}), declared)
         return parameters
@@ -129,6 +131,10 @@ class SansheAutoSchema(AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        for code, (component, _description) in ERROR_RESPONSES.items():
+            # An extend_schema that names an error code without its body gets CONTRACT's body.
+            if code in responses and "content" not in responses[code]:
+                responses[code]["content"] = {"application/json": {"schema": self._error_component(component)}}
         for code in self._error_codes():
             if code not in responses:
                 component, description = ERROR_RESPONSES[code]
@@ -176,6 +182,9 @@ def _apply_form_field_bounds(schema: dict, declared_filter) -> None:
     for bound, keyword in (("min_value", "minimum"), ("max_value", "maximum")):
         if declared_filter.extra.get(bound) is not None:
             schema[keyword] = declared_filter.extra[bound]
+    choices = declared_filter.extra.get("choices")
+    if isinstance(choices, list | tuple) and "enum" not in schema and schema.get("type") == "string":
+        schema["enum"] = [value for value, _label in choices]
 
 
 def _decimal_pattern(field: serializers.DecimalField) -> str:

@@ -25,7 +25,10 @@ PackageQuery = type(
 class OcdsReleasesView(APIView):
     """OCDS 1.1 release package for one need (tender, award, contract, implementation)."""
 
-    @extend_schema(parameters=[ReleaseQuery], responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[ReleaseQuery],
+        responses={200: OpenApiTypes.OBJECT, 404: OpenApiResponse(description="No published need with this id.")},
+    )
     def get(self, request):
         query = ReleaseQuery(data=request.query_params)
         query.is_valid(raise_exception=True)

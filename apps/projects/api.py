@@ -476,7 +476,7 @@ class ServiceLogHistoryView(APIView):
 # The same filters as the list (ServiceLogFilter).
 _EXPORT_PARAMS = [
     *(
-        OpenApiParameter(name, {"type": "integer", "minimum": 1})
+        OpenApiParameter(name, {"type": "integer", "minimum": 1, "maximum": 2**62})
         for name in ("worker", "project", "organization", "community")
     ),
     OpenApiParameter("status", OpenApiTypes.STR, enum=ServiceLog.Status.values),

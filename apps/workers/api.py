@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -49,7 +49,12 @@ class WorkerDetailView(APIView):
 class WorkerMeView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=WorkerProfileSerializer)
+    @extend_schema(
+        responses={
+            200: WorkerProfileSerializer,
+            404: OpenApiResponse(description="No worker profile yet (PUT makes one)."),
+        }
+    )
     def get(self, request):
         worker = SocialWorker.objects.filter(user=request.user).first()
         if worker is None:
