@@ -14,7 +14,8 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     Accept-Language, then zh-hans (Django alone would force the default language there).
 
     Unprefixed pages only resolve in the default language, so a visitor whose browser asks for
-    English is sent from ``/needs/`` to ``/en/needs/`` (without this, every page was a 404 for them)."""
+    English is sent from ``/needs/`` to ``/en/needs/`` (without this, every page was a 404 for them).
+    Paths outside the language prefix (``/api/v1/…``) keep their own 404, in the asked language."""
 
     def process_request(self, request):
         language = translation.get_language_from_path(request.path_info) or translation.get_language_from_request(
@@ -33,7 +34,8 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         ):
             urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
             language_path = f"/{language}{request.path_info}"
-            if is_valid_path(language_path, urlconf):
+            # A path that resolves as it is (the API, Open311, the webhook) answered the 404 itself.
+            if not is_valid_path(request.path_info, urlconf) and is_valid_path(language_path, urlconf):
                 redirect = HttpResponseRedirect(request.get_full_path().replace(request.path_info, language_path, 1))
                 patch_vary_headers(redirect, ("Accept-Language", "Cookie"))
                 return redirect

@@ -90,3 +90,10 @@ def test_a_reversed_period_is_refused_in_english_when_asked(api, people):
     )
     assert response.status_code == 400
     assert response.json() == {"from": ["The start is after the end."]}
+
+
+def test_an_unknown_region_is_refused_in_english_when_asked(api, people):
+    """An API answer is final: an English 404 is not redirected to a page under /en/."""
+    response = api.as_user(people["staff"]).get("/api/v1/stats/?region=999&format=csv", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such region."}
