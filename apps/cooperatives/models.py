@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -227,12 +228,13 @@ class Distribution(models.Model):
                 name="coop_one_live_distribution_per_year",
             ),
             models.CheckConstraint(
+                # Rounded to the fen: SQLite adds decimals as binary floats (0.01 + 0.01 + 0.07 is
+                # not 0.09 there), which refused an exact split; PostgreSQL's sum is exact anyway.
                 condition=Q(
-                    distributable_profit=F("losses_covered")
-                    + F("reserve")
-                    + F("public_welfare")
-                    + F("dividend_pool")
-                    + F("retained")
+                    distributable_profit=Round(
+                        F("losses_covered") + F("reserve") + F("public_welfare") + F("dividend_pool") + F("retained"),
+                        2,
+                    )
                 ),
                 name="coop_distribution_every_fen_once",
             ),

@@ -79,7 +79,7 @@ def organization_account(organization, currency: str = "CNY") -> Account:
         kind="grants_received",
         currency=currency,
         normal=Account.Normal.CREDIT,
-        may_go_negative=True,
+        may_go_negative=False,  # a party of the platform: only ever credited by grants
         name=str(organization),
     )
 
@@ -351,14 +351,17 @@ def donation_book_refund(*, donation, refunded_total_fen: int, object_id: str, r
 
 
 def host_cover_account(fund) -> Account:
-    """What the host foundation paid in place of a fund that could not give money back."""
+    """What the host foundation paid in place of a fund that could not give money back.
+
+    Debit-normal: covering a refund debits it (Dr host cover / Cr Stripe), so its balance only
+    grows by what the host paid from its own means; it is a party and may not go negative."""
     return account_get_or_create(
         owner_type="host_cover",
         owner_id=fund.pk,
         kind="refund_cover",
         currency=fund.currency,
         normal=Account.Normal.DEBIT,
-        may_go_negative=True,
+        may_go_negative=False,
         book=fund_book(fund),
         name=f"{fund.host_name} · {fund.name} · refunds covered",
     )

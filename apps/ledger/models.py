@@ -9,6 +9,34 @@ transfer is unsealed; sealing checks the balance (>= 2 legs, zero per currency) 
 legs to the cached balances; a sealed transfer and its legs can't be changed or deleted except a
 pending transfer's status going to posted/voided; an account that may not go negative has a
 CHECK constraint on its available balance.
+
+Which accounts may go negative (issue 18 audit). Only an account that stands for the outside
+world may: money enters the platform's books by debiting one and leaves by crediting one, so
+its balance is wherever the outside world's flows net out, and nothing on the platform can
+spend from it. Each one (``owner_type``/``kind``, all debit-normal):
+
+- ``platform``/``stripe_balance`` (``funds.services.stripe_account``): Stripe. Donations debit
+  it, fees and refunds credit it; a refund of money Stripe has already paid out to the fund's
+  bank leaves it below zero until Stripe's next payout settles it;
+- ``fund``/``bank`` (``funds.services.fund_bank_account``): the fund's bank account outside the
+  platform, where income outside Stripe and revenue-share settlements arrive;
+- ``cooperative``/``external_revenue`` (``cooperatives.booking``): where a cooperative earns the
+  profit it records each year (with the year's financial statement) — its business outside;
+- ``cooperative``/``bank`` (``cooperatives.booking``): the cooperative's bank account outside
+  the platform, through which approved dividends leave to the holders.
+
+An enterprise's revenue share arrives through the fund's ``bank`` above (the enterprise's own
+revenue is never in these books). Every account that stands for a party of the platform may
+not go negative: a fund's ``available`` and ``restricted:*`` money, an organization's
+``grants_received`` and ``revenue_share_payable``, the fund's ``receivable:revenue_share``, the
+host foundation's ``refund_cover`` (debit-normal: it only grows by what the host paid), a
+cooperative's ``undistributed_profit``, ``statutory_reserve``, ``losses_covered`` and
+``retained_earnings``, and a holder's ``dividends_payable``. ``organization``/``grants_received``,
+``host_cover``/``refund_cover`` and ``cooperative``/``undistributed_profit`` were created as
+may-go-negative before issue 18; migrations ``ledger.0005`` and ``cooperatives.0003`` turned that
+off for existing rows (the latter first recorded the profit that distributions declared before
+profits were recorded had taken from nothing). ``tests/ledger/test_money_state_machine.py``
+checks the list against every account the money services create.
 """
 
 from __future__ import annotations
