@@ -262,10 +262,9 @@ def donation_book_payment(*, donation, gross_fen: int, payment_intent: str = "",
 def donation_book_fee(*, donation, fee_fen: int):
     from apps.funds.models import Donation
 
-    if not is_fen(fee_fen) or fee_fen > donation.amount_fen:
+    if not is_fen(fee_fen):
         raise ValidationFailed(
-            _("A fee is at most the donation's amount."),
-            field_errors={"fee": _("A fee is at most the donation's amount.")},
+            _("A fee is whole fen, zero or more."), field_errors={"fee": _("Whole fen, zero or more.")}
         )
     if fee_fen <= 0 or donation.fee_fen:
         return

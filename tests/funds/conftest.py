@@ -2,6 +2,9 @@ import hashlib
 import hmac
 import itertools
 import json
+import socket
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -156,3 +159,85 @@ def project_factory(city, organization, make_user):
         return project
 
     return make
+
+
+# localstripe on loopback: PaymentIntents, refunds and their signed webhooks
+
+LAUNCHER = """
+import socket, sys
+from aiohttp import web
+import localstripe.resources as r
+import localstripe.server as s
+from localstripe.webhooks import schedule_webhook
+
+_refund_init = r.Refund.__init__
+
+
+def _refund_with_event(self, *args, **kwargs):
+    _refund_init(self, *args, **kwargs)
+    schedule_webhook(r.Event("charge.refunded", r.Charge._api_retrieve(self.charge)))
+
+
+r.Refund.__init__ = _refund_with_event
+sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+sock.bind(("127.0.0.1", int(sys.argv[1])))
+web.run_app(s.app, sock=sock, print=None)
+"""
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def localstripe(stripe_settings):
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LAUNCHER, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.skip("localstripe did not start on 127.0.0.1")
+    stripe_settings.STRIPE_API_BASE = f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+class Capture(BaseHTTPRequestHandler):
+    """Records the webhooks localstripe delivers (body and Stripe-Signature), answers 200."""
+
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):  # noqa: N802
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.deliveries.append((body, self.headers.get("Stripe-Signature")))
+        self.send_response(200)
+        self.end_headers()
+
+
+@pytest.fixture
+def localstripe_webhooks(localstripe):
+    """localstripe delivers its signed webhooks here; ``.deliveries`` holds (body, signature)."""
+    import requests
+
+    capture = ThreadingHTTPServer(("127.0.0.1", 0), Capture)
+    capture.deliveries = []
+    threading.Thread(target=capture.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{capture.server_port}/stripe/webhook/"
+    r = requests.post(f"{localstripe}/_config/webhooks/sanshe", data={"url": url, "secret": WEBHOOK_SECRET}, timeout=5)
+    assert r.status_code == 200
+    yield capture
+    capture.shutdown()
+    capture.server_close()

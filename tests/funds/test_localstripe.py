@@ -9,139 +9,58 @@ delivered by localstripe's webhook code like every other event. The test require
 and to be booked."""
 
 import json
-import socket
-import subprocess
-import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from apps.funds.models import Donation
 from apps.funds.services import fund_account, stripe_client
 from apps.ledger.selectors import ledger_verify
-from tests.funds.conftest import WEBHOOK_SECRET
-
-LAUNCHER = """
-import socket, sys
-from aiohttp import web
-import localstripe.resources as r
-import localstripe.server as s
-from localstripe.webhooks import schedule_webhook
-
-_refund_init = r.Refund.__init__
-
-
-def _refund_with_event(self, *args, **kwargs):
-    _refund_init(self, *args, **kwargs)
-    schedule_webhook(r.Event("charge.refunded", r.Charge._api_retrieve(self.charge)))
-
-
-r.Refund.__init__ = _refund_with_event
-sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-sock.bind(("127.0.0.1", int(sys.argv[1])))
-web.run_app(s.app, sock=sock, print=None)
-"""
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def localstripe(stripe_settings):
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-c", LAUNCHER, str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.skip("localstripe did not start on 127.0.0.1")
-    stripe_settings.STRIPE_API_BASE = f"http://127.0.0.1:{port}"
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
-
-
-class _Capture(BaseHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_POST(self):  # noqa: N802
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.deliveries.append((body, self.headers.get("Stripe-Signature")))
-        self.send_response(200)
-        self.end_headers()
 
 
 @pytest.mark.slow
-def test_payment_intent_and_partial_refund_via_localstripe(city, client, localstripe):
-    import requests
-
-    capture = ThreadingHTTPServer(("127.0.0.1", 0), _Capture)
-    capture.deliveries = []
-    threading.Thread(target=capture.serve_forever, daemon=True).start()
-    try:
-        r = requests.post(
-            f"{localstripe}/_config/webhooks/sanshe",
-            data={"url": f"http://127.0.0.1:{capture.server_port}/stripe/webhook/", "secret": WEBHOOK_SECRET},
-            timeout=5,
+def test_payment_intent_and_partial_refund_via_localstripe(city, client, localstripe_webhooks):
+    capture = localstripe_webhooks
+    donation = Donation.objects.create(fund=city.fund, amount_fen=20000, stripe_session_id="cs_ls")
+    sdk = stripe_client()
+    pm = sdk.v1.payment_methods.create(
+        params={
+            "type": "card",
+            "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"},
+        }
+    )
+    pi = sdk.v1.payment_intents.create(
+        params={
+            "amount": 20000,
+            "currency": "cny",
+            "payment_method": pm.id,
+            "confirm": True,
+            "metadata": {"donation_id": str(donation.pk)},
+        },
+        options={"idempotency_key": f"test-donation-{donation.pk}"},
+    )
+    assert pi.status == "succeeded"
+    latest = pi.to_dict()["latest_charge"]
+    charge_id = latest["id"] if isinstance(latest, dict) else latest
+    sdk.v1.refunds.create(params={"charge": charge_id, "amount": 5000})
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        types = {json.loads(body)["type"] for body, _sig in capture.deliveries}
+        if "payment_intent.succeeded" in types and "charge.refunded" in types:
+            break
+        time.sleep(0.3)
+    types = [json.loads(body)["type"] for body, _sig in capture.deliveries]
+    assert "payment_intent.succeeded" in types and "charge.refunded" in types, types
+    order = {"payment_intent.succeeded": 0, "charge.refunded": 1}
+    for body, signature in sorted(capture.deliveries, key=lambda d: order.get(json.loads(d[0])["type"], 2)):
+        resp = client.post(
+            "/stripe/webhook/", data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature
         )
-        assert r.status_code == 200
-        donation = Donation.objects.create(fund=city.fund, amount_fen=20000, stripe_session_id="cs_ls")
-        sdk = stripe_client()
-        pm = sdk.v1.payment_methods.create(
-            params={
-                "type": "card",
-                "card": {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"},
-            }
-        )
-        pi = sdk.v1.payment_intents.create(
-            params={
-                "amount": 20000,
-                "currency": "cny",
-                "payment_method": pm.id,
-                "confirm": True,
-                "metadata": {"donation_id": str(donation.pk)},
-            },
-            options={"idempotency_key": f"test-donation-{donation.pk}"},
-        )
-        assert pi.status == "succeeded"
-        latest = pi.to_dict()["latest_charge"]
-        charge_id = latest["id"] if isinstance(latest, dict) else latest
-        sdk.v1.refunds.create(params={"charge": charge_id, "amount": 5000})
-        deadline = time.time() + 15
-        while time.time() < deadline:
-            types = {json.loads(body)["type"] for body, _sig in capture.deliveries}
-            if "payment_intent.succeeded" in types and "charge.refunded" in types:
-                break
-            time.sleep(0.3)
-        types = [json.loads(body)["type"] for body, _sig in capture.deliveries]
-        assert "payment_intent.succeeded" in types and "charge.refunded" in types, types
-        order = {"payment_intent.succeeded": 0, "charge.refunded": 1}
-        for body, signature in sorted(capture.deliveries, key=lambda d: order.get(json.loads(d[0])["type"], 2)):
-            resp = client.post(
-                "/stripe/webhook/", data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature
-            )
-            assert resp.status_code == 200, (json.loads(body)["type"], resp.content)
-        donation.refresh_from_db()
-        assert donation.receipt_no and donation.payment_intent_id == pi.id
-        assert donation.refunded_fen == 5000 and donation.status == "partially_refunded"
-        assert fund_account(city.fund).normal_balance == 20000 - 5000
-        refund_event = next(json.loads(b) for b, _s in capture.deliveries if json.loads(b)["type"] == "charge.refunded")
-        assert refund_event["data"]["object"]["id"] == charge_id
-        assert ledger_verify()["ok"]
-    finally:
-        capture.shutdown()
-        capture.server_close()
+        assert resp.status_code == 200, (json.loads(body)["type"], resp.content)
+    donation.refresh_from_db()
+    assert donation.receipt_no and donation.payment_intent_id == pi.id
+    assert donation.refunded_fen == 5000 and donation.status == "partially_refunded"
+    assert fund_account(city.fund).normal_balance == 20000 - 5000
+    refund_event = next(json.loads(b) for b, _s in capture.deliveries if json.loads(b)["type"] == "charge.refunded")
+    assert refund_event["data"]["object"]["id"] == charge_id
+    assert ledger_verify()["ok"]

@@ -9,11 +9,12 @@ Either way a warning names the event and the reason."""
 
 import json
 import logging
+import time
 
 import pytest
 
 from apps.funds.models import Donation, StripeEvent
-from apps.funds.services import fund_account
+from apps.funds.services import fund_account, stripe_client
 from apps.ledger.models import Transfer
 from tests.funds.conftest import sign
 
@@ -276,3 +277,31 @@ def test_disputes_that_do_not_match_book_nothing(city, client, paid, changes, st
     paid.refresh_from_db()
     assert paid.status == "paid"
     assert fund_account(city.fund).normal_balance == 5000
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("amount, currency", [(4999, "cny"), (5000, "usd")], ids=["other-amount", "other-currency"])
+def test_localstripe_payment_that_does_not_match_the_donation_books_nothing(
+    city, client, localstripe_webhooks, donation, caplog, amount, currency
+):
+    """A real PaymentIntent on localstripe, its signed events delivered to our endpoint."""
+    caplog.set_level(logging.WARNING, logger=LOGGER)
+    sdk = stripe_client()
+    card = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2030, "cvc": "123"}
+    pm = sdk.v1.payment_methods.create(params={"type": "card", "card": card})
+    params = {"amount": amount, "currency": currency, "payment_method": pm.id, "confirm": True}
+    pi = sdk.v1.payment_intents.create(params={**params, "metadata": {"donation_id": str(donation.pk)}})
+    assert pi.status == "succeeded"
+    deliveries = localstripe_webhooks.deliveries
+    deadline = time.time() + 15
+    while time.time() < deadline and not any(b'"payment_intent.succeeded"' in body for body, _sig in deliveries):
+        time.sleep(0.3)
+    succeeded = [json.loads(body) for body, _sig in deliveries if b'"payment_intent.succeeded"' in body]
+    assert succeeded, deliveries
+    for body, signature in list(deliveries):
+        resp = client.post(
+            "/stripe/webhook/", data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature
+        )
+        assert resp.status_code == 200, resp.content
+    _warned(caplog, succeeded[0]["id"], "currency" if currency != "cny" else "amount")
+    _nothing_booked(city, donation)
