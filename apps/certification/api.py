@@ -560,7 +560,6 @@ class CertificatePublicSerializer(RegistrySerializer):
 @extend_schema(
     parameters=[
         OpenApiParameter("district", str, description="Region code of a district (or any region)"),
-        OpenApiParameter("legal_form", str),
     ]
 )
 class RegistryView(generics.ListAPIView):
