@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -329,7 +330,7 @@ class ProposalAttachmentsView(APIView):
 
 
 class ProposalAttachmentDownloadView(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     def get(self, request, pk, aid):
         proposal = proposal_get_for_user(user=request.user, pk=pk)
         attachment = proposal.attachments.filter(pk=aid).first()

@@ -311,7 +311,7 @@ class MilestoneAttachmentDownloadView(_MilestoneActionView):
 
     permission_classes: list = []
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     def get(self, request, pk, mid, aid):
         attachment = milestone_attachment_get_for_user(
             user=request.user, milestone=self.milestone(request, pk, mid), pk=aid

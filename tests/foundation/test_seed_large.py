@@ -15,7 +15,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def large_city(db):
     out = io.StringIO()
-    call_command("seed_demo", "--i-know-this-is-public", "--size", "large", "--scale", str(SCALE), "--seed", "11", stdout=out)
+    call_command(
+        "seed_demo", "--i-know-this-is-public", "--size", "large", "--scale", str(SCALE), "--seed", "11", stdout=out
+    )
     return out.getvalue()
 
 
