@@ -2,12 +2,13 @@ import django_filters
 from django.db.models import Q
 
 from apps.certification.models import Application, Certificate
+from apps.core.filters import IdFilter
 from apps.organizations.models import Organization
 
 
 class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Application.Status.choices)
-    organization = django_filters.NumberFilter(field_name="organization_id")
+    organization = IdFilter(field_name="organization_id")
     q = django_filters.CharFilter(field_name="organization__name", lookup_expr="icontains", max_length=100)
 
     class Meta:

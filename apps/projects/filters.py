@@ -1,19 +1,8 @@
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.filters import IdFilter
 from apps.projects.models import Project, ServiceLog
-
-
-class IdFilter(django_filters.NumberFilter):
-    """An opaque id: a whole number; anything else is a 400 on that field."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**62)
-        super().__init__(*args, **kwargs)
 
 
 class ProjectFilter(django_filters.FilterSet):

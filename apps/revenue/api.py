@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api import MoneyField
+from apps.core.ids import parse_id
 from apps.core.parsers import DepthLimitedJSONParser
 from apps.funds.models import Fund
 from apps.organizations.models import Organization
@@ -106,7 +107,8 @@ class AgreementListCreate(generics.ListCreateAPIView):
         for field in ("fund", "organization"):
             value = self.request.query_params.get(field)
             if value:
-                qs = qs.filter(**{f"{field}_id": value}) if value.isdigit() else qs.none()
+                pk = parse_id(value)
+                qs = qs.filter(**{f"{field}_id": pk}) if pk else qs.none()
         return qs
 
     @extend_schema(request=AgreementSerializer, responses={201: AgreementSerializer})

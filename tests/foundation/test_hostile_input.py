@@ -179,3 +179,20 @@ def test_a_web_form_choice_past_the_64_bit_range_is_a_form_error(client, city, m
     response = client.post(f"/needs/{need.pk}/panel/", {"reviewers": [str(HUGE_ID)]})
     assert response.status_code == 200
     assert str(HUGE_ID) in response.content.decode()  # named in the form's error, nothing saved
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/certifications/?organization={HUGE_ID}",
+        f"/api/v1/projects/?organization={HUGE_ID}",
+        f"/api/v1/service-logs/?worker={HUGE_ID}",
+        f"/api/v1/revenue-shares/?fund={HUGE_ID}",
+        f"/api/v1/revenue-shares/?organization={HUGE_ID}",
+    ],
+)
+def test_list_filters_with_ids_past_the_64_bit_range_are_no_server_error(staff_api, path):
+    response = staff_api.get(path)
+    assert response.status_code in (200, 400), response.content[:300]
+    if response.status_code == 200:
+        assert response.json()["count"] == 0
