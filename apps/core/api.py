@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -35,6 +37,25 @@ class StandardPagination(pagination.PageNumberPagination):
                 raise exceptions.ValidationError({"page_size": [_("A whole number from 1 to 100.")]})
             return size
         return self.page_size
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter reads a boolean it can't parse ("yes", "2") as no filter at all, and "1" or
+    "True" as true; the schema says true or false, so anything else (but empty: no filter) is a 400
+    on that parameter."""
+
+    def get_filterset(self, request, queryset, view):
+        filterset = super().get_filterset(request, queryset, view)
+        if filterset is not None:
+            refused = {
+                name: [serializers.BooleanField.default_error_messages["invalid"]]
+                for name, declared in filterset.filters.items()
+                if isinstance(declared, django_filters.BooleanFilter)
+                and request.query_params.get(name, "") not in ("", "true", "false")
+            }
+            if refused:
+                raise exceptions.ValidationError(refused)
+        return filterset
 
 
 def _django_validation_to_dict(exc: DjangoValidationError) -> dict:

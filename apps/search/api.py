@@ -27,8 +27,9 @@ class SearchView(APIView):
             OpenApiParameter(
                 "type",
                 OpenApiTypes.STR,
-                pattern=r"^(need|organization|worker|enterprise|project|page)(,(need|organization|worker|enterprise|project|page))*$",
-                description="need, organization, worker, enterprise, project, page (comma-separated). With "
+                pattern=r"^((need|organization|worker|enterprise|project|page)(,(need|organization|worker|enterprise|project|page))*)?$",
+                description="need, organization, worker, enterprise, project, page (comma-separated; empty: "
+                "every type). With "
                 "exactly one type, that type's list filters apply too (type=need&budget_min=…, "
                 "type=worker&level=…, type=organization&legal_form=…).",
             ),

@@ -2,8 +2,12 @@
 access (issue 18, "The schema tells the truth"). The fuzz test checks the same against a live
 server; these pin each finding of the first fuzz run."""
 
+import datetime
+import re
+
 import pytest
 from drf_spectacular.generators import SchemaGenerator
+from rest_framework import serializers
 
 OPERATIONS = ("get", "post", "put", "patch", "delete")
 
@@ -87,3 +91,15 @@ def test_paging_parameters_declare_their_bounds(schema):
 def test_amounts_are_declared_with_at_least_one_digit_and_no_sign_when_negative_is_refused(schema):
     declared = schema["components"]["schemas"]["NeedRequest"]["properties"]["budget_min"]
     assert declared["pattern"].startswith(r"^\d{1,")
+
+
+def test_search_declares_that_an_empty_type_means_every_type(schema):
+    declared = next(p for p in schema["paths"]["/api/v1/search/"]["get"]["parameters"] if p["name"] == "type")
+    assert re.fullmatch(declared["schema"]["pattern"], "")
+    assert re.fullmatch(declared["schema"]["pattern"], "need,worker")
+    assert not re.fullmatch(declared["schema"]["pattern"], "need,")
+
+
+def test_dates_are_written_with_four_digit_years_as_their_schema_format_says():
+    # A date before the year 1000 (a typo such as 0413 for 2026) is still an ISO 8601 date.
+    assert serializers.DateField().to_representation(datetime.date(413, 3, 1)) == "0413-03-01"
