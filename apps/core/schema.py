@@ -27,6 +27,9 @@ from rest_framework import permissions, serializers
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 MAX_PAGE_SIZE = 100
+# Marks an explicit query parameter that a FilterSet reads outside a generic view (an export):
+# django-filter reads its empty value as no filter, which OpenApiParameter cannot say by itself.
+BLANK_IS_NO_FILTER = "x-blank-is-no-filter"
 TIME_HH_MM = r"^([01]\d|2[0-3]):[0-5]\d$"
 # Input also takes seconds (REST_FRAMEWORK's TIME_INPUT_FORMATS accept ISO 8601).
 TIME_HH_MM_INPUT = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$"
@@ -95,6 +98,8 @@ class SansheAutoSchema(AutoSchema):
         for parameter in parameters:
             if parameter.get("in") != "query":
                 continue
+            if parameter.pop(BLANK_IS_NO_FILTER, False):
+                parameter["allowEmptyValue"] = True
             schema = parameter.setdefault("schema", {})
             if parameter["name"] == "page":
                 schema.update(type="integer", minimum=1)

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from apps.core.api import MoneyField
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
 from apps.core.parsers import DepthLimitedJSONParser
+from apps.core.schema import BLANK_IS_NO_FILTER
 from apps.core.uploads import private_file_response
 from apps.projects import services
 from apps.projects.access import (
@@ -474,13 +475,14 @@ class ServiceLogHistoryView(APIView):
 
 
 # The same filters as the list (ServiceLogFilter).
+_FILTER = {BLANK_IS_NO_FILTER: True}
 _EXPORT_PARAMS = [
     *(
-        OpenApiParameter(name, {"type": "integer", "minimum": 1, "maximum": 2**62})
+        OpenApiParameter(name, {"type": "integer", "minimum": 1, "maximum": 2**62}, extensions=_FILTER)
         for name in ("worker", "project", "organization", "community")
     ),
-    OpenApiParameter("status", OpenApiTypes.STR, enum=ServiceLog.Status.values),
-    *(OpenApiParameter(name, OpenApiTypes.DATE) for name in ("date_from", "date_to")),
+    OpenApiParameter("status", OpenApiTypes.STR, enum=ServiceLog.Status.values, extensions=_FILTER),
+    *(OpenApiParameter(name, OpenApiTypes.DATE, extensions=_FILTER) for name in ("date_from", "date_to")),
 ]
 
 

@@ -103,3 +103,16 @@ def test_search_declares_that_an_empty_type_means_every_type(schema):
 def test_dates_are_written_with_four_digit_years_as_their_schema_format_says():
     # A date before the year 1000 (a typo such as 0413 for 2026) is still an ISO 8601 date.
     assert serializers.DateField().to_representation(datetime.date(413, 3, 1)) == "0413-03-01"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/service-logs/export.csv", "/api/v1/service-logs/export.xlsx"])
+def test_export_filters_declare_that_an_empty_value_means_no_filter(schema, path):
+    parameters = {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+    for name in ("worker", "project", "status", "date_from", "date_to"):
+        assert parameters[name].get("allowEmptyValue") is True, name
+        assert not any(key.startswith("x-") for key in parameters[name]), name
+
+
+def test_an_empty_export_filter_reads_as_no_filter(api, make_user):
+    staff = api.as_user(make_user("platform_staff"))
+    assert staff.get("/api/v1/service-logs/export.csv?date_to=&status=").status_code == 200
