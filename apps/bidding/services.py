@@ -30,6 +30,7 @@ from apps.bidding.models import (
     ProposalScore,
     ProposalTeamMember,
 )
+from apps.bidding.notifications import notify_award_stalled
 from apps.core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
 from apps.core.rubric import RUBRIC_WEIGHTS
 from apps.core.selectors import policy_current
@@ -727,7 +728,6 @@ def need_finalize_award(*, need: Need, now: dt.datetime | None = None):
 
 
 def _stall(*, need: Need, reason: str) -> None:
-    from apps.bidding.notifications import notify_award_stalled
 
     need.status = Need.Status.STALLED
     need.stalled_reason = reason[:1000]

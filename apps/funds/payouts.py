@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from apps.core.errors import StateConflict
 from apps.core.money import decimal_to_fen, format_yuan
 from apps.funds.models import Fund
+from apps.funds.services import organization_account
 from apps.ledger.models import Account, Transfer
 from apps.ledger.services import InsufficientFunds, transfer_pending, transfer_post_pending, transfer_void
 
@@ -83,7 +84,6 @@ def award_reserve(*, need, proposal) -> Transfer | None:
     existing = award_reservation(proposal=proposal)
     if existing is not None:
         return existing
-    from apps.funds.services import organization_account
 
     source = grant_source(fund=fund, category=need.category, amount_fen=amount)
     legs = [(source, amount), (organization_account(proposal.organization, fund.currency), -amount)]

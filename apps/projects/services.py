@@ -20,6 +20,7 @@ from apps.core.models import PolicyVersion
 from apps.core.money import allocate, decimal_to_fen, fen_to_decimal
 from apps.core.selectors import policy_current
 from apps.core.uploads import validate_upload
+from apps.funds.payouts import award_reserve
 from apps.projects.models import (
     Milestone,
     MilestoneAttachment,
@@ -51,7 +52,6 @@ def project_create_from_award(*, need, proposal) -> Project:
     amounts still sum exactly to the contract amount. The remainder rule would push up to
     n-1 fen of rounding onto the last milestone.
     """
-    from apps.funds.payouts import award_reserve
 
     project = Project.objects.create(
         need=need,
