@@ -44,6 +44,11 @@ def need_queryset(*, user, now: dt.datetime | None = None) -> QuerySet[Need]:
     )
 
 
+def needs_open_for_bids(*, now: dt.datetime | None = None) -> QuerySet[Need]:
+    """The one rule for "open for bids": published, with the bid deadline still ahead."""
+    return Need.objects.filter(status=Need.Status.PUBLISHED, bid_deadline__gt=now or timezone.now())
+
+
 def need_list(*, user, filters: dict | None = None) -> QuerySet[Need]:
     from apps.bidding.filters import NeedFilter
 
