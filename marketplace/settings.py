@@ -85,6 +85,7 @@ LOCAL_APPS = [
     "apps.stats",
     "apps.opendata",
     "cms",
+    "apps.portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
