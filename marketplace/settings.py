@@ -121,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.site",
+                "apps.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -226,9 +227,9 @@ CELERY_TASK_ACKS_LATE = True
 # The Whoosh index has one writer: run `celery -A marketplace worker -Q search_writer --concurrency 1`.
 CELERY_TASK_ROUTES = {"apps.search.tasks.whoosh_write": {"queue": "search_writer"}}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE = {
-    "run-scheduled-jobs": {"task": "apps.core.tasks.run_scheduled_task", "schedule": 300.0},
-}
+# Beat runs each periodic job as its own task: marketplace/celery.py adds one entry per job of the
+# registry (apps.core.jobs.beat_schedule) to what is listed here.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 SEARCH_BACKEND = env("SEARCH_BACKEND", default="sqlite")
 SEARCH_INDEX_DIR = env("SEARCH_INDEX_DIR", default=str(BASE_DIR / "search_index"))
