@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.uploads import private_storage
@@ -34,6 +35,9 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:project-detail", args=[self.pk])
 
 
 class ProjectTeamMember(models.Model):
@@ -185,6 +189,9 @@ class ServiceRecord(models.Model):
     class Meta:
         ordering = ["-issued_at", "-id"]
 
+    def get_absolute_url(self) -> str:
+        return reverse("projects:record-verify", args=[self.verification_no])
+
 
 class ReminderSent(models.Model):
     """Marks a reminder as sent so each one goes out once."""
@@ -195,6 +202,26 @@ class ReminderSent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="projects_reminder_once")]
+
+
+class DeliveryRating(models.Model):
+    """The community's rating of a project's delivery (1–5), given by its staff when they accept a
+    milestone or at any time during the project. Feeds the joint-evaluation scorecard."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="delivery_ratings")
+    milestone = models.OneToOneField(
+        Milestone, null=True, blank=True, on_delete=models.PROTECT, related_name="delivery_rating"
+    )
+    rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_on = models.DateField(_("rated on"), db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="delivery_rating_1_to_5")
+        ]
 
 
 def _milestone_attachment_path(instance, filename):

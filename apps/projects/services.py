@@ -22,6 +22,7 @@ from apps.core.selectors import policy_current
 from apps.core.uploads import validate_upload
 from apps.funds.payouts import award_reserve
 from apps.projects.models import (
+    DeliveryRating,
     Milestone,
     MilestoneAttachment,
     Project,
@@ -257,6 +258,35 @@ def milestone_return(*, actor, milestone: Milestone, reason: str) -> Milestone:
     milestone.returned_reason = reason[:500]
     milestone.save()
     return milestone
+
+
+@transaction.atomic
+def delivery_rating_record(
+    *, actor, project: Project, rating: int, milestone: Milestone | None = None, comment: str = ""
+) -> DeliveryRating:
+    """The community rates a project's delivery (1–5), once per accepted milestone, or once for
+    the project as a whole when no milestone is named."""
+
+    _require_community_staff(actor, project)
+    if not 1 <= int(rating) <= 5:
+        raise ValidationFailed(field_errors={"rating": [_("A rating is from 1 to 5.")]})
+    if milestone is not None:
+        if milestone.project_id != project.pk:
+            raise ValidationFailed(field_errors={"milestone": [_("This milestone is not of the project.")]})
+        if milestone.status != Milestone.Status.ACCEPTED:
+            raise StateConflict(_("Rate a milestone's delivery once it is accepted."))
+        if DeliveryRating.objects.filter(milestone=milestone).exists():
+            raise StateConflict(_("This milestone's delivery is already rated."))
+    elif DeliveryRating.objects.filter(project=project, milestone__isnull=True).exists():
+        raise StateConflict(_("The project's delivery is already rated."))
+    return DeliveryRating.objects.create(
+        project=project,
+        milestone=milestone,
+        rating=int(rating),
+        comment=comment,
+        rated_by=actor,
+        rated_on=timezone.localdate(),
+    )
 
 
 # --- service-hour records ---------------------------------------------------------------------

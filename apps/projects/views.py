@@ -29,7 +29,7 @@ from apps.projects.access import (
     user_is_project_party,
 )
 from apps.projects.forms import MilestoneReportForm, QueueFilterForm, ServiceLogForm
-from apps.projects.models import Project, ServiceLog, ServiceRecord
+from apps.projects.models import DeliveryRating, Project, ServiceLog, ServiceRecord
 from apps.projects.pdf import service_record_pdf
 from apps.projects.selectors import worker_confirmed_logs, worker_hours_breakdown
 from apps.workers.selectors import worker_for_user
@@ -213,8 +213,6 @@ def confirm_queue(request):
 
 
 def _project_page(request, project, *, bound_form=None, bound_mid=None, status=200):
-    from apps.stats.models import DeliveryRating
-
     party = user_is_project_party(request.user, project)
     is_org = project.organization_id in user_organization_ids(request.user)
     ratings = (
@@ -300,13 +298,11 @@ def milestone_action(request, pk, mid, action):
         elif action == "return":
             services.milestone_return(actor=request.user, milestone=milestone, reason=request.POST.get("reason", ""))
         elif action == "rate":
-            from apps.stats.services import delivery_rating_record
-
             rating = request.POST.get("rating", "")
             if not rating.isdigit():
                 raise ValidationFailed(field_errors={"rating": [_("Choose a rating from 1 to 5.")]})
-            delivery_rating_record(
-                user=request.user,
+            services.delivery_rating_record(
+                actor=request.user,
                 project=project,
                 milestone=milestone,
                 rating=int(rating),

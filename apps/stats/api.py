@@ -16,6 +16,7 @@ from apps.core.models import Category
 from apps.core.renderers import TableDownloadView
 from apps.organizations.selectors import organization_get_for_user
 from apps.projects.access import milestone_get_for_user, project_get_for_user, worker_hours_visible_to
+from apps.projects.services import delivery_rating_record
 from apps.stats.scorecard import KINDS, scorecards
 from apps.stats.selectors import (
     FIGURES,
@@ -26,7 +27,7 @@ from apps.stats.selectors import (
     stats_region_get_for_user,
     worker_figures,
 )
-from apps.stats.services import delivery_rating_record, hours_plan_set
+from apps.stats.services import hours_plan_set
 from apps.workers.selectors import worker_get_for_user
 
 
@@ -254,7 +255,7 @@ class DeliveryRatingCreateView(APIView):
             milestone_get_for_user(user=request.user, project=project, pk=milestone_id) if milestone_id else None
         )
         rating = delivery_rating_record(
-            user=request.user,
+            actor=request.user,
             project=project,
             milestone=milestone,
             rating=data.validated_data["rating"],
@@ -286,7 +287,7 @@ class HoursPlanView(APIView):
         data = HoursPlanSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         project = project_get_for_user(user=request.user, pk=pk)
-        plan = hours_plan_set(user=request.user, project=project, planned_hours=data.validated_data["planned_hours"])
+        plan = hours_plan_set(actor=request.user, project=project, planned_hours=data.validated_data["planned_hours"])
         return Response({"project": project.pk, "planned_hours": str(plan.planned_hours)})
 
 

@@ -2,30 +2,36 @@
 projects, then the daily rollups of the past year, so the dashboard, scorecards and monthly
 reports show figures as soon as the demo city is loaded.
 
-The large demo city (``seed_demo --size large``) is bulk-inserted here first, after every app's
-small demo and before the search index is rebuilt (apps/core/large_demo.py); it rebuilds the
-rollups of its whole period itself."""
+The large size rebuilds the rollups of its whole period (``seed_large``) once its records and
+books are in; the ratings and plans then cover its first 500 projects."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
-from apps.core.demo import DemoContext
+from apps.accounts.models import Membership, Role
+from apps.core.demo import DemoContext, demo_step
+from apps.projects.models import DeliveryRating, Milestone, Project
+from apps.stats.models import HoursPlan
+from apps.stats.services import rollup_rebuild
 
 PLANNED_HOURS_PER_DAY = Decimal("1.5")
 
 
+@demo_step("stats.large", size="large", after=("projects.large", "funds.large"))
+def seed_large(ctx: DemoContext) -> None:
+    ctx.log("large demo: stats rollups …")
+    t0 = time.monotonic()
+    rows = rollup_rebuild(date_from=ctx.today - dt.timedelta(days=800), date_to=ctx.today)
+    ctx.log(f"  stats rollups: {rows:,} rows in {time.monotonic() - t0:.1f} s")
+    counts = ctx.data["large_counts"]
+    ctx.log(f"large demo: {counts['service_logs']:,} records, {counts['transfers']:,} transfers")
+
+
+@demo_step("stats", after=("projects", "projects.large", "stats.large"))
 def seed(ctx: DemoContext) -> None:
-    from apps.accounts.models import Membership, Role
-    from apps.projects.models import Milestone, Project
-    from apps.stats.models import DeliveryRating, HoursPlan
-    from apps.stats.services import rollup_rebuild
-
-    if ctx.large:
-        from apps.core.large_demo import seed as seed_large
-
-        seed_large(ctx)
     projects = Project.objects.select_related("community").order_by("pk")
     if ctx.large:
         projects = projects[:500]

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -65,26 +65,6 @@ class MonthlyRollup(RollupFigures):
             )
         ]
         indexes = [models.Index(fields=["month", "community"])]
-
-
-class DeliveryRating(models.Model):
-    """The community's rating of a project's delivery (1–5), given by its staff when they accept a
-    milestone or at any time during the project. Feeds the joint-evaluation scorecard."""
-
-    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, related_name="delivery_ratings")
-    milestone = models.OneToOneField(
-        "projects.Milestone", null=True, blank=True, on_delete=models.PROTECT, related_name="delivery_rating"
-    )
-    rating = models.PositiveSmallIntegerField(_("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)])
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    rated_on = models.DateField(_("rated on"), db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="delivery_rating_1_to_5")
-        ]
 
 
 class HoursPlan(models.Model):

@@ -15,6 +15,12 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from apps.bidding.models import Need
+from apps.dispatch.models import WorkOrder
+from apps.funds.models import Fund
+from apps.ledger.models import Leg
+from apps.projects.models import Project, ServiceLog
+
 Figures = dict[tuple[int, dt.date, str], dict]
 PROVIDERS: list[Callable[[dt.date, dt.date], Figures]] = []
 
@@ -32,7 +38,6 @@ def _local_date(value: dt.datetime) -> dt.date:
 def needs_figures(date_from: dt.date, date_to: dt.date) -> Figures:
     """Needs published (by publication day), awarded and failed (by the day it happened), and
     the days from publication to award."""
-    from apps.bidding.models import Need
 
     tz = timezone.get_current_timezone()
     out: Figures = defaultdict(dict)
@@ -69,7 +74,6 @@ def needs_figures(date_from: dt.date, date_to: dt.date) -> Figures:
 def hours_figures(date_from: dt.date, date_to: dt.date) -> Figures:
     """Service hours confirmed by the community, and beneficiaries served, by day of service; a
     confirmed correction replaces the record it supersedes."""
-    from apps.projects.models import ServiceLog
 
     rows = (
         ServiceLog.objects.filter(
@@ -91,9 +95,6 @@ def hours_figures(date_from: dt.date, date_to: dt.date) -> Figures:
 def funds_figures(date_from: dt.date, date_to: dt.date) -> Figures:
     """Money into and out of each community fund's accounts, from posted ledger legs. Money paid
     to a project (ledger reference ``project:<id>``) counts under its need's category."""
-    from apps.funds.models import Fund
-    from apps.ledger.models import Leg
-    from apps.projects.models import Project
 
     community_of_fund = {str(pk): community_id for pk, community_id in Fund.objects.values_list("pk", "community_id")}
     out: Figures = defaultdict(dict)
@@ -130,7 +131,6 @@ def funds_figures(date_from: dt.date, date_to: dt.date) -> Figures:
 def work_order_figures(date_from: dt.date, date_to: dt.date) -> Figures:
     """Work orders reported (by day reported), and closed ones (by day closed) with on-time,
     reopen and rating figures."""
-    from apps.dispatch.models import WorkOrder
 
     out: Figures = defaultdict(dict)
     for community_id, created_at in WorkOrder.objects.filter(

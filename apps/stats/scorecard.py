@@ -29,8 +29,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, F, Q, Sum
 
 from apps.core.selectors import policy_current
+from apps.organizations.models import Organization
+from apps.projects.models import DeliveryRating, Milestone, ServiceLog
 from apps.regions.models import Region
-from apps.stats.models import DailyRollup, DeliveryRating, HoursPlan
+from apps.stats.models import DailyRollup, HoursPlan
 
 COMPONENTS = ("rating", "milestones", "hours", "dispatch")
 KINDS = ("community", "organization")
@@ -150,7 +152,6 @@ def _period_sources(region: Region, date_from: dt.date, date_to: dt.date, group:
         .annotate(sum=Sum("rating"), count=Count("id"))
     ):
         sources[row["key"]]["rating"] = row
-    from apps.projects.models import Milestone, ServiceLog
 
     for row in (
         Milestone.objects.filter(**in_region, due_date__gte=date_from, due_date__lte=date_to)
@@ -216,8 +217,6 @@ def scorecards(*, region: Region, date_from: dt.date, date_to: dt.date, kind: st
         ]
         components = COMPONENTS
     else:
-        from apps.organizations.models import Organization
-
         sources = _period_sources(region, date_from, date_to, "organization_id")
         subjects = [
             {"id": o.pk, "code": o.credit_code, "name": o.name}

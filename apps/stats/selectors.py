@@ -13,10 +13,15 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import is_platform_staff, memberships_active
+from apps.bidding.models import Need
+from apps.certification.selectors import certified_organization_ids, organization_is_certified_social_enterprise
 from apps.core.errors import NotFound
 from apps.core.money import fen_to_str
+from apps.dispatch.selectors import unit_monthly_results
+from apps.organizations.models import Organization
+from apps.projects.models import Milestone, Project, ServiceLog
 from apps.regions.models import Region
-from apps.stats.models import DailyRollup
+from apps.stats.models import DailyRollup, MonthlyRollup
 
 SUMMED = (
     "needs_published",
@@ -126,8 +131,6 @@ def _finish(sums: dict, histogram: Counter, certified: int, *, by_category: bool
 
 def _certified_by_region(region: Region, on: dt.date) -> Counter:
     """Certified social enterprises on ``on``, counted per region path of their organization."""
-    from apps.certification.selectors import certified_organization_ids
-    from apps.organizations.models import Organization
 
     paths = Organization.objects.filter(
         pk__in=certified_organization_ids(on), region__path__startswith=region.path
@@ -147,7 +150,6 @@ def _rollups(region: Region, date_from: dt.date, date_to: dt.date, category: str
     """The rollup rows covering the period, as querysets to UNION ALL: whole months from the
     monthly rollups, the days of partial months (before and after) from the daily ones. Each part
     is one index range per community: communities by id (IN …), not a join on the path."""
-    from apps.stats.models import MonthlyRollup
 
     communities = Region.objects.filter(path__startswith=region.path).values("pk")
     daily = DailyRollup.objects.filter(community_id__in=communities)
@@ -237,9 +239,6 @@ def region_figures(*, region: Region, date_from: dt.date, date_to: dt.date, cate
 def organization_figures(*, organization, date_from: dt.date, date_to: dt.date) -> dict:
     """Public figures of one organization: awards (public after the notice), projects, money paid
     for accepted milestones, and confirmed service hours. Bids still sealed are never counted."""
-    from apps.bidding.models import Need
-    from apps.certification.selectors import organization_is_certified_social_enterprise
-    from apps.projects.models import Milestone, Project, ServiceLog
 
     awards = Need.objects.filter(
         awarded_proposal__organization=organization,
@@ -279,7 +278,6 @@ def organization_figures(*, organization, date_from: dt.date, date_to: dt.date) 
 
 def worker_figures(*, worker, date_from: dt.date, date_to: dt.date) -> dict:
     """Confirmed service of one worker in the period (corrections replace what they supersede)."""
-    from apps.projects.models import ServiceLog
 
     logs = ServiceLog.objects.filter(
         worker=worker,
@@ -307,7 +305,6 @@ def monthly_report(*, region: Region, year: int, month: int) -> dict:
     """The monthly report (每月通报) of an area: bidding, hours, funds and dispatch for the month
     and the month before (from the daily rollups), per child area, and the dispatch results of
     each lead unit that month (the dispatch app's monthly figures)."""
-    from apps.dispatch.selectors import unit_monthly_results
 
     date_from, date_to = month_period(year, month)
     previous_from, previous_to = month_period(*((year, month - 1) if month > 1 else (year - 1, 12)))

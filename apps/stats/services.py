@@ -6,12 +6,13 @@ from collections import Counter, defaultdict
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
-from apps.stats.models import DailyRollup, DeliveryRating, HoursPlan, MonthlyRollup
+from apps.accounts.selectors import user_community_ids
+from apps.core.errors import PermissionDenied
+from apps.stats.models import DailyRollup, HoursPlan, MonthlyRollup
 from apps.stats.providers import PROVIDERS, Figures
+from apps.stats.selectors import SUMMED
 
 
 def figures_compute(*, date_from: dt.date, date_to: dt.date) -> Figures:
@@ -39,9 +40,6 @@ def rollup_rebuild(*, date_from: dt.date, date_to: dt.date) -> int:
 
 def _monthly_rebuild(*, date_from: dt.date, date_to: dt.date) -> None:
     """Sum the daily rows of every month touched by the period into its monthly rows."""
-
-    from apps.stats.selectors import SUMMED
-
     first = date_from.replace(day=1)
     last = (date_to.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     MonthlyRollup.objects.filter(month__gte=first, month__lte=last).delete()
@@ -67,45 +65,16 @@ def _monthly_rebuild(*, date_from: dt.date, date_to: dt.date) -> None:
     MonthlyRollup.objects.bulk_create(rows, batch_size=1000)
 
 
-def _community_staff_of(user, project) -> None:
-    from apps.accounts.selectors import user_community_ids
-
-    if project.community_id not in user_community_ids(user):
+def _community_staff_of(actor, project) -> None:
+    if project.community_id not in user_community_ids(actor):
         raise PermissionDenied(_("Only the staff of the project's community do this."))
 
 
 @transaction.atomic
-def delivery_rating_record(*, user, project, rating: int, milestone=None, comment: str = "") -> DeliveryRating:
-    """The community rates a project's delivery (1–5), once per accepted milestone, or once for
-    the project as a whole when no milestone is named."""
-
-    _community_staff_of(user, project)
-    if not 1 <= int(rating) <= 5:
-        raise ValidationFailed(field_errors={"rating": [_("A rating is from 1 to 5.")]})
-    if milestone is not None:
-        if milestone.project_id != project.pk:
-            raise ValidationFailed(field_errors={"milestone": [_("This milestone is not of the project.")]})
-        if milestone.status != "accepted":
-            raise StateConflict(_("Rate a milestone's delivery once it is accepted."))
-        if DeliveryRating.objects.filter(milestone=milestone).exists():
-            raise StateConflict(_("This milestone's delivery is already rated."))
-    elif DeliveryRating.objects.filter(project=project, milestone__isnull=True).exists():
-        raise StateConflict(_("The project's delivery is already rated."))
-    return DeliveryRating.objects.create(
-        project=project,
-        milestone=milestone,
-        rating=int(rating),
-        comment=comment,
-        rated_by=user,
-        rated_on=timezone.localdate(),
-    )
-
-
-@transaction.atomic
-def hours_plan_set(*, user, project, planned_hours) -> HoursPlan:
+def hours_plan_set(*, actor, project, planned_hours) -> HoursPlan:
     """The community states the service hours it plans for the whole project (replaces the last)."""
-    _community_staff_of(user, project)
+    _community_staff_of(actor, project)
     plan, _created = HoursPlan.objects.update_or_create(
-        project=project, defaults={"planned_hours": planned_hours, "set_by": user}
+        project=project, defaults={"planned_hours": planned_hours, "set_by": actor}
     )
     return plan

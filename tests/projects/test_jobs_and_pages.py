@@ -104,7 +104,7 @@ def test_project_page_lets_the_community_accept_a_milestone(client, api, scene):
 
 
 def test_community_rates_an_accepted_milestone_once_from_the_project_page(client, api, scene):
-    from apps.stats.models import DeliveryRating
+    from apps.projects.models import DeliveryRating
 
     milestone = scene.project.milestones.first()
     api.as_user(scene.org_admin).post(

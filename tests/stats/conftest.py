@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from apps.dispatch.models import DispatchCategory, Unit, WorkOrder
 from apps.projects.models import ServiceLog
-from apps.stats.models import DeliveryRating, HoursPlan
 from apps.stats.services import rollup_rebuild
-from tests.factories.projects import make_project
+from tests.factories.dispatch import DispatchCategoryFactory, UnitFactory, WorkOrderFactory
+from tests.factories.projects import DeliveryRatingFactory, ServiceLogFactory, make_project
+from tests.factories.stats import HoursPlanFactory
 
 TZ = timezone.get_current_timezone()
 
@@ -22,17 +22,8 @@ def at(day: dt.date, hour=10) -> dt.datetime:
 
 def service_log(worker, project, day, hours, *, served=1, **fields) -> ServiceLog:
     """A service-hour record written directly (the projects app's rules are tested there)."""
-    return ServiceLog.objects.create(
-        worker=worker,
-        project=project,
-        date=day,
-        start_time=dt.time(8),
-        end_time=dt.time(16),
-        place="活动室",
-        content="探访",
-        beneficiaries_served=served,
-        hours=Decimal(hours),
-        **{"status": "confirmed"} | fields,
+    return ServiceLogFactory(
+        worker=worker, project=project, date=day, beneficiaries_served=served, hours=Decimal(hours), **fields
     )
 
 
@@ -58,8 +49,8 @@ def scored(city, make_user, organization, worker_factory):
     type(m1).objects.filter(pk=m1.pk).update(status="accepted", accepted_at=at(dt.date(2026, 1, 30)))
     type(m2).objects.filter(pk=m2.pk).update(status="accepted", accepted_at=at(dt.date(2026, 3, 10)))
     for rating, day in ((4, dt.date(2026, 2, 1)), (5, dt.date(2026, 3, 12)), (1, dt.date(2026, 5, 1))):
-        DeliveryRating.objects.create(project=project, rating=rating, rated_by=staff, rated_on=day)
-    HoursPlan.objects.create(project=project, planned_hours=Decimal("73.00"), set_by=staff)
+        DeliveryRatingFactory(project=project, rating=rating, rated_by=staff, rated_on=day)
+    HoursPlanFactory(project=project, planned_hours=Decimal("73.00"), set_by=staff)
     logs = [
         ("4.00", "confirmed", None, dt.date(2026, 2, 3)),
         ("3.00", "confirmed", None, dt.date(2026, 2, 4)),
@@ -70,23 +61,21 @@ def scored(city, make_user, organization, worker_factory):
     ]
     for hours, status, superseded, day in logs:
         service_log(worker, project, day, hours, status=status, superseded_at=superseded)
-    category = DispatchCategory.objects.create(code="noise", name="噪音扰民", respond_hours=2, resolve_hours=24)
-    unit = Unit.objects.create(code="unit-test", name="城管科", kind="street_office", region=city.street)
+    category = DispatchCategoryFactory(code="noise", name="噪音扰民", respond_hours=2, resolve_hours=24)
+    unit = UnitFactory(code="unit-test", name="城管科", region=city.street)
     closed_at = at(dt.date(2026, 2, 10))
     for on_time, reopened, rating in ((True, 0, 5), (True, 0, 5), (True, 1, 4), (False, 0, 2)):
-        WorkOrder.objects.create(
+        WorkOrderFactory(
+            closed=True,
             community=city.community,
             category=category,
             description="噪音",
+            address="",
             reporter=staff,
             lead_unit=unit,
-            status="closed",
-            handled_at=closed_at,
-            resolve_by=closed_at + dt.timedelta(hours=1 if on_time else -1),
-            dispatched_at=closed_at - dt.timedelta(days=1),
             closed_at=closed_at,
+            resolve_by=closed_at + dt.timedelta(hours=1 if on_time else -1),
             rating=rating,
-            resolved=True,
             reopened_count=reopened,
         )
     rollup_rebuild(date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31))
