@@ -7,9 +7,11 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage, WorkflowTask
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import GroupApprovalTask, Locale, Page, Site, Workflow, WorkflowPage, WorkflowTask
 from wagtail.rich_text import RichText
 
+from apps.core.demo import DemoContext, demo_step
 from cms.models import (
     CaseIndexPage,
     CaseStudyPage,
@@ -110,12 +112,10 @@ def _ensure_moderation_workflow(news_index: NewsIndexPage) -> Workflow:
     return workflow
 
 
-def seed(ctx) -> None:
+@demo_step("cms")
+def seed(ctx: DemoContext) -> None:
     root = Page.get_first_root_node()
     if root is None:  # a flushed database (transactional tests) has no tree root nor locale
-        from wagtail.coreutils import get_supported_content_language_variant
-        from wagtail.models import Locale
-
         Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
         root = Page.add_root(instance=Page(title="Root", slug="root"))
     old_home = Page.objects.filter(depth=2, slug="home").first()

@@ -1,13 +1,37 @@
 """Demo needs in every status, with sealed bids, panels, scores, an objection, one award that
 becomes a project through project_create_from_award, and one that stalls at the end of its notice.
-Each award reserves its grant in the community fund (apps.funds.payouts)."""
+Each award reserves its grant in the community fund (apps.funds.payouts).
+
+The large size bulk-inserts ``LARGE_NEEDS`` needs in every status over two years, 2-3 bids on
+every need past its deadline (0-2 on open ones) and the winners of the awarded ones; the projects'
+large step makes their projects."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from apps.core.demo import DemoContext
+from django.db import connection
+
+from apps.bidding import services, text_index
+from apps.bidding.models import Need, Proposal
+from apps.core.demo import DemoContext, demo_step
+from apps.core.models import Category
+from apps.funds.models import Fund
+from apps.funds.services import fund_income_record
+from apps.workers.services import worker_profile_save
+
+LARGE_NEEDS, LARGE_NEEDS_MIN = 100_000, 60
+# status → share of the large city's needs (sums to 1).
+LARGE_NEED_STATUSES = [
+    ("draft", 0.06),
+    ("published", 0.15),
+    ("evaluating", 0.06),
+    ("notice", 0.04),
+    ("awarded", 0.55),
+    ("cancelled", 0.07),
+    ("failed", 0.07),
+]
 
 RUBRIC_CODES = ("need_fit", "approach", "team", "budget", "track_record")
 TITLES = [
@@ -33,13 +57,8 @@ BENEFICIARY_GROUPS = {
 }
 
 
+@demo_step("bidding", after=("workers", "funds"))
 def seed(ctx: DemoContext) -> None:
-    from apps.bidding import services
-    from apps.bidding.models import Need
-    from apps.core.models import Category
-    from apps.funds.models import Fund
-    from apps.workers.services import worker_profile_save
-
     users, data = ctx.users, ctx.data
     orgs, workers, communities = data["organizations"], data["workers"], data["communities"]
     staff = {communities[0].pk: users["yulin_staff"], communities[3].pk: users["wangjiang_staff"]}
@@ -120,8 +139,6 @@ def seed(ctx: DemoContext) -> None:
 
     def project_grant(need: Need) -> None:
         """The district's project grant, booked into the community fund before the award reserves it."""
-        from apps.funds.services import fund_income_record
-
         fund_income_record(
             fund=need.fund,
             amount_fen=int(need.budget_max * 100),
@@ -200,3 +217,121 @@ def seed(ctx: DemoContext) -> None:
 
     data["needs"] = needs
     data.setdefault("projects", []).extend(projects)
+
+
+@demo_step("bidding.large", size="large", after=("bidding", "workers.large", "funds.large_city"))
+def seed_large(ctx: DemoContext) -> None:
+    ctx.log("large demo: needs, proposals, projects …")
+    rng, today, now, city = ctx.rng, ctx.today, ctx.now, ctx.data["large_city"]
+    categories = {c.code: c for c in city["categories"]}
+    communities, orgs = city["communities"], city["bidding_orgs"]
+    fallback_staff = ctx.users["staff"]
+    n = ctx.scaled(LARGE_NEEDS, LARGE_NEEDS_MIN)
+    statuses = [s for s, _w in LARGE_NEED_STATUSES]
+    weights = [w for _s, w in LARGE_NEED_STATUSES]
+    plan = []
+    needs = []
+    for i in range(n):
+        status = statuses[i % len(statuses)] if i < len(statuses) else rng.choices(statuses, weights)[0]
+        code, title, description = TITLES[rng.randrange(len(TITLES))]
+        community = communities[rng.randrange(len(communities))]
+        budget_min = Decimal(rng.randrange(20, 150) * 1000)
+        budget_max = budget_min + Decimal(rng.randrange(10, 60) * 1000)
+        published = awarded = notice_ends = None
+        if status == "draft":
+            deadline = now + dt.timedelta(days=rng.randint(20, 60))
+        elif status == "published":
+            published = now - dt.timedelta(days=rng.randint(1, 25), minutes=rng.randrange(1440))
+            deadline = now + dt.timedelta(days=rng.randint(1, 30), minutes=rng.randrange(1440))
+        elif status in ("evaluating", "failed", "cancelled"):
+            back = rng.randint(2, 20) if status == "evaluating" else rng.randint(10, 700)
+            deadline = now - dt.timedelta(days=back, minutes=rng.randrange(1440))
+            published = deadline - dt.timedelta(days=rng.randint(14, 30))
+        elif status == "notice":
+            deadline = now - dt.timedelta(days=rng.randint(8, 20))
+            published = deadline - dt.timedelta(days=21)
+            awarded = now - dt.timedelta(days=rng.randint(1, 4), minutes=rng.randrange(1440))
+            notice_ends = awarded + dt.timedelta(days=7)
+        else:  # awarded: two years of history, the newest 20 days ago
+            awarded = now - dt.timedelta(days=rng.randint(20, 720), minutes=rng.randrange(1440))
+            deadline = awarded - dt.timedelta(days=rng.randint(5, 12))
+            published = deadline - dt.timedelta(days=rng.randint(14, 30))
+        if awarded is not None:
+            start = (awarded + dt.timedelta(days=rng.randint(5, 15))).date()
+        else:
+            start = max(deadline.date(), today) + dt.timedelta(days=rng.randint(20, 60))
+        end = start + dt.timedelta(days=rng.choice((180, 270, 365)))
+        needs.append(
+            Need(
+                community=community,
+                title=f"{community.name}{title}"[:120],
+                description=f"{description}（{community.name}）",
+                category=categories[code],
+                beneficiaries=rng.randint(20, 400),
+                beneficiary_group="",
+                budget_min=budget_min,
+                budget_max=budget_max,
+                service_start=start,
+                service_end=end,
+                min_worker_level=rng.choice(("assistant", "assistant", "intermediate")),
+                workers_needed=rng.randint(1, 3),
+                bid_deadline=deadline,
+                fund=getattr(community, "fund", None),
+                status=status,
+                published_at=published,
+                cancelled_reason="需求已由其他渠道解决" if status == "cancelled" else "",
+                awarded_at=awarded,
+                notice_ends_at=notice_ends,
+                created_by=city["staff_by_community"].get(community.pk, fallback_staff),
+            )
+        )
+        plan.append(status)
+    needs = ctx.insert(Need, needs, "needs")
+    text_index.index_needs(needs)  # the list's `q` index (bulk inserts send no post_save)
+
+    # Proposals: 2-3 bids on every need past its deadline, 0-2 on open ones.
+    proposals, owners = [], []
+    for need, status in zip(needs, plan, strict=True):
+        if status in ("draft", "cancelled"):
+            continue
+        bids = (
+            rng.randint(0, 2)
+            if status == "published"
+            else (0 if status == "failed" and rng.random() < 0.5 else rng.randint(2, 3))
+        )
+        for org in rng.sample(orgs, min(bids, len(orgs))):
+            amount = Decimal(rng.randrange(int(need.budget_min), int(need.budget_max) + 1, 100))
+            proposals.append(
+                Proposal(
+                    need=need,
+                    organization=org,
+                    title=f"{org.name[:40]}·{need.title[:60]}",
+                    summary=f"{org.name}承接{need.title}。",
+                    approach="入户探访、小组活动与社区协商相结合。",
+                    total_amount=amount,
+                    status="submitted" if status in ("published", "evaluating", "notice") else "not_awarded",
+                    submitted_at=(need.bid_deadline or now) - dt.timedelta(days=rng.randint(1, 10)),
+                    created_by=city["admin_by_org"][org.pk],
+                )
+            )
+            owners.append(need)
+    status_of = {need.pk: s for need, s in zip(needs, plan, strict=True)}
+    winners: dict[int, Proposal] = {}
+    for p, need in zip(proposals, owners, strict=True):
+        if status_of[need.pk] == "failed":
+            p.status = "ineligible"
+        if status_of[need.pk] in ("awarded", "notice") and need.pk not in winners:
+            winners[need.pk] = p
+            if status_of[need.pk] == "awarded":
+                p.status = "awarded"
+    ctx.insert(Proposal, proposals, "proposals")
+    awarded_needs = [need for need in needs if need.pk in winners]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE bidding_need SET awarded_proposal_id = %s WHERE id = %s",
+            [(winners[need.pk].pk, need.pk) for need in awarded_needs],
+        )
+    for need in awarded_needs:
+        need.awarded_proposal_id = winners[need.pk].pk
+    # The awarded needs and their winning bids become projects (apps.projects.demo.seed_large).
+    city["awarded"] = [(need, winners[need.pk]) for need in awarded_needs if status_of[need.pk] == "awarded"]

@@ -9,7 +9,8 @@ from apps.accounts.models import Role
 from apps.accounts.services import membership_add
 from apps.certification import services
 from apps.certification.models import Application
-from apps.core.demo import DemoContext
+from apps.core.demo import DemoContext, demo_step
+from apps.organizations.models import Organization
 
 EXTRA_ENTERPRISES = [
     ("成都望江助老餐桌社会企业有限公司", "draft"),
@@ -88,9 +89,8 @@ def _drive(ctx: DemoContext, org, admin, target: str, *, certified_on: dt.date |
     return application
 
 
+@demo_step("certification", after=("accounts",))
 def seed(ctx: DemoContext) -> None:
-    from apps.organizations.models import Organization
-
     orgs = ctx.data["organizations"]
     enterprise, admin = orgs[3], ctx.users["enterprise_admin"]
     certified = _drive(ctx, enterprise, admin, "certified", certified_on=ctx.today - dt.timedelta(days=200))

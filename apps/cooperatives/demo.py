@@ -9,6 +9,17 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from apps.cooperatives.services import (
+    cooperative_create,
+    distribution_approve,
+    distribution_create,
+    dividend_pay,
+    holder_add,
+    profit_record,
+    share_transfer_create,
+)
+from apps.core.demo import DemoContext, demo_step
+
 # A minimal PDF: the demo's financial statement (uploads are checked by content).
 STATEMENT_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -16,17 +27,8 @@ STATEMENT_PDF = (
 )
 
 
-def seed(ctx) -> None:
-    from apps.cooperatives.services import (
-        cooperative_create,
-        distribution_approve,
-        distribution_create,
-        dividend_pay,
-        holder_add,
-        profit_record,
-        share_transfer_create,
-    )
-
+@demo_step("cooperatives", after=("accounts",))
+def seed(ctx: DemoContext) -> None:
     community = ctx.data["communities"][0]
     staff = ctx.users["yulin_staff"]
     coop = cooperative_create(

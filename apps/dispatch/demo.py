@@ -1,10 +1,23 @@
-"""Demo data for dispatch: categories and work orders in every state on 玉林 and its neighbours."""
+"""Demo data for dispatch: the streets' and districts' units, then categories and work orders in
+every state on 玉林 and its neighbours."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from apps.core.demo import DemoContext
+from apps.accounts.demo import demo_account
+from apps.core.demo import DemoContext, demo_step
+from apps.dispatch.jobs import escalate_overdue_work_orders
+from apps.dispatch.models import DispatchCategory, Unit, WorkOrder
+from apps.dispatch.services import (
+    work_order_accept,
+    work_order_call,
+    work_order_co_reply,
+    work_order_dispatch,
+    work_order_rate,
+    work_order_reply,
+    work_order_report,
+)
 
 CATEGORIES = [
     # code, name, English name, severity, respond hours, resolve hours
@@ -32,18 +45,34 @@ PROBLEMS = {
 }
 
 
-def seed(ctx: DemoContext) -> None:
-    from apps.dispatch.models import DispatchCategory, WorkOrder
-    from apps.dispatch.services import (
-        work_order_accept,
-        work_order_call,
-        work_order_co_reply,
-        work_order_dispatch,
-        work_order_rate,
-        work_order_reply,
-        work_order_report,
-    )
+@demo_step("dispatch.units", after=("regions",))
+def seed_units(ctx: DemoContext) -> None:
+    units = []
+    for street in ctx.data["streets"]:
+        units.append(
+            Unit.objects.create(
+                code=f"unit-{street.code}-city", name=f"{street.name}城市管理科", kind="street_office", region=street
+            )
+        )
+        units.append(
+            Unit.objects.create(
+                code=f"unit-{street.code}-social", name=f"{street.name}社区发展科", kind="street_office", region=street
+            )
+        )
+    for district in ctx.data["districts"]:
+        units.append(
+            Unit.objects.create(
+                code=f"unit-{district.code}-env",
+                name=f"{district.name}生态环境局",
+                kind="district_department",
+                region=district,
+            )
+        )
+    ctx.data["units"] = units
 
+
+@demo_step("dispatch", after=("dispatch.units", "accounts"))
+def seed(ctx: DemoContext) -> None:
     categories = {}
     for i, (code, name, name_en, severity, respond, resolve) in enumerate(CATEGORIES):
         categories[code], _ = DispatchCategory.objects.update_or_create(
@@ -133,7 +162,7 @@ def seed(ctx: DemoContext) -> None:
             )
         orders.append(order)
 
-    co_user = ctx.account("unit_staff2", "unit_staff", unit=co, scope_label=co.name)
+    co_user = demo_account(ctx, "unit_staff2", "unit_staff", unit=co, scope_label=co.name)
     work_order_co_reply(actor=co_user, order=orders[4], action="已配合劝离摊贩")
     # The timeline reads as it happened: each event at the time of its step, not at seeding time.
     for order in orders:
@@ -142,8 +171,6 @@ def seed(ctx: DemoContext) -> None:
             known = {"handled": order.handled_at, "closed": order.closed_at}.get(event.kind)
             when = max(when + dt.timedelta(minutes=30 if n else 0), known or when)
             type(event).objects.filter(pk=event.pk).update(created_at=min(when, ctx.now))
-
-    from apps.dispatch.jobs import escalate_overdue_work_orders
 
     escalate_overdue_work_orders(now=ctx.now)
     ctx.data["work_orders"] = orders

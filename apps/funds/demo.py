@@ -1,20 +1,53 @@
-"""Demo books: every community fund gets income outside Stripe, donations (some restricted to a
-purpose, some named, some anonymous), a refund and a Stripe fee. Grants are reserved when the
-bidding demo awards a need and paid when the projects' demo accepts milestones (apps.funds.payouts)."""
+"""Demo books: every community gets a fund; every fund gets income outside Stripe, donations (some
+restricted to a purpose, some named, some anonymous), a refund and a Stripe fee. Grants are
+reserved when the bidding demo awards a need and paid when the projects' demo accepts milestones
+(apps.funds.payouts).
+
+The large size adds a fund to each new community and, once its projects exist, bulk-loads its
+books (``seed_large``): donations with their Stripe fees, a grant reservation per funded project,
+a payout per accepted milestone, a release when a project was terminated, and first the income
+that covers them, through the ledger's ``transfers_bulk_load``."""
 
 from __future__ import annotations
 
-from apps.funds.models import Donation, Fund
-from apps.funds.services import donation_book_fee, donation_book_payment, donation_book_refund, fund_income_record
-from apps.ledger.services import digest_make
+import datetime as dt
+import hashlib
+from collections import defaultdict
+
+from apps.core.demo import DemoContext, aware, demo_step
+from apps.core.money import decimal_to_fen
+from apps.funds.models import Donation, Fund, Income, ReceiptCounter
+from apps.funds.services import (
+    donation_book_fee,
+    donation_book_payment,
+    donation_book_refund,
+    fund_account,
+    fund_bank_account,
+    fund_book,
+    fund_income_record,
+    organization_account,
+    stripe_account,
+)
+from apps.ledger.services import BulkTransfer, digest_make, transfers_bulk_load
+from apps.regions.models import Region
 
 PURPOSES = ["", "", "elderly", "children_youth", "community_building"]
+LARGE_DONATIONS, LARGE_DONATIONS_MIN = 30_000, 30
+# Order of a book's transfers made at the same second: money comes in before it is reserved, etc.
+GROUPS = ("income", "gift", "fee", "reserve", "payout", "release")
 
 
-def seed(ctx) -> None:
+@demo_step("funds.community", after=("regions",))
+def seed_community_funds(ctx: DemoContext) -> None:
+    for community in Region.objects.filter(level="community").order_by("pk"):
+        Fund.objects.create(code=f"fund-{community.code}", name=f"{community.name}基金", community=community)
+
+
+@demo_step("funds", after=("accounts", "funds.community"))
+def seed(ctx: DemoContext) -> None:
     rng = ctx.rng
     funds = list(Fund.objects.order_by("code"))
-    donations_per_fund = 6  # the large size adds its donations in bulk (apps/core/large_demo.py)
+    donations_per_fund = 6  # the large size adds its donations in bulk (seed_large)
     for fi, fund in enumerate(funds):
         fund_income_record(
             fund=fund,
@@ -43,3 +76,206 @@ def seed(ctx) -> None:
                 donation_book_refund(donation=d, refunded_total_fen=amount // 2, object_id=f"ch_demo_{fi}_{i}")
     digest_make(date=ctx.today)
     ctx.data["funds"] = funds
+
+
+@demo_step("funds.large_city", size="large", after=("regions.large", "funds.community"))
+def seed_large_city(ctx: DemoContext) -> None:
+    communities = ctx.data["large_city"]["new_communities"]
+    Fund.objects.bulk_create([Fund(code=f"fund-{c.code}", name=f"{c.name}基金", community=c) for c in communities])
+    ctx.data["large_city"]["communities"] = list(
+        Region.objects.filter(level="community").select_related("fund").order_by("code")
+    )
+
+
+def _gift(at: dt.datetime, key: str, kind: str, phase: str, legs, memo: str, reference: str, **extra) -> BulkTransfer:
+    return BulkTransfer(
+        key=key,
+        kind=kind,
+        phase=phase,
+        legs=legs,
+        created_at=at.replace(microsecond=0),
+        memo=memo,
+        reference=reference,
+        **extra,
+    )
+
+
+@demo_step("funds.large", size="large", after=("funds", "funds.large_city", "projects.large"))
+def seed_large(ctx: DemoContext) -> None:
+    """The large city's books, as apps.funds/apps.ledger services would have written them: same
+    keys, legs, fingerprints and per-book hash chain; receipt numbers in payment order per host
+    and year."""
+    ctx.log("large demo: ledger …")
+    rng, now = ctx.rng, ctx.now
+    projects = ctx.data["large_projects"]
+    funds = list(Fund.objects.order_by("code"))
+    stripe = stripe_account()
+    specs: dict[int, list[tuple[BulkTransfer, str]]] = defaultdict(list)  # fund id → (transfer, group)
+    need_in: dict[int, int] = defaultdict(int)  # fund id → fen its unrestricted account must hold
+
+    n = ctx.scaled(LARGE_DONATIONS, LARGE_DONATIONS_MIN)
+    rows = []
+    for i in range(n):
+        fund = funds[rng.randrange(len(funds))]
+        amount = rng.choice([50, 100, 200, 500, 1000, 2000]) * 100
+        named = rng.random() < 0.4
+        paid = now - dt.timedelta(days=rng.randint(0, 720), seconds=rng.randrange(86400))
+        rows.append(
+            Donation(
+                fund=fund,
+                amount_fen=amount,
+                purpose=rng.choice(PURPOSES[2:]) if rng.random() < 0.05 else "",
+                donor_name=ctx.person_name() if named else "",
+                anonymous=not named,
+                status="paid",
+                stripe_session_id=f"cs_large_{i}",
+                payment_intent_id=f"pi_large_{i}",
+                charge_id=f"ch_large_{i}",
+                fee_fen=amount * 6 // 1000,
+                paid_at=paid.replace(microsecond=0),
+            )
+        )
+    rows.sort(key=lambda d: d.paid_at)
+    counters: dict[tuple[str, int], int] = {}
+    for d in rows:
+        year = d.paid_at.year
+        host = d.fund.host_name
+        if (host, year) not in counters:
+            counters[(host, year)] = ReceiptCounter.objects.get_or_create(host=host, year=year)[0].last
+        counters[(host, year)] += 1
+        host_code = hashlib.sha1(host.encode()).hexdigest()[:4].upper()  # noqa: S324 - a label, as the service
+        d.receipt_no = f"R{host_code}-{year}-{counters[(host, year)]:06d}"
+    for (host, year), last in counters.items():
+        ReceiptCounter.objects.filter(host=host, year=year).update(last=last)
+    rows = ctx.insert(Donation, rows, "donations")
+    accounts: dict[tuple[int, str], object] = {}
+
+    def account(fund, purpose=""):
+        if (fund.pk, purpose) not in accounts:
+            accounts[(fund.pk, purpose)] = fund_account(fund, purpose or None)
+        return accounts[(fund.pk, purpose)]
+
+    for d in rows:
+        target = account(d.fund, d.purpose)
+        ref = f"donation:{d.pk}"
+        gift_legs = [(stripe, d.amount_fen), (target, -d.amount_fen)]
+        specs[d.fund_id].append(
+            (_gift(d.paid_at, f"{ref}:gift", "donation", "single", gift_legs, d.donor_display, ref), "gift")
+        )
+        fee_legs = [(target, d.fee_fen), (stripe, -d.fee_fen)]
+        fee_at = d.paid_at + dt.timedelta(seconds=1)
+        specs[d.fund_id].append(
+            (_gift(fee_at, f"{ref}:fee", "stripe_fee", "single", fee_legs, "Stripe fee", ref), "fee")
+        )
+        if not d.purpose:
+            need_in[d.fund_id] += d.fee_fen - d.amount_fen
+
+    # Grants: a reservation per funded project, a payout per accepted milestone, a release when terminated.
+    org_accounts: dict[int, object] = {}
+    fund_by_pk = {f.pk: f for f in funds}
+    for project, milestones in projects:
+        if project.fund_id is None:
+            continue
+        fund = fund_by_pk[project.fund_id]
+        amount = decimal_to_fen(project.amount)
+        if project.organization_id not in org_accounts:
+            org_accounts[project.organization_id] = organization_account(project.organization, fund.currency)
+        source, org = account(fund), org_accounts[project.organization_id]
+        need_in[fund.pk] += amount
+        ref = f"project:{project.pk}"
+        paid = sum(decimal_to_fen(m.amount) for m in milestones if m.status == "accepted")
+        status = "posted" if paid == amount else ("voided" if project.status == "terminated" else "pending")
+        reserve_key = f"{ref}:reserve"
+        specs[fund.pk].append(
+            (
+                _gift(
+                    project.need.awarded_at,
+                    reserve_key,
+                    "grant",
+                    "pending",
+                    [(source, amount), (org, -amount)],
+                    project.title,
+                    ref,
+                    status=status,
+                ),
+                "reserve",
+            )
+        )
+        for m in milestones:
+            if m.status == "accepted":
+                fen = decimal_to_fen(m.amount)
+                specs[fund.pk].append(
+                    (
+                        _gift(
+                            m.accepted_at,
+                            f"milestone:{m.pk}:payout",
+                            "grant_payout",
+                            "post",
+                            [(source, fen), (org, -fen)],
+                            f"{project.title} · {m.title}",
+                            ref,
+                            pending_key=reserve_key,
+                        ),
+                        "payout",
+                    )
+                )
+        if status == "voided":
+            left = amount - paid
+            at = min(aware(project.end_date), now) if project.end_date < ctx.today else now - dt.timedelta(hours=1)
+            at = max(
+                at,
+                max([m.accepted_at for m in milestones if m.accepted_at] + [project.need.awarded_at])
+                + dt.timedelta(minutes=1),
+            )
+            specs[fund.pk].append(
+                (
+                    _gift(
+                        at,
+                        f"{ref}:release",
+                        "grant",
+                        "void",
+                        [(source, left), (org, -left)],
+                        project.title,
+                        ref,
+                        pending_key=reserve_key,
+                    ),
+                    "release",
+                )
+            )
+
+    # Income outside Stripe first, enough for every reservation (as the street's yearly allocation).
+    manager = ctx.users.get("fund_manager")
+    first_day = now - dt.timedelta(days=800)
+    incomes = {}
+    for fund in funds:
+        if fund.pk not in specs:
+            continue
+        amount = max(need_in[fund.pk], 0) + rng.randint(20, 80) * 1_000_00
+        key = f"large-grant-{fund.code}"
+        source, memo = "街道办事处拨款", "年度社区基金注资"
+        transfer_key = f"fund:{fund.pk}:income:{key}"
+        incomes[fund.pk] = (transfer_key, amount, key, source, memo)
+        legs = [(fund_bank_account(fund), amount), (account(fund), -amount)]
+        specs[fund.pk].append((_gift(first_day, transfer_key, "income", "single", legs, memo, source), "income"))
+
+    books = {}
+    for fund in funds:
+        if fund.pk in specs:
+            ordered = sorted(specs[fund.pk], key=lambda s: (s[0].created_at, GROUPS.index(s[1])))
+            books[fund_book(fund)] = [transfer for transfer, _group in ordered]
+    progress = ctx.progress("ledger transfers", sum(len(v) for v in books.values()))
+    loaded = transfers_bulk_load(books=books, progress=progress.update)
+    for fund in funds:
+        if fund.pk in incomes:
+            transfer_key, amount, key, source, memo = incomes[fund.pk]
+            Income.objects.create(
+                fund=fund,
+                amount_fen=amount,
+                source=source,
+                memo=memo,
+                idempotency_key=key,
+                transfer=loaded[transfer_key],
+                recorded_by=manager,
+            )
+    progress.done()
+    ctx.data["large_counts"]["transfers"] = len(loaded)

@@ -1,17 +1,27 @@
 """Demo: projects in progress with service-hour records in every state.
 
 Uses the bidding demo's projects (ctx.data["projects"]) when there are some, else makes two
-projects from Need/Proposal rows. The ``large`` size (≥1,000,000 records) is not built here yet.
+projects from Need/Proposal rows. The large size (``seed_large``) makes a project (team,
+milestones) for every need the bidding demo's large step awarded, then ``LARGE_LOGS``
+service-hour records spread over the workers, their projects and two years of dates, in fixed
+non-overlapping slots (never two records of one worker in the same slot).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 
 from django.utils import timezone
 
-from apps.core.demo import DemoContext
+from apps.accounts.models import Membership, Role
+from apps.bidding.models import Need, Proposal, ProposalMilestone, ProposalTeamMember
+from apps.core.bulk import BATCH, field_adapter, rows_insert
+from apps.core.demo import DemoContext, aware, demo_step
+from apps.core.models import Category
+from apps.projects.models import Milestone, Project, ProjectTeamMember, ServiceLog
+from apps.projects.services import milestone_accept, milestone_submit, project_create_from_award, service_hours
 
 SLOTS = [(dt.time(9, 0), dt.time(11, 30)), (dt.time(14, 0), dt.time(17, 0))]
 PLACES = ["社区党群服务中心", "长者食堂", "居民小组活动室", "儿童之家", "小区院坝"]
@@ -27,10 +37,6 @@ CONTENTS = [
 def _make_project(
     ctx: DemoContext, *, community, organization, workers, title, category, amount, created_by, fund=None
 ):
-    from apps.bidding.models import Need, Proposal, ProposalMilestone, ProposalTeamMember
-    from apps.core.models import Category
-    from apps.projects.services import project_create_from_award
-
     start = ctx.today - dt.timedelta(days=90)
     need = Need.objects.create(
         community=community,
@@ -77,10 +83,8 @@ def _make_project(
     return project_create_from_award(need=need, proposal=proposal)
 
 
+@demo_step("projects", after=("bidding",))
 def seed(ctx: DemoContext) -> None:
-    from apps.projects.models import Milestone, ServiceLog
-    from apps.projects.services import milestone_accept, milestone_submit, service_hours
-
     projects = list(ctx.data.get("projects") or [])
     # The bidding demo's awarded projects may not have started yet; records need projects in
     # progress, so two of our own (started 90 days ago) are added when none is.
@@ -115,8 +119,6 @@ def seed(ctx: DemoContext) -> None:
         ctx.data["projects"] = projects
     for project in projects:
         project.team.filter(start_date__gt=project.start_date).update(start_date=project.start_date)
-
-    from apps.accounts.models import Membership, Role
 
     now = timezone.now()
     logs = []
@@ -165,3 +167,209 @@ def seed(ctx: DemoContext) -> None:
             if second is not None:
                 milestone_submit(actor=admin.user, milestone=second, report="中期服务已开展，附活动记录。")
     ServiceLog.objects.bulk_create(logs, batch_size=2000)
+
+
+LARGE_LOGS, LARGE_LOGS_MIN = 1_000_000, 600
+# A worker's fixed daily slots in the large city (7 h in all, under the policy's daily cap).
+LARGE_SLOTS = [
+    (dt.time(8, 30), dt.time(10, 0)),
+    (dt.time(10, 30), dt.time(12, 0)),
+    (dt.time(14, 0), dt.time(16, 0)),
+    (dt.time(16, 30), dt.time(18, 30)),
+]
+LARGE_MILESTONES = [("需求调研与启动", Decimal(30)), ("中期服务", Decimal(40)), ("结项评估", Decimal(30))]
+LOG_FIELDS = [
+    "worker",
+    "project",
+    "date",
+    "start_time",
+    "end_time",
+    "place",
+    "content",
+    "beneficiaries_served",
+    "hours",
+    "status",
+    "approved_by",
+    "approved_at",
+    "confirmed_by",
+    "confirmed_at",
+    "rejected_reason",
+    "created_at",
+    "updated_at",
+]
+
+
+@demo_step("projects.large", size="large", after=("projects", "bidding.large"))
+def seed_large(ctx: DemoContext) -> None:
+    projects = _large_projects(ctx)
+    ctx.data["large_projects"] = projects
+    ctx.log("large demo: service-hour records …")
+    ctx.data["large_counts"] = {"service_logs": _large_hours(ctx, projects)}
+
+
+def _large_projects(ctx: DemoContext) -> list:
+    """Projects for the awarded needs: team from the organization's workers, three milestones."""
+    rng, today, city = ctx.rng, ctx.today, ctx.data["large_city"]
+    fallback_staff = ctx.users["staff"]
+    projects = []
+    for need, p in city["awarded"]:
+        terminated = rng.random() < 0.03
+        ended = need.service_end < today
+        projects.append(
+            Project(
+                need=need,
+                proposal=p,
+                organization_id=p.organization_id,
+                community_id=need.community_id,
+                fund=need.fund,
+                title=need.title,
+                amount=p.total_amount,
+                start_date=need.service_start,
+                end_date=need.service_end,
+                status="terminated" if terminated else ("completed" if ended else "active"),
+            )
+        )
+    projects = ctx.insert(Project, projects, "projects")
+    team, pms, milestones = [], [], []
+    for project in projects:
+        pool = city["workers_by_org"][project.organization_id]
+        for w in rng.sample(pool, min(len(pool), rng.randint(1, 3))):
+            team.append(ProjectTeamMember(project=project, worker=w, role="项目社工", start_date=project.start_date))
+        done = (
+            3
+            if project.status == "completed"
+            else min(
+                3, max(0, (today - project.start_date).days * 3 // max((project.end_date - project.start_date).days, 1))
+            )
+        )
+        if project.status == "terminated":
+            done = min(done, 1)
+        paid_so_far = Decimal(0)
+        for pos, (title, percent) in enumerate(LARGE_MILESTONES):
+            due = project.start_date + dt.timedelta(days=(pos + 1) * (project.end_date - project.start_date).days // 3)
+            amount = (
+                (project.amount * percent / 100).quantize(Decimal("0.01")) if pos < 2 else project.amount - paid_so_far
+            )
+            paid_so_far += amount
+            pms.append(
+                ProposalMilestone(
+                    proposal_id=project.proposal_id, title=title, due_date=due, payment_percent=percent, position=pos
+                )
+            )
+            accepted = pos < done
+            milestones.append(
+                Milestone(
+                    project=project,
+                    position=pos,
+                    title=title,
+                    due_date=due,
+                    payment_percent=percent,
+                    amount=amount,
+                    status="accepted" if accepted else "pending",
+                    report="按计划完成本阶段服务，附活动记录。" if accepted else "",
+                    submitted_at=aware(min(due, today)) - dt.timedelta(days=2) if accepted else None,
+                    accepted_at=aware(min(due, today)) if accepted else None,
+                    accepted_by=city["staff_by_community"].get(project.community_id, fallback_staff)
+                    if accepted
+                    else None,
+                    paid_amount=amount if accepted else None,
+                )
+            )
+    ctx.insert(ProjectTeamMember, team, "project teams")
+    ctx.insert(ProposalMilestone, pms, "proposal milestones")
+    milestones = ctx.insert(Milestone, milestones, "milestones")
+    by_project: dict[int, list] = defaultdict(list)
+    for m in milestones:
+        by_project[m.project_id].append(m)
+    city["team"] = team
+    return [(project, by_project[project.pk]) for project in projects]
+
+
+def _large_hours(ctx: DemoContext, projects: list) -> int:
+    rng, today, now, city = ctx.rng, ctx.today, ctx.now, ctx.data["large_city"]
+    project_by_pk = {p.pk: p for p, _ms in projects}
+    windows: dict[int, list] = defaultdict(list)  # worker id → [(project, first day, last day)]
+    for member in city["team"]:
+        project = project_by_pk[member.project_id]
+        last = min(project.end_date, today - dt.timedelta(days=1))
+        if last >= project.start_date:
+            windows[member.worker_id].append((project, project.start_date, last))
+    capacity = {}
+    for worker_id, spans in windows.items():
+        days = set()
+        for _p, first, last in spans:
+            days.update(range(first.toordinal(), last.toordinal() + 1))
+        capacity[worker_id] = len(days) * len(LARGE_SLOTS)
+    target = ctx.scaled(LARGE_LOGS, LARGE_LOGS_MIN)
+    total_capacity = sum(capacity.values())
+    if target > total_capacity // 2:
+        raise RuntimeError(f"Not enough project time for {target} records (capacity {total_capacity}).")
+    order = sorted(capacity)
+    share = {w: target * capacity[w] // total_capacity for w in order}
+    for w in order[: target - sum(share.values())]:
+        share[w] += 1
+    admin_by_org, staff_by_community = city["admin_by_org"], city["staff_by_community"]
+    fallback = ctx.users["staff"]
+    hours = [service_hours(a, b) for a, b in LARGE_SLOTS]
+    progress = ctx.progress("service-hour records", target)
+    fields = [ServiceLog._meta.get_field(name) for name in LOG_FIELDS]
+    a_date, a_time = field_adapter(ServiceLog, "date"), field_adapter(ServiceLog, "start_time")
+    a_hours, a_at = field_adapter(ServiceLog, "hours"), field_adapter(ServiceLog, "approved_at")
+    a_now = a_at(now)
+    buffer: list = []
+    written = 0
+    for worker_id in order:
+        spans = windows[worker_id]
+        weights = [(last - first).days + 1 for _p, first, last in spans]
+        used: set[tuple[int, int]] = set()
+        k = 0
+        while k < share[worker_id]:
+            project, first, last = rng.choices(spans, weights)[0]
+            day = first + dt.timedelta(days=rng.randint(0, (last - first).days))
+            slot = rng.randrange(len(LARGE_SLOTS))
+            if (day.toordinal(), slot) in used:
+                continue
+            used.add((day.toordinal(), slot))
+            k += 1
+            age = (today - day).days
+            if age <= 7:
+                status = "submitted"
+            elif age <= 21:
+                status = "approved" if rng.random() < 0.8 else "submitted"
+            else:
+                status = "confirmed" if rng.random() < 0.98 else "approved"
+            start, end = LARGE_SLOTS[slot]
+            at = min(aware(day, 20) + dt.timedelta(days=rng.randint(1, 3)), now)
+            approver = admin_by_org.get(project.organization_id, fallback) if status != "submitted" else None
+            buffer.append(
+                (
+                    worker_id,
+                    project.pk,
+                    a_date(day),
+                    a_time(start),
+                    a_time(end),
+                    PLACES[rng.randrange(len(PLACES))],
+                    CONTENTS[rng.randrange(len(CONTENTS))].format(n=k),
+                    rng.randint(3, 25),
+                    a_hours(hours[slot]),
+                    status,
+                    approver.pk if approver else None,
+                    a_at(at) if approver else None,
+                    staff_by_community.get(project.community_id, fallback).pk if status == "confirmed" else None,
+                    a_at(at) if status == "confirmed" else None,
+                    "",
+                    a_now,
+                    a_now,
+                )
+            )
+            if len(buffer) >= BATCH:
+                rows_insert(ServiceLog, fields, buffer, adapted=True)
+                written += len(buffer)
+                buffer = []
+                progress.update(written)
+    if buffer:
+        rows_insert(ServiceLog, fields, buffer, adapted=True)
+        written += len(buffer)
+    progress.update(written)
+    progress.done()
+    return written

@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from apps.core.demo import DemoContext, demo_step
+from apps.revenue.services import (
+    revenue_report_approve,
+    revenue_report_return,
+    revenue_report_settle,
+    revenue_report_submit,
+    revenue_share_create,
+)
 
-def seed(ctx) -> None:
-    from apps.revenue.services import (
-        revenue_report_approve,
-        revenue_report_return,
-        revenue_report_settle,
-        revenue_report_submit,
-        revenue_share_create,
-    )
 
+@demo_step("revenue", after=("accounts",))
+def seed(ctx: DemoContext) -> None:
     community = ctx.data["communities"][0]
     enterprise = ctx.data["organizations"][3]
     manager = ctx.users["fund_manager"]

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.bidding.models import Need
+from apps.core.demo import DemoContext, demo_plan
 from apps.funds.services import fund_income_record
 from apps.projects.models import Project
 from tests.bidding.conftest import proposal_payload
@@ -110,12 +111,9 @@ def test_draft_reminder_goes_once_to_orgs_with_a_draft_a_day_before(world, make_
 
 @pytest.mark.slow
 def test_demo_seeds_needs_in_every_status_and_a_project(db):
-    from apps.bidding import demo as bidding_demo
-    from apps.core import demo as core_demo
-
-    ctx = core_demo.DemoContext(seed=1, size="small", rng=random.Random(1))
-    core_demo.seed(ctx)
-    bidding_demo.seed(ctx)
+    ctx = DemoContext(seed=1, size="small", rng=random.Random(1))
+    for step in demo_plan("small", upto=("bidding",)):
+        step.func(ctx)
     statuses = {n.status for n in Need.objects.all()}
     assert statuses == {s.value for s in Need.Status}
     assert ctx.data["projects"] and Project.objects.filter(need__in=ctx.data["needs"]).exists()

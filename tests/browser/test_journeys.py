@@ -21,7 +21,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from apps.core.demo import DEMO_TOTP_SECRET
+from apps.accounts.demo import DEMO_TOTP_SECRET
 from tests.bidding.conftest import pass_deadline
 from tests.browser.conftest import ARTIFACTS, may_sign_in, shot, sign_in, visit, wait_until
 from tests.funds.conftest import WEBHOOK_SECRET as FUNDS_WEBHOOK_SECRET

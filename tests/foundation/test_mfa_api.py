@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from apps.core.demo import DEMO_TOTP_SECRET
+from apps.accounts.demo import DEMO_TOTP_SECRET
 
 TOKEN_URL = "/api/v1/auth/token/"
 

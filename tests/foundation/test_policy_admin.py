@@ -3,7 +3,7 @@
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 
-from apps.core.demo import DEMO_TOTP_SECRET
+from apps.accounts.demo import DEMO_TOTP_SECRET
 from apps.core.models import PolicyVersion
 from apps.core.selectors import policy_current
 

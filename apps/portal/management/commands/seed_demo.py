@@ -1,13 +1,17 @@
 import random
 import time
 from contextlib import contextmanager
-from importlib import import_module
 
 from django.conf import settings
+from django.core import mail
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
+from django.test import override_settings
 
-from apps.core.demo import DEMO_ORDER, DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoContext
+from apps.accounts.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from apps.core.demo import DemoContext, demo_plan
+from apps.regions.models import Region
+from marketplace.celery import app as celery_app
 
 
 class Command(BaseCommand):
@@ -27,8 +31,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts):
-        from apps.regions.models import Region
-
         if Region.objects.exists():
             if opts["if_empty"]:
                 self.stdout.write("The database already has data; demo city not loaded.")
@@ -63,19 +65,14 @@ class Command(BaseCommand):
         )
 
     def _seed(self, ctx: DemoContext) -> None:
-        for module_name in DEMO_ORDER:
-            try:
-                module = import_module(f"{module_name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name == f"{module_name}.demo":
-                    continue
-                raise
-            self.stdout.write(f"seeding {module_name} …")
+        """Every app's demo steps (``apps/<app>/demo.py``), each in its own transaction."""
+        for demo_step in demo_plan(ctx.size):
+            self.stdout.write(f"seeding {demo_step.name} …")
             step = time.monotonic()
             with transaction.atomic():
-                module.seed(ctx)
+                demo_step.func(ctx)
             if ctx.large:
-                self.stdout.write(f"  {module_name}: {time.monotonic() - step:.1f} s")
+                self.stdout.write(f"  {demo_step.name}: {time.monotonic() - step:.1f} s")
 
 
 @contextmanager
@@ -84,13 +81,8 @@ def _demo_mail_kept():
     list in memory instead of the configured backend: the console backend printed 84 of them
     (about 1,000 lines) over the accounts in `make run`'s output, and SMTP would send them. Tasks
     run in this process meanwhile, so a configured broker's worker cannot send them either."""
-    from django.core import mail
-    from django.test import override_settings
-
-    from marketplace.celery import app
-
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
     kept: list = []
     sent_before = len(getattr(mail, "outbox", []))
     try:
@@ -98,17 +90,15 @@ def _demo_mail_kept():
             yield kept
             kept.extend(getattr(mail, "outbox", [])[sent_before:])
     finally:
-        app.conf.task_always_eager = eager
+        celery_app.conf.task_always_eager = eager
 
 
 def _vacuum_analyze() -> None:
-    """Leave a large city ready to serve, after every app's step has committed (VACUUM cannot run
-    in a transaction): planner statistics for every table and, on PostgreSQL, the visibility map
-    that index-only scans need. Autovacuum takes minutes to reach tables of millions of rows; until
-    it does, the needs list's count reads the heap (90–150 ms instead of 12–17 ms) and so does every
+    """Leave a large city ready to serve, after every step has committed (VACUUM cannot run in a
+    transaction): planner statistics for every table and, on PostgreSQL, the visibility map that
+    index-only scans need. Autovacuum takes minutes to reach tables of millions of rows; until it
+    does, the needs list's count reads the heap (90–150 ms instead of 12–17 ms) and so does every
     posting a search reads (PostgreSQL search p95 257 ms right after the seed, 17 ms vacuumed)."""
-    from django.db import connection
-
     with connection.cursor() as cur:
         vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block  # (a test's transaction)
         cur.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
