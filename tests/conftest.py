@@ -10,9 +10,9 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.accounts.services import membership_add, token_for
-from apps.regions.demo import CATEGORIES
 from apps.core.models import Category
 from apps.funds.models import Fund
+from apps.regions.demo import CATEGORIES
 from apps.regions.models import Region
 from tests.factories.core import OrganizationFactory, SocialWorkerFactory, UserFactory
 
