@@ -34,7 +34,7 @@ if [ "${BENCH_LARGE:-0}" = "1" ]; then
     || psql -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE sanshe_large_bench" >/dev/null
   DATABASE_URL=$LARGE $PY manage.py migrate -v0
   echo "== seed_demo --size large (once; skipped when the database has the city)"
-  DATABASE_URL=$LARGE $PY manage.py seed_demo --i-know-this-is-public --size large --if-empty | grep -E "^(large|seeded|seeding|  apps)|done in|already"
+  DATABASE_URL=$LARGE $PY manage.py seed_demo --i-know-this-is-public --size large --if-empty | grep -E "^(large|seeded|seeding)|^  [a-z_.]+: [0-9.]+ s$|done in|already"
   echo "== needs list API and page on the large city vs a trivial DRF endpoint (bench/bidding/README.md)"
   DATABASE_URL=$LARGE $PY bench/bidding/bench_large.py
   echo "== district dashboard on the large city (bench/stats/README.md)"

@@ -9,9 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
+from apps.bidding.jobs import remind_drafts
 from apps.bidding.models import Need
 from apps.core.demo import DemoContext, demo_plan
 from apps.funds.services import fund_income_record
+from apps.notifications.models import Notification
 from apps.projects.models import Project
 from tests.bidding.conftest import proposal_payload
 from tests.bidding.test_needs_api import need_body
@@ -93,8 +95,6 @@ def test_need_to_project_through_the_api(api, world, settings, tmp_path):
 
 
 def test_draft_reminder_goes_once_to_orgs_with_a_draft_a_day_before(world, make_need, api):
-    from apps.bidding.jobs import remind_drafts
-    from apps.notifications.models import Notification
 
     need = make_need(bid_deadline=timezone.now() + dt.timedelta(hours=20))
     api.as_user(world.a.admin).post(

@@ -19,11 +19,20 @@ from urllib.parse import parse_qs
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.accounts.demo import DEMO_TOTP_SECRET
+from apps.bidding.models import Need, Proposal, ProposalScore
+from apps.bidding.services import need_panel_set
+from apps.certification.models import Application
+from apps.core.models import Category
+from apps.core.selectors import policy_current
+from apps.funds.models import Donation
+from apps.projects.models import ServiceLog
 from tests.bidding.conftest import pass_deadline
 from tests.browser.conftest import ARTIFACTS, may_sign_in, shot, sign_in, visit, wait_until
+from tests.factories.core import OrganizationFactory
+from tests.factories.projects import make_project
 from tests.funds.conftest import WEBHOOK_SECRET as FUNDS_WEBHOOK_SECRET
 from tests.funds.conftest import event as funds_event
 from tests.funds.conftest import sign as funds_sign
@@ -35,7 +44,6 @@ PW = "pw-Secret-123"
 
 def zh(label) -> str:
     """A display value as the zh-CN browser sees it, whatever language this thread has active."""
-    from django.utils import translation
 
     with translation.override("zh-hans"):
         return str(label())
@@ -51,8 +59,6 @@ def _new_session(page):
 
 
 def test_journey_1_community_worker_publishes_a_need(world, live_server, page):
-    from apps.bidding.models import Need
-    from apps.core.models import Category
 
     staff = may_sign_in(world.staff)
     sign_in(page, live_server, staff.username, PW)
@@ -139,7 +145,6 @@ def _bid_through_the_page(page, live_server, bidder, need, *, amount: int, title
 
 
 def test_journey_2_two_organizations_bid_and_neither_sees_the_other(world, make_need, live_server, page):
-    from apps.bidding.models import Proposal
 
     need = make_need()
     a_pk = _bid_through_the_page(page, live_server, world.a, need, amount=80000, title="甲机构助餐方案")
@@ -178,8 +183,6 @@ def test_journey_2_two_organizations_bid_and_neither_sees_the_other(world, make_
 
 
 def test_journey_3_reviewers_score_and_the_award_notice_appears(world, make_need, make_bid, live_server, page):
-    from apps.bidding.models import ProposalScore
-    from apps.bidding.services import need_panel_set
 
     need = make_need()
     good = make_bid(need, world.a, amount="80000.00")
@@ -262,8 +265,6 @@ def test_journey_3_reviewers_score_and_the_award_notice_appears(world, make_need
 def test_journey_4_worker_logs_hours_org_approves_community_confirms(
     city, organization, make_user, worker_factory, live_server, page
 ):
-    from apps.projects.models import ServiceLog
-    from tests.factories.projects import make_project
 
     worker = worker_factory(organization=organization, name="李社工")
     project = make_project(community=city.community, organization=organization, workers=[worker])
@@ -421,7 +422,6 @@ def stripe_test_server(settings, live_server):
 
 @pytest.mark.postgres  # the donation is booked in the append-only ledger (SQLite cannot flush it)
 def test_journey_5_donor_donates_through_stripe_and_finds_the_receipt(city, stripe_test_server, live_server, page):
-    from apps.funds.models import Donation
 
     page.goto(f"{live_server.url}/funds/{city.fund.pk}/")
     visit(page, "journey-5-01-fund")
@@ -470,9 +470,6 @@ def test_journey_6_enterprise_is_certified_and_appears_in_the_registry(
 ):
     """Every human step goes through the pages (applicant, platform staff, the three reviewers);
     the end of the public notice period is the scheduler's (``run_scheduled``)."""
-    from apps.certification.models import Application
-    from apps.core.selectors import policy_current
-    from tests.factories.core import OrganizationFactory
 
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
     policy_current()

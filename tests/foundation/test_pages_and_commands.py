@@ -1,7 +1,12 @@
 import io
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
+
+from apps.core.validators import credit_code_check_char
+from apps.notifications.models import Notification
+from apps.organizations.models import Organization
 
 
 @pytest.fixture
@@ -12,13 +17,9 @@ def demo_city(db):
 
 
 def test_seed_demo_prints_accounts_and_is_deterministic(demo_city):
-    from apps.organizations.models import Organization
-
     assert "yulin_staff" in demo_city and "sanshe-demo-2026" in demo_city
     codes = list(Organization.objects.order_by("name").values_list("credit_code", flat=True))
     assert len(codes) >= 5
-    from apps.core.validators import credit_code_check_char
-
     assert all(credit_code_check_char(c[:17]) == c[17] for c in codes)
 
 
@@ -27,10 +28,6 @@ def test_seed_demo_prints_accounts_and_is_deterministic(demo_city):
 def test_seed_demo_keeps_its_notification_emails(settings, capsys):
     """The demo's events notify made-up accounts; with the console backend of `make run` they
     had buried the accounts under about 1,000 lines of email, and SMTP would have sent them."""
-    from django.core import mail
-
-    from apps.notifications.models import Notification
-
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     out = io.StringIO()
     call_command("seed_demo", "--seed", "7", "--i-know-this-is-public", stdout=out)

@@ -7,6 +7,13 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Q
 
+from apps.bidding.models import Need, NeedText
+from apps.ledger.models import Transfer
+from apps.projects.models import ServiceLog
+from apps.search.documents import PUBLIC_NEED_STATUSES
+from apps.search.models import SearchDocument
+from apps.stats.models import DailyRollup
+
 SCALE = 0.002
 
 pytestmark = pytest.mark.slow
@@ -22,12 +29,6 @@ def large_city(db):
 
 
 def test_large_seed_scales_covers_every_state_and_keeps_the_books(large_city, client):
-    from apps.bidding.models import Need
-    from apps.ledger.models import Transfer
-    from apps.projects.models import ServiceLog
-    from apps.search.models import SearchDocument
-    from apps.stats.models import DailyRollup
-
     assert "(100%)" in large_city and "large demo" in large_city  # progress lines
     assert "vacuum and analyze" in large_city  # planner statistics (and, outside a test transaction, VACUUM)
 
@@ -64,8 +65,6 @@ def test_large_seed_scales_covers_every_state_and_keeps_the_books(large_city, cl
 
     # Dashboards and search see the data.
     assert DailyRollup.objects.filter(hours_confirmed__gt=0).count() > 100
-    from apps.search.documents import PUBLIC_NEED_STATUSES
-
     indexed = SearchDocument.objects.filter(doc_type="need").count()
     assert indexed == large_needs.filter(status__in=PUBLIC_NEED_STATUSES).count() > 100_000 * SCALE / 2
 
@@ -75,8 +74,6 @@ def test_large_seed_scales_covers_every_state_and_keeps_the_books(large_city, cl
     assert body["count"] >= large_needs.exclude(status="draft").count() and len(body["results"]) > 0
 
     # The list's `q` finds the bulk-loaded needs (their gram rows are written by the seed).
-    from apps.bidding.models import NeedText
-
     assert NeedText.objects.count() == large_needs.count()
     word = large_needs.exclude(status="draft").order_by("-pk").first().title[-4:]
     response = client.get("/api/v1/needs/", {"q": word})
