@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -208,7 +209,7 @@ class AttachmentSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, attachment) -> str:
-        return f"/api/v1/proposals/{attachment.proposal_id}/attachments/{attachment.pk}/"
+        return reverse("proposal-attachment", args=[attachment.proposal_id, attachment.pk])
 
 
 class ProposalSerializer(serializers.ModelSerializer):

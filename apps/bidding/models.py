@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.uploads import private_storage
@@ -85,6 +86,9 @@ class Need(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("bidding:need-detail", args=[self.pk])
+
 
 class NeedText(models.Model):
     """The character grams of a need's title and description: the index behind the list's ``q``.
@@ -141,6 +145,9 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.pk})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("bidding:proposal-detail", args=[self.pk])
 
 
 class ProposalBudgetLine(models.Model):

@@ -4,6 +4,7 @@ content (no amounts, no bidder names before the award notice, no proposal text).
 from __future__ import annotations
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,10 +16,6 @@ from apps.organizations.models import Organization
 
 def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
-def _need_url(need: Need) -> str:
-    return f"/needs/{need.pk}/"
 
 
 def _org_users(org_ids, roles=(Role.ORG_ADMIN, Role.ORG_MEMBER)):
@@ -44,7 +41,7 @@ def notify_need_published(*, need_id: int) -> None:
             "category": need.category.display_name,
             "deadline": _local(need.bid_deadline),
         },
-        url=_need_url(need),
+        url=need.get_absolute_url(),
     )
 
 
@@ -64,7 +61,7 @@ def notify_award_notice(*, need_id: int) -> None:
         title=_("Award notice published: %(title)s") % {"title": need.title},
         body=_("The award notice is public until %(end)s; objections may be filed until then.")
         % {"end": _local(need.notice_ends_at)},
-        url=f"/needs/{need.pk}/ranking/",
+        url=reverse("bidding:ranking", args=[need.pk]),
     )
 
 
@@ -89,7 +86,7 @@ def notify_award_stalled(*, need_id: int) -> None:
         kind="bidding.award_stalled",
         title=_("The award of %(title)s is stalled") % {"title": need.title},
         body=_("The award notice ended, but no project can be made: %(reason)s") % {"reason": need.stalled_reason},
-        url=_need_url(need),
+        url=need.get_absolute_url(),
     )
 
 
@@ -100,7 +97,7 @@ def notify_objection_filed(*, objection_id: int) -> None:
         kind="bidding.objection_filed",
         title=_("Objection to the award of %(title)s") % {"title": objection.need.title},
         body=_("An objection was filed during the award notice and waits for a decision."),
-        url=_need_url(objection.need),
+        url=objection.need.get_absolute_url(),
     )
 
 
@@ -111,5 +108,5 @@ def notify_draft_deadline(*, proposal: Proposal) -> None:
         title=_("Your draft bid is not submitted: %(title)s") % {"title": proposal.need.title},
         body=_("Bids close at %(deadline)s. Submit your draft before then.")
         % {"deadline": _local(proposal.need.bid_deadline)},
-        url=f"/needs/{proposal.need_id}/bid/",
+        url=reverse("bidding:bid", args=[proposal.need_id]),
     )

@@ -19,9 +19,9 @@ from apps.accounts.selectors import is_platform_staff
 from apps.bidding import services
 from apps.bidding.access import need_get_for_user
 from apps.bidding.models import Need, PanelReviewer
-from apps.bidding.views import _apply_error
-from apps.core.errors import ApplicationError, NotFound
+from apps.core.errors import ApplicationError
 from apps.core.forms import IdsChoiceField
+from apps.core.pages import object_or_404, show_error
 
 PANEL_STATUSES = (Need.Status.PUBLISHED, Need.Status.EVALUATING)
 
@@ -86,10 +86,7 @@ def panel_index_view(request):
 @require_http_methods(["GET", "POST"])
 def need_panel_view(request, pk):
     _staff_only(request)
-    try:
-        need = need_get_for_user(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    need = object_or_404(need_get_for_user, user=request.user, pk=pk)
     seats = list(need.panel.select_related("reviewer").order_by("id"))
     pool = reviewer_pool()
     pool_users = list(pool)
@@ -104,7 +101,7 @@ def need_panel_view(request, pk):
             try:
                 services.need_panel_set(actor=request.user, need=need, reviewers=chosen)
             except ApplicationError as exc:
-                _apply_error(request, exc, form)
+                show_error(request, exc, form)
             else:
                 messages.success(request, _("The panel is saved. Each reviewer now declares before seeing any bid."))
                 return redirect("bidding:need-panel", pk=need.pk)

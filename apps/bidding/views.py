@@ -33,10 +33,11 @@ from apps.bidding.selectors import (
     proposal_list_of_user_organizations,
 )
 from apps.certification.selectors import certified_organization_ids
-from apps.core.errors import ApplicationError, NotFound
+from apps.core.errors import ApplicationError
 from apps.core.exports import csv_response
 from apps.core.ids import parse_id
 from apps.core.models import Category
+from apps.core.pages import object_or_404, show_error
 from apps.core.rubric import rubric_items
 from apps.core.uploads import private_file_response
 from apps.organizations.models import Organization
@@ -46,31 +47,6 @@ from apps.workers.models import SocialWorker
 
 def _posted_id(request, name: str) -> int | None:
     return parse_id(request.POST.get(name))
-
-
-def _need_or_404(request, pk, **kwargs) -> Need:
-    try:
-        return need_get_for_user(user=request.user, pk=pk, **kwargs)
-    except NotFound:
-        raise Http404 from None
-
-
-def _proposal_or_404(request, pk) -> Proposal:
-    try:
-        return proposal_get_for_user(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
-
-
-def _apply_error(request, exc: ApplicationError, form=None) -> None:
-    if isinstance(exc, NotFound):
-        raise Http404 from None
-    if form is not None and exc.field_errors:
-        for field, errors in exc.field_errors.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        messages.error(request, exc.message or " ".join(m for ms in exc.field_errors.values() for m in ms))
 
 
 def need_list_view(request):
@@ -91,7 +67,7 @@ def need_list_view(request):
 
 
 def need_detail_view(request, pk):
-    need = _need_or_404(request, pk, queryset=need_queryset(user=request.user))
+    need = object_or_404(need_get_for_user, user=request.user, pk=pk, queryset=need_queryset(user=request.user))
     user = request.user
     context = {
         "need": need,
@@ -109,7 +85,7 @@ def need_detail_view(request, pk):
 
 @login_required
 def need_form_view(request, pk=None):
-    need = _need_or_404(request, pk) if pk else None
+    need = object_or_404(need_get_for_user, user=request.user, pk=pk) if pk else None
     communities = Region.objects.filter(pk__in=user_community_ids(request.user))
     if need is None and not communities:
         raise Http404
@@ -127,7 +103,7 @@ def need_form_view(request, pk=None):
             else:
                 need = services.need_update(actor=request.user, need=need, **data)
         except ApplicationError as exc:
-            _apply_error(request, exc, form)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("Saved as a draft."))
             return redirect("bidding:need-detail", pk=need.pk)
@@ -139,13 +115,13 @@ def need_form_view(request, pk=None):
 
 
 def _confirmed_action(request, pk, action, template, service):
-    need = _need_or_404(request, pk)
+    need = object_or_404(need_get_for_user, user=request.user, pk=pk)
     if request.method == "POST":
         try:
             kwargs = {"reason": request.POST.get("reason", "")} if action == "cancel" else {}
             service(actor=request.user, need=need, **kwargs)
         except ApplicationError as exc:
-            _apply_error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(request, _("Done."))
         return redirect("bidding:need-detail", pk=need.pk)
@@ -174,7 +150,7 @@ def needs_mine_view(request):
 
 @login_required
 def bid_view(request, pk):
-    need = _need_or_404(request, pk)
+    need = object_or_404(need_get_for_user, user=request.user, pk=pk)
     orgs = Organization.objects.filter(pk__in=user_organization_ids(request.user), status="verified")
     chosen = _posted_id(request, "organization") or parse_id(request.GET.get("organization"))
     # Without a choice, an organization that may still bid (one live proposal each).
@@ -205,7 +181,7 @@ def bid_view(request, pk):
                 draft=data["draft"],
             )
         except ApplicationError as exc:
-            _apply_error(request, exc, form)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("Your sealed bid was saved."))
             return redirect("bidding:proposal-detail", pk=proposal.pk)
@@ -220,14 +196,14 @@ def my_bids_view(request):
 
 
 def proposal_detail_view(request, pk):
-    proposal = _proposal_or_404(request, pk)
+    proposal = object_or_404(proposal_get_for_user, user=request.user, pk=pk)
     own = proposal.organization_id in user_organization_ids(request.user)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and own and form.is_valid():
         try:
             services.proposal_attachment_add(actor=request.user, proposal=proposal, uploaded=form.cleaned_data["file"])
         except ApplicationError as exc:
-            _apply_error(request, exc, form)
+            show_error(request, exc, form)
         else:
             return redirect("bidding:proposal-detail", pk=proposal.pk)
     return render(request, "bidding/proposal_detail.html", {"proposal": proposal, "own": own, "form": form})
@@ -236,16 +212,16 @@ def proposal_detail_view(request, pk):
 @login_required
 @require_POST
 def proposal_withdraw_view(request, pk):
-    proposal = _proposal_or_404(request, pk)
+    proposal = object_or_404(proposal_get_for_user, user=request.user, pk=pk)
     try:
         services.proposal_withdraw(actor=request.user, proposal=proposal)
     except ApplicationError as exc:
-        _apply_error(request, exc)
+        show_error(request, exc)
     return redirect("bidding:proposal-detail", pk=proposal.pk)
 
 
 def proposal_attachment_view(request, pk, aid):
-    proposal = _proposal_or_404(request, pk)
+    proposal = object_or_404(proposal_get_for_user, user=request.user, pk=pk)
     attachment = proposal.attachments.filter(pk=aid).first()
     if attachment is None:
         raise Http404
@@ -254,7 +230,7 @@ def proposal_attachment_view(request, pk, aid):
 
 def proposals_csv_view(request, pk):
     """Only the proposals the user may see; an empty export reveals nothing."""
-    need = _need_or_404(request, pk)
+    need = object_or_404(need_get_for_user, user=request.user, pk=pk)
     rows = proposal_list_for_user(user=request.user, need=need)
     if not request.user.is_authenticated:
         raise Http404
@@ -292,7 +268,7 @@ def reviews_view(request):
 
 @login_required
 def review_sheet_view(request, pk):
-    need = _need_or_404(request, pk)
+    need = object_or_404(need_get_for_user, user=request.user, pk=pk)
     seat = reviewer_seat(user=request.user, need=need)
     if seat is None:
         raise Http404
@@ -301,10 +277,10 @@ def review_sheet_view(request, pk):
         try:
             services.reviewer_declare(actor=request.user, need=need, **declaration.cleaned_data)
         except ApplicationError as exc:
-            _apply_error(request, exc)
+            show_error(request, exc)
         return redirect("bidding:review-sheet", pk=need.pk)
     if request.method == "POST" and seat.may_review:
-        proposal = _proposal_or_404(request, request.POST.get("proposal"))
+        proposal = object_or_404(proposal_get_for_user, user=request.user, pk=request.POST.get("proposal"))
         scores = {}
         for item in rubric_items():
             raw = request.POST.get(item["code"], "")
@@ -314,7 +290,7 @@ def review_sheet_view(request, pk):
                 actor=request.user, proposal=proposal, scores=scores, comment=request.POST.get("comment", "")
             )
         except ApplicationError as exc:
-            _apply_error(request, exc)
+            show_error(request, exc)
         else:
             messages.success(request, _("Score saved."))
         return redirect("bidding:review-sheet", pk=need.pk)
@@ -345,18 +321,18 @@ def review_sheet_view(request, pk):
 
 
 def ranking_view(request, pk):
-    need = _need_or_404(request, pk)
+    need = object_or_404(need_get_for_user, user=request.user, pk=pk)
     return render(request, "bidding/ranking.html", {"need": need, "ranking": need_ranking_public(need=need)})
 
 
 @login_required
 @require_POST
 def objection_view(request, pk):
-    need = _need_or_404(request, pk)
+    need = object_or_404(need_get_for_user, user=request.user, pk=pk)
     try:
         services.objection_file(actor=request.user, need=need, text=request.POST.get("text", ""))
     except ApplicationError as exc:
-        _apply_error(request, exc)
+        show_error(request, exc)
     else:
         messages.success(request, _("Your objection was filed."))
     return redirect("bidding:need-detail", pk=need.pk)

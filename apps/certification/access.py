@@ -27,8 +27,8 @@ def certification_visible_to(user) -> QuerySet[Application]:
 
 def _get(qs, pk) -> Application:
     try:
-        return qs.get(pk=int(pk))
-    except (Application.DoesNotExist, ValueError, TypeError, OverflowError):
+        return qs.get(pk=parse_id(pk))
+    except Application.DoesNotExist:
         raise NotFound("Not found.") from None
 
 
@@ -44,7 +44,7 @@ def certification_get_for_panel_member(*, user, pk) -> Application:
         return certification_get_for_user(user=user, pk=pk)
     except NotFound:
         pass
-    member = PanelMember.objects.filter(application_id=_safe_int(pk), reviewer=user).first()
+    member = PanelMember.objects.filter(application_id=parse_id(pk), reviewer=user).first()
     if member is None:
         raise NotFound("Not found.")
     return member.application
@@ -60,8 +60,8 @@ def certification_get_for_objection(*, user, pk) -> Application:
 
 def objection_get_for_user(*, user, application: Application, pk) -> Objection:
     try:
-        return application.objections.get(pk=int(pk))
-    except (Objection.DoesNotExist, ValueError, TypeError, OverflowError):
+        return application.objections.get(pk=parse_id(pk))
+    except Objection.DoesNotExist:
         raise NotFound("Not found.") from None
 
 
@@ -74,9 +74,3 @@ def certificate_get_public(*, certificate_no: str) -> Certificate:
     if certificate is None:
         raise NotFound("Not found.")
     return certificate
-
-
-def _safe_int(value) -> int:
-    """An id that finds nothing (-1) when ``value`` is not one."""
-    pk = parse_id(value)
-    return -1 if pk is None else pk

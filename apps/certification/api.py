@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -29,6 +30,8 @@ from apps.certification.models import (
 )
 from apps.core.api import MoneyField
 from apps.core.errors import NotFound
+from apps.core.ids import parse_id
+from apps.core.pages import language_neutral_url
 from apps.core.uploads import private_file_response
 from apps.organizations.models import Organization
 
@@ -67,7 +70,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "mime", "uploaded_at", "url"]
 
     def get_url(self, obj) -> str:
-        return f"/api/v1/certifications/{obj.application_id}/documents/{obj.pk}/"
+        return reverse("certification-document", args=[obj.application_id, obj.pk])
 
 
 @extend_schema_serializer(component_name="CertificationEvent")
@@ -310,7 +313,7 @@ class DocumentDownloadView(APIView):
     @extend_schema(responses={(200, "*/*"): OpenApiTypes.BINARY})
     def get(self, request, pk, doc):
         application = access.certification_get_for_user(user=request.user, pk=pk)
-        document = application.documents.filter(pk=access._safe_int(doc)).first()
+        document = application.documents.filter(pk=parse_id(doc)).first()
         if document is None:
             raise NotFound("Not found.")
         return private_file_response(document.file, download_name=document.file.name.rsplit("/", 1)[-1])
@@ -536,7 +539,7 @@ class RegistrySerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, obj) -> str:
-        return f"/certificates/{obj.certificate_no}/"
+        return language_neutral_url(obj.get_absolute_url())
 
 
 class CertificatePublicSerializer(RegistrySerializer):

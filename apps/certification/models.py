@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.uploads import private_storage
@@ -83,6 +84,9 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("certification-page", args=[self.pk])
 
     @property
     def eligible(self) -> bool:
@@ -208,6 +212,9 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.certificate_no
+
+    def get_absolute_url(self) -> str:
+        return reverse("certificate-page", args=[self.certificate_no])
 
 
 class AnnualReport(models.Model):

@@ -65,7 +65,7 @@ def organization_certification_status(org) -> dict | None:
         "valid_from": certificate.valid_from,
         "valid_until": certificate.valid_until,
         "is_certified": certificate_is_valid_on(certificate, timezone.localdate()),
-        "url": f"/certificates/{certificate.certificate_no}/",
+        "url": certificate.get_absolute_url(),
     }
 
 

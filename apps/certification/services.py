@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Exists, F, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,7 +48,7 @@ FACT_FIELDS = (
 
 
 def _url(application: Application) -> str:
-    return f"/certifications/{application.pk}/"
+    return application.get_absolute_url()
 
 
 def _org_admins(organization) -> list:
@@ -70,7 +71,7 @@ def _notify_applicant(application: Application, title: str, body: str = "") -> N
 
 
 def _notify_staff(application: Application, title: str, body: str = "") -> None:
-    notify(users=_staff_users(), kind="certification", title=title, body=body, url="/certifications/queue/")
+    notify(users=_staff_users(), kind="certification", title=title, body=body, url=reverse("certification-queue"))
 
 
 def _transition(application: Application, to: str, *, actor=None, note: str = "") -> Application:
@@ -318,7 +319,7 @@ def certification_panel_set(*, actor, application: Application, reviewers: list)
             kind="certification",
             title=_("Certification review of %(org)s: declare any conflict of interest first.")
             % {"org": application.organization.name},
-            url=f"/certifications/review/{application.pk}/",
+            url=reverse("certification-review", args=[application.pk]),
         )
     return list(application.panel.select_related("reviewer"))
 
@@ -465,7 +466,7 @@ def _back_to_expert_review(application: Application, *, actor, reason: str) -> N
         title=_("An objection against %(org)s was upheld: review and score the application again.")
         % {"org": application.organization.name},
         body=reason,
-        url=f"/certifications/review/{application.pk}/",
+        url=reverse("certification-review", args=[application.pk]),
     )
 
 

@@ -29,7 +29,10 @@ from apps.certification.forms import (
     ScoreForm,
 )
 from apps.certification.models import Application, PanelMember
-from apps.core.errors import ApplicationError, NotFound
+from apps.certification.pdf import certificate_pdf_bytes
+from apps.core.errors import ApplicationError, ValidationFailed
+from apps.core.ids import parse_id
+from apps.core.pages import language_neutral_url, object_or_404, show_error
 from apps.organizations.models import Organization
 from apps.regions.models import Region
 
@@ -53,24 +56,6 @@ def _holder_label(status: str) -> str:
     return labels.get(HOLDERS.get(status, ""), "—")
 
 
-def _run(request, func, success: str, **kwargs) -> bool:
-    try:
-        func(**kwargs)
-    except ApplicationError as exc:
-        detail = exc.message or "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.field_errors.items())
-        messages.error(request, detail)
-        return False
-    messages.success(request, success)
-    return True
-
-
-def _get_or_404(func, **kwargs):
-    try:
-        return func(**kwargs)
-    except NotFound:
-        raise Http404 from None
-
-
 # ---------------------------------------------------------------- applicant
 
 
@@ -86,7 +71,7 @@ def application_list(request):
             try:
                 application = services.certification_create(actor=request.user, **data)
             except ApplicationError as exc:
-                messages.error(request, exc.message or str(exc.field_errors))
+                show_error(request, exc, form)
             else:
                 messages.success(request, _("Draft saved. Check the eligibility results, then submit."))
                 return redirect("certification-page", pk=application.pk)
@@ -106,62 +91,27 @@ def application_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_page(request, pk):
-    application = _get_or_404(access.certification_get_for_user, user=request.user, pk=pk)
+    application = object_or_404(access.certification_get_for_user, user=request.user, pk=pk)
     user = request.user
     is_staff = is_platform_staff(user)
     is_admin = application.organization_id in user_organization_ids(user, roles=(Role.ORG_ADMIN,))
+    bound = {}
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        kwargs = {"actor": user, "application": application}
-        if action == "edit":
-            form = ApplicationForm(request.POST, instance=Application.objects.get(pk=application.pk))
-            if form.is_valid():
-                _run(request, services.certification_update, _("Saved."), **kwargs, **form.cleaned_data)
-        elif action == "document":
-            form = DocumentForm(request.POST, request.FILES)
-            if form.is_valid():
-                _run(request, services.certification_document_add, _("Document added."), **kwargs, **form.cleaned_data)
-        elif action == "submit":
-            _run(request, services.certification_submit, _("Submitted."), **kwargs)
-        elif action == "preliminary":
-            form = PreliminaryForm(request.POST)
-            if form.is_valid():
-                _run(request, services.certification_preliminary, _("Recorded."), **kwargs, **form.cleaned_data)
-        elif action == "panel":
-            form = PanelForm(request.POST, reviewers=_reviewer_pool())
-            if form.is_valid():
-                _run(
-                    request,
-                    services.certification_panel_set,
-                    _("Panel set."),
-                    **kwargs,
-                    reviewers=list(form.cleaned_data["reviewers"]),
-                )
-        elif action == "decide":
-            _run(request, services.certification_decide, _("Decided."), **kwargs)
-        elif action == "revoke":
-            form = ReasonForm(request.POST)
-            if form.is_valid():
-                _run(request, services.certification_revoke, _("Certificate revoked."), **kwargs, **form.cleaned_data)
-        elif action == "resolve":
-            form = ResolveForm(request.POST)
-            objection = application.objections.filter(pk=access._safe_int(request.POST.get("objection"))).first()
-            if form.is_valid() and objection:
-                _run(
-                    request,
-                    services.certification_objection_resolve,
-                    _("Objection resolved."),
-                    actor=user,
-                    objection=objection,
-                    **form.cleaned_data,
-                )
-        elif action == "report":
-            form = AnnualReportForm(request.POST)
-            if form.is_valid():
-                _run(
-                    request, services.annual_report_submit, _("Annual report received."), **kwargs, **form.cleaned_data
-                )
-        return redirect("certification-page", pk=application.pk)
+        action = _application_action(request, application, request.POST.get("action", ""))
+        if action is None:
+            return redirect("certification-page", pk=application.pk)
+        name, form, service, done = action
+        if form is None or form.is_valid():
+            try:
+                service(**(form.cleaned_data if form is not None else {}))
+            except ApplicationError as exc:
+                show_error(request, exc, form)
+            else:
+                messages.success(request, done)
+                return redirect("certification-page", pk=application.pk)
+        if form is None:
+            return redirect("certification-page", pk=application.pk)
+        bound[name] = form
     application = access.certification_get_for_user(user=user, pk=pk)
     certificate = (
         getattr(application, "certificate", None) if application.status in ("certified", "expired", "revoked") else None
@@ -181,7 +131,8 @@ def application_page(request, pk):
             "document_form": DocumentForm() if is_admin and application.status in Application.EDITABLE else None,
             "preliminary_form": PreliminaryForm() if is_staff and application.status == "submitted" else None,
             "panel_form": PanelForm(
-                reviewers=_reviewer_pool(), initial={"reviewers": [m.reviewer_id for m in application.panel.all()]}
+                reviewers=_reviewer_pool(),
+                initial={"reviewers": [m.reviewer_id for m in application.panel.all()]},
             )
             if is_staff and application.status in ("submitted", "expert_review")
             else None,
@@ -193,8 +144,57 @@ def application_page(request, pk):
             "panel": application.panel.select_related("reviewer") if is_staff else [],
             "scores": application.scores.select_related("reviewer") if is_staff else [],
             "events": application.events.select_related("actor"),
+            **bound,
         },
     )
+
+
+def _application_action(request, application, action: str):
+    """The posted action of the application page: the name its form has in the page, the bound
+    form (None for a button), the service to call with the form's data and what to say when done."""
+    post = request.POST
+    base = {"actor": request.user, "application": application}
+
+    def call(service, **fixed):
+        return lambda **data: service(**base, **fixed, **data)
+
+    if action == "edit":
+        form = ApplicationForm(post, instance=Application.objects.get(pk=application.pk))
+        return "edit_form", form, call(services.certification_update), _("Saved.")
+    if action == "document":
+        form = DocumentForm(post, request.FILES)
+        return "document_form", form, call(services.certification_document_add), _("Document added.")
+    if action == "submit":
+        return None, None, call(services.certification_submit), _("Submitted.")
+    if action == "preliminary":
+        form = PreliminaryForm(post)
+        return "preliminary_form", form, call(services.certification_preliminary), _("Recorded.")
+    if action == "panel":
+        form = PanelForm(post, reviewers=_reviewer_pool())
+        return (
+            "panel_form",
+            form,
+            lambda reviewers: services.certification_panel_set(**base, reviewers=list(reviewers)),
+            _("Panel set."),
+        )
+    if action == "decide":
+        return None, None, call(services.certification_decide), _("Decided.")
+    if action == "revoke":
+        return "revoke_form", ReasonForm(post), call(services.certification_revoke), _("Certificate revoked.")
+    if action == "resolve":
+        objection = application.objections.filter(pk=parse_id(post.get("objection"))).first()
+        if objection is None:
+            raise Http404
+        return (
+            "resolve_form",
+            ResolveForm(post),
+            lambda **data: services.certification_objection_resolve(actor=request.user, objection=objection, **data),
+            _("Objection resolved."),
+        )
+    if action == "report":
+        form = AnnualReportForm(post)
+        return "report_form", form, call(services.annual_report_submit), _("Annual report received.")
+    return None
 
 
 def _reviewer_pool():
@@ -246,34 +246,29 @@ def staff_queue(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def reviewer_page(request, pk):
-    application = _get_or_404(access.certification_get_for_panel_member, user=request.user, pk=pk)
+    application = object_or_404(access.certification_get_for_panel_member, user=request.user, pk=pk)
     member = PanelMember.objects.filter(application=application, reviewer=request.user).first()
     if member is None:
         raise Http404
+    bound = {}
+    actions = {
+        "declare": ("declaration_form", DeclarationForm, services.certification_declare, _("Declaration recorded.")),
+        "score": ("score_form", ScoreForm, services.certification_score, _("Score saved.")),
+    }
     if request.method == "POST":
-        if request.POST.get("action") == "declare":
-            form = DeclarationForm(request.POST)
-            if form.is_valid():
-                _run(
-                    request,
-                    services.certification_declare,
-                    _("Declaration recorded."),
-                    actor=request.user,
-                    application=application,
-                    **form.cleaned_data,
-                )
-        elif request.POST.get("action") == "score":
-            form = ScoreForm(request.POST)
-            if form.is_valid():
-                _run(
-                    request,
-                    services.certification_score,
-                    _("Score saved."),
-                    actor=request.user,
-                    application=application,
-                    **form.cleaned_data,
-                )
-        return redirect("certification-review", pk=application.pk)
+        if request.POST.get("action") not in actions:
+            return redirect("certification-review", pk=application.pk)
+        name, form_class, service, done = actions[request.POST["action"]]
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                service(actor=request.user, application=application, **form.cleaned_data)
+            except ApplicationError as exc:
+                show_error(request, exc, form)
+            else:
+                messages.success(request, done)
+                return redirect("certification-review", pk=application.pk)
+        bound[name] = form
     member.refresh_from_db()
     own = application.scores.filter(reviewer=request.user).first()
     return render(
@@ -291,6 +286,7 @@ def reviewer_page(request, pk):
             "score_outdated": own is not None
             and application.status == "expert_review"
             and own.scored_at < application.stage_entered_at,
+            **bound,
         },
     )
 
@@ -322,39 +318,37 @@ def registry(request):
 @login_required
 @require_http_methods(["POST"])
 def notice_object(request, pk):
-    application = _get_or_404(access.certification_get_for_objection, user=request.user, pk=pk)
+    application = object_or_404(access.certification_get_for_objection, user=request.user, pk=pk)
     form = ObjectionForm(request.POST)
-    if form.is_valid():
-        _run(
-            request,
-            services.certification_object,
-            _("Your objection was filed; platform staff will review it."),
-            actor=request.user,
-            application=application,
-            text=form.cleaned_data["text"],
-        )
+    # The registry lists many notices, each with its own form: the refusal is shown on top.
+    try:
+        if not form.is_valid():
+            raise ValidationFailed(field_errors=form.errors)
+        services.certification_object(actor=request.user, application=application, text=form.cleaned_data["text"])
+    except ApplicationError as exc:
+        show_error(request, exc)
+    else:
+        messages.success(request, _("Your objection was filed; platform staff will review it."))
     return redirect("social-enterprise-registry")
 
 
 def certificate_page(request, certificate_no):
-    certificate = _get_or_404(access.certificate_get_public, certificate_no=certificate_no)
+    certificate = object_or_404(access.certificate_get_public, certificate_no=certificate_no)
     return render(
         request,
         "certification/certificate.html",
         {
             "certificate": certificate,
             "valid_today": selectors.certificate_is_valid_on(certificate, timezone.localdate()),
-            "verify_url": request.build_absolute_uri(f"/certificates/{certificate.certificate_no}/"),
+            "verify_url": request.build_absolute_uri(language_neutral_url(certificate.get_absolute_url())),
         },
     )
 
 
 def certificate_pdf(request, certificate_no):
-    from apps.certification.pdf import certificate_pdf_bytes
-
-    certificate = _get_or_404(access.certificate_get_public, certificate_no=certificate_no)
+    certificate = object_or_404(access.certificate_get_public, certificate_no=certificate_no)
     data = certificate_pdf_bytes(
-        certificate, verify_url=request.build_absolute_uri(f"/certificates/{certificate.certificate_no}/")
+        certificate, verify_url=request.build_absolute_uri(language_neutral_url(certificate.get_absolute_url()))
     )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{certificate.certificate_no}.pdf"'

@@ -1,4 +1,4 @@
-from django.urls import translate_url
+from apps.core.pages import language_neutral_url
 
 
 def site(request):
@@ -9,5 +9,5 @@ def site(request):
     path = request.get_full_path()
     return {
         "unread_notifications": unread,
-        "language_neutral_path": translate_url(path, "zh-hans") if path.startswith("/en/") else path,
+        "language_neutral_path": language_neutral_url(path),
     }

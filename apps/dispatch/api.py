@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from apps.core.api import CodeField
 from apps.core.errors import NotFound, PermissionDenied
+from apps.core.ids import parse_id
 from apps.core.parsers import DepthLimitedJSONParser
 from apps.core.uploads import private_file_response
 from apps.dispatch import services
@@ -66,8 +67,8 @@ class UnitRefField(serializers.RelatedField):
             self.fail("invalid")
         qs = self.get_queryset()
         unit = qs.filter(code=str(data)).first()
-        if unit is None and str(data).isdigit():
-            unit = qs.filter(pk=int(data)).first()
+        if unit is None and parse_id(data):
+            unit = qs.filter(pk=parse_id(data)).first()
         if unit is None:
             self.fail("does_not_exist")
         return unit

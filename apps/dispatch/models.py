@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import localized_name
@@ -189,6 +190,9 @@ class WorkOrder(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.category} · {self.community}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dispatch:work-order-detail", args=[self.pk])
 
     def is_overdue(self, now=None) -> bool:
         from django.utils import timezone

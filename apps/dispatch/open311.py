@@ -335,7 +335,9 @@ def request_detail(request, fmt, pk):
 @open311_view()
 def token_detail(request, fmt, token):
     order = (
-        WorkOrder.objects.filter(pk=int(token), source=WorkOrder.Source.OPEN311).first() if token.isdigit() else None
+        WorkOrder.objects.filter(pk=parse_id(token), source=WorkOrder.Source.OPEN311).first()
+        if parse_id(token)
+        else None
     )
     if order is None:
         raise Open311Error(404, f"No request for token {token[:40]}.")

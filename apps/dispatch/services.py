@@ -16,6 +16,7 @@ from apps.core.uploads import validate_upload
 from apps.dispatch import access
 from apps.dispatch.models import DispatchCategory, Unit, WorkOrder, WorkOrderCoReply, WorkOrderEvent, WorkOrderPhoto
 from apps.dispatch.selectors import units_serving, work_order_duplicates
+from apps.notifications.services import notify
 
 MAX_PHOTOS = 6
 S = WorkOrder.Status
@@ -58,10 +59,8 @@ def _users(**filters):
 
 
 def _notify(users, *, order: WorkOrder, title: str, body: str = "", kind: str = "dispatch") -> None:
-    from apps.notifications.services import notify
-
     if users:
-        notify(users=users, kind=kind, title=title, body=body, url=f"/work-orders/{order.pk}/")
+        notify(users=users, kind=kind, title=title, body=body, url=order.get_absolute_url())
 
 
 def _require_state(order: WorkOrder, *allowed: str) -> None:

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import is_platform_staff, user_community_ids, user_officer_regions, user_unit_ids
-from apps.core.errors import ApplicationError, NotFound
+from apps.core.errors import ApplicationError
+from apps.core.pages import object_or_404, show_error
 from apps.core.uploads import private_file_response
 from apps.dispatch import access, services
 from apps.dispatch.forms import CoReplyForm, DispatchForm, RateForm, ReplyForm, WorkOrderReportForm
@@ -29,15 +30,7 @@ from apps.regions.models import Region
 
 
 def _get_order(request, pk, *, for_update=False) -> WorkOrder:
-    try:
-        return access.work_order_get_for_user(user=request.user, pk=pk, for_update=for_update)
-    except NotFound:
-        raise Http404 from None
-
-
-def _error_text(exc: ApplicationError) -> str:
-    parts = [" ".join(m) for m in exc.field_errors.values()]
-    return " ".join([exc.message, *parts]).strip()
+    return object_or_404(access.work_order_get_for_user, user=request.user, pk=pk, for_update=for_update)
 
 
 @login_required
@@ -54,10 +47,7 @@ def work_order_new(request):
         except services.DuplicateSuspected as exc:
             duplicates = exc.candidates
         except ApplicationError as exc:
-            for field, msgs in exc.field_errors.items():
-                form.add_error(field if field in form.fields else None, msgs)
-            if not exc.field_errors:
-                form.add_error(None, exc.message)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("Reported as work order #%(id)s.") % {"id": order.pk})
             return redirect("dispatch:work-order-detail", pk=order.pk)
@@ -214,7 +204,7 @@ def work_order_action(request, pk, action):
             else:
                 raise Http404
     except ApplicationError as exc:
-        messages.error(request, _error_text(exc))
+        show_error(request, exc)
     else:
         messages.success(request, _("Done."))
     back = request.POST.get("next", "")

@@ -1,13 +1,12 @@
 from apps.accounts.selectors import is_platform_staff, user_fund_ids
 from apps.core.errors import NotFound, PermissionDenied
+from apps.core.ids import parse_id
 from apps.funds.models import Fund
 
 
 def fund_get_public(fund_id) -> Fund:
     """Funds are public books: anyone may see any fund."""
-    if not str(fund_id).isdigit():
-        raise NotFound("No such fund.")
-    fund = Fund.objects.select_related("community").filter(pk=int(fund_id)).first()
+    fund = Fund.objects.select_related("community").filter(pk=parse_id(fund_id)).first()
     if fund is None:
         raise NotFound("No such fund.")
     return fund

@@ -8,8 +8,14 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Sum
+from django.urls import reverse
 
+from apps.accounts.models import Membership, Role
 from apps.core.jobs import scheduled_job
+from apps.funds.models import Donation
+from apps.funds.services import stripe_client
+from apps.ledger.models import Leg
+from apps.notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +27,6 @@ def _id(value) -> str:
 
 
 def _donation_by_payment(charge: str = "", payment_intent: str = ""):
-    from apps.funds.models import Donation
-
     donation = Donation.objects.filter(charge_id=charge).first() if charge else None
     if donation is None and payment_intent:
         donation = Donation.objects.filter(payment_intent_id=payment_intent).first()
@@ -32,8 +36,6 @@ def _donation_by_payment(charge: str = "", payment_intent: str = ""):
 def _ledger_refunded(donation) -> int:
     """What the ledger booked back to donors for this donation (refunds, including held ones
     resolved later from the fund or by the host foundation)."""
-    from apps.ledger.models import Leg
-
     return (
         Leg.objects.filter(
             transfer__reference=f"donation:{donation.pk}",
@@ -131,9 +133,6 @@ def reconcile(balance_transactions) -> list[dict]:
 def _notify(differences):
     """Each fund's managers get the differences of their fund; unmatched ones go to every fund
     manager."""
-    from apps.accounts.models import Membership, Role
-    from apps.notifications.services import notify
-
     if not differences:
         return
     by_fund: dict = defaultdict(list)
@@ -147,7 +146,7 @@ def _notify(differences):
             kind="fund_reconciliation",
             title="Stripe reconciliation found differences",
             body="\n".join(f"{d['balance_transaction']}: {d['problem']}" for d in rows[:50]),
-            url=f"/funds/{fund_id}/holds/" if fund_id else "/funds/",
+            url=reverse("fund-refund-holds", args=[fund_id]) if fund_id else reverse("fund-list-page"),
         )
 
 
@@ -155,8 +154,6 @@ def _notify(differences):
 def funds_stripe_reconcile():
     if not settings.STRIPE_SECRET_KEY:
         return "skipped: no STRIPE_SECRET_KEY"
-    from apps.funds.services import stripe_client
-
     try:
         listing = stripe_client().v1.balance_transactions.list(params={"limit": 100, "expand": ["data.source"]})
         rows = [dict(bt) for bt in listing.auto_paging_iter()]

@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.db.models import Case, IntegerField, Q, Sum, When
 from django.db.models.functions import TruncMonth
 
+from apps.core.ids import parse_id
 from apps.core.models import Category
 from apps.funds.models import Donation, Fund
 from apps.ledger.models import Account, Leg, Transfer
@@ -71,7 +72,7 @@ def fund_transfers(fund):
 
 def donor_displays(transfers) -> dict[str, str]:
     refs = [t.reference.split(":", 1)[1] for t in transfers if t.reference.startswith("donation:")]
-    ids = [int(r) for r in refs if r.isdigit()]
+    ids = [pk for pk in map(parse_id, refs) if pk]
     return {f"donation:{d.pk}": d.donor_display for d in Donation.objects.filter(pk__in=ids)}
 
 

@@ -10,17 +10,25 @@ Organizations: ``organization_account(org)`` (what the platform paid them; credi
 
 from __future__ import annotations
 
+import hashlib
+import logging
+
+import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import Membership, Role
 from apps.core.errors import StateConflict, ValidationFailed
 from apps.core.models import Category
 from apps.core.money import is_fen
+from apps.funds.models import Donation, Income, ReceiptCounter, RefundHold
 from apps.ledger.idempotency import idempotent_replay
 from apps.ledger.models import Account
-from apps.ledger.services import account_get_or_create, transfer_post
+from apps.ledger.services import InsufficientFunds, account_get_or_create, transfer_post
+from apps.notifications.services import notify
 
 
 def fund_book(fund) -> str:
@@ -100,8 +108,6 @@ def fund_income_record(
     The same ``idempotency_key`` with the same content (amount, source, memo, purpose) returns
     the first record; with any different content it is a 409 and nothing is booked.
     """
-    from apps.funds.models import Income
-
     if not is_fen(amount_fen) or amount_fen == 0:
         raise ValidationFailed(_("A positive amount."), field_errors={"amount": _("A positive amount.")})
     if not idempotency_key or len(idempotency_key) > 120:
@@ -138,8 +144,6 @@ STRIPE_DEFAULT_METHODS = ["card", "alipay", "wechat_pay"]
 
 
 def stripe_client():
-    import stripe
-
     base = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
     return stripe.StripeClient(
         settings.STRIPE_SECRET_KEY or "sk_test_unset", base_addresses=base, max_network_retries=2
@@ -151,8 +155,6 @@ def donation_create(
     *, fund, amount_fen: int, purpose: str = "", donor_name: str = "", anonymous: bool = True, email: str = ""
 ):
     """A pending donation and its Stripe Checkout Session (card, Alipay, WeChat Pay)."""
-
-    from apps.funds.models import Donation
 
     if not is_fen(amount_fen) or amount_fen < 100:
         raise ValidationFailed(_("At least ¥1.00."), field_errors={"amount": _("At least ¥1.00.")})
@@ -197,8 +199,6 @@ def donation_create(
             params=params, options={"idempotency_key": f"donation-{donation.pk}-checkout"}
         )
     except Exception as exc:  # the payment service is down or refused: nothing is booked
-        import logging
-
         logging.getLogger(__name__).warning("stripe checkout failed: %s", exc)
         raise StateConflict(_("The payment service is not available; please try again.")) from exc
     donation.stripe_session_id = session.id
@@ -208,10 +208,6 @@ def donation_create(
 
 
 def _receipt_no_take(fund) -> str:
-    import hashlib
-
-    from apps.funds.models import ReceiptCounter
-
     year = timezone.localdate().year
     ReceiptCounter.objects.get_or_create(host=fund.host_name, year=year)
     counter = ReceiptCounter.objects.select_for_update().get(host=fund.host_name, year=year)
@@ -226,8 +222,6 @@ def donation_book_payment(*, donation, gross_fen: int, payment_intent: str = "",
 
     ``gross_fen`` is what Stripe took: it must be the donation's amount (a mismatch books nothing).
     """
-
-    from apps.funds.models import Donation
 
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
     if not is_fen(gross_fen) or gross_fen != donation.amount_fen:
@@ -260,8 +254,6 @@ def donation_book_payment(*, donation, gross_fen: int, payment_intent: str = "",
 
 
 def donation_book_fee(*, donation, fee_fen: int):
-    from apps.funds.models import Donation
-
     if not is_fen(fee_fen):
         raise ValidationFailed(
             _("A fee is whole fen, zero or more."), field_errors={"fee": _("Whole fen, zero or more.")}
@@ -280,16 +272,11 @@ def donation_book_fee(*, donation, fee_fen: int):
 
 
 def _hold(*, donation, amount_fen: int, reason: str, object_id: str):
-    from apps.accounts.models import Membership, Role
-    from apps.funds.models import RefundHold
-
     hold, created = RefundHold.objects.get_or_create(
         stripe_object_id=object_id,
         defaults={"fund": donation.fund, "donation": donation, "amount_fen": amount_fen, "reason": reason},
     )
     if created:
-        from apps.notifications.services import notify
-
         managers = [
             m.user
             for m in Membership.objects.active()
@@ -301,7 +288,7 @@ def _hold(*, donation, amount_fen: int, reason: str, object_id: str):
             kind="fund_refund_hold",
             title=str(_("A refund could not be booked: the money was already spent")),
             body=f"{donation.receipt_no or donation.pk}: {amount_fen / 100:.2f} ({reason})",
-            url=f"/funds/{donation.fund_id}/holds/",
+            url=reverse("fund-refund-holds", args=[donation.fund_id]),
         )
     return hold
 
@@ -312,9 +299,6 @@ def donation_book_refund(*, donation, refunded_total_fen: int, object_id: str, r
     When the fund can't give the money back (already spent) nothing goes negative: a hold is
     recorded for the fund manager instead.
     """
-    from apps.funds.models import Donation
-    from apps.ledger.services import InsufficientFunds
-
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
     if not is_fen(refunded_total_fen) or refunded_total_fen > donation.amount_fen:
         raise ValidationFailed(
@@ -374,8 +358,6 @@ def refund_hold_resolve(*, hold, user, resolution: str, note: str = ""):
     ``host``: the host foundation covers it from its own account. Either way the Stripe balance
     in the ledger drops by the amount Stripe already paid out.
     """
-
-    from apps.funds.models import Donation, RefundHold
 
     hold = RefundHold.objects.select_for_update().select_related("fund", "donation").get(pk=hold.pk)
     if resolution not in RefundHold.Resolution.values:

@@ -21,6 +21,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 
+from apps.core.ids import parse_id
 from apps.core.money import is_fen
 from apps.funds.models import Donation, StripeEvent
 from apps.funds.services import (
@@ -150,8 +151,8 @@ def _donation_for(obj) -> Donation | None:
     metadata = _get(obj, "metadata", {}) or {}
     donation_id = _get(metadata, "donation_id")
     qs = Donation.objects.all()
-    if donation_id and str(donation_id).isdigit():
-        found = qs.filter(pk=int(donation_id)).first()
+    if parse_id(donation_id):
+        found = qs.filter(pk=parse_id(donation_id)).first()
         if found:
             return found
     for field, key in (("stripe_session_id", "id"), ("payment_intent_id", "payment_intent"), ("charge_id", "charge")):

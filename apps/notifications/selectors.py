@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db.models import QuerySet
 
 from apps.notifications.kinds import KINDS, kind_label
 from apps.notifications.models import Notification, NotificationPreference
 
 DEFAULT_PREFERENCE = {"in_app": True, "email": True, "digest": False}
+# Past this many immediate mails in 24 hours, further mails wait for the daily digest.
+EMAIL_IMMEDIATE_DAILY_LIMIT = getattr(settings, "NOTIFICATIONS_EMAIL_DAILY_LIMIT", 10)
 
 
 def notifications_for_user(user, *, unread_only: bool = False) -> QuerySet[Notification]:
@@ -19,13 +24,6 @@ def unread_count(user) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return Notification.objects.filter(user=user, shown=True, read_at__isnull=True).count()
-
-
-def preference_for(user, kind: str) -> dict:
-    pref = NotificationPreference.objects.filter(user=user, kind=kind).first()
-    if pref is None:
-        return dict(DEFAULT_PREFERENCE)
-    return {"in_app": pref.in_app, "email": pref.email, "digest": pref.digest}
 
 
 def preferences_by_user(user_ids, kind: str) -> dict[int, dict]:
@@ -47,3 +45,7 @@ def preference_table(user) -> list[dict]:
         values = {"in_app": p.in_app, "email": p.email, "digest": p.digest} if p else dict(DEFAULT_PREFERENCE)
         rows.append({"kind": k, "label": kind_label(k), **values})
     return rows
+
+
+def emails_sent_since(user, since: dt.datetime) -> int:
+    return Notification.objects.filter(user=user, emailed_at__gte=since, digest_pending=False).count()

@@ -1,19 +1,16 @@
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import ValidationFailed
+from apps.core.pages import language_neutral_url
 from apps.notifications.models import Notification, NotificationPreference
 from apps.notifications.selectors import DEFAULT_PREFERENCE, preferences_by_user
-
-# Past this many immediate mails in 24 hours, further mails wait for the daily digest.
-EMAIL_IMMEDIATE_DAILY_LIMIT = getattr(settings, "NOTIFICATIONS_EMAIL_DAILY_LIMIT", 10)
+from apps.notifications.tasks import notification_email_task
 
 
 def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
@@ -35,7 +32,7 @@ def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str =
                 kind=kind[:60],
                 title=title[:200],
                 body=body,
-                url=url[:300],
+                url=language_neutral_url(url)[:300],
                 shown=p["in_app"],
                 # read_at set for hidden rows so they never count as unread
                 read_at=None if p["in_app"] else timezone.now(),
@@ -44,8 +41,6 @@ def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str =
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created if n.pk]
     if ids:
-        from apps.notifications.tasks import notification_email_task
-
         transaction.on_commit(lambda: notification_email_task.delay(ids))
     return created
 
@@ -69,7 +64,3 @@ def notification_preference_set(*, user, kind: str, in_app: bool, email: bool, d
         user=user, kind=kind, defaults={"in_app": bool(in_app), "email": bool(email), "digest": bool(digest)}
     )
     return pref
-
-
-def emails_sent_since(user, since: dt.datetime) -> int:
-    return Notification.objects.filter(user=user, emailed_at__gte=since, digest_pending=False).count()

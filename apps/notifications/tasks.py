@@ -8,7 +8,12 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from apps.notifications.models import Notification
-from apps.notifications.selectors import DEFAULT_PREFERENCE, preferences_by_user
+from apps.notifications.selectors import (
+    DEFAULT_PREFERENCE,
+    EMAIL_IMMEDIATE_DAILY_LIMIT,
+    emails_sent_since,
+    preferences_by_user,
+)
 
 
 @shared_task
@@ -18,8 +23,6 @@ def notification_email_task(notification_ids: list[int]) -> int:
     A user who already had ``EMAIL_IMMEDIATE_DAILY_LIMIT`` mails in the last 24 hours gets the
     rest in the digest, so nobody receives fifty mails a day.
     """
-    from apps.notifications.services import EMAIL_IMMEDIATE_DAILY_LIMIT, emails_sent_since
-
     sent = 0
     now = timezone.now()
     pending = list(

@@ -1,6 +1,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from apps.core.errors import NotFound
+from apps.core.ids import parse_id
 from apps.organizations.models import Organization
 
 
@@ -14,8 +15,8 @@ def organization_list(*, filters: dict | None = None) -> QuerySet[Organization]:
 def organization_get_for_user(*, user, pk) -> Organization:
     """Organization profiles are public (registration status included)."""
     try:
-        return Organization.objects.select_related("region").get(pk=int(pk))
-    except (Organization.DoesNotExist, ValueError, TypeError):
+        return Organization.objects.select_related("region").get(pk=parse_id(pk))
+    except Organization.DoesNotExist:
         raise NotFound("Not found.") from None
 
 
@@ -36,6 +37,6 @@ def organization_verification_queue() -> QuerySet[Organization]:
 
 def organization_pending_get(*, pk) -> Organization:
     try:
-        return organization_verification_queue().get(pk=int(pk))
-    except (Organization.DoesNotExist, ValueError, TypeError):
+        return organization_verification_queue().get(pk=parse_id(pk))
+    except Organization.DoesNotExist:
         raise NotFound("Not found.") from None

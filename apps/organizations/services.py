@@ -78,7 +78,7 @@ def _notify_admins_of_rejection(org: Organization) -> None:
         kind="organization_rejected",
         title=_("The registration of %(name)s was not verified") % {"name": org.name},
         body=org.rejection_reason,
-        url=f"/organizations/{org.pk}/",
+        url=org.get_absolute_url(),
     )
 
 

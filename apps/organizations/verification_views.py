@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.selectors import is_platform_staff
-from apps.core.errors import ApplicationError, NotFound
+from apps.core.errors import ApplicationError
+from apps.core.pages import object_or_404, show_error
 from apps.organizations.forms import RejectionForm
 from apps.organizations.selectors import organization_pending_get, organization_verification_queue
 from apps.organizations.services import organization_reject, organization_verify
@@ -24,13 +25,6 @@ def staff_only(request) -> None:
         raise Http404
 
 
-def pending_or_404(getter: Callable, pk):
-    try:
-        return getter(pk=pk)
-    except NotFound:
-        raise Http404 from None
-
-
 def decision_page(request, *, action: str, run: Callable, template: str, context: dict, queue: str, done: str):
     """GET: the confirmation page (with a reason field when rejecting). POST: run the service and
     go back to the queue; refusals are shown next to the reason field or at the top of the form."""
@@ -39,14 +33,9 @@ def decision_page(request, *, action: str, run: Callable, template: str, context
         try:
             run(**({"reason": form.cleaned_data["reason"]} if form else {}))
         except ApplicationError as exc:
+            show_error(request, exc, form)
             if form is None:
-                messages.error(request, exc.message)
                 return redirect(queue)
-            for field, errors in (exc.field_errors or {}).items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.field_errors:
-                form.add_error(None, exc.message)
         else:
             messages.success(request, done)
             return redirect(queue)
@@ -65,7 +54,7 @@ def organization_queue_view(request):
 @require_http_methods(["GET", "POST"])
 def organization_decision_view(request, pk, action: str):
     staff_only(request)
-    org = pending_or_404(organization_pending_get, pk)
+    org = object_or_404(organization_pending_get, pk=pk)
     if action == "verify":
         service = organization_verify
         done = _("%(name)s is verified and now appears in public lists.")

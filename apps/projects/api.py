@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -73,7 +74,7 @@ class MilestoneAttachmentSerializer(serializers.ModelSerializer):
 
     def get_url(self, attachment) -> str:
         milestone = attachment.milestone
-        return f"/api/v1/projects/{milestone.project_id}/milestones/{milestone.pk}/attachments/{attachment.pk}/"
+        return reverse("milestone-attachment", args=[milestone.project_id, milestone.pk, attachment.pk])
 
 
 class ProjectMilestoneDetailSerializer(ProjectMilestoneSerializer):

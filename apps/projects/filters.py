@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import IdFilter
+from apps.core.ids import parse_id
 from apps.projects.models import Project, ServiceLog
 
 
@@ -16,8 +17,8 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_community(self, queryset, name, value):
         """A community by its code (as everywhere in the API) or by its id."""
-        if value.isdigit() and len(value) < 12:
-            return queryset.filter(community_id=int(value))
+        if parse_id(value):
+            return queryset.filter(community_id=parse_id(value))
         return queryset.filter(community__code=value)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,7 +55,7 @@ def remind_waiting_hours() -> int:
             users=_users(role=Role.ORG_ADMIN, organization_id=org_id),
             kind="hours_waiting",
             title=_("%(n)s service-hour records have waited more than 3 days for approval") % {"n": len(logs)},
-            url="/hours/approve/",
+            url=reverse("projects:approve-queue"),
         )
         sent += len(logs)
     by_community: dict[int, list[ServiceLog]] = {}
@@ -66,7 +67,7 @@ def remind_waiting_hours() -> int:
             users=_users(role=Role.COMMUNITY_STAFF, community_id=community_id),
             kind="hours_waiting",
             title=_("%(n)s service-hour records have waited more than 3 days for confirmation") % {"n": len(logs)},
-            url="/hours/confirm/",
+            url=reverse("projects:confirm-queue"),
         )
         sent += len(logs)
     return sent
@@ -91,7 +92,7 @@ def remind_milestones_due() -> int:
             kind="milestone_due",
             title=_("Milestone “%(title)s” of %(project)s is due on %(date)s")
             % {"title": milestone.title, "project": milestone.project.title, "date": milestone.due_date.isoformat()},
-            url=f"/projects/{milestone.project_id}/",
+            url=reverse("projects:project-detail", args=[milestone.project_id]),
         )
         sent += 1
     return sent
@@ -131,7 +132,7 @@ def remind_registrations_expiring() -> int:
             kind="registration_expiring",
             title=_("Your registration ends on %(date)s: renew it to keep logging hours")
             % {"date": worker.registered_until.isoformat()},
-            url="/hours/record/",
+            url=reverse("projects:hours-record"),
         )
         sent += 1
     return sent

@@ -180,7 +180,7 @@ class ReportList(generics.ListAPIView):
             qs = qs.filter(status=st)
         agreement = self.request.query_params.get("agreement")
         if agreement:
-            qs = qs.filter(agreement_id=agreement) if agreement.isdigit() else qs.none()
+            qs = qs.filter(agreement_id=parse_id(agreement)) if parse_id(agreement) else qs.none()
         return qs
 
 

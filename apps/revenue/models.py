@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.uploads import private_storage
@@ -49,6 +50,9 @@ class RevenueShareAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.fund} · {self.fund_share_percent}%"
+
+    def get_absolute_url(self) -> str:
+        return reverse("revenue-share-page", args=[self.pk])
 
     @property
     def organization_share_percent(self) -> Decimal:

@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.apps import apps as django_apps
+from django.utils import timezone
+from wagtail.models import Page
+
+from apps.certification.selectors import certificate_is_valid_on
+from apps.core.pages import language_neutral_url
 
 TYPES = ("need", "organization", "worker", "enterprise", "project", "page")
 PUBLIC_NEED_STATUSES = ("published", "evaluating", "notice", "stalled", "awarded", "failed")
@@ -74,7 +79,7 @@ def _need_doc(need) -> Doc | None:
         id=str(need.pk),
         title=need.title,
         body=body[:BODY_LIMIT],
-        url=f"/needs/{need.pk}/",
+        url=language_neutral_url(need.get_absolute_url()),
         category=need.category.code,
         region_path=need.community.path,
         status=need.status,
@@ -97,7 +102,7 @@ def _org_doc(org) -> Doc | None:
         id=str(org.pk),
         title=org.name,
         body=body[:BODY_LIMIT],
-        url=f"/organizations/{org.pk}/",
+        url=language_neutral_url(org.get_absolute_url()),
         region_path=org.region.path,
         status=org.status,
     )
@@ -124,7 +129,7 @@ def _worker_doc(worker) -> Doc | None:
         id=str(worker.pk),
         title=worker.name,
         body=body,
-        url=f"/workers/{worker.pk}/",
+        url=language_neutral_url(worker.get_absolute_url()),
         category=skills[0].code if skills else "",
         status=worker.level,
     )
@@ -150,10 +155,6 @@ def _enterprise_qs(model):
 
 
 def _enterprise_doc(cert) -> Doc | None:
-    from django.utils import timezone
-
-    from apps.certification.selectors import certificate_is_valid_on
-
     if cert.superseded_by_id or not certificate_is_valid_on(cert, timezone.localdate()):
         return None
     org = cert.organization
@@ -163,7 +164,7 @@ def _enterprise_doc(cert) -> Doc | None:
         id=str(cert.pk),
         title=org.name,
         body=" ".join(x for x in (summary, org.region.name, "社会企业") if x)[:BODY_LIMIT],
-        url=f"/certificates/{cert.certificate_no}/",
+        url=language_neutral_url(cert.get_absolute_url()),
         region_path=org.region.path,
         status=cert.status,
     )
@@ -183,7 +184,7 @@ def _project_doc(project) -> Doc | None:
         id=str(project.pk),
         title=project.title,
         body=body[:BODY_LIMIT],
-        url=f"/projects/{project.pk}/",
+        url=language_neutral_url(project.get_absolute_url()),
         category=project.need.category.code,
         region_path=project.community.path,
         status=project.status,
@@ -198,8 +199,6 @@ def _page_qs(model):
 
 
 def _page_doc(page) -> Doc | None:
-    from wagtail.models import Page
-
     page = page.specific if type(page) is Page else page
     if not page.live or page.depth <= 1 or page.get_view_restrictions().exists():
         return None
@@ -237,8 +236,6 @@ REGISTRY: dict[str, DocType] = {
 
 
 def type_for_instance(instance) -> str | None:
-    from wagtail.models import Page
-
     if isinstance(instance, Page):
         return "page"
     for name, doc_type in REGISTRY.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.ids import parse_id
 from apps.core.models import Category
 from apps.regions.models import Region
 
@@ -50,8 +51,8 @@ class SearchForm(forms.Form):
         if not raw:
             return None
         region = Region.objects.filter(code=raw).first()
-        if region is None and raw.isdigit() and len(raw) < 12:
-            region = Region.objects.filter(pk=int(raw)).first()
+        if region is None and parse_id(raw):
+            region = Region.objects.filter(pk=parse_id(raw)).first()
         if region is None:
             raise forms.ValidationError(_("Unknown region."))
         return region

@@ -16,6 +16,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from apps.bidding.models import Need
+from apps.core.ids import parse_id
 from apps.dispatch.models import WorkOrder
 from apps.funds.models import Fund
 from apps.ledger.models import Leg
@@ -112,7 +113,7 @@ def funds_figures(date_from: dt.date, date_to: dt.date) -> Figures:
     project_ids = {ref.split(":", 1)[1] for *_rest, ref in legs if ref.startswith("project:")}
     category_of_project = {
         f"project:{pk}": code
-        for pk, code in Project.objects.filter(pk__in=[p for p in project_ids if p.isdigit()]).values_list(
+        for pk, code in Project.objects.filter(pk__in=[pk for pk in map(parse_id, project_ids) if pk]).values_list(
             "pk", "need__category__code"
         )
     }

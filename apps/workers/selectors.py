@@ -4,7 +4,10 @@ import datetime as dt
 
 from django.db.models import Prefetch, QuerySet
 
+from apps.accounts.models import Membership, Role
 from apps.core.errors import NotFound
+from apps.core.ids import parse_id
+from apps.workers.filters import WorkerFilter
 from apps.workers.models import SocialWorker
 
 
@@ -21,8 +24,6 @@ def worker_is_qualified_on(worker: SocialWorker, date: dt.date, min_level: str |
 
 
 def worker_list(*, filters: dict | None = None) -> QuerySet[SocialWorker]:
-    from apps.workers.filters import WorkerFilter
-
     qs = SocialWorker.objects.prefetch_related("skills")
     return WorkerFilter(filters or {}, queryset=qs).qs
 
@@ -30,8 +31,8 @@ def worker_list(*, filters: dict | None = None) -> QuerySet[SocialWorker]:
 def worker_get_for_user(*, user, pk) -> SocialWorker:
     """Public profiles are readable by anyone (the certificate number is masked when shown)."""
     try:
-        return SocialWorker.objects.prefetch_related("skills").get(pk=int(pk))
-    except (SocialWorker.DoesNotExist, ValueError, TypeError):
+        return SocialWorker.objects.prefetch_related("skills").get(pk=parse_id(pk))
+    except SocialWorker.DoesNotExist:
         raise NotFound("Not found.") from None
 
 
@@ -42,8 +43,6 @@ def worker_for_user(user) -> SocialWorker | None:
 def worker_verification_queue() -> QuerySet[SocialWorker]:
     """Workers whose qualification awaits verification (neither verified nor rejected since their
     last change), oldest first, with their employers, in a fixed number of queries."""
-
-    from apps.accounts.models import Membership, Role
 
     employments = (
         Membership.objects.active()
@@ -61,6 +60,6 @@ def worker_verification_queue() -> QuerySet[SocialWorker]:
 
 def worker_pending_get(*, pk) -> SocialWorker:
     try:
-        return worker_verification_queue().get(pk=int(pk))
-    except (SocialWorker.DoesNotExist, ValueError, TypeError):
+        return worker_verification_queue().get(pk=parse_id(pk))
+    except SocialWorker.DoesNotExist:
         raise NotFound("Not found.") from None

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,6 +83,6 @@ def worker_reject(*, actor: User, worker: SocialWorker, reason: str) -> SocialWo
         kind="worker_rejected",
         title=_("Your social-worker qualification was not verified"),
         body=worker.rejection_reason,
-        url="/workspace/",
+        url=reverse("workspace"),
     )
     return worker

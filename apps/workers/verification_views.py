@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from apps.organizations.verification_views import decision_page, pending_or_404, staff_only
+from apps.core.pages import object_or_404
+from apps.organizations.verification_views import decision_page, staff_only
 from apps.workers.selectors import worker_pending_get, worker_verification_queue
 from apps.workers.services import worker_reject, worker_verify
 
@@ -23,7 +24,7 @@ def worker_queue_view(request):
 @require_http_methods(["GET", "POST"])
 def worker_decision_view(request, pk, action: str):
     staff_only(request)
-    worker = pending_or_404(worker_pending_get, pk)
+    worker = object_or_404(worker_pending_get, pk=pk)
     if action == "verify":
         service = worker_verify
         done = _("%(name)s is verified.")

@@ -82,7 +82,8 @@ def fen_yuan(value) -> str:
 
 @register.inclusion_tag("includes/breadcrumbs.html")
 def breadcrumbs(*args):
-    """``{% breadcrumbs _("Needs") "/needs/" need.title "" %}`` — Home is always first."""
+    """``{% url 'bidding:need-list' as needs_url %}{% breadcrumbs _("Needs") needs_url need.title "" %}``
+    — Home is always first."""
     items = [(str(args[i]), args[i + 1] if i + 1 < len(args) else "") for i in range(0, len(args), 2)]
     return {"items": items}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone, translation
@@ -153,3 +154,33 @@ def test_pages_for_applicant_staff_and_reviewer(flow, applicant, staff, reviewer
     reviewer.post(f"/en/certifications/review/{application.pk}/", {"action": "score", "score": "77", "comment": "好"})
     assert application.scores.get(reviewer=reviewers[0]).score == 77
     assert reviewer.get(f"/en/certifications/{application.pk}/").status_code == 200
+
+
+def test_a_refused_upload_shows_the_error_next_to_its_field_and_keeps_what_was_typed(flow, applicant, settings):
+    """The service refuses a file that is no PDF, image or Office document: the page is shown again
+    with the error next to the file field and the title the applicant typed, and nothing is saved."""
+    settings.SANSHE_ENFORCE_MFA = False
+    pk = flow.create()
+    client = Client()
+    client.force_login(applicant)
+    fake = SimpleUploadedFile("audit.pdf", b"#!/bin/sh\necho not a pdf\n", content_type="application/pdf")
+    response = client.post(f"/en/certifications/{pk}/", {"action": "document", "title": "年度审计报告", "file": fake})
+    assert response.status_code == 200
+    message = "This type of file is not accepted. Upload a PDF, an image or an Office document."
+    assert response.context["document_form"].errors == {"file": [message]}
+    html = response.content.decode()
+    assert message in html and 'value="年度审计报告"' in html
+    assert not Application.objects.get(pk=pk).documents.exists()
+
+
+def test_a_refusal_without_a_field_is_shown_on_top_of_the_form(flow, applicant, settings):
+    """A refusal that names no field (here: the application is no longer editable) goes on top."""
+    settings.SANSHE_ENFORCE_MFA = False
+    pk = flow.create()
+    flow.post(flow.as_applicant, pk, "submit")
+    client = Client()
+    client.force_login(applicant)
+    response = client.post(f"/en/certifications/{pk}/", {"action": "edit", **flow.facts})
+    assert response.status_code == 200
+    errors = response.context["edit_form"].non_field_errors()
+    assert len(errors) == 1 and errors[0] in response.content.decode()

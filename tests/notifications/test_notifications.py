@@ -7,7 +7,8 @@ from django.utils import timezone
 from apps.core.jobs import run_due_jobs
 from apps.notifications.digest import send_daily_digests
 from apps.notifications.models import Notification, NotificationPreference
-from apps.notifications.services import EMAIL_IMMEDIATE_DAILY_LIMIT, notification_preference_set, notify
+from apps.notifications.selectors import EMAIL_IMMEDIATE_DAILY_LIMIT
+from apps.notifications.services import notification_preference_set, notify
 
 
 @pytest.fixture
