@@ -14,7 +14,8 @@ from apps.core.models import Category
 from apps.funds.models import Fund
 from apps.regions.demo import CATEGORIES
 from apps.regions.models import Region
-from tests.factories.core import OrganizationFactory, SocialWorkerFactory, UserFactory
+from tests.factories.core import OrganizationFactory, RegionFactory, SocialWorkerFactory, UserFactory
+from tests.factories.funds import FundFactory
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +84,14 @@ def _email_backend(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(autouse=True)
+def _media_storage(settings, tmp_path):
+    """Public and private uploads go to this test's own temporary folders (cookiecutter-django's
+    ``media_storage``): both storages follow their setting, so no test patches a storage."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private_media")
+
+
 @dataclass
 class City:
     city: Region
@@ -99,16 +108,14 @@ class City:
 @pytest.fixture
 def city(db) -> City:
     """成都市 → 武侯区 → 玉林街道 → 玉林东路社区 (+ a grid), and 望江路街道 → 望江楼社区."""
-    c = Region.objects.create(code="510100000000", name="成都市", level="city")
-    d = Region.objects.create(code="510107000000", name="武侯区", level="district", parent=c)
-    s = Region.objects.create(code="510107006000", name="玉林街道", level="street", parent=d)
-    cm = Region.objects.create(code="510107006001", name="玉林东路社区", level="community", parent=s)
-    g = Region.objects.create(code="510107006001-01", name="第1网格", level="grid", parent=cm)
-    s2 = Region.objects.create(code="510107007000", name="望江路街道", level="street", parent=d)
-    cm2 = Region.objects.create(code="510107007001", name="望江楼社区", level="community", parent=s2)
-    f = Fund.objects.create(code="fund-510107006001", name="玉林东路社区基金", community=cm)
-    f2 = Fund.objects.create(code="fund-510107007001", name="望江楼社区基金", community=cm2)
-    return City(c, d, s, cm, g, s2, cm2, f, f2)
+    c = RegionFactory(code="510100000000", name="成都市", level="city")
+    d = RegionFactory(code="510107000000", name="武侯区", level="district", parent=c)
+    s = RegionFactory(code="510107006000", name="玉林街道", level="street", parent=d)
+    cm = RegionFactory(code="510107006001", name="玉林东路社区", level="community", parent=s)
+    g = RegionFactory(code="510107006001-01", name="第1网格", level="grid", parent=cm)
+    s2 = RegionFactory(code="510107007000", name="望江路街道", level="street", parent=d)
+    cm2 = RegionFactory(code="510107007001", name="望江楼社区", level="community", parent=s2)
+    return City(c, d, s, cm, g, s2, cm2, FundFactory(community=cm), FundFactory(community=cm2))
 
 
 @pytest.fixture

@@ -356,7 +356,9 @@ class DistributionListCreate(generics.ListCreateAPIView):
         if getattr(self, "swagger_fake_view", False):
             return self.serializer_class.Meta.model.objects.none()
         coop = access.cooperative_get_for_user(user=self.request.user, cooperative_id=self.kwargs["pk"])
-        return coop.distributions.select_related("cooperative").prefetch_related("allocations__holder")
+        return coop.distributions.select_related("cooperative", "created_by", "decided_by").prefetch_related(
+            "allocations__holder"
+        )
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "user": self.request.user}

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 IMAGE_MIMES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/heic"}
@@ -76,12 +77,25 @@ def validate_upload(uploaded, *, kinds=("pdf", "image", "office"), max_bytes: in
 
 @deconstructible
 class PrivateStorage(FileSystemStorage):
-    """Storage outside MEDIA_ROOT with no public URL."""
+    """Storage outside MEDIA_ROOT with no public URL.
+
+    Its folder follows ``PRIVATE_MEDIA_ROOT`` as the default storage's follows ``MEDIA_ROOT``
+    (read on use, forgotten when the setting changes), so tests point both at a temporary folder
+    by overriding the settings alone."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("location", settings.PRIVATE_MEDIA_ROOT)
         kwargs["base_url"] = None
         super().__init__(**kwargs)
+
+    @cached_property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
 
     def url(self, name):
         raise ValueError("private files have no public URL; serve them through an access-checked view")

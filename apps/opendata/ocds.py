@@ -62,6 +62,7 @@ def _org_party(org, roles: list[str]) -> dict:
 
 def need_releases(need: Need, *, now: dt.datetime | None = None) -> list[dict]:
     """One release per stage the need has reached: tender, award, contract, implementation.
+    ``need`` comes from ``selectors.needs_for_open_data`` (which counts its tenderers).
 
     Drafts have none. Each release carries its own date and tag, as OCDS expects releases to be
     published as events happen.
@@ -110,7 +111,7 @@ def need_releases(need: Need, *, now: dt.datetime | None = None) -> list[dict]:
     if now >= need.bid_deadline:
         # After the deadline the number of bids is public; who bid and for how much is not,
         # until the award notice.
-        tender["numberOfTenderers"] = need.proposals.filter(status__in=COUNTED_PROPOSALS).count()
+        tender["numberOfTenderers"] = need.tenderer_count  # annotated by needs_for_open_data
     tender_tag = "tenderCancellation" if need.status == Need.Status.CANCELLED else "tender"
     releases = [
         {

@@ -2,20 +2,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from apps.bidding.models import Need
+from apps.opendata.ocds import COUNTED_PROPOSALS
 
 
 def needs_for_open_data(
     *, need_id=None, date_from: dt.date | None = None, date_to: dt.date | None = None
 ) -> QuerySet[Need]:
     """Needs with public releases (published or later), optionally one need or a period of
-    activity (published, awarded or updated in it)."""
+    activity (published, awarded or updated in it). Each carries ``tenderer_count``, the bids
+    its tender release counts, so a package of many needs is not one query per need."""
     qs = (
         Need.objects.exclude(status=Need.Status.DRAFT)
         .filter(published_at__isnull=False)
         .select_related("community", "category", "awarded_proposal__organization__region", "project__fund")
+        .annotate(tenderer_count=Count("proposals", filter=Q(proposals__status__in=COUNTED_PROPOSALS)))
         .order_by("pk")
     )
     if need_id is not None:

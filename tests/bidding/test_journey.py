@@ -23,8 +23,7 @@ pytestmark = pytest.mark.django_db
 SCORES = {"need_fit": 0, "approach": 0, "team": 0, "budget": 0, "track_record": 0}
 
 
-def test_need_to_project_through_the_api(api, world, settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
+def test_need_to_project_through_the_api(api, world):
     staff, platform = api.as_user(world.staff), api.as_user(world.platform)
     created = staff.post("/api/v1/needs/", need_body(world.city, min_worker_level="intermediate"), format="json")
     assert created.status_code == 201, created.json()

@@ -466,12 +466,11 @@ def test_journey_5_donor_donates_through_stripe_and_finds_the_receipt(city, stri
 
 
 def test_journey_6_enterprise_is_certified_and_appears_in_the_registry(
-    city, make_user, live_server, page, other_page, settings, tmp_path
+    city, make_user, live_server, page, other_page, tmp_path
 ):
     """Every human step goes through the pages (applicant, platform staff, the three reviewers);
     the end of the public notice period is the scheduler's (``run_scheduled``)."""
 
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
     policy_current()
     enterprise = OrganizationFactory(
         name="成都玉林邻里社会企业有限公司",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -11,17 +10,13 @@ from django.utils import timezone
 
 from apps.certification.models import Application
 from apps.core.selectors import policy_current
+from tests.factories.certification import FACTS, ApplicationFactory
 from tests.factories.core import OrganizationFactory
 
 
 @pytest.fixture
 def enterprise(city):
-    return OrganizationFactory(
-        name="成都玉林邻里社会企业有限公司",
-        legal_form="company",
-        region=city.street,
-        registered_on=timezone.localdate() - dt.timedelta(days=900),
-    )
+    return OrganizationFactory(enterprise=True, name="成都玉林邻里社会企业有限公司", region=city.street)
 
 
 @pytest.fixture
@@ -42,17 +37,7 @@ def reviewers(make_user):
 
 @pytest.fixture
 def facts():
-    return {
-        "salaried_staff": 6,
-        "revenue_total": "1000000.00",
-        "revenue_commercial": "700000.00",
-        "profit_distributable": "200000.00",
-        "profit_distributed": "50000.00",
-        "mission_in_articles": True,
-        "asset_lock": True,
-        "mission_statement": "为玉林社区老人提供助餐服务，盈利主要用于社区公益。",
-        "beneficiaries": "玉林街道独居老人",
-    }
+    return dict(FACTS)
 
 
 class Flow:
@@ -131,17 +116,7 @@ def certified(flow):
 
 def application_in(status: str, *, organization, created_by) -> Application:
     """An application row in ``status``, written directly (for pages that only list or badge it)."""
-    return Application.objects.create(
-        organization=organization,
-        salaried_staff=5,
-        revenue_total=Decimal("100"),
-        revenue_commercial=Decimal("60"),
-        profit_distributable=Decimal("10"),
-        profit_distributed=Decimal("1"),
-        mission_statement="助老",
-        status=status,
-        created_by=created_by,
-    )
+    return ApplicationFactory(status=status, organization=organization, created_by=created_by)
 
 
 def application_status(pk) -> str:

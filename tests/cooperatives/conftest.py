@@ -1,29 +1,13 @@
-"""Shared by the cooperative tests: private uploads in a temporary folder, and a year's profit
-recorded the way the cooperative's managers record it (with its financial statement)."""
+"""Shared by the cooperative tests: a year's profit recorded the way the cooperative's managers
+record it (with its financial statement)."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.cooperatives.models import Cooperative
-from apps.cooperatives.services import profit_record
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path, monkeypatch):
-    from apps.core.uploads import private_storage
-
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
-    for attribute in ("_location", "location", "base_location"):
-        monkeypatch.setattr(private_storage, attribute, str(tmp_path), raising=False)
-
-
-def statement(content=PDF, name="年度财务报表.pdf"):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
+from tests.factories.cooperatives import CooperativeProfitFactory
 
 
 def founded(coop_id, on=dt.date(2015, 3, 1)) -> Cooperative:
@@ -34,9 +18,7 @@ def founded(coop_id, on=dt.date(2015, 3, 1)) -> Cooperative:
 
 def profit(coop, user, year, amount):
     """Record ``amount`` (yuan) as the profit of ``year`` (the cooperative must be founded by then)."""
-    return profit_record(
-        user=user, cooperative=founded(coop.pk), fiscal_year=year, amount=Decimal(amount), statement=statement()
-    )
+    return CooperativeProfitFactory(actor=user, cooperative=founded(coop.pk), fiscal_year=year, amount=Decimal(amount))
 
 
 @pytest.fixture

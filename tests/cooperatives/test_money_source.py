@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from apps.cooperatives.booking import cooperative_account, holder_dividend_account
 from apps.cooperatives.models import Cooperative, Distribution
-from apps.funds.services import fund_account
+from apps.funds.selectors import fund_account
 from apps.ledger.models import Account, Transfer
 from apps.ledger.selectors import ledger_verify
-from tests.cooperatives.conftest import PDF, statement
+from tests.factories.cooperatives import PDF, statement
 
 pytestmark = pytest.mark.django_db
 

@@ -3,18 +3,19 @@ from django.utils import timezone
 
 from apps.cooperatives.models import Distribution
 from apps.cooperatives.services import cooperative_create, holder_add
-from apps.funds.services import fund_account
-from tests.cooperatives.conftest import PDF, founded, statement
+from apps.funds.selectors import fund_account
+from tests.cooperatives.conftest import founded
+from tests.factories.cooperatives import PDF, statement
 
 
 @pytest.fixture
 def setup(city, make_user):
     staff = make_user("community_staff", community=city.community)
     resident = make_user()
-    coop = cooperative_create(user=staff, name="玉林合作社", community=city.community, registered_capital=1000)
-    holder_add(user=staff, cooperative=coop, name="社区", holder_type="community", shares=3, certificate_no="A1")
+    coop = cooperative_create(actor=staff, name="玉林合作社", community=city.community, registered_capital=1000)
+    holder_add(actor=staff, cooperative=coop, name="社区", holder_type="community", shares=3, certificate_no="A1")
     mine = holder_add(
-        user=staff,
+        actor=staff,
         cooperative=coop,
         name="李娜",
         holder_type="resident",

@@ -1,18 +1,11 @@
-import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.utils import timezone
 
 from apps.dispatch.models import DispatchCategory, Unit, WorkOrder
-from apps.dispatch.services import work_order_call, work_order_dispatch, work_order_report
 from apps.regions.models import Region
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Eight accounts per test: PBKDF2 at full strength would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.factories.core import RegionFactory
+from tests.factories.dispatch import DispatchCategoryFactory, UnitFactory, work_order_in
 
 
 @dataclass
@@ -36,27 +29,14 @@ class Desk:
 
 @pytest.fixture
 def desk(city, make_user) -> Desk:
-    garbage = DispatchCategory.objects.create(
-        code="garbage",
-        name="垃圾清运",
-        name_en="Garbage removal",
-        severity="routine",
-        respond_hours=4,
-        resolve_hours=24,
-    )
-    noise = DispatchCategory.objects.create(
-        code="noise", name="噪音扰民", name_en="Noise", severity="major", respond_hours=2, resolve_hours=12
-    )
-    street_unit = Unit.objects.create(
-        code="yulin-city", name="玉林街道城管科", kind="street_office", region=city.street
-    )
-    other_street_unit = Unit.objects.create(
-        code="wangjiang-city", name="望江路街道城管科", kind="street_office", region=city.other_street
-    )
-    district_unit = Unit.objects.create(
+    garbage = DispatchCategoryFactory(garbage=True)
+    noise = DispatchCategoryFactory(noise=True)
+    street_unit = UnitFactory(code="yulin-city", name="玉林街道城管科", region=city.street)
+    other_street_unit = UnitFactory(code="wangjiang-city", name="望江路街道城管科", region=city.other_street)
+    district_unit = UnitFactory(
         code="wuhou-env", name="武侯区生态环境局", kind="district_department", region=city.district
     )
-    other_grid = Region.objects.create(code="510107006001-02", name="第2网格", level="grid", parent=city.community)
+    other_grid = RegionFactory(code="510107006001-02", name="第2网格", level="grid", parent=city.community)
     return Desk(
         city=city,
         garbage=garbage,
@@ -81,35 +61,18 @@ def order_in(desk):
     """order_in("dispatched") → a work order brought to that state by the right people."""
 
     def _make(state: str = "reported", *, category=None, grid="default", now=None) -> WorkOrder:
-        from apps.dispatch.services import work_order_accept, work_order_reply
-
-        now = now or timezone.now()
-        order = work_order_report(
-            reporter=desk.grid_worker,
+        return work_order_in(
+            state,
             community=desk.city.community,
             grid=desk.city.grid if grid == "default" else grid,
             category=category or desk.garbage,
-            description="小区门口垃圾堆积三天无人清运",
-            address="玉林东路12号",
-            reporter_phone="13800000000",
-            confirm_not_duplicate=True,
+            reporter=desk.grid_worker,
+            staff=desk.staff,
+            street_officer=desk.street_officer,
+            lead_unit=desk.street_unit,
+            co_units=[desk.district_unit],
+            lead=desk.lead,
+            now=now,
         )
-        if state == "reported":
-            return order
-        work_order_call(actor=desk.staff, order=order)
-        if state == "called":
-            return order
-        work_order_dispatch(
-            actor=desk.street_officer, order=order, lead_unit=desk.street_unit, co_units=[desk.district_unit], now=now
-        )
-        if state == "dispatched":
-            return order
-        work_order_accept(actor=desk.lead, order=order, now=now + dt.timedelta(hours=1))
-        if state == "accepted":
-            return order
-        work_order_reply(
-            actor=desk.lead, order=order, action="已清运", contacted="物业王经理", now=now + dt.timedelta(hours=2)
-        )
-        return order
 
     return _make

@@ -3,7 +3,8 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from apps.accounts.models import User
+from apps.accounts.models import ApiToken, User
+from apps.accounts.services import api_token_issue
 from apps.core.validators import credit_code_check_char
 from apps.organizations.models import Organization
 from apps.regions.models import Region
@@ -52,6 +53,14 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     salaried_staff = 5
     status = "verified"
 
+    class Params:
+        # a social enterprise: a company, registered long enough ago to apply for certification
+        enterprise = factory.Trait(
+            legal_form="company",
+            name=factory.Sequence(lambda n: f"成都玉林邻里社会企业有限公司{n}"),
+            registered_on=factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=900)),
+        )
+
 
 class SocialWorkerFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -64,3 +73,18 @@ class SocialWorkerFactory(factory.django.DjangoModelFactory):
     registered_until = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=3 * 365))
     qualified_since = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3 * 365))
     verified = True
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token issued through ``api_token_issue`` (only its hash is stored)."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    label = factory.Sequence(lambda n: f"token {n}")
+
+    @classmethod
+    def _create(cls, model_class, **kwargs):
+        token, _secret = api_token_issue(**kwargs)
+        return token

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from apps.bidding.models import Need, Proposal
+from apps.bidding.models import Proposal
 from apps.core.exports import export_cell
 from apps.core.renderers import CSVRenderer, XLSXRenderer
 from apps.funds.models import Donation
@@ -22,7 +22,7 @@ from apps.organizations.models import Organization
 from apps.projects.models import ServiceLog
 from apps.regions.models import Region
 from apps.stats.services import rollup_rebuild
-from tests.bidding.conftest import need_fields
+from tests.factories.bidding import NeedFactory
 from tests.factories.projects import make_project
 
 HOSTILE = ['=HYPERLINK("http://evil.test","click")', "=1+2", "@SUM(1,1)", "+1+1", "-2+3", "\tTAB", "\rCR"]
@@ -116,8 +116,12 @@ def hostile(city, make_user, worker_factory):
         donation_book_payment(donation=donation, gross_fen=donation.amount_fen)
         fund_income_record(fund=city.fund, amount_fen=500, source="bank", memo=text, idempotency_key=f"k{i}")
     staff = make_user("community_staff", community=city.community)
-    need = Need.objects.create(
-        created_by=staff, status="evaluating", **need_fields(city, bid_deadline=timezone.now() - dt.timedelta(days=1))
+    need = NeedFactory(
+        community=city.community,
+        created_by=staff,
+        status="evaluating",
+        published_at=None,
+        bid_deadline=timezone.now() - dt.timedelta(days=1),
     )
     Proposal.objects.create(
         need=need,

@@ -120,10 +120,9 @@ def test_a_signed_deeply_nested_stripe_event_is_a_400(client, settings):
 
 
 def test_a_reviewer_id_past_the_64_bit_range_is_a_400(staff_api, city, make_user):
-    from apps.bidding.models import Need
-    from tests.bidding.conftest import need_fields
+    from tests.factories.bidding import NeedFactory
 
-    need = Need.objects.create(created_by=make_user(), status="published", **need_fields(city))
+    need = NeedFactory(community=city.community, created_by=make_user(), published_at=None)
     response = staff_api.post(f"/api/v1/needs/{need.pk}/panel/", {"reviewers": [HUGE_ID]}, format="json")
     assert response.status_code == 400
     assert list(response.json()) == ["reviewers"]
@@ -169,13 +168,12 @@ def test_a_bulk_action_with_an_id_past_the_64_bit_range_is_no_server_error(
 
 
 def test_a_web_form_choice_past_the_64_bit_range_is_a_form_error(client, city, make_user, settings):
-    from apps.bidding.models import Need
-    from tests.bidding.conftest import need_fields
+    from tests.factories.bidding import NeedFactory
 
     settings.SANSHE_ENFORCE_MFA = False
     staff = make_user("platform_staff")
     client.force_login(staff)
-    need = Need.objects.create(created_by=staff, status="published", **need_fields(city))
+    need = NeedFactory(community=city.community, created_by=staff, published_at=None)
     response = client.post(f"/needs/{need.pk}/panel/", {"reviewers": [str(HUGE_ID)]})
     assert response.status_code == 200
     assert str(HUGE_ID) in response.content.decode()  # named in the form's error, nothing saved

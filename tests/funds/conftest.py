@@ -7,10 +7,14 @@ import subprocess
 import sys
 import threading
 import time
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
+
+from tests.factories.projects import grant_bid, project_with_milestones
+from tests.services import service_missing
 
 WEBHOOK_SECRET = "whsec_test_sanshe"
 
@@ -92,71 +96,19 @@ def stripe_stub(stripe_settings):
 
 @pytest.fixture
 def project_factory(city, organization, make_user):
-    """Need → Proposal → Project with milestones, built through the ORM, then reserved."""
-    import datetime as dt
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from apps.bidding.models import Need, Proposal
-    from apps.core.models import Category
-    from apps.projects.models import Milestone, Project
-
+    """Need → Proposal → Project with submitted milestones, written as rows (not yet reserved)."""
     author = make_user()
-    counter = itertools.count(1)
 
     def make(*, amounts=("600.00", "400.00"), fund=None, category="elderly"):
-        n = next(counter)
-        fund = fund or city.fund
-        total = sum(Decimal(a) for a in amounts)
-        today = timezone.localdate()
-        need = Need.objects.create(
+        proposal = grant_bid(
             community=city.community,
-            title=f"need {n}",
-            description="d",
-            category=Category.objects.get(code=category),
-            beneficiaries=10,
-            budget_min=total,
-            budget_max=total,
-            service_start=today,
-            service_end=today + dt.timedelta(days=90),
-            min_worker_level="assistant",
-            workers_needed=1,
-            bid_deadline=timezone.now(),
-            fund=fund,
-            created_by=author,
-        )
-        proposal = Proposal.objects.create(
-            need=need,
+            fund=fund or city.fund,
             organization=organization,
-            title=f"p {n}",
-            summary="s",
-            approach="a",
-            total_amount=total,
+            total=sum(Decimal(a) for a in amounts),
             created_by=author,
+            category=category,
         )
-        project = Project.objects.create(
-            need=need,
-            proposal=proposal,
-            organization=organization,
-            community=city.community,
-            fund=fund,
-            title=f"项目 {n}",
-            amount=total,
-            start_date=today,
-            end_date=today + dt.timedelta(days=90),
-        )
-        for i, amount in enumerate(amounts):
-            Milestone.objects.create(
-                project=project,
-                position=i,
-                title=f"milestone {i}",
-                due_date=today,
-                payment_percent=Decimal(100) * Decimal(amount) / total,
-                amount=Decimal(amount),
-                status="submitted",
-            )
-        return project
+        return project_with_milestones(proposal=proposal, amounts=amounts)
 
     return make
 
@@ -207,7 +159,7 @@ def localstripe(stripe_settings):
             time.sleep(0.2)
     else:
         proc.kill()
-        pytest.skip("localstripe did not start on 127.0.0.1")
+        service_missing("localstripe did not start on 127.0.0.1")
     stripe_settings.STRIPE_API_BASE = f"http://127.0.0.1:{port}"
     yield f"http://127.0.0.1:{port}"
     proc.terminate()

@@ -1,19 +1,13 @@
 import pytest
 
-from apps.ledger.services import account_get_or_create
+from tests.factories.ledger import AccountFactory
 
 
 @pytest.fixture
 def accounts(db):
-    def make(kind, *, normal="credit", may_go_negative=False, currency="CNY", book="main"):
-        return account_get_or_create(
-            owner_type="test",
-            owner_id=1,
-            kind=kind,
-            currency=currency,
-            normal=normal,
-            may_go_negative=may_go_negative,
-            book=book,
-        )
+    """accounts("cash", normal="debit") → the test owner's account of that kind."""
+
+    def make(kind, **fields):
+        return AccountFactory(kind=kind, **fields)
 
     return make

@@ -37,12 +37,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from apps.bidding.models import Need, Proposal
 from apps.cooperatives import services as coop_services
 from apps.cooperatives.booking import cooperative_account, holder_dividend_account
 from apps.cooperatives.models import Distribution, DistributionAllocation
 from apps.core.errors import StateConflict, ValidationFailed
-from apps.core.models import Category
 from apps.funds import payouts
 from apps.funds.models import Donation, RefundHold
 from apps.funds.services import (
@@ -68,6 +66,7 @@ from apps.revenue.services import (
     revenue_share_create,
 )
 from tests.factories.core import OrganizationFactory
+from tests.factories.projects import grant_bid, project_with_milestones
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "25"))
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -189,21 +188,21 @@ def make_machine(ctx):
         def revenue_report(self, revenue, settle):
             day = timezone.localdate() - dt.timedelta(days=next(self.report_days))
             report = revenue_report_submit(
-                user=ctx.enterprise_admin,
+                actor=ctx.enterprise_admin,
                 agreement=ctx.agreement,
                 period_start=day,
                 period_end=day,
                 revenue=Decimal(revenue) / 100,
             )
-            revenue_report_approve(user=ctx.manager, report=report)
+            revenue_report_approve(actor=ctx.manager, report=report)
             if settle:
-                revenue_report_settle(user=ctx.manager, report=report)
+                revenue_report_settle(actor=ctx.manager, report=report)
 
         @rule(data=st.data())
         def settle_later(self, data):
             approved = list(RevenueShareReport.objects.filter(status="approved").order_by("pk"))
             if approved:
-                revenue_report_settle(user=ctx.manager, report=data.draw(st.sampled_from(approved)))
+                revenue_report_settle(actor=ctx.manager, report=data.draw(st.sampled_from(approved)))
 
         # ------------------------------------------------------------------ cooperative
         @rule(amount=st.integers(1, 10_000_000))
@@ -212,7 +211,7 @@ def make_machine(ctx):
                 return
             year = self.free_years.pop()
             coop_services.profit_record(
-                user=ctx.staff,
+                actor=ctx.staff,
                 cooperative=ctx.coop,
                 fiscal_year=year,
                 amount=Decimal(amount) / 100,
@@ -235,9 +234,9 @@ def make_machine(ctx):
             kwargs = {"fiscal_year": year, "distributable_profit": amount, "prior_losses": Decimal(losses) / 100}
             if amount > available:
                 with pytest.raises(ValidationFailed):  # a 400 naming what is left
-                    coop_services.distribution_create(user=ctx.staff, cooperative=ctx.coop, **kwargs)
+                    coop_services.distribution_create(actor=ctx.staff, cooperative=ctx.coop, **kwargs)
                 return
-            coop_services.distribution_create(user=ctx.staff, cooperative=ctx.coop, **kwargs)
+            coop_services.distribution_create(actor=ctx.staff, cooperative=ctx.coop, **kwargs)
 
         @rule(data=st.data(), approve=st.booleans())
         def decide(self, data, approve):
@@ -246,9 +245,9 @@ def make_machine(ctx):
                 return
             distribution = data.draw(st.sampled_from(declared))
             if approve:
-                coop_services.distribution_approve(user=ctx.manager, distribution=distribution)
+                coop_services.distribution_approve(actor=ctx.manager, distribution=distribution)
             else:
-                coop_services.distribution_reject(user=ctx.manager, distribution=distribution, reason="与报表不符")
+                coop_services.distribution_reject(actor=ctx.manager, distribution=distribution, reason="与报表不符")
 
         @rule(data=st.data())
         def pay_dividend(self, data):
@@ -258,7 +257,7 @@ def make_machine(ctx):
                 ).order_by("pk")
             )
             if owed:
-                coop_services.dividend_pay(user=ctx.staff, allocation=data.draw(st.sampled_from(owed)))
+                coop_services.dividend_pay(actor=ctx.staff, allocation=data.draw(st.sampled_from(owed)))
 
         # ------------------------------------------------------------------ grants
         @rule(
@@ -266,59 +265,21 @@ def make_machine(ctx):
             category=st.sampled_from(["elderly", "children_youth"]),
         )
         def award(self, parts, category):
-            n = next(ids)
-            total = Decimal(sum(parts)) / 100
-            today = timezone.localdate()
-            need = Need.objects.create(
+            proposal = grant_bid(
                 community=ctx.community,
-                title=f"need {n}",
-                description="d",
-                category=Category.objects.get(code=category),
-                beneficiaries=10,
-                budget_min=total,
-                budget_max=total,
-                service_start=today,
-                service_end=today + dt.timedelta(days=90),
-                min_worker_level="assistant",
-                workers_needed=1,
-                bid_deadline=timezone.now(),
                 fund=ctx.fund,
-                created_by=ctx.staff,
-            )
-            proposal = Proposal.objects.create(
-                need=need,
                 organization=ctx.organization,
-                title=f"p {n}",
-                summary="s",
-                approach="a",
-                total_amount=total,
+                total=Decimal(sum(parts)) / 100,
                 created_by=ctx.staff,
+                category=category,
             )
             try:
-                payouts.award_reserve(need=need, proposal=proposal)
+                payouts.award_reserve(need=proposal.need, proposal=proposal)
             except payouts.FundShortfall:
                 return
-            project = Project.objects.create(
-                need=need,
-                proposal=proposal,
-                organization=ctx.organization,
-                community=ctx.community,
-                fund=ctx.fund,
-                title=f"项目 {n}",
-                amount=total,
-                start_date=today,
-                end_date=today + dt.timedelta(days=90),
+            project_with_milestones(
+                proposal=proposal, amounts=[Decimal(part) / 100 for part in parts], milestone_title="m{i}"
             )
-            for i, part in enumerate(parts):
-                Milestone.objects.create(
-                    project=project,
-                    position=i,
-                    title=f"m{i}",
-                    due_date=today,
-                    payment_percent=Decimal(100) * part / sum(parts),
-                    amount=Decimal(part) / 100,
-                    status="submitted",
-                )
 
         @rule(data=st.data())
         def pay_milestone(self, data):
@@ -379,12 +340,7 @@ class Ctx:
 
 
 @pytest.fixture
-def ctx(city, make_user, settings, tmp_path, monkeypatch):
-    from apps.core.uploads import private_storage
-
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
-    for attribute in ("_location", "location", "base_location"):
-        monkeypatch.setattr(private_storage, attribute, str(tmp_path), raising=False)
+def ctx(city, make_user):
     c = Ctx()
     c.fund, c.community = city.fund, city.community
     c.staff = make_user("community_staff", community=city.community)
@@ -394,7 +350,7 @@ def ctx(city, make_user, settings, tmp_path, monkeypatch):
     c.enterprise_admin = make_user("org_admin", organization=enterprise)
     today = timezone.localdate()
     c.agreement = revenue_share_create(
-        user=c.manager,
+        actor=c.manager,
         organization=enterprise,
         fund=city.fund,
         fund_share_percent=30,
@@ -403,7 +359,7 @@ def ctx(city, make_user, settings, tmp_path, monkeypatch):
     )
     c.founded = dt.date(today.year - 6, 1, 1)
     c.coop = coop_services.cooperative_create(
-        user=c.staff, name="玉林合作社", community=city.community, registered_capital=1000, registered_on=c.founded
+        actor=c.staff, name="玉林合作社", community=city.community, registered_capital=1000, registered_on=c.founded
     )
     for name, holder_type, shares, cert in (
         ("社区", "community", 51, "A1"),
@@ -411,7 +367,7 @@ def ctx(city, make_user, settings, tmp_path, monkeypatch):
         ("王伟", "resident", 19, "A3"),
     ):
         coop_services.holder_add(
-            user=c.staff, cooperative=c.coop, name=name, holder_type=holder_type, shares=shares, certificate_no=cert
+            actor=c.staff, cooperative=c.coop, name=name, holder_type=holder_type, shares=shares, certificate_no=cert
         )
     return c
 

@@ -7,13 +7,8 @@ import pytest
 from django.utils import timezone
 
 from apps.projects.models import Project
+from tests.factories.core import OrganizationFactory
 from tests.factories.projects import make_project
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Users are made by the dozen here; the production hasher's cost is not what we test."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
@@ -35,8 +30,6 @@ class Scene:
 
 @pytest.fixture
 def scene(city, organization, make_user, worker_factory) -> Scene:
-    from tests.factories.core import OrganizationFactory
-
     worker = worker_factory(organization=organization, name="李社工")
     worker2 = worker_factory(organization=organization, name="王社工")
     project = make_project(

@@ -23,16 +23,6 @@ def docx_bytes() -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path, monkeypatch):
-    from apps.core.uploads import private_storage
-
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
-    monkeypatch.setattr(private_storage, "_location", str(tmp_path))
-    monkeypatch.setattr(private_storage, "location", str(tmp_path), raising=False)
-    monkeypatch.setattr(private_storage, "base_location", str(tmp_path), raising=False)
-
-
 def submit_url(project, milestone):
     return f"/api/v1/projects/{project.pk}/milestones/{milestone.pk}/submit/"
 

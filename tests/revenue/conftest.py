@@ -1,10 +1,7 @@
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
-from apps.revenue.services import revenue_share_create
 from tests.factories.core import OrganizationFactory
+from tests.factories.revenue import RevenueShareAgreementFactory
 
 
 @pytest.fixture
@@ -24,12 +21,4 @@ def enterprise_admin(make_user, enterprise):
 
 @pytest.fixture
 def agreement(city, enterprise, fund_manager):
-    today = timezone.localdate()
-    return revenue_share_create(
-        user=fund_manager,
-        organization=enterprise,
-        fund=city.fund,
-        fund_share_percent=30,
-        start=today - dt.timedelta(days=365),
-        end=today + dt.timedelta(days=365),
-    )
+    return RevenueShareAgreementFactory(actor=fund_manager, organization=enterprise, fund=city.fund)

@@ -24,15 +24,6 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path, monkeypatch):
-    from apps.core.uploads import private_storage
-
-    settings.PRIVATE_MEDIA_ROOT = str(tmp_path)
-    for attribute in ("_location", "location", "base_location"):
-        monkeypatch.setattr(private_storage, attribute, str(tmp_path), raising=False)
-
-
 def _day(offset: int) -> dt.date:
     return timezone.localdate() + dt.timedelta(days=offset)
 
@@ -41,37 +32,37 @@ def test_fund_page_and_api_show_the_revenue_share_settlement_and_the_welfare_tra
     api, client, city, agreement, enterprise_admin, fund_manager, make_user
 ):
     report = revenue_report_submit(
-        user=enterprise_admin,
+        actor=enterprise_admin,
         agreement=agreement,
         period_start=_day(-60),
         period_end=_day(-31),
         revenue=Decimal("12345.67"),
     )
-    revenue_report_approve(user=fund_manager, report=report)
-    revenue_report_settle(user=fund_manager, report=report)
+    revenue_report_approve(actor=fund_manager, report=report)
+    revenue_report_settle(actor=fund_manager, report=report)
     report.refresh_from_db()
     assert report.fund_amount == Decimal("3703.70")  # 30 % of 12,345.67, to the fen
 
     staff = make_user("community_staff", community=city.community)
     coop = cooperative_create(
-        user=staff,
+        actor=staff,
         name="玉林合作社",
         community=city.community,
         registered_capital=1000,
         registered_on=dt.date(2015, 3, 1),
     )
-    holder_add(user=staff, cooperative=coop, name="社区", holder_type="community", shares=3, certificate_no="A1")
+    holder_add(actor=staff, cooperative=coop, name="社区", holder_type="community", shares=3, certificate_no="A1")
     year = timezone.localdate().year - 1
     statement = SimpleUploadedFile("年度财务报表.pdf", PDF, content_type="application/pdf")
-    profit_record(user=staff, cooperative=coop, fiscal_year=year, amount=Decimal("1000.00"), statement=statement)
+    profit_record(actor=staff, cooperative=coop, fiscal_year=year, amount=Decimal("1000.00"), statement=statement)
     distribution = distribution_create(
-        user=staff,
+        actor=staff,
         cooperative=coop,
         fiscal_year=year,
         distributable_profit=Decimal("1000.00"),
         prior_losses=Decimal("0.00"),
     )
-    distribution = distribution_approve(user=fund_manager, distribution=distribution)
+    distribution = distribution_approve(actor=fund_manager, distribution=distribution)
     assert distribution.public_welfare == Decimal("90.00")  # 10 % of 1,000 − 10 % reserve
 
     body = api.get(f"/api/v1/funds/{city.fund.pk}/transfers/").json()
@@ -140,7 +131,7 @@ def test_enterprise_reports_revenue_with_documents_through_the_web_form(
 
 def test_report_form_and_documents_are_404_for_others(client, agreement, enterprise_admin, make_user, city):
     report = revenue_report_submit(
-        user=enterprise_admin,
+        actor=enterprise_admin,
         agreement=agreement,
         period_start=_day(-60),
         period_end=_day(-31),
