@@ -37,7 +37,7 @@ from apps.core.selectors import policy_current
 from apps.core.uploads import validate_upload
 from apps.funds.payouts import FundShortfall, award_release, award_reserve
 from apps.organizations.models import Organization
-from apps.organizations.services import organization_employs
+from apps.organizations.selectors import organization_employs
 from apps.workers.models import SocialWorker
 from apps.workers.selectors import worker_is_qualified_on
 

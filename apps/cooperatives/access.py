@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.selectors import is_platform_staff, user_community_ids, user_fund_ids
 from apps.cooperatives.models import Cooperative, CooperativeProfit, Distribution, DistributionAllocation
 from apps.core.errors import NotFound, PermissionDenied
+from apps.funds.access import user_manages_fund
 
 
 def user_manages_cooperative(user, coop: Cooperative) -> bool:
@@ -34,7 +35,7 @@ def user_declares_dividends(user, coop: Cooperative) -> bool:
 
 def user_approves_distributions(user, coop: Cooperative) -> bool:
     fund = getattr(coop.community, "fund", None)
-    return fund is not None and fund.pk in user_fund_ids(user)
+    return fund is not None and user_manages_fund(user, fund.pk)
 
 
 def user_sees_register(user, coop: Cooperative) -> bool:

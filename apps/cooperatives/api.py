@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from apps.accounts.models import User
 from apps.cooperatives import access, services
 from apps.cooperatives.models import Cooperative, CooperativeProfit, Distribution, ShareHolder, ShareTransfer
-from apps.core.api import CodeField, MoneyField
+from apps.core.api import IdOrCodeRelatedField, MoneyField, reference_pair
 from apps.core.money import fen_to_str
 from apps.core.uploads import private_file_response
 from apps.organizations.models import Organization
@@ -24,10 +24,12 @@ PERCENT = {"max_digits": 5, "decimal_places": 2, "coerce_to_string": True}
 
 
 class CooperativeSerializer(serializers.ModelSerializer):
-    community = CodeField(queryset=Region.objects.filter(level="community"))
-    organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False, allow_null=True
+    community = IdOrCodeRelatedField(queryset=Region.objects.filter(level="community"), shows="code")
+    community_id = reference_pair("community", shows="code")
+    organization = IdOrCodeRelatedField(
+        queryset=Organization.objects.all(), code_field="credit_code", required=False, allow_null=True
     )
+    organization_code = reference_pair("organization", shows="id", code_field="credit_code", allow_null=True)
     registered_capital = MoneyField()
     public_welfare_percent = serializers.DecimalField(min_value=0, max_value=100, required=False, **PERCENT)
     registered_on = serializers.DateField(
@@ -44,7 +46,9 @@ class CooperativeSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "community",
+            "community_id",
             "organization",
+            "organization_code",
             "registered_capital",
             "public_welfare_percent",
             "registered_on",
@@ -208,7 +212,7 @@ class CooperativeListCreate(generics.ListCreateAPIView):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         coop = services.cooperative_create(
-            user=request.user,
+            actor=request.user,
             name=d["name"],
             community=d["community"],
             registered_capital=d["registered_capital"],
@@ -249,7 +253,7 @@ class HolderListCreate(generics.ListCreateAPIView):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         holder = services.holder_add(
-            user=request.user,
+            actor=request.user,
             cooperative=coop,
             name=d["name"],
             holder_type=d["holder_type"],
@@ -283,7 +287,7 @@ class TransferListCreate(generics.ListCreateAPIView):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         transfer = services.share_transfer_create(
-            user=request.user,
+            actor=request.user,
             cooperative=coop,
             from_holder=d["from_holder"],
             to_holder=d["to_holder"],
@@ -316,7 +320,7 @@ class ProfitListCreate(generics.ListCreateAPIView):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         profit = services.profit_record(
-            user=request.user,
+            actor=request.user,
             cooperative=coop,
             fiscal_year=d["fiscal_year"],
             amount=d["amount"],
@@ -368,7 +372,7 @@ class DistributionListCreate(generics.ListCreateAPIView):
         coop = access.cooperative_get_for_user(user=request.user, cooperative_id=pk)
         s = DistributionRequestSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        distribution = services.distribution_create(user=request.user, cooperative=coop, **s.validated_data)
+        distribution = services.distribution_create(actor=request.user, cooperative=coop, **s.validated_data)
         return Response(
             DistributionSerializer(distribution, context={"user": request.user}).data, status=status.HTTP_201_CREATED
         )
@@ -391,7 +395,7 @@ class DistributionApprove(APIView):
 
     @extend_schema(request=None, responses=DistributionSerializer)
     def post(self, request, pk, did):
-        return _decided(request, pk, did, lambda d: services.distribution_approve(user=request.user, distribution=d))
+        return _decided(request, pk, did, lambda d: services.distribution_approve(actor=request.user, distribution=d))
 
 
 class DistributionReject(APIView):
@@ -406,7 +410,7 @@ class DistributionReject(APIView):
         s.is_valid(raise_exception=True)
         reason = s.validated_data["reason"]
         return _decided(
-            request, pk, did, lambda d: services.distribution_reject(user=request.user, distribution=d, reason=reason)
+            request, pk, did, lambda d: services.distribution_reject(actor=request.user, distribution=d, reason=reason)
         )
 
 
@@ -421,7 +425,7 @@ class DistributionPreview(APIView):
         coop = access.cooperative_get_for_user(user=request.user, cooperative_id=pk)
         s = DistributionRequestSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        waterfall, meta = services.distribution_preview(user=request.user, cooperative=coop, **s.validated_data)
+        waterfall, meta = services.distribution_preview(actor=request.user, cooperative=coop, **s.validated_data)
         body = _waterfall_body(waterfall, meta)
         body["fiscal_year"] = s.validated_data["fiscal_year"]
         return Response(body)
@@ -438,5 +442,5 @@ class DividendPay(APIView):
         coop = access.cooperative_get_for_user(user=request.user, cooperative_id=pk)
         distribution = access.distribution_get_for_user(user=request.user, coop=coop, distribution_id=did)
         allocation = access.allocation_get_for_user(user=request.user, distribution=distribution, allocation_id=aid)
-        allocation = services.dividend_pay(user=request.user, allocation=allocation)
+        allocation = services.dividend_pay(actor=request.user, allocation=allocation)
         return Response(AllocationSerializer(allocation).data)

@@ -18,7 +18,7 @@ is derived from the record it books, so a retried or concurrent call books at mo
 from __future__ import annotations
 
 from apps.core.money import decimal_to_fen
-from apps.funds.services import fund_account
+from apps.funds.selectors import fund_account
 from apps.ledger.models import Account
 from apps.ledger.services import account_get_or_create, transfer_post
 

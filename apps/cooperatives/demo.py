@@ -32,7 +32,7 @@ def seed(ctx: DemoContext) -> None:
     community = ctx.data["communities"][0]
     staff = ctx.users["yulin_staff"]
     coop = cooperative_create(
-        user=staff,
+        actor=staff,
         name=f"{community.name}股份经济合作社",
         community=community,
         registered_capital=Decimal("1200000.00"),
@@ -40,7 +40,7 @@ def seed(ctx: DemoContext) -> None:
     )
     holders = [
         holder_add(
-            user=staff,
+            actor=staff,
             cooperative=coop,
             name=f"{community.name}居民委员会",
             holder_type="community",
@@ -48,7 +48,7 @@ def seed(ctx: DemoContext) -> None:
             certificate_no="YLDL-0001",
         ),
         holder_add(
-            user=staff,
+            actor=staff,
             cooperative=coop,
             name=ctx.data["organizations"][3].name,
             holder_type="company",
@@ -60,7 +60,7 @@ def seed(ctx: DemoContext) -> None:
     for i in range(7):
         holders.append(
             holder_add(
-                user=staff,
+                actor=staff,
                 cooperative=coop,
                 name=resident_user.display_name if i == 0 and resident_user else ctx.person_name(),
                 holder_type="resident",
@@ -69,25 +69,25 @@ def seed(ctx: DemoContext) -> None:
                 holder_user=resident_user if i == 0 else None,
             )
         )
-    share_transfer_create(user=staff, cooperative=coop, from_holder=holders[3], to_holder=holders[2], shares=87)
+    share_transfer_create(actor=staff, cooperative=coop, from_holder=holders[3], to_holder=holders[2], shares=87)
     year = ctx.today.year - 1
     profit_record(
-        user=staff,
+        actor=staff,
         cooperative=coop,
         fiscal_year=year,
         amount=Decimal("386420.37"),
         statement=SimpleUploadedFile(f"{year}年度财务报表.pdf", STATEMENT_PDF, content_type="application/pdf"),
     )
     distribution = distribution_create(
-        user=staff,
+        actor=staff,
         cooperative=coop,
         fiscal_year=year,
         distributable_profit=Decimal("386420.37"),
         prior_losses=Decimal("41250.00"),
     )
-    distribution = distribution_approve(user=ctx.users["fund_manager"], distribution=distribution)
+    distribution = distribution_approve(actor=ctx.users["fund_manager"], distribution=distribution)
     # One holder has been paid already (through the ledger); the others wait for the manager.
     first = distribution.allocations.filter(amount__gt=0).order_by("pk").first()
     if first is not None:
-        dividend_pay(user=staff, allocation=first)
+        dividend_pay(actor=staff, allocation=first)
     ctx.data["cooperatives"] = [coop]

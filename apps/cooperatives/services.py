@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import is_platform_staff, user_community_ids
+from apps.certification.selectors import organization_is_certified_social_enterprise
 from apps.cooperatives import booking
 from apps.cooperatives.access import (
     require_distribution_approver,
@@ -40,7 +41,6 @@ from apps.core.uploads import validate_upload
 def cooperative_is_certified_social_enterprise(coop: Cooperative, on=None) -> bool:
     """True when the cooperative's organization holds a valid social-enterprise certificate on
     ``on`` (today by default): then the dividend pool is capped by policy."""
-    from apps.certification.selectors import organization_is_certified_social_enterprise
 
     if coop.organization_id is None:
         return False
@@ -50,7 +50,7 @@ def cooperative_is_certified_social_enterprise(coop: Cooperative, on=None) -> bo
 @transaction.atomic
 def cooperative_create(
     *,
-    user,
+    actor,
     name: str,
     community,
     registered_capital: Decimal,
@@ -58,7 +58,7 @@ def cooperative_create(
     public_welfare_percent=None,
     registered_on: dt.date | None = None,
 ) -> Cooperative:
-    if not (is_platform_staff(user) or community.pk in user_community_ids(user)):
+    if not (is_platform_staff(actor) or community.pk in user_community_ids(actor)):
         raise PermissionDenied(_("Only the community's staff or platform staff may register a cooperative."))
     errors = {}
     if community.level != "community":
@@ -79,7 +79,7 @@ def cooperative_create(
         registered_capital=registered_capital,
         organization=organization,
         registered_on=registered_on,
-        created_by=user,
+        created_by=actor,
     )
     if public_welfare_percent is not None:
         coop.public_welfare_percent = public_welfare_percent
@@ -119,10 +119,10 @@ def _require_community_majority(coop: Cooperative, *, community_delta: int, tota
 
 @transaction.atomic
 def holder_add(
-    *, user, cooperative: Cooperative, name: str, holder_type: str, shares: int, certificate_no: str, holder_user=None
+    *, actor, cooperative: Cooperative, name: str, holder_type: str, shares: int, certificate_no: str, holder_user=None
 ) -> ShareHolder:
     """A new holder subscribing ``shares`` newly issued shares (an ``issue`` entry)."""
-    require_manager(user, cooperative)
+    require_manager(actor, cooperative)
     coop = _lock(cooperative)
     errors = {}
     if shares < 0:
@@ -153,9 +153,9 @@ def holder_add(
 
 @transaction.atomic
 def share_transfer_create(
-    *, user, cooperative: Cooperative, from_holder: ShareHolder, to_holder: ShareHolder, shares: int
+    *, actor, cooperative: Cooperative, from_holder: ShareHolder, to_holder: ShareHolder, shares: int
 ) -> ShareTransfer:
-    require_manager(user, cooperative)
+    require_manager(actor, cooperative)
     coop = _lock(cooperative)
     errors = {}
     if shares <= 0:
@@ -182,7 +182,7 @@ def share_transfer_create(
     _require_community_majority(coop, community_delta=community_delta, total_delta=0)
     today = timezone.localdate()
     transfer = ShareTransfer.objects.create(
-        cooperative=coop, from_holder=source, to_holder=target, shares=shares, transferred_on=today, created_by=user
+        cooperative=coop, from_holder=source, to_holder=target, shares=shares, transferred_on=today, created_by=actor
     )
     ShareEntry.objects.bulk_create(
         [
@@ -248,11 +248,13 @@ def profit_available(coop: Cooperative, fiscal_year: int) -> Decimal:
 
 
 @transaction.atomic
-def profit_record(*, user, cooperative: Cooperative, fiscal_year: int, amount: Decimal, statement) -> CooperativeProfit:
+def profit_record(
+    *, actor, cooperative: Cooperative, fiscal_year: int, amount: Decimal, statement
+) -> CooperativeProfit:
     """Record a year's profit, with the year's financial statement (a PDF, image or Office file,
     checked by content), as income to the cooperative's ``undistributed_profit`` account. Once per
     fiscal year (409 after)."""
-    require_dividend_declarer(user, cooperative)
+    require_dividend_declarer(actor, cooperative)
     coop = _lock(cooperative)
     errors = fiscal_year_errors(coop, fiscal_year)
     if amount <= 0:
@@ -276,7 +278,7 @@ def profit_record(*, user, cooperative: Cooperative, fiscal_year: int, amount: D
         statement=statement,
         statement_name=statement.name[-200:],
         statement_mime=mime,
-        recorded_by=user,
+        recorded_by=actor,
     )
     profit.transfer_id_text = booking.book_profit(profit=profit)
     profit.save(update_fields=["transfer_id_text"])
@@ -285,14 +287,14 @@ def profit_record(*, user, cooperative: Cooperative, fiscal_year: int, amount: D
 
 def distribution_preview(
     *,
-    user,
+    actor,
     cooperative: Cooperative,
     fiscal_year: int,
     distributable_profit: Decimal,
     prior_losses: Decimal,
     record_date: dt.date | None = None,
 ) -> tuple[Waterfall, dict]:
-    require_distribution_viewer(user, cooperative)
+    require_distribution_viewer(actor, cooperative)
     today = timezone.localdate()
     record_date = record_date or today
     errors = fiscal_year_errors(cooperative, fiscal_year)
@@ -336,7 +338,7 @@ def distribution_preview(
 @transaction.atomic
 def distribution_create(
     *,
-    user,
+    actor,
     cooperative: Cooperative,
     fiscal_year: int,
     distributable_profit: Decimal,
@@ -345,12 +347,12 @@ def distribution_create(
 ) -> Distribution:
     """Declare a distribution (status ``declared``): the waterfall is fixed now, on the shares held
     on ``record_date``; nothing is booked until the community fund's manager approves it."""
-    require_dividend_declarer(user, cooperative)
+    require_dividend_declarer(actor, cooperative)
     coop = _lock(cooperative)
     if coop.distributions.filter(fiscal_year=fiscal_year).exclude(status=Distribution.Status.REJECTED).exists():
         raise StateConflict(_("The fiscal year %(year)s was already distributed.") % {"year": fiscal_year})
     waterfall, meta = distribution_preview(
-        user=user,
+        actor=actor,
         cooperative=coop,
         fiscal_year=fiscal_year,
         distributable_profit=distributable_profit,
@@ -374,7 +376,7 @@ def distribution_create(
                 public_welfare_percent=coop.public_welfare_percent,
                 dividend_cap_percent=meta["cap_percent"],
                 policy_version=meta["policy"],
-                created_by=user,
+                created_by=actor,
             )
     except IntegrityError:
         raise StateConflict(_("The fiscal year %(year)s was already distributed.") % {"year": fiscal_year}) from None
@@ -392,18 +394,18 @@ def _locked_distribution(distribution: Distribution) -> Distribution:
 
 
 @transaction.atomic
-def distribution_approve(*, user, distribution: Distribution) -> Distribution:
+def distribution_approve(*, actor, distribution: Distribution) -> Distribution:
     """The community fund's manager (not the declarer) approves: the distribution is booked out of
     the cooperative's undistributed profit, to the fund, the holders and the parts that stay."""
     distribution = _locked_distribution(distribution)
-    require_distribution_approver(user, distribution)
+    require_distribution_approver(actor, distribution)
     if distribution.status != Distribution.Status.DECLARED:
         raise StateConflict(
             _("Only a declared distribution can be approved; this one is %(status)s.")
             % {"status": distribution.get_status_display()}
         )
     distribution.status = Distribution.Status.APPROVED
-    distribution.decided_by = user
+    distribution.decided_by = actor
     distribution.decided_at = timezone.now()
     distribution.transfer_id_text = booking.book_distribution(distribution=distribution)
     distribution.save(update_fields=["status", "decided_by", "decided_at", "transfer_id_text"])
@@ -411,10 +413,10 @@ def distribution_approve(*, user, distribution: Distribution) -> Distribution:
 
 
 @transaction.atomic
-def distribution_reject(*, user, distribution: Distribution, reason: str) -> Distribution:
+def distribution_reject(*, actor, distribution: Distribution, reason: str) -> Distribution:
     """The community fund's manager sends a declaration back; the year may be declared again."""
     distribution = _locked_distribution(distribution)
-    require_distribution_approver(user, distribution)
+    require_distribution_approver(actor, distribution)
     if distribution.status != Distribution.Status.DECLARED:
         raise StateConflict(
             _("Only a declared distribution can be rejected; this one is %(status)s.")
@@ -424,14 +426,14 @@ def distribution_reject(*, user, distribution: Distribution, reason: str) -> Dis
         raise ValidationFailed(_("Say why."), field_errors={"reason": [_("Say why the distribution is rejected.")]})
     distribution.status = Distribution.Status.REJECTED
     distribution.reject_reason = reason.strip()[:500]
-    distribution.decided_by = user
+    distribution.decided_by = actor
     distribution.decided_at = timezone.now()
     distribution.save(update_fields=["status", "reject_reason", "decided_by", "decided_at"])
     return distribution
 
 
 @transaction.atomic
-def dividend_pay(*, user, allocation: DistributionAllocation) -> DistributionAllocation:
+def dividend_pay(*, actor, allocation: DistributionAllocation) -> DistributionAllocation:
     """Pay one holder's dividend of a distribution: booked through the ledger exactly once. The
     allocation row is locked, so a second (even concurrent) payment finds it paid: 409."""
     allocation = (
@@ -439,7 +441,7 @@ def dividend_pay(*, user, allocation: DistributionAllocation) -> DistributionAll
         .select_related("distribution", "holder__cooperative")
         .get(pk=allocation.pk)
     )
-    require_manager(user, allocation.holder.cooperative)
+    require_manager(actor, allocation.holder.cooperative)
     if allocation.distribution.status != Distribution.Status.APPROVED:
         raise StateConflict(_("The distribution is not approved yet: nothing is owed."))
     if allocation.paid_at is not None:
@@ -448,6 +450,6 @@ def dividend_pay(*, user, allocation: DistributionAllocation) -> DistributionAll
         raise StateConflict(_("There is nothing to pay to this holder."))
     allocation.payout_transfer_id_text = booking.book_dividend_payout(allocation=allocation)
     allocation.paid_at = timezone.now()
-    allocation.paid_by = user
+    allocation.paid_by = actor
     allocation.save(update_fields=["paid_at", "paid_by", "payout_transfer_id_text"])
     return allocation

@@ -85,10 +85,10 @@ def distribution_preview(request, pk):
                 "prior_losses": Decimal(data.get("prior_losses") or "0").quantize(Decimal("0.01")),
             }
             if request.method == "POST":
-                services.distribution_create(user=request.user, cooperative=coop, **kwargs)
+                services.distribution_create(actor=request.user, cooperative=coop, **kwargs)
                 messages.success(request, _("The distribution was declared; the community fund's manager approves it."))
                 return redirect("cooperative-page", pk=coop.pk)
-            waterfall, meta = services.distribution_preview(user=request.user, cooperative=coop, **kwargs)
+            waterfall, meta = services.distribution_preview(actor=request.user, cooperative=coop, **kwargs)
             context["waterfall"] = waterfall
             context["meta"] = meta
             context["steps"] = [
@@ -135,7 +135,7 @@ def holder_add(request, pk):
         form,
         template="cooperatives/holder_form.html",
         run=lambda d: services.holder_add(
-            user=request.user,
+            actor=request.user,
             cooperative=coop,
             name=d["name"],
             holder_type=d["holder_type"],
@@ -156,7 +156,7 @@ def share_transfer_add(request, pk):
         form,
         template="cooperatives/transfer_form.html",
         run=lambda d: services.share_transfer_create(
-            user=request.user,
+            actor=request.user,
             cooperative=coop,
             from_holder=d["from_holder"],
             to_holder=d["to_holder"],
@@ -175,7 +175,7 @@ def dividend_pay(request, pk, did, aid):
     except NotFound:
         raise Http404 from None
     try:
-        services.dividend_pay(user=request.user, allocation=allocation)
+        services.dividend_pay(actor=request.user, allocation=allocation)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -194,7 +194,7 @@ def profit_add(request, pk):
         d = form.cleaned_data
         try:
             services.profit_record(
-                user=request.user,
+                actor=request.user,
                 cooperative=coop,
                 fiscal_year=d["fiscal_year"],
                 amount=d["amount"],
@@ -243,7 +243,7 @@ def distribution_approve(request, pk, did):
         request,
         pk,
         did,
-        lambda d: services.distribution_approve(user=request.user, distribution=d),
+        lambda d: services.distribution_approve(actor=request.user, distribution=d),
         _("The distribution was approved and booked."),
     )
 
@@ -256,6 +256,6 @@ def distribution_reject(request, pk, did):
         request,
         pk,
         did,
-        lambda d: services.distribution_reject(user=request.user, distribution=d, reason=reason),
+        lambda d: services.distribution_reject(actor=request.user, distribution=d, reason=reason),
         _("The distribution was rejected; the cooperative may declare the year again."),
     )

@@ -1,4 +1,4 @@
-from apps.accounts.selectors import is_platform_staff, user_fund_ids
+from apps.accounts.selectors import user_fund_ids
 from apps.core.errors import NotFound, PermissionDenied
 from apps.core.ids import parse_id
 from apps.funds.models import Fund
@@ -12,6 +12,14 @@ def fund_get_public(fund_id) -> Fund:
     return fund
 
 
-def fund_require_manager(user, fund) -> None:
-    if not user.is_authenticated or not (fund.pk in user_fund_ids(user) or is_platform_staff(user)):
+def user_manages_fund(user, fund_id: int) -> bool:
+    """True for an active fund manager of this fund."""
+    return bool(getattr(user, "is_authenticated", False)) and fund_id in user_fund_ids(user)
+
+
+def fund_require_manager(user, fund_id: int) -> None:
+    """Money of a fund is moved only by the fund's own managers (an active fund_manager
+    membership of that fund, signed in with their second factor). Platform staff and superusers
+    may read the books but not act on them: the one rule for funds, revenue shares and holds."""
+    if not user_manages_fund(user, fund_id):
         raise PermissionDenied("Only the fund's manager can do this.")

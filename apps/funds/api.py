@@ -5,7 +5,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import MoneyField
+from apps.core.api import MoneyField, reference_pair
 from apps.core.errors import NotFound, ValidationFailed
 from apps.core.money import decimal_to_fen, fen_to_decimal, fen_to_str
 from apps.funds import selectors
@@ -20,12 +20,23 @@ class FenField(serializers.Field):
 
 
 class FundSerializer(serializers.ModelSerializer):
+    community_code = reference_pair("community", shows="id")
     community_name = serializers.CharField(source="community.name", read_only=True)
     balance = serializers.SerializerMethodField()
 
     class Meta:
         model = Fund
-        fields = ["id", "code", "name", "community", "community_name", "balance", "currency", "host_name"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "community",
+            "community_code",
+            "community_name",
+            "balance",
+            "currency",
+            "host_name",
+        ]
 
     def get_balance(self, fund) -> str:
         return fen_to_str(self.context.get("balances", {}).get(fund.pk, 0))
@@ -178,7 +189,9 @@ class DonationCreateView(APIView):
 
 class ReceiptSerializer(serializers.Serializer):
     receipt_no = serializers.CharField()
-    fund = serializers.CharField()
+    fund = serializers.CharField(help_text="The fund's name.")
+    fund_id = serializers.IntegerField()
+    fund_code = serializers.CharField()
     amount = serializers.CharField()
     date = serializers.DateField()
     status = serializers.CharField()
@@ -190,6 +203,7 @@ def receipt_data(donation) -> dict:
         "receipt_no": donation.receipt_no,
         "fund": donation.fund.name,
         "fund_id": donation.fund_id,
+        "fund_code": donation.fund.code,
         "amount": fen_to_str(donation.amount_fen),
         "date": timezone.localtime(donation.paid_at).date().isoformat(),
         "status": donation.status,
@@ -233,7 +247,7 @@ class IncomeView(APIView):
     )
     def post(self, request, pk):
         fund = fund_get_public(pk)
-        fund_require_manager(request.user, fund)
+        fund_require_manager(request.user, fund.pk)
         ser = IncomeSerializer(data=request.data)
         if not ser.is_valid():
             raise ValidationFailed(field_errors=ser.errors)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from apps.core.errors import StateConflict
 from apps.core.money import decimal_to_fen, format_yuan
 from apps.funds.models import Fund
+from apps.funds.selectors import fund_account
 from apps.funds.services import organization_account
 from apps.ledger.models import Account, Transfer
 from apps.ledger.services import InsufficientFunds, transfer_pending, transfer_post_pending, transfer_void
@@ -39,7 +40,6 @@ def grant_source(*, fund: Fund, category, amount_fen: int) -> Account:
     can pay for nothing else. A grant comes from one account, never split, because milestones post
     the reservation in parts and the ledger posts parts of two-leg reservations only.
     """
-    from apps.funds.services import fund_account
 
     restricted = fund_account(fund, category.code)
     unrestricted = fund_account(fund)

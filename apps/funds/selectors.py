@@ -9,10 +9,34 @@ from django.db.models.functions import TruncMonth
 
 from apps.core.ids import parse_id
 from apps.core.models import Category
-from apps.funds.models import Donation, Fund
+from apps.funds.models import Donation, Fund, RefundHold
 from apps.ledger.models import Account, Leg, Transfer
+from apps.ledger.services import account_get_or_create
+from apps.notifications.models import Notification
 
 MOVING = ["single", "post"]
+# The notification kind the Stripe reconciliation job sends a fund's managers.
+RECONCILIATION_NOTICE_KIND = "fund_reconciliation"
+
+
+def fund_book(fund) -> str:
+    return f"fund:{fund.code}"
+
+
+def fund_account(fund, purpose: str | None = None) -> Account:
+    """The fund's unrestricted money, or its money restricted to ``purpose`` (a category code):
+    credit-normal and never below zero. The ledger opens the account on first use."""
+    kind = f"restricted:{purpose}" if purpose else "available"
+    return account_get_or_create(
+        owner_type="fund",
+        owner_id=fund.pk,
+        kind=kind,
+        currency=fund.currency,
+        normal=Account.Normal.CREDIT,
+        may_go_negative=False,
+        book=fund_book(fund),
+        name=f"{fund.name} · {purpose or 'unrestricted'}",
+    )
 
 
 def fund_account_ids(fund) -> list[int]:
@@ -108,9 +132,15 @@ def total_raised_fen() -> int:
 
 def fund_refund_holds(fund):
     """Open holds first, then resolved ones (newest first)."""
-    from apps.funds.models import RefundHold
-
     return RefundHold.objects.filter(fund=fund).select_related("donation", "resolved_by", "transfer")
+
+
+def fund_reconciliation_warning_count(*, fund_id, user) -> int:
+    """The fund's refund holds still open plus ``user``'s unread notices of Stripe reconciliation
+    differences."""
+    holds = RefundHold.objects.filter(fund_id=fund_id, resolved=False).count()
+    notices = Notification.objects.filter(user=user, kind=RECONCILIATION_NOTICE_KIND, read_at__isnull=True).count()
+    return holds + notices
 
 
 def donation_purpose_category(donation):

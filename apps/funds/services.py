@@ -1,8 +1,8 @@
 """Fund writes: accounts of a fund in the ledger, income outside Stripe, donations, refunds.
 
 Accounts of a fund (all in the book ``fund:<code>``):
-- ``fund_account(fund)``: unrestricted money (credit-normal, never below zero);
-- ``fund_account(fund, purpose="elderly")``: money restricted to a purpose (a category code);
+- ``fund_account(fund)`` (in ``apps.funds.selectors``): unrestricted money (credit-normal, never
+  below zero); ``fund_account(fund, purpose="elderly")``: money restricted to a purpose (a category code);
 - ``fund_bank_account(fund)``: where money recorded outside Stripe arrived (debit-normal).
 Platform accounts: ``stripe_account()`` (Stripe balance, debit-normal).
 Organizations: ``organization_account(org)`` (what the platform paid them; credit-normal).
@@ -20,39 +20,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import Membership, Role
+from apps.accounts.models import Role
+from apps.accounts.selectors import users_with_role
 from apps.core.errors import StateConflict, ValidationFailed
 from apps.core.models import Category
 from apps.core.money import is_fen
 from apps.funds.models import Donation, Income, ReceiptCounter, RefundHold
+from apps.funds.selectors import fund_account, fund_book
 from apps.ledger.idempotency import idempotent_replay
 from apps.ledger.models import Account
 from apps.ledger.services import InsufficientFunds, account_get_or_create, transfer_post
 from apps.notifications.services import notify
-
-
-def fund_book(fund) -> str:
-    return f"fund:{fund.code}"
-
-
-def fund_account(fund, purpose: str | None = None) -> Account:
-    kind = f"restricted:{purpose}" if purpose else "available"
-    return account_get_or_create(
-        owner_type="fund",
-        owner_id=fund.pk,
-        kind=kind,
-        currency=fund.currency,
-        normal=Account.Normal.CREDIT,
-        may_go_negative=False,
-        book=fund_book(fund),
-        name=f"{fund.name} · {purpose or 'unrestricted'}",
-    )
-
-
-def fund_accounts(fund) -> list[Account]:
-    """Every account that holds the fund's money (unrestricted and restricted)."""
-    fund_account(fund)
-    return list(Account.objects.filter(owner_type="fund", owner_id=str(fund.pk)).exclude(kind="bank").order_by("kind"))
 
 
 def fund_bank_account(fund) -> Account:
@@ -277,14 +255,8 @@ def _hold(*, donation, amount_fen: int, reason: str, object_id: str):
         defaults={"fund": donation.fund, "donation": donation, "amount_fen": amount_fen, "reason": reason},
     )
     if created:
-        managers = [
-            m.user
-            for m in Membership.objects.active()
-            .filter(role=Role.FUND_MANAGER, fund=donation.fund)
-            .select_related("user")
-        ]
         notify(
-            users=managers,
+            users=users_with_role(Role.FUND_MANAGER, fund=donation.fund_id),
             kind="fund_refund_hold",
             title=str(_("A refund could not be booked: the money was already spent")),
             body=f"{donation.receipt_no or donation.pk}: {amount_fen / 100:.2f} ({reason})",

@@ -154,7 +154,7 @@ def refund_holds(request, pk):
     """Fund managers: refunds and disputes the fund could not absorb, and resolving them."""
     fund = _fund_or_404(pk)
     try:
-        fund_require_manager(request.user, fund)
+        fund_require_manager(request.user, fund.pk)
     except PermissionDenied:
         raise DjangoPermissionDenied from None
     if request.method == "POST":

@@ -24,14 +24,15 @@ from django.db import IntegrityError, transaction
 from apps.core.ids import parse_id
 from apps.core.money import is_fen
 from apps.funds.models import Donation, StripeEvent
+from apps.funds.selectors import fund_account
 from apps.funds.services import (
     _hold,
     donation_book_fee,
     donation_book_payment,
     donation_book_refund,
-    fund_account,
     stripe_account,
 )
+from apps.ledger.services import InsufficientFunds, transfer_post
 
 logger = logging.getLogger(__name__)
 
@@ -254,8 +255,6 @@ def _handle(event) -> str:
 
 
 def _book_dispute(*, donation, dispute_id: str, amount: int):
-    from apps.ledger.services import InsufficientFunds, transfer_post
-
     if amount <= 0:
         return
     target = fund_account(donation.fund, donation.purpose or None)

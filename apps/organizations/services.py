@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Membership, Role, User
-from apps.accounts.selectors import is_platform_staff, user_organization_ids
+from apps.accounts.selectors import is_platform_staff, user_organization_ids, users_with_role
 from apps.accounts.services import membership_add
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
+from apps.notifications.services import notify
 from apps.organizations.models import Organization
 
 
@@ -68,13 +69,8 @@ def organization_reject(*, actor: User, organization: Organization, reason: str)
 
 
 def _notify_admins_of_rejection(org: Organization) -> None:
-    from apps.notifications.services import notify
-
-    admins = User.objects.filter(
-        pk__in=Membership.objects.active().filter(organization=org, role=Role.ORG_ADMIN).values("user_id")
-    )
     notify(
-        users=list(admins),
+        users=users_with_role(Role.ORG_ADMIN, organization=org),
         kind="organization_rejected",
         title=_("The registration of %(name)s was not verified") % {"name": org.name},
         body=org.rejection_reason,
@@ -96,11 +92,3 @@ def organization_member_add(*, actor: User, organization: Organization, username
     except User.DoesNotExist:
         raise ValidationFailed(field_errors={"username": [_("No account with this username.")]}) from None
     return membership_add(user=member, role=role, organization=organization)
-
-
-def organization_employs(*, organization_id: int, user_id: int) -> bool:
-    return (
-        Membership.objects.active()
-        .filter(organization_id=organization_id, user_id=user_id, role=Role.SOCIAL_WORKER)
-        .exists()
-    )

@@ -5,7 +5,7 @@ from django.utils import timezone
 from apps.core.errors import NotFound
 from apps.organizations.selectors import organization_get_for_user
 from apps.projects.models import Project
-from apps.stats.selectors import organization_figures
+from apps.projects.selectors import organization_project_figures
 
 
 def organization_detail(request, pk: int):
@@ -15,7 +15,7 @@ def organization_detail(request, pk: int):
     except NotFound:
         raise Http404 from None
     today = timezone.localdate()
-    figures = organization_figures(organization=org, date_from=today.replace(month=1, day=1), date_to=today)
+    figures = organization_project_figures(organization=org, date_from=today.replace(month=1, day=1), date_to=today)
     projects = Project.objects.filter(organization=org).select_related("community").order_by("-created_at")[:20]
     return render(
         request, "organizations/organization_detail.html", {"org": org, "figures": figures, "projects": projects}

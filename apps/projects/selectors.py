@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
+from apps.bidding.models import Need
 from apps.core.errors import ValidationFailed
 from apps.projects.access import service_logs_for_user
 from apps.projects.filters import ProjectFilter, ServiceLogFilter
@@ -30,6 +31,26 @@ def service_log_list(*, user, filters: dict | None = None) -> QuerySet[ServiceLo
     if not filterset.is_valid():
         raise ValidationFailed(field_errors={f: list(e) for f, e in filterset.errors.items()})
     return filterset.qs
+
+
+QUEUE_FILTERS = ("project", "worker", "date_from", "date_to")
+
+
+def service_log_queue(
+    *, user, status: str, organization_ids=None, community_ids=None, filters=None
+) -> QuerySet[ServiceLog]:
+    """A review queue, oldest service first: the records in ``status`` that ``user`` may see, of
+    the given organizations (approval) or communities (confirmation), narrowed by the
+    ``ServiceLogFilter`` fields a queue offers (project, worker, dates)."""
+    qs = service_logs_for_user(user).filter(status=status)
+    if organization_ids is not None:
+        qs = qs.filter(project__organization_id__in=organization_ids)
+    if community_ids is not None:
+        qs = qs.filter(project__community_id__in=community_ids)
+    data = {key: value for key, value in (filters or {}).items() if key in QUEUE_FILTERS}
+    return (
+        ServiceLogFilter(data, queryset=qs).qs.select_related("worker", "project").order_by("date", "start_time", "id")
+    )
 
 
 def worker_confirmed_logs(*, worker: SocialWorker) -> QuerySet[ServiceLog]:
@@ -101,3 +122,51 @@ def hours_delivered_in_year(year: int) -> Decimal:
         status=ServiceLog.Status.CONFIRMED, superseded_at__isnull=True, date__year=year
     ).aggregate(hours=Sum("hours"))["hours"]
     return total or Decimal("0.00")
+
+
+def milestones_due(*, organization, by: dt.date) -> QuerySet[Milestone]:
+    """The milestone reports ``organization`` still owes on its active projects, due by ``by``."""
+    return Milestone.objects.filter(
+        project__organization=organization,
+        project__status=Project.Status.ACTIVE,
+        status__in=(Milestone.Status.PENDING, Milestone.Status.RETURNED),
+        due_date__lte=by,
+    )
+
+
+def organization_project_figures(*, organization, date_from: dt.date, date_to: dt.date) -> dict:
+    """Public figures of one organization: awards (public after the notice), projects, money paid
+    for accepted milestones, and confirmed service hours. Bids still sealed are never counted."""
+    awards = Need.objects.filter(
+        awarded_proposal__organization=organization,
+        status__in=(Need.Status.NOTICE, Need.Status.AWARDED),
+        awarded_at__date__gte=date_from,
+        awarded_at__date__lte=date_to,
+    ).count()
+    projects = Project.objects.filter(organization=organization)
+    by_status = {row["status"]: row["n"] for row in projects.values("status").annotate(n=Count("id"))}
+    contract = projects.filter(created_at__date__gte=date_from, created_at__date__lte=date_to).aggregate(
+        amount=Sum("amount")
+    )["amount"]
+    paid = Milestone.objects.filter(
+        project__organization=organization,
+        status=Milestone.Status.ACCEPTED,
+        accepted_at__date__gte=date_from,
+        accepted_at__date__lte=date_to,
+    ).aggregate(amount=Sum("amount"))["amount"]
+    hours = ServiceLog.objects.filter(
+        project__organization=organization,
+        status=ServiceLog.Status.CONFIRMED,
+        superseded_at__isnull=True,
+        date__gte=date_from,
+        date__lte=date_to,
+    ).aggregate(hours=Sum("hours"), served=Sum("beneficiaries_served"))
+    return {
+        "awards": awards,
+        "projects_active": by_status.get("active", 0),
+        "projects_completed": by_status.get("completed", 0),
+        "contract_amount": str(Decimal(contract or 0).quantize(Decimal("0.01"))),
+        "paid_amount": str(Decimal(paid or 0).quantize(Decimal("0.01"))),
+        "hours_confirmed": str(Decimal(hours["hours"] or 0).quantize(Decimal("0.01"))),
+        "beneficiaries_served": hours["served"] or 0,
+    }

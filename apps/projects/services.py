@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Membership, Role
-from apps.accounts.selectors import user_community_ids, user_organization_ids
+from apps.accounts.models import Role
+from apps.accounts.selectors import user_community_ids, user_organization_ids, users_with_role
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.core.models import PolicyVersion
 from apps.core.money import allocate, decimal_to_fen, fen_to_decimal
 from apps.core.selectors import policy_current
 from apps.core.uploads import validate_upload
-from apps.funds.payouts import award_reserve
+from apps.funds.payouts import award_reserve, grant_release, milestone_payout
+from apps.notifications.services import notify
+from apps.organizations.selectors import organization_employs
 from apps.projects.models import (
     DeliveryRating,
     Milestone,
@@ -28,10 +32,12 @@ from apps.projects.models import (
     Project,
     ProjectTeamChange,
     ProjectTeamMember,
+    ReminderSent,
     ServiceLog,
     ServiceLogAmendment,
     ServiceRecord,
 )
+from apps.projects.selectors import worker_confirmed_logs
 from apps.workers.models import SocialWorker
 from apps.workers.selectors import worker_is_qualified_on
 
@@ -104,14 +110,6 @@ def _require_community_staff(actor, project: Project) -> None:
         raise PermissionDenied(_("Only the community's staff may do this."))
 
 
-def worker_is_employed_by(worker: SocialWorker, organization_id: int) -> bool:
-    return (
-        Membership.objects.active()
-        .filter(user_id=worker.user_id, role=Role.SOCIAL_WORKER, organization_id=organization_id)
-        .exists()
-    )
-
-
 @transaction.atomic
 def project_team_add(
     *, actor, project: Project, worker: SocialWorker, role: str, start_date: dt.date
@@ -126,7 +124,7 @@ def project_team_add(
         raise ValidationFailed(
             field_errors={"worker": [_("The worker is not verified, qualified or registered on that date.")]}
         )
-    if not worker_is_employed_by(worker, project.organization_id):
+    if not organization_employs(organization_id=project.organization_id, user_id=worker.user_id):
         raise ValidationFailed(field_errors={"worker": [_("The worker is not employed by the organization.")]})
     current = project.team.filter(worker=worker).exclude(end_date__lt=start_date)
     if current.exists():
@@ -225,7 +223,6 @@ def milestone_submit(*, actor, milestone: Milestone, report: str, attachments=()
 def milestone_accept(*, actor, milestone: Milestone) -> Milestone:
     """Accept a submitted milestone and pay its amount, exactly once: the row is locked, so a
     second (even concurrent) accept finds it accepted and is a 409 that pays nothing."""
-    from apps.funds.payouts import grant_release, milestone_payout
 
     milestone = _locked_milestone(milestone)
     _require_community_staff(actor, milestone.project)
@@ -641,7 +638,6 @@ def service_logs_bulk_approve(*, actor, logs) -> int:
 @transaction.atomic
 def service_record_issue(*, worker: SocialWorker) -> ServiceRecord:
     """Issue a service record with a fresh verification number over the confirmed hours."""
-    from apps.projects.selectors import worker_confirmed_logs
 
     logs = worker_confirmed_logs(worker=worker)
     totals = logs.aggregate(total=Sum("hours"))
@@ -655,3 +651,82 @@ def service_record_issue(*, worker: SocialWorker) -> ServiceRecord:
         total_hours=totals["total"] or Decimal("0.00"),
         records_count=logs.count(),
     )
+
+
+# --- reminders (sent by the jobs in apps/projects/jobs.py) -----------------------------------
+
+
+def reminder_claim(*, kind: str, key: str) -> bool:
+    """True the first time (kind, key) is claimed: a ReminderSent row marks it, and its unique
+    (kind, key) stops a second reminder even if two runs race."""
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(kind=kind, key=key)
+    except IntegrityError:
+        return False
+    return True
+
+
+def service_logs_remind_waiting(*, submitted: Iterable[ServiceLog], approved: Iterable[ServiceLog]) -> int:
+    """Remind the org admins of records waiting for approval (``submitted``) and the community
+    staff of records waiting for confirmation (``approved``), once per record and stage."""
+    sent = 0
+    by_org: dict[int, list[ServiceLog]] = {}
+    for log in submitted:
+        if reminder_claim(kind="hours-waiting-approval", key=str(log.pk)):
+            by_org.setdefault(log.project.organization_id, []).append(log)
+    for org_id, logs in by_org.items():
+        notify(
+            users=users_with_role(Role.ORG_ADMIN, organization=org_id),
+            kind="hours_waiting",
+            title=_("%(n)s service-hour records have waited more than 3 days for approval") % {"n": len(logs)},
+            url=reverse("projects:approve-queue"),
+        )
+        sent += len(logs)
+    by_community: dict[int, list[ServiceLog]] = {}
+    for log in approved:
+        if reminder_claim(kind="hours-waiting-confirmation", key=str(log.pk)):
+            by_community.setdefault(log.project.community_id, []).append(log)
+    for community_id, logs in by_community.items():
+        notify(
+            users=users_with_role(Role.COMMUNITY_STAFF, community=community_id),
+            kind="hours_waiting",
+            title=_("%(n)s service-hour records have waited more than 3 days for confirmation") % {"n": len(logs)},
+            url=reverse("projects:confirm-queue"),
+        )
+        sent += len(logs)
+    return sent
+
+
+def milestones_remind_due(*, milestones: Iterable[Milestone]) -> int:
+    """Remind the organization's admins of each milestone report coming due, once per milestone."""
+    sent = 0
+    for milestone in milestones:
+        if not reminder_claim(kind="milestone-due", key=str(milestone.pk)):
+            continue
+        notify(
+            users=users_with_role(Role.ORG_ADMIN, organization=milestone.project.organization_id),
+            kind="milestone_due",
+            title=_("Milestone “%(title)s” of %(project)s is due on %(date)s")
+            % {"title": milestone.title, "project": milestone.project.title, "date": milestone.due_date.isoformat()},
+            url=reverse("projects:project-detail", args=[milestone.project_id]),
+        )
+        sent += 1
+    return sent
+
+
+def workers_remind_registration_expiring(*, workers: Iterable[SocialWorker]) -> int:
+    """Remind each worker that their registration ends soon, once per registration end date."""
+    sent = 0
+    for worker in workers:
+        if not reminder_claim(kind="registration-expiring", key=f"{worker.pk}:{worker.registered_until.isoformat()}"):
+            continue
+        notify(
+            users=[worker.user],
+            kind="registration_expiring",
+            title=_("Your registration ends on %(date)s: renew it to keep logging hours")
+            % {"date": worker.registered_until.isoformat()},
+            url=reverse("projects:hours-record"),
+        )
+        sent += 1
+    return sent

@@ -25,13 +25,12 @@ from apps.projects import services
 from apps.projects.access import (
     milestone_attachment_get_for_user,
     project_get_for_user,
-    service_logs_for_user,
     user_is_project_party,
 )
 from apps.projects.forms import MilestoneReportForm, QueueFilterForm, ServiceLogForm
 from apps.projects.models import DeliveryRating, Project, ServiceLog, ServiceRecord
 from apps.projects.pdf import service_record_pdf
-from apps.projects.selectors import worker_confirmed_logs, worker_hours_breakdown
+from apps.projects.selectors import service_log_queue, worker_confirmed_logs, worker_hours_breakdown
 from apps.workers.selectors import worker_for_user
 
 
@@ -103,20 +102,11 @@ def record_verify(request, verification_no: str):
     return render(request, "projects/record_verify.html", context)
 
 
-def _queue(request, *, status: str, scope_filter: dict, template: str, title: str):
+def _queue(request, *, status: str, scope: dict, template: str, title: str):
     form = QueueFilterForm(request.GET or None)
-    logs = service_logs_for_user(request.user).filter(status=status, **scope_filter)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("project"):
-            logs = logs.filter(project_id=data["project"])
-        if data.get("worker"):
-            logs = logs.filter(worker_id=data["worker"])
-        if data.get("date_from"):
-            logs = logs.filter(date__gte=data["date_from"])
-        if data.get("date_to"):
-            logs = logs.filter(date__lte=data["date_to"])
-    logs = logs.select_related("worker", "project").order_by("date", "start_time", "id")
+    logs = service_log_queue(
+        user=request.user, status=status, filters=request.GET if form.is_valid() else None, **scope
+    )
     export_query = urlencode({k: v for k, v in request.GET.items() if v} | {"status": status})
     return render(
         request,
@@ -163,7 +153,7 @@ def approve_queue(request):
     return _queue(
         request,
         status=ServiceLog.Status.SUBMITTED,
-        scope_filter={"project__organization_id__in": org_ids},
+        scope={"organization_ids": org_ids},
         template="projects/queue_approve.html",
         title=_("Service hours awaiting approval"),
     )
@@ -206,7 +196,7 @@ def confirm_queue(request):
     return _queue(
         request,
         status=ServiceLog.Status.APPROVED,
-        scope_filter={"project__community_id__in": community_ids},
+        scope={"community_ids": community_ids},
         template="projects/queue_confirm.html",
         title=_("Service hours awaiting confirmation"),
     )

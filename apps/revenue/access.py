@@ -61,15 +61,6 @@ def report_get_for_user(*, user, report_id) -> RevenueShareReport:
         raise NotFound("Not found.") from None
 
 
-def user_manages_fund(user, fund_id) -> bool:
-    return fund_id in user_fund_ids(user)
-
-
-def require_fund_manager(user, fund_id) -> None:
-    if not user_manages_fund(user, fund_id):
-        raise PermissionDenied("Only the fund's manager may do this.")
-
-
 def require_org_admin(user, organization_id) -> None:
     if organization_id not in user_organization_ids(user, roles=(Role.ORG_ADMIN,)):
         raise PermissionDenied("Only an administrator of the organization may do this.")

@@ -9,7 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import MoneyField
+from apps.core.api import IdOrCodeRelatedField, MoneyField, reference_pair
 from apps.core.ids import parse_id
 from apps.core.parsers import DepthLimitedJSONParser
 from apps.funds.models import Fund
@@ -26,8 +26,10 @@ class PartySerializer(serializers.Serializer):
 
 
 class AgreementSerializer(serializers.ModelSerializer):
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
-    fund = serializers.PrimaryKeyRelatedField(queryset=Fund.objects.all())
+    organization = IdOrCodeRelatedField(queryset=Organization.objects.all(), code_field="credit_code")
+    organization_code = reference_pair("organization", shows="id", code_field="credit_code")
+    fund = IdOrCodeRelatedField(queryset=Fund.objects.all())
+    fund_code = reference_pair("fund", shows="id")
     fund_share_percent = serializers.DecimalField(min_value=0, max_value=100, **PERCENT)
     organization_share_percent = serializers.DecimalField(read_only=True, **PERCENT)
     parties = PartySerializer(many=True, required=False, max_length=20)
@@ -37,7 +39,9 @@ class AgreementSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "organization",
+            "organization_code",
             "fund",
+            "fund_code",
             "fund_share_percent",
             "organization_share_percent",
             "parties",
@@ -117,7 +121,7 @@ class AgreementListCreate(generics.ListCreateAPIView):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         agreement = services.revenue_share_create(
-            user=request.user,
+            actor=request.user,
             organization=d["organization"],
             fund=d["fund"],
             fund_share_percent=d["fund_share_percent"],
@@ -157,7 +161,7 @@ class AgreementReports(generics.ListCreateAPIView):
         s.is_valid(raise_exception=True)
         d = s.validated_data
         report = services.revenue_report_submit(
-            user=request.user,
+            actor=request.user,
             agreement=agreement,
             period_start=d["period_start"],
             period_end=d["period_end"],
@@ -202,7 +206,7 @@ class ReportApprove(APIView):
     @extend_schema(request=None, responses=ReportSerializer)
     def post(self, request, pk):
         report = access.report_get_for_user(user=request.user, report_id=pk)
-        return Response(ReportSerializer(services.revenue_report_approve(user=request.user, report=report)).data)
+        return Response(ReportSerializer(services.revenue_report_approve(actor=request.user, report=report)).data)
 
 
 class ReportReturn(APIView):
@@ -215,7 +219,7 @@ class ReportReturn(APIView):
         report = access.report_get_for_user(user=request.user, report_id=pk)
         s = ReturnSerializer(data=request.data)
         s.is_valid(raise_exception=True)
-        report = services.revenue_report_return(user=request.user, report=report, reason=s.validated_data["reason"])
+        report = services.revenue_report_return(actor=request.user, report=report, reason=s.validated_data["reason"])
         return Response(ReportSerializer(report).data)
 
 
@@ -228,4 +232,4 @@ class ReportSettle(APIView):
     @extend_schema(request=None, responses=ReportSerializer)
     def post(self, request, pk):
         report = access.report_get_for_user(user=request.user, report_id=pk)
-        return Response(ReportSerializer(services.revenue_report_settle(user=request.user, report=report)).data)
+        return Response(ReportSerializer(services.revenue_report_settle(actor=request.user, report=report)).data)

@@ -14,7 +14,8 @@ derived from the report, so a retried or concurrent call books at most once.
 from __future__ import annotations
 
 from apps.core.money import decimal_to_fen
-from apps.funds.services import fund_account, fund_bank_account, fund_book
+from apps.funds.selectors import fund_account, fund_book
+from apps.funds.services import fund_bank_account
 from apps.ledger.models import Account
 from apps.ledger.services import account_get_or_create, transfer_post
 

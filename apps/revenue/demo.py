@@ -24,7 +24,7 @@ def seed(ctx: DemoContext) -> None:
     quarter_starts = [ctx.today.replace(day=1) - dt.timedelta(days=90 * k) for k in (4, 3, 2, 1)]
     quarter_starts = [d.replace(day=1) for d in quarter_starts]
     agreement = revenue_share_create(
-        user=manager,
+        actor=manager,
         organization=enterprise,
         fund=community.fund,
         fund_share_percent=Decimal("15.00"),
@@ -37,15 +37,15 @@ def seed(ctx: DemoContext) -> None:
         revenue = Decimal(ctx.rng.randint(8_000_000, 20_000_000)) / 100
         reports.append(
             revenue_report_submit(
-                user=admin,
+                actor=admin,
                 agreement=agreement,
                 period_start=start,
                 period_end=end - dt.timedelta(days=1),
                 revenue=revenue,
             )
         )
-    revenue_report_settle(user=manager, report=revenue_report_approve(user=manager, report=reports[0]))
-    revenue_report_settle(user=manager, report=revenue_report_approve(user=manager, report=reports[1]))
-    revenue_report_approve(user=manager, report=reports[2])
-    revenue_report_return(user=manager, report=reports[3], reason="请补充本季度营业收入明细及发票")
+    revenue_report_settle(actor=manager, report=revenue_report_approve(actor=manager, report=reports[0]))
+    revenue_report_settle(actor=manager, report=revenue_report_approve(actor=manager, report=reports[1]))
+    revenue_report_approve(actor=manager, report=reports[2])
+    revenue_report_return(actor=manager, report=reports[3], reason="请补充本季度营业收入明细及发票")
     ctx.data["revenue_shares"] = [agreement]

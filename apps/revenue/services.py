@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from apps.core.errors import StateConflict, ValidationFailed
 from apps.core.money import allocate, decimal_to_fen, fen_to_decimal
 from apps.core.uploads import validate_upload
+from apps.funds.access import fund_require_manager
 from apps.organizations.models import Organization
 from apps.revenue import booking
-from apps.revenue.access import require_fund_manager, require_org_admin
+from apps.revenue.access import require_org_admin
 from apps.revenue.models import (
     RevenueReportAttachment,
     RevenueShareAgreement,
@@ -29,7 +30,7 @@ MAX_ATTACHMENTS = 10
 @transaction.atomic
 def revenue_share_create(
     *,
-    user,
+    actor,
     organization: Organization,
     fund,
     fund_share_percent: Decimal,
@@ -37,7 +38,7 @@ def revenue_share_create(
     end: dt.date,
     parties: list[dict] | None = None,
 ) -> RevenueShareAgreement:
-    require_fund_manager(user, fund.id)
+    fund_require_manager(actor, fund.id)
     errors: dict[str, list[str]] = {}
     if end < start:
         errors["end"] = [_("The end must not be before the start.")]
@@ -59,7 +60,7 @@ def revenue_share_create(
         fund_share_percent=fund_share_percent,
         start=start,
         end=end,
-        created_by=user,
+        created_by=actor,
     )
     RevenueShareParty.objects.bulk_create(
         [RevenueShareParty(agreement=agreement, name=p["name"], percent=Decimal(p["percent"])) for p in parties]
@@ -70,14 +71,14 @@ def revenue_share_create(
 @transaction.atomic
 def revenue_report_submit(
     *,
-    user,
+    actor,
     agreement: RevenueShareAgreement,
     period_start: dt.date,
     period_end: dt.date,
     revenue: Decimal,
     attachments=(),
 ) -> RevenueShareReport:
-    require_org_admin(user, agreement.organization_id)
+    require_org_admin(actor, agreement.organization_id)
     # Lock the agreement so two reports for overlapping periods can't both pass the check.
     agreement = RevenueShareAgreement.objects.select_for_update().get(pk=agreement.pk)
     errors: dict[str, list[str]] = {}
@@ -115,7 +116,7 @@ def revenue_report_submit(
         period_start=period_start,
         period_end=period_end,
         revenue=revenue,
-        submitted_by=user,
+        submitted_by=actor,
     )
     for f, mime in zip(attachments, mimes, strict=True):
         RevenueReportAttachment.objects.create(report=report, file=f, name=f.name[:200], mime=mime)
@@ -142,8 +143,8 @@ def _locked(report: RevenueShareReport) -> RevenueShareReport:
 
 
 @transaction.atomic
-def revenue_report_approve(*, user, report: RevenueShareReport) -> RevenueShareReport:
-    require_fund_manager(user, report.agreement.fund_id)
+def revenue_report_approve(*, actor, report: RevenueShareReport) -> RevenueShareReport:
+    fund_require_manager(actor, report.agreement.fund_id)
     report = _locked(report)
     if report.status != RevenueShareReport.Status.SUBMITTED:
         raise StateConflict(
@@ -159,7 +160,7 @@ def revenue_report_approve(*, user, report: RevenueShareReport) -> RevenueShareR
     report.organization_amount = split["organization_amount"]
     report.party_amounts = split["party_amounts"]
     report.status = RevenueShareReport.Status.APPROVED
-    report.decided_by = user
+    report.decided_by = actor
     report.decided_at = timezone.now()
     report.save()
     report.receivable_transfer_id = booking.book_revenue_receivable(report=report) or ""
@@ -168,8 +169,8 @@ def revenue_report_approve(*, user, report: RevenueShareReport) -> RevenueShareR
 
 
 @transaction.atomic
-def revenue_report_return(*, user, report: RevenueShareReport, reason: str) -> RevenueShareReport:
-    require_fund_manager(user, report.agreement.fund_id)
+def revenue_report_return(*, actor, report: RevenueShareReport, reason: str) -> RevenueShareReport:
+    fund_require_manager(actor, report.agreement.fund_id)
     report = _locked(report)
     if report.status != RevenueShareReport.Status.SUBMITTED:
         raise StateConflict(_("Only a submitted report can be returned."))
@@ -177,16 +178,16 @@ def revenue_report_return(*, user, report: RevenueShareReport, reason: str) -> R
         raise ValidationFailed(_("Say why."), field_errors={"reason": [_("Say why the report is returned.")]})
     report.status = RevenueShareReport.Status.RETURNED
     report.return_reason = reason.strip()
-    report.decided_by = user
+    report.decided_by = actor
     report.decided_at = timezone.now()
     report.save()
     return report
 
 
 @transaction.atomic
-def revenue_report_settle(*, user, report: RevenueShareReport) -> RevenueShareReport:
+def revenue_report_settle(*, actor, report: RevenueShareReport) -> RevenueShareReport:
     """The fund's share has arrived in cash; clears the receivable."""
-    require_fund_manager(user, report.agreement.fund_id)
+    fund_require_manager(actor, report.agreement.fund_id)
     report = _locked(report)
     if report.status != RevenueShareReport.Status.APPROVED:
         raise StateConflict(_("Only an approved, unsettled report can be settled."))

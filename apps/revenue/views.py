@@ -9,6 +9,7 @@ from apps.accounts.selectors import user_organization_ids
 from apps.core.errors import ApplicationError, NotFound
 from apps.core.forms import form_add_application_error
 from apps.core.uploads import private_file_response
+from apps.funds.access import user_manages_fund
 from apps.revenue import access, services
 from apps.revenue.forms import RevenueReportForm
 
@@ -35,7 +36,7 @@ def agreement_detail(request, pk):
         {
             "agreement": agreement,
             "reports": reports,
-            "is_manager": access.user_manages_fund(request.user, agreement.fund_id),
+            "is_manager": user_manages_fund(request.user, agreement.fund_id),
             "is_org_admin": agreement.organization_id in user_organization_ids(request.user, roles=(Role.ORG_ADMIN,)),
         },
     )
@@ -50,7 +51,7 @@ def report_submit(request, pk):
     form = RevenueReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.revenue_report_submit(user=request.user, agreement=agreement, **form.cleaned_data)
+            services.revenue_report_submit(actor=request.user, agreement=agreement, **form.cleaned_data)
         except ApplicationError as exc:
             form_add_application_error(form, exc)
         else:

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import is_platform_staff, memberships_active
-from apps.bidding.models import Need
 from apps.certification.selectors import certified_organization_ids, organization_is_certified_social_enterprise
 from apps.core.errors import NotFound
 from apps.core.money import fen_to_str
 from apps.dispatch.selectors import unit_monthly_results
 from apps.organizations.models import Organization
-from apps.projects.models import Milestone, Project, ServiceLog
+from apps.projects.models import ServiceLog
+from apps.projects.selectors import organization_project_figures
 from apps.regions.models import Region
 from apps.stats.models import DailyRollup, MonthlyRollup
 
@@ -237,41 +237,9 @@ def region_figures(*, region: Region, date_from: dt.date, date_to: dt.date, cate
 
 
 def organization_figures(*, organization, date_from: dt.date, date_to: dt.date) -> dict:
-    """Public figures of one organization: awards (public after the notice), projects, money paid
-    for accepted milestones, and confirmed service hours. Bids still sealed are never counted."""
-
-    awards = Need.objects.filter(
-        awarded_proposal__organization=organization,
-        status__in=(Need.Status.NOTICE, Need.Status.AWARDED),
-        awarded_at__date__gte=date_from,
-        awarded_at__date__lte=date_to,
-    ).count()
-    projects = Project.objects.filter(organization=organization)
-    by_status = {row["status"]: row["n"] for row in projects.values("status").annotate(n=Count("id"))}
-    contract = projects.filter(created_at__date__gte=date_from, created_at__date__lte=date_to).aggregate(
-        amount=Sum("amount")
-    )["amount"]
-    paid = Milestone.objects.filter(
-        project__organization=organization,
-        status=Milestone.Status.ACCEPTED,
-        accepted_at__date__gte=date_from,
-        accepted_at__date__lte=date_to,
-    ).aggregate(amount=Sum("amount"))["amount"]
-    hours = ServiceLog.objects.filter(
-        project__organization=organization,
-        status=ServiceLog.Status.CONFIRMED,
-        superseded_at__isnull=True,
-        date__gte=date_from,
-        date__lte=date_to,
-    ).aggregate(hours=Sum("hours"), served=Sum("beneficiaries_served"))
-    return {
-        "awards": awards,
-        "projects_active": by_status.get("active", 0),
-        "projects_completed": by_status.get("completed", 0),
-        "contract_amount": str(Decimal(contract or 0).quantize(Decimal("0.01"))),
-        "paid_amount": str(Decimal(paid or 0).quantize(Decimal("0.01"))),
-        "hours_confirmed": str(Decimal(hours["hours"] or 0).quantize(Decimal("0.01"))),
-        "beneficiaries_served": hours["served"] or 0,
+    """Public figures of one organization (``organization_project_figures``) and whether it is a
+    certified social enterprise at the period's end."""
+    return organization_project_figures(organization=organization, date_from=date_from, date_to=date_to) | {
         "certified_social_enterprise": organization_is_certified_social_enterprise(organization, on=date_to),
     }
 

@@ -13,7 +13,8 @@ from apps.bidding.jobs import close_deadlines, end_notices
 from apps.bidding.models import Need
 from apps.bidding.services import need_award
 from apps.core.models import Category
-from apps.funds.services import fund_account, fund_income_record
+from apps.funds.selectors import fund_account
+from apps.funds.services import fund_income_record
 from apps.ledger.models import Transfer
 from apps.ledger.selectors import ledger_verify
 from apps.notifications.models import Notification

@@ -8,7 +8,7 @@ from django.utils import timezone
 from apps.cooperatives import services
 from apps.cooperatives.models import Cooperative, Distribution, ShareEntry, ShareHolder
 from apps.cooperatives.services import register_is_consistent
-from apps.funds.services import fund_account
+from apps.funds.selectors import fund_account
 from apps.ledger.models import Transfer
 from apps.ledger.selectors import ledger_verify
 from tests.cooperatives.conftest import profit

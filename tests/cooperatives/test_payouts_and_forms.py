@@ -19,12 +19,12 @@ pytestmark = pytest.mark.django_db
 def setup(city, make_user):
     staff = make_user("community_staff", community=city.community)
     resident = make_user()
-    coop = cooperative_create(user=staff, name="玉林合作社", community=city.community, registered_capital=1000)
+    coop = cooperative_create(actor=staff, name="玉林合作社", community=city.community, registered_capital=1000)
     community = holder_add(
-        user=staff, cooperative=coop, name="社区", holder_type="community", shares=3, certificate_no="A1"
+        actor=staff, cooperative=coop, name="社区", holder_type="community", shares=3, certificate_no="A1"
     )
     mine = holder_add(
-        user=staff,
+        actor=staff,
         cooperative=coop,
         name="李娜",
         holder_type="resident",
@@ -41,9 +41,9 @@ def distribution(setup, make_user, city):
     year = timezone.localdate().year - 1
     profit(coop, staff, year, "100.00")
     declared = distribution_create(
-        user=staff, cooperative=coop, fiscal_year=year, distributable_profit=Decimal(100), prior_losses=Decimal(0)
+        actor=staff, cooperative=coop, fiscal_year=year, distributable_profit=Decimal(100), prior_losses=Decimal(0)
     )
-    return distribution_approve(user=make_user("fund_manager", fund=city.fund), distribution=declared)
+    return distribution_approve(actor=make_user("fund_manager", fund=city.fund), distribution=declared)
 
 
 def pay_url(coop, distribution, allocation, api=True):

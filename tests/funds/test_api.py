@@ -1,7 +1,7 @@
 import pytest
 
 from apps.funds.models import Donation
-from apps.funds.services import fund_account
+from apps.funds.selectors import fund_account
 from apps.ledger.selectors import ledger_verify
 from tests.funds.conftest import event, post_event
 
@@ -250,3 +250,11 @@ def test_unknown_refund_is_retried_later(city, client, stripe_settings):
     from apps.funds.models import StripeEvent
 
     assert not StripeEvent.objects.exists()
+
+
+def test_platform_staff_may_not_record_a_funds_income(city, api, make_user):
+    """Money of a fund is moved only by the fund's own managers; platform staff read the books."""
+    staff = api.as_user(make_user("platform_staff"))
+    payload = {"amount": "10.00", "source": "银行转账", "memo": "", "idempotency_key": "staff-1"}
+    assert staff.post(f"/api/v1/funds/{city.fund.pk}/income/", payload, format="json").status_code == 403
+    assert staff.get(f"/api/v1/funds/{city.fund.pk}/").status_code == 200

@@ -8,7 +8,8 @@ books nothing."""
 import pytest
 
 from apps.funds.models import Income
-from apps.funds.services import fund_account, fund_income_record
+from apps.funds.selectors import fund_account
+from apps.funds.services import fund_income_record
 from apps.ledger.models import Transfer
 
 PAYLOAD = {"amount": "1200.50", "source": "银行转账", "memo": "企业捐赠", "purpose": "", "idempotency_key": "bank-1"}

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 
 from apps.funds.payouts import FundShortfall, award_reserve, grant_release, milestone_payout
-from apps.funds.services import fund_account, fund_income_record, organization_account
+from apps.funds.selectors import fund_account
+from apps.funds.services import fund_income_record, organization_account
 from apps.ledger.models import Transfer
 from apps.ledger.selectors import ledger_verify
 

@@ -19,7 +19,8 @@ def test_reconcile_reports_unbooked_and_differing_charges(city):
 def test_reconcile_covers_refunds_and_tells_the_funds_managers(city, client, stripe_settings, make_user):
     from apps.funds.jobs import _notify
     from apps.funds.models import RefundHold
-    from apps.funds.services import fund_account, organization_account
+    from apps.funds.selectors import fund_account
+    from apps.funds.services import organization_account
     from apps.ledger.services import transfer_post
     from apps.notifications.models import Notification
     from tests.funds.conftest import event, post_event

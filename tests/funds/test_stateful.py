@@ -14,7 +14,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from apps.core.errors import StateConflict
 from apps.funds.models import Donation, RefundHold, StripeEvent
-from apps.funds.services import fund_account, organization_account
+from apps.funds.selectors import fund_account
+from apps.funds.services import organization_account
 from apps.funds.webhooks import NotYet, stripe_event_process
 from apps.ledger.models import Transfer
 from apps.ledger.selectors import ledger_verify

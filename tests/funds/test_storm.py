@@ -10,7 +10,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from apps.funds.models import Donation
-from apps.funds.services import fund_account
+from apps.funds.selectors import fund_account
 from apps.ledger.models import Transfer
 from apps.ledger.selectors import ledger_verify
 from tests.funds.conftest import sign

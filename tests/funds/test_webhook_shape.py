@@ -14,7 +14,8 @@ import time
 import pytest
 
 from apps.funds.models import Donation, StripeEvent
-from apps.funds.services import fund_account, stripe_client
+from apps.funds.selectors import fund_account
+from apps.funds.services import stripe_client
 from apps.ledger.models import Transfer
 from tests.funds.conftest import sign
 

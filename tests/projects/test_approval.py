@@ -148,3 +148,12 @@ def test_correction_after_the_logging_window_is_allowed_on_the_same_date(api, sc
     response = client.post(f"{URL}{submitted}/amend/", moved, format="json")
     assert response.status_code == 400
     assert "date" in response.json()
+
+
+def test_the_approval_queue_narrows_to_the_chosen_worker(client, scene, submitted, api, log_payload):
+    second = api.as_user(scene.worker2.user).post(URL, log_payload(), format="json").json()["id"]
+    client.force_login(scene.org_admin)
+    everyone = client.get("/en/hours/approve/").context["logs"]
+    assert {log.pk for log in everyone} == {submitted, second}
+    narrowed = client.get("/en/hours/approve/", {"worker": scene.worker2.pk}).context["logs"]
+    assert [log.pk for log in narrowed] == [second]

@@ -20,7 +20,7 @@ def test_concurrent_double_approval_books_once(agreement, enterprise_admin, fund
         pytest.skip("needs PostgreSQL row locks")
     today = timezone.localdate()
     report = revenue_report_submit(
-        user=enterprise_admin,
+        actor=enterprise_admin,
         agreement=agreement,
         period_start=today - dt.timedelta(days=60),
         period_end=today - dt.timedelta(days=31),
@@ -42,7 +42,7 @@ def test_concurrent_double_approval_books_once(agreement, enterprise_admin, fund
     def approve():
         try:
             barrier.wait()
-            revenue_report_approve(user=fund_manager, report=RevenueShareReport.objects.get(pk=report.pk))
+            revenue_report_approve(actor=fund_manager, report=RevenueShareReport.objects.get(pk=report.pk))
             outcomes.append("ok")
         except StateConflict:
             outcomes.append("conflict")

@@ -8,7 +8,7 @@ from apps.revenue.services import revenue_report_submit
 def test_agreement_page_lists_reports_for_the_parties(client, agreement, enterprise_admin, fund_manager, make_user):
     today = timezone.localdate()
     revenue_report_submit(
-        user=enterprise_admin,
+        actor=enterprise_admin,
         agreement=agreement,
         period_start=today - dt.timedelta(days=40),
         period_end=today - dt.timedelta(days=10),

@@ -186,7 +186,8 @@ def test_leftover_fen_rotates_across_approvals(api, agreement, enterprise_admin,
 
 
 def test_approval_books_a_receivable_and_settlement_the_cash(api, agreement, enterprise_admin, fund_manager):
-    from apps.funds.services import fund_account, fund_bank_account
+    from apps.funds.selectors import fund_account
+    from apps.funds.services import fund_bank_account
     from apps.ledger.models import Transfer
     from apps.ledger.selectors import ledger_verify
     from apps.revenue.booking import fund_receivable_account
@@ -204,3 +205,17 @@ def test_approval_books_a_receivable_and_settlement_the_cash(api, agreement, ent
     assert fund_account(fund).normal_balance == 300000
     assert fund_bank_account(fund).normal_balance == 300000
     assert ledger_verify()["ok"]
+
+
+def test_platform_staff_read_agreements_but_neither_create_nor_approve(
+    api, city, agreement, enterprise_admin, make_user
+):
+    """The same rule as for a fund's money: only the fund's own managers act on it."""
+    staff = api.as_user(make_user("platform_staff"))
+    body = {"organization": agreement.organization_id, "fund": city.fund.id, "fund_share_percent": "20"}
+    body |= {"start": _d(0), "end": _d(9)}
+    assert staff.post("/api/v1/revenue-shares/", body, format="json").status_code == 403
+    rid = _report(api, enterprise_admin, agreement).json()["id"]
+    assert staff.post(f"/api/v1/revenue-share-reports/{rid}/approve/").status_code == 403
+    assert RevenueShareReport.objects.get(pk=rid).status == RevenueShareReport.Status.SUBMITTED
+    assert agreement.id in [row["id"] for row in staff.get("/api/v1/revenue-shares/").json()["results"]]
