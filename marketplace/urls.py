@@ -26,7 +26,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
-    path("", include("apps.core.urls")),
+    path("", include("apps.portal.urls")),
     path("", include("apps.accounts.urls")),
     *[path("", include(f"apps.{app}.urls")) for app in API_APPS if app not in ("core", "accounts")],
     path("", include(wagtail_urls)),

@@ -7,8 +7,12 @@ from rest_framework.views import APIView
 
 from apps.accounts.adapter import client_ip
 from apps.accounts.models import ApiToken
-from apps.accounts.selectors import api_token_get_for_user, api_tokens_of_user, memberships_active
+from apps.accounts.selectors import api_token_get_for_user, api_tokens_of_user, is_platform_staff, memberships_active
 from apps.accounts.services import api_token_revoke, api_token_sign_in
+from apps.core.errors import PermissionDenied
+from apps.core.models import PolicyVersion
+from apps.core.selectors import policy_current
+from apps.core.services import policy_update
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -124,3 +128,29 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         return Response(MeSerializer(request.user).data)
+
+
+# The policy values are the kernel's; who may change them is an accounts rule (platform staff).
+class PolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PolicyVersion
+        fields = ["version", "created_at", *PolicyVersion.POLICY_KEYS]
+        read_only_fields = ["version", "created_at"]
+
+
+class PolicyView(APIView):
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method != "GET" else []
+
+    @extend_schema(responses=PolicySerializer)
+    def get(self, request):
+        return Response(PolicySerializer(policy_current()).data)
+
+    @extend_schema(request=PolicySerializer, responses=PolicySerializer)
+    def patch(self, request):
+        if not is_platform_staff(request.user):
+            raise PermissionDenied(_("Only platform staff change the policy."))
+        serializer = PolicySerializer(policy_current(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        new = policy_update(user=request.user, changes=dict(serializer.validated_data))
+        return Response(PolicySerializer(new).data)

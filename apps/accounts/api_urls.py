@@ -7,4 +7,5 @@ urlpatterns = [
     path("auth/tokens/", api.ApiTokenListView.as_view(), name="auth-tokens"),
     path("auth/tokens/<int:token_id>/", api.ApiTokenDetailView.as_view(), name="auth-token-detail"),
     path("me/", api.MeView.as_view(), name="me"),
+    path("policy/", api.PolicyView.as_view(), name="policy"),
 ]

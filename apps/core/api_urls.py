@@ -4,6 +4,5 @@ from apps.core import api_views
 
 urlpatterns = [
     path("categories/", api_views.CategoryListView.as_view(), name="category-list"),
-    path("policy/", api_views.PolicyView.as_view(), name="policy"),
     path("rubric/", api_views.RubricView.as_view(), name="rubric"),
 ]

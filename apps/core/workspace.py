@@ -1,60 +1,27 @@
-"""What each role can do, shown on the workspace, and what needs its action now (with counts).
-Apps add their own action links here."""
+"""Registry of the workspace's cards: for each role, the links to what it can do and the counts of
+what needs its action now. Each app declares its own in ``apps/<app>/workspace.py`` with
+``workspace_link(...)`` and ``@workspace_count(...)``; the workspace page (apps/portal) shows them.
 
-import datetime as dt
+The kernel knows no role, model or URL: roles are the values apps pass in, links are URL names
+reversed when the page is built, and ``order`` places an app's entries among the other apps' in a
+role's section (lowest first; entries with the same order keep the order they were registered in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import import_module
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-
-from apps.accounts.models import Role
-
-ROLE_ACTIONS: dict[str, list[tuple[str, str]]] = {
-    Role.PLATFORM_STAFF: [
-        (_("Certification review queue"), "/certifications/queue/"),
-        (_("Edit policy values"), "/cms-admin/policy/"),
-        (_("Assign review panels"), "/needs/panels/"),
-        (_("Organizations to verify"), "/verification/organizations/"),
-        (_("Social workers to verify"), "/verification/workers/"),
-    ],
-    Role.COMMUNITY_STAFF: [
-        (_("Publish a need"), "/needs/new/"),
-        (_("My community's needs"), "/needs/mine/"),
-        (_("Confirm service hours"), "/hours/confirm/"),
-        (_("Report a problem"), "/work-orders/new/"),
-        (_("Community cooperatives"), "/cooperatives/"),
-    ],
-    Role.GRID_WORKER: [(_("Report a problem"), "/work-orders/new/")],
-    Role.ORG_ADMIN: [
-        (_("Find needs to bid for"), "/needs/"),
-        (_("My bids"), "/bids/"),
-        (_("Approve service hours"), "/hours/approve/"),
-        (_("Apply for social-enterprise certification"), "/certifications/"),
-        (_("Revenue-share agreements"), "/revenue-shares/"),
-    ],
-    Role.ORG_MEMBER: [(_("Find needs to bid for"), "/needs/"), (_("My bids"), "/bids/")],
-    Role.SOCIAL_WORKER: [(_("Log service hours"), "/hours/"), (_("My service record"), "/hours/record/")],
-    Role.REVIEWER: [(_("My reviews"), "/reviews/")],
-    Role.FUND_MANAGER: [
-        (_("Fund books"), "/funds/"),
-        (_("Revenue-share reports"), "/revenue-shares/"),
-        (_("Community cooperatives"), "/cooperatives/"),
-    ],
-    Role.STREET_OFFICER: [(_("Dispatch console"), "/dispatch/"), (_("Oversight dashboard"), "/oversight/")],
-    Role.DISTRICT_OFFICER: [(_("Dispatch console"), "/dispatch/"), (_("Oversight dashboard"), "/oversight/")],
-    Role.UNIT_STAFF: [(_("Work-order inbox"), "/work-orders/inbox/")],
-}
+from django.apps import apps as django_apps
+from django.urls import reverse
 
 
-# What needs action now, with counts ---------------------------------------------------------
-#
-REPORTS_DUE_WITHIN_DAYS = 14
-
-# One selector per role, scoped to the membership it is shown for (its community, organization or
-# fund) or to the user (reviewer, worker): a count never includes rows the user may not see.
-# Each count is one query.
+@dataclass(frozen=True)
+class ActionLink:
+    label: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -65,219 +32,69 @@ class ActionCount:
     url: str
 
 
-def _community_staff(*, user, membership) -> list[ActionCount]:
-    from apps.bidding.models import Need
-    from apps.projects.models import Milestone, ServiceLog
-
-    community = membership.community_id
-    needs = Need.objects.filter(community_id=community)
-    return [
-        ActionCount("drafts", _("Drafts"), needs.filter(status="draft").count(), "/needs/mine/"),
-        ActionCount("evaluating", _("Needs in evaluation"), needs.filter(status="evaluating").count(), "/needs/mine/"),
-        ActionCount(
-            "records_to_confirm",
-            _("Records to confirm"),
-            ServiceLog.objects.filter(
-                project__community_id=community, status="approved", superseded_at__isnull=True
-            ).count(),
-            "/hours/confirm/",
-        ),
-        ActionCount(
-            "milestones_to_accept",
-            _("Milestones to accept"),
-            Milestone.objects.filter(project__community_id=community, status="submitted").count(),
-            "/needs/mine/",
-        ),
-    ]
+# A counter takes the user and the membership the section is for, and returns its counts: each is
+# scoped to that membership (its community, organization or fund) or to the user (reviewer, worker),
+# so a count never includes rows the user may not see. Each count is one query.
+Counter = Callable[..., list[ActionCount]]
 
 
-def _open_needs_matching(org):
-    from apps.bidding.models import Need
-    from apps.regions.models import Region
-
-    needs = Need.objects.filter(status="published", bid_deadline__gt=timezone.now())
-    categories = list(org.followed_categories.values_list("pk", flat=True))
-    paths = list(Region.objects.filter(pk__in=org.followed_regions.values("pk")).values_list("path", flat=True))
-    if not categories and not paths:
-        return needs
-    match = Q(category_id__in=categories)
-    for path in paths:
-        match |= Q(community__path__startswith=path)
-    return needs.filter(match)
+@dataclass(frozen=True)
+class _Link:
+    roles: frozenset[str]
+    order: int
+    label: str
+    url_name: str
 
 
-def _organization(*, user, membership) -> list[ActionCount]:
-    from apps.bidding.models import Proposal
-    from apps.certification.models import AnnualReport
-    from apps.projects.models import Milestone, ServiceLog
-
-    org = membership.organization
-    soon = timezone.localdate() + dt.timedelta(days=REPORTS_DUE_WITHIN_DAYS)
-    counts = [
-        ActionCount("open_needs", _("Open needs matching your follows"), _open_needs_matching(org).count(), "/needs/"),
-        ActionCount(
-            "bids",
-            _("Bids in progress"),
-            Proposal.objects.filter(organization=org, status__in=("draft", "submitted")).count(),
-            "/bids/",
-        ),
-    ]
-    if membership.role == Role.ORG_ADMIN:
-        counts += [
-            ActionCount(
-                "records_to_approve",
-                _("Records to approve"),
-                ServiceLog.objects.filter(project__organization=org, status="submitted").count(),
-                "/hours/approve/",
-            ),
-            ActionCount(
-                "reports_due",
-                _("Reports due"),
-                Milestone.objects.filter(
-                    project__organization=org,
-                    project__status="active",
-                    status__in=("pending", "returned"),
-                    due_date__lte=soon,
-                ).count()
-                + AnnualReport.objects.filter(
-                    certificate__organization=org, submitted_at__isnull=True, due_on__lte=soon
-                ).count(),
-                "/certifications/",
-            ),
-        ]
-    return counts
+@dataclass(frozen=True)
+class _Count:
+    roles: frozenset[str]
+    order: int
+    counter: Counter
 
 
-def _social_worker(*, user, membership) -> list[ActionCount]:
-    from apps.projects.models import Project, ServiceLog
-    from apps.workers.selectors import worker_for_user
-
-    worker = worker_for_user(user)
-    if worker is None:
-        return []
-    today = timezone.localdate()
-    logs = ServiceLog.objects.filter(worker=worker, superseded_at__isnull=True)
-    month = logs.filter(date__gte=today.replace(day=1), date__lte=today, status__in=ServiceLog.LIVE_STATUSES)
-    by_status = dict(logs.values_list("status").annotate(n=Count("id")).order_by())
-    return [
-        ActionCount(
-            "my_projects",
-            _("My projects"),
-            Project.objects.filter(status="active", team__worker=worker).distinct().count(),
-            "/hours/",
-        ),
-        ActionCount(
-            "hours_this_month",
-            _("Hours this month"),
-            month.aggregate(total=Sum("hours"))["total"] or Decimal("0.00"),
-            "/hours/",
-        ),
-        ActionCount("submitted", _("Records awaiting approval"), by_status.get("submitted", 0), "/hours/"),
-        ActionCount("approved", _("Records awaiting confirmation"), by_status.get("approved", 0), "/hours/"),
-        ActionCount("rejected", _("Records rejected"), by_status.get("rejected", 0), "/hours/"),
-    ]
+_links: list[_Link] = []
+_counts: list[_Count] = []
 
 
-def _reviewer(*, user, membership) -> list[ActionCount]:
-    from apps.bidding.models import PanelReviewer
-    from apps.certification.models import PanelMember, Score
-
-    seats = (
-        PanelReviewer.objects.filter(reviewer=user, recused=False, need__status__in=("published", "evaluating"))
-        .annotate(
-            open_bids=Count("need__proposals", filter=Q(need__proposals__status="submitted"), distinct=True),
-            mine=Count("need__proposals__scores", filter=Q(need__proposals__scores__reviewer=user), distinct=True),
-        )
-        # Bids open for scoring at the deadline by the clock, before the closing job has run too.
-        .filter(Q(declared_at__isnull=True) | Q(need__bid_deadline__lte=timezone.now(), mine__lt=F("open_bids")))
-    )
-    certification = PanelMember.objects.filter(
-        reviewer=user, recused=False, application__status="expert_review"
-    ).filter(
-        Q(declared_at__isnull=True) | ~Exists(Score.objects.filter(application=OuterRef("application"), reviewer=user))
-    )
-    return [
-        ActionCount("need_panels", _("Need panels to declare or score"), seats.count(), "/reviews/"),
-        ActionCount(
-            "certification_panels",
-            _("Certification panels to declare or score"),
-            certification.count(),
-            "/certifications/",
-        ),
-    ]
+def workspace_link(*roles: str, order: int, label: str, url_name: str) -> None:
+    """Show a link to the page named ``url_name`` in the section of each of ``roles``."""
+    _links.append(_Link(frozenset(roles), order, label, url_name))
 
 
-def _fund_manager(*, user, membership) -> list[ActionCount]:
-    from apps.accounts.models import Membership
-    from apps.funds.models import RefundHold
-    from apps.notifications.models import Notification
-    from apps.revenue.models import RevenueShareReport
+def workspace_count(*roles: str, order: int):
+    """Register a counter (``counter(*, user, membership) -> list[ActionCount]``) for ``roles``."""
 
-    fund = membership.fund_id
-    return [
-        ActionCount(
-            "books",
-            _("Books"),
-            Membership.objects.active().filter(user=user, role=Role.FUND_MANAGER, fund__isnull=False).count(),
-            f"/funds/{fund}/" if fund else "/funds/",
-        ),
-        ActionCount(
-            "pending_reports",
-            _("Revenue reports to review"),
-            RevenueShareReport.objects.filter(agreement__fund_id=fund, status="submitted").count(),
-            "/revenue-shares/",
-        ),
-        ActionCount(
-            "reconciliation_warnings",
-            _("Reconciliation warnings"),
-            RefundHold.objects.filter(fund_id=fund, resolved=False).count()
-            + Notification.objects.filter(user=user, kind="fund_reconciliation", read_at__isnull=True).count(),
-            "/notifications/",
-        ),
-    ]
+    def register(counter: Counter) -> Counter:
+        _counts.append(_Count(frozenset(roles), order, counter))
+        return counter
+
+    return register
 
 
-def _platform_staff(*, user, membership) -> list[ActionCount]:
-    from apps.certification.models import Application
-    from apps.organizations.selectors import organization_verification_queue
-    from apps.workers.selectors import worker_verification_queue
-
-    return [
-        ActionCount(
-            "organizations_to_verify",
-            _("Organizations to verify"),
-            organization_verification_queue().count(),
-            "/verification/organizations/",
-        ),
-        ActionCount(
-            "workers_to_verify",
-            _("Social workers to verify"),
-            worker_verification_queue().count(),
-            "/verification/workers/",
-        ),
-        ActionCount(
-            "certifications_to_review",
-            _("Certification applications to review"),
-            Application.objects.filter(status="submitted").count(),
-            "/certifications/queue/",
-        ),
-    ]
+def discover() -> None:
+    for config in django_apps.get_app_configs():
+        if config.name.startswith(("apps.", "cms")):
+            try:
+                import_module(f"{config.name}.workspace")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.workspace":
+                    raise
 
 
-COUNTERS = {
-    Role.COMMUNITY_STAFF: _community_staff,
-    Role.ORG_ADMIN: _organization,
-    Role.ORG_MEMBER: _organization,
-    Role.SOCIAL_WORKER: _social_worker,
-    Role.REVIEWER: _reviewer,
-    Role.FUND_MANAGER: _fund_manager,
-    Role.PLATFORM_STAFF: _platform_staff,
-}
+def _for_role(entries: list, role: str) -> list:
+    return sorted((e for e in entries if role in e.roles), key=lambda e: e.order)
+
+
+def workspace_links(*, membership) -> list[ActionLink]:
+    """The links shown in ``membership``'s section, in order."""
+    discover()
+    return [ActionLink(link.label, reverse(link.url_name)) for link in _for_role(_links, membership.role)]
 
 
 def workspace_counts(*, user, membership) -> list[ActionCount]:
     """What needs ``user``'s action now in ``membership`` (which must be one of theirs)."""
     if membership.user_id != user.pk:
         return []
-    counter = COUNTERS.get(membership.role)
-    return counter(user=user, membership=membership) if counter else []
+    discover()
+    return [c for entry in _for_role(_counts, membership.role) for c in entry.counter(user=user, membership=membership)]

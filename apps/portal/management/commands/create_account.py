@@ -10,6 +10,9 @@ from apps.regions.models import Region
 
 
 class Command(BaseCommand):
+    """Here, not in accounts: a membership's scope is an organization, fund or unit, which are
+    domain apps above accounts."""
+
     help = "Create a user with one membership; run again for the same user to add memberships."
 
     def add_arguments(self, parser):

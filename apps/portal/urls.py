@@ -1,5 +1,5 @@
 from django.urls import path
 
-from apps.core import views
+from apps.portal import views
 
 urlpatterns = [path("workspace/", views.workspace, name="workspace")]

@@ -1,0 +1,84 @@
+"""Bidding's workspace cards: publishing and following needs, bids, and need review panels."""
+
+from django.db.models import Count, F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import Role
+from apps.bidding.models import Need, PanelReviewer, Proposal
+from apps.bidding.selectors import needs_open_for_bids
+from apps.core.workspace import ActionCount, workspace_count, workspace_link
+from apps.regions.models import Region
+
+workspace_link(Role.PLATFORM_STAFF, order=30, label=_("Assign review panels"), url_name="bidding:panel-index")
+workspace_link(Role.COMMUNITY_STAFF, order=10, label=_("Publish a need"), url_name="bidding:need-new")
+workspace_link(Role.COMMUNITY_STAFF, order=20, label=_("My community's needs"), url_name="bidding:needs-mine")
+workspace_link(
+    Role.ORG_ADMIN, Role.ORG_MEMBER, order=10, label=_("Find needs to bid for"), url_name="bidding:need-list"
+)
+workspace_link(Role.ORG_ADMIN, Role.ORG_MEMBER, order=20, label=_("My bids"), url_name="bidding:my-bids")
+workspace_link(Role.REVIEWER, order=10, label=_("My reviews"), url_name="bidding:reviews")
+
+
+@workspace_count(Role.COMMUNITY_STAFF, order=10)
+def community_needs(*, user, membership) -> list[ActionCount]:
+    needs = Need.objects.filter(community_id=membership.community_id)
+    url = reverse("bidding:needs-mine")
+    return [
+        ActionCount("drafts", _("Drafts"), needs.filter(status=Need.Status.DRAFT).count(), url),
+        ActionCount("evaluating", _("Needs in evaluation"), needs.filter(status=Need.Status.EVALUATING).count(), url),
+    ]
+
+
+def _open_needs_matching_follows(organization) -> QuerySet[Need]:
+    """Needs open for bids in the categories or regions ``organization`` follows (every open need
+    when it follows none)."""
+    needs = needs_open_for_bids()
+    categories = list(organization.followed_categories.values_list("pk", flat=True))
+    paths = list(
+        Region.objects.filter(pk__in=organization.followed_regions.values("pk")).values_list("path", flat=True)
+    )
+    if not categories and not paths:
+        return needs
+    match = Q(category_id__in=categories)
+    for path in paths:
+        match |= Q(community__path__startswith=path)
+    return needs.filter(match)
+
+
+@workspace_count(Role.ORG_ADMIN, Role.ORG_MEMBER, order=10)
+def organization_bidding(*, user, membership) -> list[ActionCount]:
+    organization = membership.organization
+    return [
+        ActionCount(
+            "open_needs",
+            _("Open needs matching your follows"),
+            _open_needs_matching_follows(organization).count(),
+            reverse("bidding:need-list"),
+        ),
+        ActionCount(
+            "bids",
+            _("Bids in progress"),
+            Proposal.objects.filter(organization=organization, status__in=Proposal.LIVE_STATUSES).count(),
+            reverse("bidding:my-bids"),
+        ),
+    ]
+
+
+@workspace_count(Role.REVIEWER, order=10)
+def reviewer_need_panels(*, user, membership) -> list[ActionCount]:
+    seats = (
+        PanelReviewer.objects.filter(
+            reviewer=user, recused=False, need__status__in=(Need.Status.PUBLISHED, Need.Status.EVALUATING)
+        )
+        .annotate(
+            open_bids=Count(
+                "need__proposals", filter=Q(need__proposals__status=Proposal.Status.SUBMITTED), distinct=True
+            ),
+            mine=Count("need__proposals__scores", filter=Q(need__proposals__scores__reviewer=user), distinct=True),
+        )
+        # Bids open for scoring at the deadline by the clock, before the closing job has run too.
+        .filter(Q(declared_at__isnull=True) | Q(need__bid_deadline__lte=timezone.now(), mine__lt=F("open_bids")))
+    )
+    return [ActionCount("need_panels", _("Need panels to declare or score"), seats.count(), reverse("bidding:reviews"))]
