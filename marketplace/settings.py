@@ -122,7 +122,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "apps.core.context_processors.site",
                 "apps.notifications.context_processors.unread_notifications",
-                "apps.notifications.context_processors.unread_notifications",
             ],
         },
     },
