@@ -9,6 +9,7 @@ from apps.accounts.models import Role, User
 from apps.accounts.selectors import is_platform_staff, user_has_role
 from apps.accounts.services import membership_add
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
+from apps.notifications.services import notify
 from apps.workers.models import SocialWorker
 
 
@@ -76,8 +77,6 @@ def worker_reject(*, actor: User, worker: SocialWorker, reason: str) -> SocialWo
     worker.rejected_at = timezone.now()
     worker.rejection_reason = reason[:500]
     worker.save(update_fields=["rejected_at", "rejection_reason"])
-    from apps.notifications.services import notify
-
     notify(
         users=[worker.user],
         kind="worker_rejected",
