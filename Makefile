@@ -31,9 +31,13 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
+# ruff; the layers (import-linter's contract in pyproject.toml); dead code (vulture, whitelist in
+# vulture_whitelist.py).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/vulture
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -28,7 +28,8 @@ def failing_and_working_jobs(monkeypatch):
     monkeypatch.setitem(jobs._registry, "zzz_working", working)
 
 
-def test_a_failing_job_does_not_stop_the_others_and_is_rolled_back(db, failing_and_working_jobs, caplog):
+@pytest.mark.usefixtures("failing_and_working_jobs")
+def test_a_failing_job_does_not_stop_the_others_and_is_rolled_back(db, caplog):
     with caplog.at_level(logging.ERROR, logger="apps.core.jobs"):
         results = jobs.run_due_jobs(only=["aaa_broken", "zzz_working"])
     assert isinstance(results["aaa_broken"], jobs.JobFailed)
@@ -39,7 +40,8 @@ def test_a_failing_job_does_not_stop_the_others_and_is_rolled_back(db, failing_a
     assert failure.exc_info and "the broken job broke" in str(failure.exc_info[1])
 
 
-def test_run_scheduled_exits_non_zero_and_names_the_failed_job(db, failing_and_working_jobs):
+@pytest.mark.usefixtures("failing_and_working_jobs")
+def test_run_scheduled_exits_non_zero_and_names_the_failed_job(db):
     out = io.StringIO()
     with pytest.raises(CommandError, match="1 job\\(s\\) failed: aaa_broken"):
         call_command("run_scheduled", "--only", "aaa_broken", "zzz_working", stdout=out)
@@ -52,7 +54,8 @@ def test_run_scheduled_refuses_an_unknown_job_name(db):
         call_command("run_scheduled", "--only", "no_such_job", stdout=io.StringIO())
 
 
-def test_the_job_task_runs_one_job_and_fails_with_it(db, failing_and_working_jobs):
+@pytest.mark.usefixtures("failing_and_working_jobs")
+def test_the_job_task_runs_one_job_and_fails_with_it(db):
     assert run_job_task.delay("zzz_working").get() == "done"
     with pytest.raises(RuntimeError, match="the broken job broke"):
         run_job_task.delay("aaa_broken")
