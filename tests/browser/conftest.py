@@ -23,8 +23,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
 
 from tests.bidding.conftest import make_bid, make_need, world  # noqa: F401 (fixtures the journeys share)
+from tests.services import service_missing
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -44,26 +48,14 @@ DESKTOP = {"width": 1280, "height": 900}
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def pytest_collection_modifyitems(config, items):
-    reason = None
-    if not Path(CHROMIUM).exists():
-        reason = f"{CHROMIUM} is not installed (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "the playwright Python package is not installed"
-    if reason:
-        skip = pytest.mark.skip(reason=reason)
-        for item in items:
-            if "browser" in item.keywords:
-                item.add_marker(skip)
+def pytest_runtest_setup(item):
+    """Before any fixture of a browser test starts Chromium: skip without it, fail under CI."""
+    if "browser" in item.keywords and not Path(CHROMIUM).exists():
+        service_missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
 
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
@@ -117,8 +109,6 @@ def shot(page, name: str) -> Path:
 
 def axe_audit(page, *, fail_on=("serious", "critical")):
     """Run axe-core on the current page; fail listing every serious/critical violation."""
-    from axe_playwright_python.sync_playwright import Axe
-
     results = Axe().run(
         page,
         options={
@@ -234,8 +224,6 @@ def wait_until(page, expression: str, *, timeout_ms: int = 15_000):
     """Wait until a JavaScript expression is truthy in the page. Playwright's wait_for_function
     polls with eval inside the page, which our Content-Security-Policy forbids (no 'unsafe-eval');
     page.evaluate goes through the DevTools protocol instead, outside the page's policy."""
-    from playwright.sync_api import Error as PlaywrightError
-
     waited = 0
     while True:
         try:
@@ -247,10 +235,6 @@ def wait_until(page, expression: str, *, timeout_ms: int = 15_000):
             pytest.fail(f"timed out after {timeout_ms} ms waiting for {expression} on {page.url}")
         page.wait_for_timeout(100)
         waited += 100
-
-
-def sign_out(page, live_server):
-    page.context.clear_cookies()
 
 
 @pytest.fixture

@@ -12,16 +12,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.services import service_missing
+
 ROOT = Path(__file__).resolve().parents[2]
 GETTEXT_TOOLS = ("xgettext", "msgattrib", "msgfmt", "msgmerge")
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        any(shutil.which(tool) is None for tool in GETTEXT_TOOLS),
-        reason="GNU gettext is not installed (apt-get install gettext)",
-    ),
-]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _gettext():
+    if any(shutil.which(tool) is None for tool in GETTEXT_TOOLS):
+        service_missing("GNU gettext is not installed (apt-get install gettext)")
 
 
 def _catalogs(root: Path) -> list[Path]:

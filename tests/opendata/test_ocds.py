@@ -11,24 +11,29 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from jsonschema import Draft4Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
 
 from apps.bidding.models import Need, Proposal, ProposalMilestone, ProposalTeamMember
 from apps.core.models import Category
 from apps.funds.services import fund_income_record
 from apps.projects.services import project_create_from_award
 from tests.factories.core import OrganizationFactory
+from tests.services import service_missing
 
 # ../shared next to the checkout; OCDS_SCHEMA_DIR points elsewhere (e.g. from a git worktree).
 SCHEMA_DIR = Path(os.environ.get("OCDS_SCHEMA_DIR") or Path(settings.BASE_DIR).parent / "shared" / "ocds" / "1.1.5")
-pytestmark = pytest.mark.skipif(not SCHEMA_DIR.exists(), reason=f"OCDS schema not found at {SCHEMA_DIR}")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _ocds_schema():
+    if not SCHEMA_DIR.exists():
+        service_missing(f"OCDS schema not found at {SCHEMA_DIR}")
 
 
 @pytest.fixture(scope="module")
 def validator():
-    from jsonschema import Draft4Validator
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT4
-
     release_schema = json.loads((SCHEMA_DIR / "release-schema.json").read_text())
     package_schema = json.loads((SCHEMA_DIR / "release-package-schema.json").read_text())
     ref = package_schema["properties"]["releases"]["items"]["$ref"]
