@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from allauth.account.utils import filter_users_by_email, filter_users_by_username
 from allauth.mfa.models import Authenticator
@@ -36,6 +37,38 @@ def user_has_role(user, *roles: str) -> bool:
 
 def is_platform_staff(user) -> bool:
     return bool(getattr(user, "is_superuser", False) and user.is_active) or user_has_role(user, Role.PLATFORM_STAFF)
+
+
+_ANYWHERE = object()
+
+
+def users_with_role(
+    role: str | Iterable[str],
+    *,
+    community=_ANYWHERE,
+    organization=_ANYWHERE,
+    fund=_ANYWHERE,
+    region=_ANYWHERE,
+    unit=_ANYWHERE,
+) -> QuerySet[User]:
+    """The users holding ``role`` (or any of several roles) through an active membership, each
+    once. A scope narrows it to memberships of that community, organization, fund, officer region
+    or unit: an object, an id, or several (a list or a queryset of ids); no scope is anywhere.
+    Platform staff are also the active superusers, as ``is_platform_staff`` says."""
+    roles = [role] if isinstance(role, str) else list(role)
+    scope = {"community": community, "organization": organization, "fund": fund, "region": region, "unit": unit}
+    lookups = {}
+    for field, value in scope.items():
+        if value is _ANYWHERE:
+            continue
+        if isinstance(value, QuerySet | list | tuple | set | frozenset):
+            lookups[f"{field}__in"] = value
+        else:
+            lookups[field] = value
+    held = Q(pk__in=Membership.objects.active().filter(role__in=roles, **lookups).values("user_id"))
+    if Role.PLATFORM_STAFF in roles and not lookups:
+        held |= Q(is_superuser=True, is_active=True)
+    return User.objects.filter(held)
 
 
 def user_community_ids(user, roles=(Role.COMMUNITY_STAFF,)) -> set[int]:
