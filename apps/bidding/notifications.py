@@ -8,20 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Membership, Role, User
+from apps.accounts.models import Role
+from apps.accounts.selectors import users_with_role
 from apps.bidding.models import Need, Objection, Proposal
 from apps.notifications.services import notify
 from apps.organizations.models import Organization
 
+# Who hears of an organization's bids: its administrators and members.
+ORG_PEOPLE = (Role.ORG_ADMIN, Role.ORG_MEMBER)
+
 
 def _local(moment) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
-
-
-def _org_users(org_ids, roles=(Role.ORG_ADMIN, Role.ORG_MEMBER)):
-    return User.objects.filter(
-        pk__in=Membership.objects.active().filter(organization_id__in=org_ids, role__in=roles).values("user_id")
-    )
 
 
 def notify_need_published(*, need_id: int) -> None:
@@ -30,7 +28,7 @@ def notify_need_published(*, need_id: int) -> None:
     followers = Organization.objects.filter(status=Organization.Status.VERIFIED).filter(
         Q(followed_categories=need.category) | Q(followed_regions__path__in=ancestors)
     )
-    users = _org_users(followers.values("pk"), roles=(Role.ORG_ADMIN,))
+    users = users_with_role(Role.ORG_ADMIN, organization=followers.values("pk"))
     notify(
         users=users,
         kind="bidding.need_published",
@@ -56,7 +54,7 @@ def notify_award_notice(*, need_id: int) -> None:
         "organization_id"
     )
     notify(
-        users=_org_users(bidders),
+        users=users_with_role(ORG_PEOPLE, organization=bidders),
         kind="bidding.award_notice",
         title=_("Award notice published: %(title)s") % {"title": need.title},
         body=_("The award notice is public until %(end)s; objections may be filed until then.")
@@ -65,24 +63,13 @@ def notify_award_notice(*, need_id: int) -> None:
     )
 
 
-def _platform_staff():
-    return User.objects.filter(
-        Q(is_superuser=True, is_active=True)
-        | Q(pk__in=Membership.objects.active().filter(role=Role.PLATFORM_STAFF).values("user_id"))
-    )
-
-
 def notify_award_stalled(*, need_id: int) -> None:
     """The notice ended but the award can't become a project: the community's staff and platform
     staff decide (cancel the need, which releases the reserved grant)."""
     need = Need.objects.get(pk=need_id)
-    community_staff = User.objects.filter(
-        pk__in=Membership.objects.active()
-        .filter(role=Role.COMMUNITY_STAFF, community_id=need.community_id)
-        .values("user_id")
-    )
+    community_staff = users_with_role(Role.COMMUNITY_STAFF, community=need.community_id)
     notify(
-        users=[*_platform_staff(), *community_staff],
+        users=[*users_with_role(Role.PLATFORM_STAFF), *community_staff],
         kind="bidding.award_stalled",
         title=_("The award of %(title)s is stalled") % {"title": need.title},
         body=_("The award notice ended, but no project can be made: %(reason)s") % {"reason": need.stalled_reason},
@@ -93,7 +80,7 @@ def notify_award_stalled(*, need_id: int) -> None:
 def notify_objection_filed(*, objection_id: int) -> None:
     objection = Objection.objects.select_related("need").get(pk=objection_id)
     notify(
-        users=_platform_staff(),
+        users=users_with_role(Role.PLATFORM_STAFF),
         kind="bidding.objection_filed",
         title=_("Objection to the award of %(title)s") % {"title": objection.need.title},
         body=_("An objection was filed during the award notice and waits for a decision."),
@@ -103,7 +90,7 @@ def notify_objection_filed(*, objection_id: int) -> None:
 
 def notify_draft_deadline(*, proposal: Proposal) -> None:
     notify(
-        users=_org_users([proposal.organization_id]),
+        users=users_with_role(ORG_PEOPLE, organization=proposal.organization_id),
         kind="bidding.draft_deadline",
         title=_("Your draft bid is not submitted: %(title)s") % {"title": proposal.need.title},
         body=_("Bids close at %(deadline)s. Submit your draft before then.")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import Role, User
-from apps.accounts.selectors import is_platform_staff
+from apps.accounts.selectors import is_platform_staff, users_with_role
 from apps.bidding import services
 from apps.bidding.access import need_get_for_user
 from apps.bidding.models import Need, PanelReviewer
@@ -29,15 +29,6 @@ PANEL_STATUSES = (Need.Status.PUBLISHED, Need.Status.EVALUATING)
 def _staff_only(request) -> None:
     if not is_platform_staff(request.user):
         raise Http404
-
-
-def reviewer_pool():
-    """Every user holding an active reviewer membership: the people a panel is chosen from."""
-    return (
-        User.objects.filter(memberships__role=Role.REVIEWER, memberships__ended_at__isnull=True)
-        .distinct()
-        .order_by("display_name", "username")
-    )
 
 
 def _matches(user: User, q: str) -> bool:
@@ -88,7 +79,7 @@ def need_panel_view(request, pk):
     _staff_only(request)
     need = object_or_404(need_get_for_user, user=request.user, pk=pk)
     seats = list(need.panel.select_related("reviewer").order_by("id"))
-    pool = reviewer_pool()
+    pool = users_with_role(Role.REVIEWER).order_by("display_name", "username")
     pool_users = list(pool)
     q = (request.GET.get("q") or "").strip()[:100]
     current_ids = {s.reviewer_id for s in seats}

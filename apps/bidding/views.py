@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.accounts.selectors import is_platform_staff, user_community_ids, user_organization_ids
+from apps.accounts.models import Role
+from apps.accounts.selectors import is_platform_staff, user_community_ids, user_organization_ids, users_with_role
 from apps.bidding import services
 from apps.bidding.access import (
     need_get_for_user,
@@ -158,12 +159,7 @@ def bid_view(request, pk):
     org = org or organizations_free_to_bid(user=request.user, need=need).first() or orgs.first()
     if org is None:
         raise Http404
-    workers = SocialWorker.objects.filter(
-        verified=True,
-        user__memberships__organization=org,
-        user__memberships__role="social_worker",
-        user__memberships__ended_at__isnull=True,
-    ).distinct()
+    workers = SocialWorker.objects.filter(verified=True, user__in=users_with_role(Role.SOCIAL_WORKER, organization=org))
     form = ProposalForm(request.POST or None, workers=workers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -13,8 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Membership, Role
-from apps.accounts.selectors import is_platform_staff, user_has_role, user_organization_ids, user_was_member_since
+from apps.accounts.models import Role
+from apps.accounts.selectors import (
+    is_platform_staff,
+    user_has_role,
+    user_organization_ids,
+    user_was_member_since,
+    users_with_role,
+)
 from apps.certification import eligibility
 from apps.certification.models import (
     AnnualReport,
@@ -51,27 +57,24 @@ def _url(application: Application) -> str:
     return application.get_absolute_url()
 
 
-def _org_admins(organization) -> list:
-    return [
-        m.user
-        for m in Membership.objects.active()
-        .filter(organization=organization, role=Role.ORG_ADMIN)
-        .select_related("user")
-    ]
-
-
-def _staff_users() -> list:
-    return [m.user for m in Membership.objects.active().filter(role=Role.PLATFORM_STAFF).select_related("user")]
-
-
 def _notify_applicant(application: Application, title: str, body: str = "") -> None:
     notify(
-        users=_org_admins(application.organization), kind="certification", title=title, body=body, url=_url(application)
+        users=users_with_role(Role.ORG_ADMIN, organization=application.organization),
+        kind="certification",
+        title=title,
+        body=body,
+        url=_url(application),
     )
 
 
 def _notify_staff(application: Application, title: str, body: str = "") -> None:
-    notify(users=_staff_users(), kind="certification", title=title, body=body, url=reverse("certification-queue"))
+    notify(
+        users=users_with_role(Role.PLATFORM_STAFF),
+        kind="certification",
+        title=title,
+        body=body,
+        url=reverse("certification-queue"),
+    )
 
 
 def _transition(application: Application, to: str, *, actor=None, note: str = "") -> Application:

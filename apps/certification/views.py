@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from apps.accounts.models import Role, User
-from apps.accounts.selectors import is_platform_staff, user_organization_ids
+from apps.accounts.models import Role
+from apps.accounts.selectors import is_platform_staff, user_organization_ids, users_with_role
 from apps.certification import access, selectors, services
 from apps.certification.forms import (
     AnnualReportForm,
@@ -131,7 +131,7 @@ def application_page(request, pk):
             "document_form": DocumentForm() if is_admin and application.status in Application.EDITABLE else None,
             "preliminary_form": PreliminaryForm() if is_staff and application.status == "submitted" else None,
             "panel_form": PanelForm(
-                reviewers=_reviewer_pool(),
+                reviewers=users_with_role(Role.REVIEWER).order_by("username"),
                 initial={"reviewers": [m.reviewer_id for m in application.panel.all()]},
             )
             if is_staff and application.status in ("submitted", "expert_review")
@@ -170,7 +170,7 @@ def _application_action(request, application, action: str):
         form = PreliminaryForm(post)
         return "preliminary_form", form, call(services.certification_preliminary), _("Recorded.")
     if action == "panel":
-        form = PanelForm(post, reviewers=_reviewer_pool())
+        form = PanelForm(post, reviewers=users_with_role(Role.REVIEWER).order_by("username"))
         return (
             "panel_form",
             form,
@@ -195,14 +195,6 @@ def _application_action(request, application, action: str):
         form = AnnualReportForm(post)
         return "report_form", form, call(services.annual_report_submit), _("Annual report received.")
     return None
-
-
-def _reviewer_pool():
-    return (
-        User.objects.filter(memberships__role=Role.REVIEWER, memberships__ended_at__isnull=True)
-        .distinct()
-        .order_by("username")
-    )
 
 
 # ---------------------------------------------------------------- staff and reviewers

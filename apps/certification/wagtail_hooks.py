@@ -12,7 +12,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from apps.accounts.models import Role, User
-from apps.accounts.selectors import is_platform_staff
+from apps.accounts.selectors import is_platform_staff, users_with_role
 from apps.certification.models import Application
 
 
@@ -28,9 +28,7 @@ class CertificationStaffReadOnlyPolicy(BasePermissionPolicy):
     def users_with_any_permission(self, actions):
         if "view" not in actions:
             return User.objects.none()
-        return User.objects.filter(
-            is_active=True, memberships__role=Role.PLATFORM_STAFF, memberships__ended_at__isnull=True
-        ).distinct()
+        return users_with_role(Role.PLATFORM_STAFF).filter(is_active=True)
 
     def users_with_permission(self, action):
         return self.users_with_any_permission([action])

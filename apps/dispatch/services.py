@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Membership, Role
+from apps.accounts.models import Role
+from apps.accounts.selectors import users_with_role
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.core.uploads import validate_upload
 from apps.dispatch import access
@@ -52,10 +53,6 @@ def _event(order, kind, *, actor=None, unit=None, from_status="", note="", data=
             title=_("Your report #%(id)s: %(status)s") % {"id": order.pk, "status": order.get_status_display()},
         )
     return event
-
-
-def _users(**filters):
-    return [m.user for m in Membership.objects.active().filter(**filters).select_related("user")]
 
 
 def _notify(users, *, order: WorkOrder, title: str, body: str = "", kind: str = "dispatch") -> None:
@@ -148,7 +145,7 @@ def work_order_call(*, actor, order: WorkOrder) -> WorkOrder:
     _event(order, WorkOrderEvent.Kind.CALLED, actor=actor, from_status=S.REPORTED)
     street = order.community.parent
     _notify(
-        _users(role=Role.STREET_OFFICER, region=street),
+        users_with_role(Role.STREET_OFFICER, region=street),
         order=order,
         title=_("%(community)s calls the street: %(category)s")
         % {"community": order.community.name, "category": order.category.name},
@@ -198,7 +195,7 @@ def work_order_dispatch(
         data={"lead_unit": lead_unit.code, "co_units": [u.code for u in co_units]},
     )
     title = _("Work order #%(id)s dispatched to you: %(category)s") % {"id": order.pk, "category": order.category.name}
-    _notify(_users(role=Role.UNIT_STAFF, unit__in=[lead_unit, *co_units]), order=order, title=title)
+    _notify(users_with_role(Role.UNIT_STAFF, unit=[lead_unit, *co_units]), order=order, title=title)
     return order
 
 
@@ -260,7 +257,7 @@ def work_order_reply(
         },
     )
     _notify(
-        _users(role=Role.COMMUNITY_STAFF, community=order.community),
+        users_with_role(Role.COMMUNITY_STAFF, community=order.community),
         order=order,
         title=_("Work order #%(id)s was handled; please rate the result") % {"id": order.pk},
     )
@@ -320,7 +317,7 @@ def work_order_rate(
     order.save()
     _event(order, WorkOrderEvent.Kind.REOPENED, actor=actor, from_status=S.HANDLED, note=comment, data=data)
     _notify(
-        _users(role=Role.UNIT_STAFF, unit=order.lead_unit),
+        users_with_role(Role.UNIT_STAFF, unit=order.lead_unit),
         order=order,
         title=_("Work order #%(id)s reopened: the community says it is not resolved") % {"id": order.pk},
         body=comment,
@@ -358,9 +355,9 @@ def work_order_escalate(*, order: WorkOrder, now: dt.datetime | None = None) -> 
         order.escalation_level = new_level
         _event(order, WorkOrderEvent.Kind.ESCALATED, from_status=order.status, data={"level": new_level})
         if new_level == WorkOrder.Escalation.STREET:
-            users = _users(role=Role.STREET_OFFICER, region=order.community.parent)
+            users = users_with_role(Role.STREET_OFFICER, region=order.community.parent)
         else:
-            users = _users(role=Role.DISTRICT_OFFICER, region=order.community.ancestor("district"))
+            users = users_with_role(Role.DISTRICT_OFFICER, region=order.community.ancestor("district"))
         _notify(
             users,
             order=order,

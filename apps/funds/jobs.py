@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db.models import Sum
 from django.urls import reverse
 
-from apps.accounts.models import Membership, Role
+from apps.accounts.models import Role
+from apps.accounts.selectors import users_with_role
 from apps.core.jobs import scheduled_job
 from apps.funds.models import Donation
 from apps.funds.services import stripe_client
@@ -138,11 +139,9 @@ def _notify(differences):
     by_fund: dict = defaultdict(list)
     for d in differences:
         by_fund[d.get("fund")].append(d)
-    managers = Membership.objects.active().filter(role=Role.FUND_MANAGER).select_related("user")
     for fund_id, rows in by_fund.items():
-        users = [m.user for m in managers if fund_id is None or m.fund_id == fund_id]
         notify(
-            users=users,
+            users=users_with_role(Role.FUND_MANAGER, **({} if fund_id is None else {"fund": fund_id})),
             kind="fund_reconciliation",
             title="Stripe reconciliation found differences",
             body="\n".join(f"{d['balance_transaction']}: {d['problem']}" for d in rows[:50]),
