@@ -1,57 +1,50 @@
-"""Figures and lists the CMS pages show, computed from the domain apps when they exist.
-
-Every import is lazy: on a branch or deployment where an app has no model or selector yet,
-the figure is ``None`` (shown as "—") instead of breaking the home page.
-
-Each domain app may provide (and the lead wires nothing else):
-- ``apps.projects.selectors.hours_delivered_in_year(year) -> Decimal|int`` (approved service hours)
-- ``apps.funds.selectors.total_raised_fen() -> int`` (donations received by all community funds)
-- ``apps.certification.selectors.certified_enterprise_count() -> int``
+"""Figures and lists the CMS pages show, computed by the domain apps' selectors:
+``apps.bidding.selectors.needs_open_for_bids``, ``apps.projects.selectors.hours_delivered_in_year``,
+``apps.funds.selectors.total_raised_fen`` and ``apps.certification.selectors.certified_enterprise_count``.
 """
 
 from __future__ import annotations
 
 import logging
-from importlib import import_module
 
 from django.core.cache import cache
 from django.utils import timezone
+
+from apps.bidding.selectors import needs_open_for_bids
+from apps.certification.selectors import certified_enterprise_count
+from apps.funds.selectors import total_raised_fen
+from apps.projects.selectors import hours_delivered_in_year
+from cms.models import CaseStudyPage, NewsPage
 
 logger = logging.getLogger(__name__)
 FIGURES_CACHE_SECONDS = 300
 
 
-def _call(module: str, func: str, *args):
+def _figure(func, *args):
+    """A figure, or None (shown as "—") when computing it fails: a figure must never take the
+    home page down."""
     try:
-        fn = getattr(import_module(module), func)
-    except (ImportError, AttributeError):
-        return None
-    try:
-        return fn(*args)
-    except Exception:  # a figure must never take the home page down
-        logger.exception("live figure %s.%s failed", module, func)
+        return func(*args)
+    except Exception:
+        logger.exception("live figure %s failed", func.__name__)
         return None
 
 
 def open_needs_count() -> int | None:
-    try:
-        from apps.bidding.models import Need
-    except ImportError:
-        return None
-    return Need.objects.filter(status=Need.Status.PUBLISHED, bid_deadline__gt=timezone.now()).count()
+    return needs_open_for_bids().count()
 
 
 def hours_delivered_this_year():
-    return _call("apps.projects.selectors", "hours_delivered_in_year", timezone.localdate().year)
+    return _figure(hours_delivered_in_year, timezone.localdate().year)
 
 
 def money_raised_fen() -> int | None:
-    value = _call("apps.funds.selectors", "total_raised_fen")
+    value = _figure(total_raised_fen)
     return None if value is None else int(value)
 
 
 def certified_enterprises_count() -> int | None:
-    return _call("apps.certification.selectors", "certified_enterprise_count")
+    return _figure(certified_enterprise_count)
 
 
 def live_figures(*, use_cache: bool = True) -> dict:
@@ -72,20 +65,10 @@ def live_figures(*, use_cache: bool = True) -> dict:
 
 def featured_needs(limit: int = 3) -> list:
     """The newest needs open for bids (public fields only)."""
-    try:
-        from apps.bidding.models import Need
-    except ImportError:
-        return []
-    return list(
-        Need.objects.filter(status=Need.Status.PUBLISHED, bid_deadline__gt=timezone.now())
-        .select_related("community", "category")
-        .order_by("-published_at", "-id")[:limit]
-    )
+    return list(needs_open_for_bids().select_related("community", "category").order_by("-published_at", "-id")[:limit])
 
 
 def latest_news(limit: int = 3, kind: str = ""):
-    from cms.models import NewsPage
-
     qs = NewsPage.objects.live().public().order_by("-date", "-id")
     if kind:
         qs = qs.filter(kind=kind)
@@ -93,6 +76,4 @@ def latest_news(limit: int = 3, kind: str = ""):
 
 
 def case_stories(limit: int = 3):
-    from cms.models import CaseStudyPage
-
     return list(CaseStudyPage.objects.live().public().order_by("-first_published_at", "-id")[:limit])

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.accounts.services import membership_add, token_for
@@ -158,10 +157,6 @@ def worker_factory(db):
         return worker
 
     return _make
-
-
-def on_postgres() -> bool:
-    return connection.vendor == "postgresql"
 
 
 @pytest.fixture

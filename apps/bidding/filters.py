@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.bidding import text_index
 from apps.bidding.models import Need
+from apps.regions.models import Region
+from apps.regions.selectors import within_region
 
 ORDERINGS = ("bid_deadline", "-bid_deadline", "-published_at", "budget_max", "-budget_max")
 
@@ -31,13 +33,11 @@ class NeedFilter(django_filters.FilterSet):
 
     def filter_region(self, queryset, name, value):
         """A region at any level: the need's community lies under it (Region.path prefix)."""
-        from apps.regions.models import Region
-
         region = Region.objects.filter(code=value).only("path").first()
         if region is None:
             return queryset.none()
         # community_id IN (…), not a join on the path: the count then reads the needs' community index.
-        return queryset.filter(community_id__in=Region.objects.filter(path__startswith=region.path).values("pk"))
+        return queryset.filter(community_id__in=Region.objects.filter(within_region(region)).values("pk"))
 
     def filter_q(self, queryset, name, value):
         """Title or description contains ``value`` (through the gram index: ``text_index``)."""

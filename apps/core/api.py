@@ -18,7 +18,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import ApplicationError
 from apps.core.ids import parse_id
-from apps.core.money import fen_to_str, yuan_to_fen
 
 
 class StandardPagination(pagination.PageNumberPagination):
@@ -98,19 +97,6 @@ class MoneyField(serializers.DecimalField):
         kwargs.setdefault("coerce_to_string", True)
         kwargs.setdefault("min_value", Decimal("0.00"))
         super().__init__(**kwargs)
-
-
-class FenMoneyField(serializers.Field):
-    """Reads an integer amount in fen and shows it as a two-decimal yuan string."""
-
-    def to_representation(self, value):
-        return fen_to_str(value)
-
-    def to_internal_value(self, data):
-        try:
-            return yuan_to_fen(data)
-        except (ValueError, ArithmeticError):
-            raise serializers.ValidationError(_("A valid amount with at most two decimals.")) from None
 
 
 class IdField(serializers.IntegerField):

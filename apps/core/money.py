@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 CENT = Decimal("0.01")
-
-
-def yuan_to_fen(value) -> int:
-    """'1200.50' / Decimal / int yuan → 120050 fen. Refuses floats and more than two decimals."""
-    if isinstance(value, float | bool):
-        raise ValueError("money must not be a float")
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        raise ValueError(f"not an amount: {value!r}") from None
-    if not amount.is_finite():
-        raise ValueError("not a finite amount")
-    if amount != amount.quantize(CENT):
-        raise ValueError("more than two decimals")
-    return int(amount * 100)
 
 
 def is_fen(value) -> bool:

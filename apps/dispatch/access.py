@@ -15,6 +15,7 @@ from apps.accounts.selectors import (
 from apps.core.errors import NotFound
 from apps.core.ids import parse_id
 from apps.dispatch.models import WorkOrder
+from apps.regions.selectors import within_region
 
 REPORTER_ROLES = (Role.COMMUNITY_STAFF, Role.GRID_WORKER)
 
@@ -31,7 +32,7 @@ def work_order_scope(user) -> Q | None:
     if units:
         scope |= Q(lead_unit_id__in=units) | Q(co_units__in=units)
     for region in user_officer_regions(user):
-        scope |= Q(community__path__startswith=region.path)
+        scope |= within_region(region, via="community")
     return scope
 
 
@@ -112,13 +113,13 @@ def can_dispatch(user, order: WorkOrder) -> bool:
     """Street officer of the order's street, district officer of its district, or platform staff."""
     if is_platform_staff(user):
         return True
-    path = order.community.path
+    community = order.community
     for m in memberships_active(user):
         if not m.region_id:
             continue
-        if m.role == Role.STREET_OFFICER and m.region.level == "street" and path.startswith(m.region.path):
+        if m.role == Role.STREET_OFFICER and m.region.level == "street" and community.is_within(m.region):
             return True
-        if m.role == Role.DISTRICT_OFFICER and m.region.level == "district" and path.startswith(m.region.path):
+        if m.role == Role.DISTRICT_OFFICER and m.region.level == "district" and community.is_within(m.region):
             return True
     return False
 

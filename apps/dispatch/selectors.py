@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.dispatch.access import work_orders_public, work_orders_visible
 from apps.dispatch.models import DispatchCategory, Unit, WorkOrder
+from apps.regions.selectors import within_region
 
 DUPLICATE_WINDOW = dt.timedelta(days=7)
 
@@ -25,7 +26,7 @@ def unit_list(*, kind: str | None = None, region=None) -> QuerySet[Unit]:
     if kind:
         qs = qs.filter(kind=kind)
     if region is not None:
-        qs = qs.filter(region__path__startswith=region.path)
+        qs = qs.filter(within_region(region, via="region"))
     return qs
 
 
@@ -70,7 +71,7 @@ def work_order_list(
     if status:
         qs = qs.filter(status=status)
     if community is not None:
-        qs = qs.filter(community__path__startswith=community.path)
+        qs = qs.filter(within_region(community, via="community"))
     if unit is not None:
         qs = qs.filter(
             Q(lead_unit=unit) | Q(pk__in=WorkOrder.co_units.through.objects.filter(unit=unit).values("workorder_id"))
@@ -163,7 +164,7 @@ def unit_monthly_results(*, year: int, month: int, region=None, units=None) -> l
     start, end = month_bounds(year, month)
     qs = WorkOrder.objects.filter(dispatched_at__gte=start, dispatched_at__lt=end, lead_unit__isnull=False)
     if region is not None:
-        qs = qs.filter(community__path__startswith=region.path)
+        qs = qs.filter(within_region(region, via="community"))
     if units is not None:
         qs = qs.filter(lead_unit__in=units)
     rows = (
@@ -197,7 +198,7 @@ def work_order_figures(*, region, start: dt.date | None = None, end: dt.date | N
     """Figures for oversight dashboards: ``work_orders`` reported in [start, end] within ``region``,
     ``on_time_rate`` (percent of dispatched ones replied by their resolve_by) and ``satisfaction``
     (average rating 1–5)."""
-    qs = WorkOrder.objects.filter(community__path__startswith=region.path)
+    qs = WorkOrder.objects.filter(within_region(region, via="community"))
     if start:
         qs = qs.filter(created_at__date__gte=start)
     if end:

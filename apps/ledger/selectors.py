@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Sum
-
-from apps.ledger.models import Account, Book, Digest, Leg, Transfer
+from apps.ledger.models import Account, Book, Leg, Transfer
 from apps.ledger.services import fingerprint_for, hash_for
 
 
@@ -143,16 +141,3 @@ def ledger_verify(*, chunk: int = 2000) -> dict:
         "faults": faults,
         "first_bad": faults[0] if faults else None,
     }
-
-
-def account_balance_sum(account: Account) -> int:
-    return (
-        Leg.objects.filter(account=account, transfer__phase__in=["single", "post"]).aggregate(s=Sum("amount"))["s"] or 0
-    )
-
-
-def digests_latest(book: str | None = None):
-    qs = Digest.objects.all()
-    if book:
-        qs = qs.filter(book=book)
-    return qs.order_by("-date", "book")

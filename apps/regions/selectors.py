@@ -1,6 +1,5 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from apps.core.errors import NotFound
 from apps.regions.models import Region
 
 
@@ -13,12 +12,8 @@ def region_list(*, level: str | None = None, parent: str | None = None) -> Query
     return qs
 
 
-def region_get(*, code: str) -> Region:
-    try:
-        return Region.objects.get(code=code)
-    except Region.DoesNotExist:
-        raise NotFound("No such region.") from None
-
-
-def regions_within(region: Region) -> QuerySet[Region]:
-    return Region.objects.filter(path__startswith=region.path)
+def within_region(region: Region, *, via: str = "") -> Q:
+    """The one lookup for "in ``region`` or any region inside it" (its path is a prefix): on
+    regions themselves, or through the region a row points at, ``via`` a lookup path such as
+    ``"community"`` or ``"project__community"``."""
+    return Q(**{f"{via}__path__startswith" if via else "path__startswith": region.path})

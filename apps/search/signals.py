@@ -3,6 +3,13 @@ commit, and keep the needs' gram index (``apps.bidding.text_index``) in the savi
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished
+
+from apps.bidding import text_index
+
 from . import documents
 from .services import enqueue_index
 
@@ -16,8 +23,6 @@ def on_change(sender, instance, **kwargs):
 
 
 def on_need_saved(sender, instance, update_fields=None, **kwargs):
-    from apps.bidding import text_index
-
     text_index.on_need_saved(instance, update_fields=update_fields)
 
 
@@ -27,11 +32,6 @@ def on_worker_skills(sender, instance, action, **kwargs):
 
 
 def connect() -> None:
-    from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-    from wagtail.models import Page
-    from wagtail.signals import page_published, page_unpublished
-
     for label in WATCHED:
         model = apps.get_model(label)
         post_save.connect(on_change, sender=model, dispatch_uid=f"search-save-{label}")
@@ -46,11 +46,8 @@ def connect() -> None:
     page_published.connect(on_change, dispatch_uid="search-page-published")
     page_unpublished.connect(on_change, dispatch_uid="search-page-unpublished")
     post_delete.connect(_on_page_delete, dispatch_uid="search-page-delete")
-    _ = Page
 
 
 def _on_page_delete(sender, instance, **kwargs):
-    from wagtail.models import Page
-
     if isinstance(instance, Page):
         enqueue_index(doc_type="page", obj_id=instance.pk)

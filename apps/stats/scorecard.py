@@ -32,6 +32,7 @@ from apps.core.selectors import policy_current
 from apps.organizations.models import Organization
 from apps.projects.models import DeliveryRating, Milestone, ServiceLog
 from apps.regions.models import Region
+from apps.regions.selectors import within_region
 from apps.stats.models import DailyRollup, HoursPlan
 
 COMPONENTS = ("rating", "milestones", "hours", "dispatch")
@@ -144,17 +145,17 @@ def score_subject(sources: dict[str, dict], weights: dict[str, Decimal], compone
 def _period_sources(region: Region, date_from: dt.date, date_to: dt.date, group: str) -> dict[int, dict]:
     """Raw sums per subject (``group`` is the project field naming it), in a fixed number of
     queries whatever the number of subjects."""
-    in_region = {"project__community__path__startswith": region.path}
+    in_region = within_region(region, via="project__community")
     sources: dict[int, dict] = defaultdict(dict)
     for row in (
-        DeliveryRating.objects.filter(**in_region, rated_on__gte=date_from, rated_on__lte=date_to)
+        DeliveryRating.objects.filter(in_region, rated_on__gte=date_from, rated_on__lte=date_to)
         .values(key=F(f"project__{group}"))
         .annotate(sum=Sum("rating"), count=Count("id"))
     ):
         sources[row["key"]]["rating"] = row
 
     for row in (
-        Milestone.objects.filter(**in_region, due_date__gte=date_from, due_date__lte=date_to)
+        Milestone.objects.filter(in_region, due_date__gte=date_from, due_date__lte=date_to)
         .values(key=F(f"project__{group}"))
         .annotate(
             due=Count("id"),
@@ -164,7 +165,7 @@ def _period_sources(region: Region, date_from: dt.date, date_to: dt.date, group:
         sources[row["key"]]["milestones"] = row
     plans = list(
         HoursPlan.objects.filter(
-            **in_region, project__start_date__lte=date_to, project__end_date__gte=date_from
+            in_region, project__start_date__lte=date_to, project__end_date__gte=date_from
         ).values_list("project_id", f"project__{group}", "planned_hours", "project__start_date", "project__end_date")
     )
     delivered = dict(
@@ -195,7 +196,7 @@ def scorecards(*, region: Region, date_from: dt.date, date_to: dt.date, kind: st
     if kind == "community":
         sources = _period_sources(region, date_from, date_to, "community_id")
         for row in (
-            DailyRollup.objects.filter(community__path__startswith=region.path, date__gte=date_from, date__lte=date_to)
+            DailyRollup.objects.filter(within_region(region, via="community"), date__gte=date_from, date__lte=date_to)
             .values("community_id")
             .annotate(
                 **{
@@ -213,7 +214,7 @@ def scorecards(*, region: Region, date_from: dt.date, date_to: dt.date, kind: st
             sources[row["community_id"]]["dispatch"] = row
         subjects = [
             {"id": r.pk, "code": r.code, "name": r.name}
-            for r in Region.objects.filter(level=Region.Level.COMMUNITY, path__startswith=region.path).order_by("code")
+            for r in Region.objects.filter(within_region(region), level=Region.Level.COMMUNITY).order_by("code")
         ]
         components = COMPONENTS
     else:
@@ -221,7 +222,7 @@ def scorecards(*, region: Region, date_from: dt.date, date_to: dt.date, kind: st
         subjects = [
             {"id": o.pk, "code": o.credit_code, "name": o.name}
             for o in Organization.objects.filter(
-                projects__community__path__startswith=region.path,
+                within_region(region, via="projects__community"),
                 projects__start_date__lte=date_to,
                 projects__end_date__gte=date_from,
             )

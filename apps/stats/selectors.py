@@ -21,6 +21,7 @@ from apps.organizations.models import Organization
 from apps.projects.models import ServiceLog
 from apps.projects.selectors import organization_project_figures
 from apps.regions.models import Region
+from apps.regions.selectors import within_region
 from apps.stats.models import DailyRollup, MonthlyRollup
 
 SUMMED = (
@@ -63,11 +64,7 @@ def stats_region_get_for_user(*, user, code: str) -> Region:
     if is_platform_staff(user):
         return region
     for m in memberships_active(user):
-        if (
-            m.role in (Role.STREET_OFFICER, Role.DISTRICT_OFFICER)
-            and m.region
-            and region.path.startswith(m.region.path)
-        ):
+        if m.role in (Role.STREET_OFFICER, Role.DISTRICT_OFFICER) and m.region and region.is_within(m.region):
             return region
     raise NotFound(_("No such region."))
 
@@ -133,7 +130,7 @@ def _certified_by_region(region: Region, on: dt.date) -> Counter:
     """Certified social enterprises on ``on``, counted per region path of their organization."""
 
     paths = Organization.objects.filter(
-        pk__in=certified_organization_ids(on), region__path__startswith=region.path
+        within_region(region, via="region"), pk__in=certified_organization_ids(on)
     ).values_list("region__path", flat=True)
     return Counter(paths)
 
@@ -151,7 +148,7 @@ def _rollups(region: Region, date_from: dt.date, date_to: dt.date, category: str
     monthly rollups, the days of partial months (before and after) from the daily ones. Each part
     is one index range per community: communities by id (IN …), not a join on the path."""
 
-    communities = Region.objects.filter(path__startswith=region.path).values("pk")
+    communities = Region.objects.filter(within_region(region)).values("pk")
     daily = DailyRollup.objects.filter(community_id__in=communities)
     span = _month_span(date_from, date_to)
     if span is None:

@@ -10,6 +10,7 @@ from apps.accounts.selectors import is_platform_staff, memberships_active
 from apps.core.errors import NotFound
 from apps.core.models import Category
 from apps.regions.models import Region
+from apps.regions.selectors import within_region
 from apps.stats.charts import bar_chart, treemap
 from apps.stats.scorecard import KINDS, scorecards
 from apps.stats.selectors import monthly_report, region_figures, stats_region_get_for_user
@@ -181,7 +182,7 @@ def monthly_page(request, code: str | None = None):
         return render(request, "stats/no_area.html", status=403 if code is None else 404)
     year, month = _parse_month(request)
     if region.level in (Region.Level.CITY, Region.Level.DISTRICT):
-        streets = Region.objects.filter(level=Region.Level.STREET, path__startswith=region.path).order_by("code")
+        streets = Region.objects.filter(within_region(region), level=Region.Level.STREET).order_by("code")
         return render(
             request,
             "stats/monthly_streets.html",

@@ -117,7 +117,3 @@ def certified(flow):
 def application_in(status: str, *, organization, created_by) -> Application:
     """An application row in ``status``, written directly (for pages that only list or badge it)."""
     return ApplicationFactory(status=status, organization=organization, created_by=created_by)
-
-
-def application_status(pk) -> str:
-    return Application.objects.get(pk=pk).status
