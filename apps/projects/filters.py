@@ -17,8 +17,9 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_community(self, queryset, name, value):
         """A community by its code (as everywhere in the API) or by its id."""
-        if parse_id(value):
-            return queryset.filter(community_id=parse_id(value))
+        pk = parse_id(value) if len(value) < 12 else None  # a region code is 12 digits
+        if pk:
+            return queryset.filter(community_id=pk)
         return queryset.filter(community__code=value)
 
 
