@@ -271,7 +271,18 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sanshe API",
-    "DESCRIPTION": "三社联动 platform: needs, sealed bidding, service hours, community funds, certification.",
+    "DESCRIPTION": (
+        "三社联动 platform: needs, sealed bidding, service hours, community funds, certification.\n\n"
+        "**References.** A request names a region (community, street, district, grid), a fund, an "
+        "organization or a category by its id or by its code, whichever it has: a JSON integer is the id, "
+        "a JSON string is the code (a region's `code`, a fund's or category's `code`, an organization's "
+        "`credit_code`). A string is always read as a code, even when it is all digits as region codes "
+        "are; a form (multipart) body carries only text, so there it is the code. A reference that names "
+        "nothing is a 400 on its field (`{\"community\": [\"No region has the code …\"]}`). Every read "
+        "gives both names: where a field `x` holds the id, `x_code` holds the code; where `x` has always "
+        "held the code (needs, work orders, organizations' `region`, …), `x_id` holds the id; a list of "
+        "categories (`skills`) adds `skill_ids`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

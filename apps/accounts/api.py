@@ -9,6 +9,7 @@ from apps.accounts.adapter import client_ip
 from apps.accounts.models import ApiToken
 from apps.accounts.selectors import api_token_get_for_user, api_tokens_of_user, is_platform_staff, memberships_active
 from apps.accounts.services import api_token_revoke, api_token_sign_in
+from apps.core.api import reference_pair
 from apps.core.errors import PermissionDenied
 from apps.core.models import PolicyVersion
 from apps.core.selectors import policy_current
@@ -105,9 +106,13 @@ class ApiTokenDetailView(APIView):
 class RoleSerializer(serializers.Serializer):
     role = serializers.CharField()
     community = serializers.CharField(source="community.code", allow_null=True, default=None)
+    community_id = reference_pair("community", shows="code", allow_null=True)
     organization = serializers.IntegerField(source="organization_id", allow_null=True)
+    organization_code = reference_pair("organization", shows="id", code_field="credit_code", allow_null=True)
     fund = serializers.IntegerField(source="fund_id", allow_null=True)
+    fund_code = reference_pair("fund", shows="id", allow_null=True)
     region = serializers.CharField(source="region.code", allow_null=True, default=None)
+    region_id = reference_pair("region", shows="code", allow_null=True)
     unit = serializers.CharField(source="unit.code", allow_null=True, default=None)
 
 

@@ -22,9 +22,9 @@ from apps.bidding.access import (
 )
 from apps.bidding.filters import NeedFilter
 from apps.bidding.models import Need, Objection, PanelReviewer, Proposal
-from apps.bidding.selectors import NeedPaginator, need_list, need_queryset
+from apps.bidding.selectors import NeedPaginator, need_list, need_queryset, need_ranking_public
 from apps.certification.badges import OrganizationCertifiedField
-from apps.core.api import CodeField, IdField, MoneyField, StandardPagination
+from apps.core.api import IdField, IdOrCodeRelatedField, MoneyField, StandardPagination, reference_pair
 from apps.core.errors import NotFound
 from apps.core.models import Category
 from apps.core.uploads import private_file_response
@@ -35,10 +35,13 @@ from apps.workers.models import SocialWorker
 
 
 class NeedSerializer(serializers.ModelSerializer):
-    community = CodeField(queryset=Region.objects.filter(level="community"))
+    community = IdOrCodeRelatedField(queryset=Region.objects.filter(level="community"), shows="code")
+    community_id = reference_pair("community", shows="code")
     community_name = serializers.CharField(source="community.name", read_only=True)
-    category = CodeField(queryset=Category.objects.all())
-    fund = CodeField(queryset=Fund.objects.all(), required=False, allow_null=True)
+    category = IdOrCodeRelatedField(queryset=Category.objects.all(), shows="code")
+    category_id = reference_pair("category", shows="code")
+    fund = IdOrCodeRelatedField(queryset=Fund.objects.all(), shows="code", required=False, allow_null=True)
+    fund_id = reference_pair("fund", shows="code", allow_null=True)
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(max_length=10000)
     beneficiaries = serializers.IntegerField(min_value=0, max_value=10_000_000)
@@ -59,10 +62,12 @@ class NeedSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "community",
+            "community_id",
             "community_name",
             "title",
             "description",
             "category",
+            "category_id",
             "beneficiaries",
             "beneficiary_group",
             "budget_min",
@@ -73,6 +78,7 @@ class NeedSerializer(serializers.ModelSerializer):
             "workers_needed",
             "bid_deadline",
             "fund",
+            "fund_id",
             "status",
             "published_at",
             "cancelled_reason",
@@ -95,8 +101,6 @@ class NeedSerializer(serializers.ModelSerializer):
         ]
 
     def get_ranking(self, need) -> list[dict]:
-        from apps.bidding.selectors import need_ranking_public
-
         return need_ranking_public(need=need)
 
 
@@ -213,7 +217,8 @@ class AttachmentSerializer(serializers.Serializer):
 
 
 class ProposalSerializer(serializers.ModelSerializer):
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    organization = IdOrCodeRelatedField(queryset=Organization.objects.all(), code_field="credit_code")
+    organization_code = reference_pair("organization", shows="id", code_field="credit_code")
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     organization_certified = OrganizationCertifiedField()
     title = serializers.CharField(max_length=120)
@@ -232,6 +237,7 @@ class ProposalSerializer(serializers.ModelSerializer):
             "id",
             "need",
             "organization",
+            "organization_code",
             "organization_name",
             "organization_certified",
             "title",

@@ -28,7 +28,7 @@ from apps.certification.models import (
     PanelMember,
     Score,
 )
-from apps.core.api import MoneyField
+from apps.core.api import IdOrCodeRelatedField, MoneyField, reference_pair
 from apps.core.errors import NotFound
 from apps.core.ids import parse_id
 from apps.core.pages import language_neutral_url
@@ -45,7 +45,7 @@ class EligibilityResultSerializer(serializers.Serializer):
 
 
 class ApplicationInputSerializer(serializers.Serializer):
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    organization = IdOrCodeRelatedField(queryset=Organization.objects.all(), code_field="credit_code")
     salaried_staff = serializers.IntegerField(min_value=0, max_value=1_000_000)
     revenue_total = MoneyField()
     revenue_commercial = MoneyField()
@@ -111,6 +111,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
+    organization_code = reference_pair("organization", shows="id", code_field="credit_code")
     organization_name = serializers.CharField(source="organization.name")
     revenue_total = MoneyField()
     revenue_commercial = MoneyField()
@@ -134,6 +135,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "organization",
+            "organization_code",
             "organization_name",
             "renewal_of",
             "status",
@@ -519,9 +521,11 @@ class AnnualReportListView(APIView):
 
 class RegistrySerializer(serializers.ModelSerializer):
     organization = serializers.IntegerField(source="organization_id")
+    organization_code = reference_pair("organization", shows="id", code_field="credit_code")
     organization_name = serializers.CharField(source="organization.name")
     legal_form = serializers.CharField(source="organization.legal_form")
     region = serializers.CharField(source="organization.region.code")
+    region_id = reference_pair("organization.region", shows="code")
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -529,9 +533,11 @@ class RegistrySerializer(serializers.ModelSerializer):
         fields = [
             "certificate_no",
             "organization",
+            "organization_code",
             "organization_name",
             "legal_form",
             "region",
+            "region_id",
             "status",
             "valid_from",
             "valid_until",

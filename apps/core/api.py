@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import ApplicationError
-from apps.core.ids import parse_id
+from apps.core.ids import MAX_ID, parse_id
 
 
 class StandardPagination(pagination.PageNumberPagination):
@@ -114,17 +114,99 @@ class IdField(serializers.IntegerField):
         return pk
 
 
-class CodeField(serializers.SlugRelatedField):
-    """A related object referred to by its public code (region, category, fund)."""
+class IdOrCodeRelatedField(serializers.RelatedField):
+    """A reference in a request body to a region, fund, organization or category, by either of its
+    names: a JSON integer is its id, a JSON string its code (never read as an id, even all digits
+    as region codes are; a form body carries text, so there it is always the code). Neither
+    matching is a 400 on the field naming which was tried. A read shows it as it always has
+    (``shows``: the id or the code); ``reference_pair`` adds the other."""
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("slug_field", "code")
+    default_error_messages = {
+        "invalid": _("A {name}'s id (a whole number) or its code (text)."),
+        "no_id": _("No {name} has the id {value}."),
+        "no_code": _("No {name} has the code \u201c{value}\u201d."),
+    }
+
+    def __init__(self, *, code_field: str = "code", shows: str = "id", **kwargs):
+        if shows not in ("id", "code"):
+            raise ValueError(f"shows is 'id' or 'code', not {shows!r}")
+        self.code_field = code_field
+        self.shows = shows
         super().__init__(**kwargs)
 
+    @property
+    def noun(self) -> str:
+        return str(self.get_queryset().model._meta.verbose_name)
+
+    @property
+    def code_max_length(self) -> int | None:
+        return self.get_queryset().model._meta.get_field(self.code_field).max_length
+
+    def fail(self, key, **kwargs):
+        super().fail(key, name=self.noun, **kwargs)
+
     def to_internal_value(self, data):
-        if not isinstance(data, str | int):
+        queryset = self.get_queryset()
+        if isinstance(data, str):
+            code = data.strip()
+            if not code or (self.code_max_length and len(code) > self.code_max_length):
+                self.fail("no_code", value=data[:40])
+            found = queryset.filter(**{self.code_field: code}).first()
+            if found is None:
+                self.fail("no_code", value=code)
+            return found
+        if isinstance(data, bool) or not isinstance(data, int):
             self.fail("invalid")
-        return super().to_internal_value(str(data))
+        pk = parse_id(data)
+        found = queryset.filter(pk=pk).first() if pk is not None else None
+        if found is None:
+            self.fail("no_id", value=data)
+        return found
+
+    def to_representation(self, value):
+        return value.pk if self.shows == "id" else getattr(value, self.code_field)
+
+    def openapi_schema(self, direction: str) -> dict:
+        """oneOf integer (the id) or string (the code) in a request; what ``shows`` names in a
+        response."""
+        as_id = {"type": "integer", "minimum": 1, "maximum": MAX_ID, "description": "id"}
+        as_code = {"type": "string", "minLength": 1, "description": "code"}
+        if self.code_max_length:
+            as_code["maxLength"] = self.code_max_length
+        if direction == "response":
+            return as_id if self.shows == "id" else as_code
+        return {
+            "oneOf": [as_id, as_code],
+            "description": "Its id (integer) or its code (string): see the API description, References.",
+        }
+
+
+class _ReferenceIdField(serializers.IntegerField):
+    """The id of a reference from its foreign-key column (no query), under that column's own name
+    (``community_id``), which DRF would otherwise refuse as a redundant ``source``."""
+
+    def bind(self, field_name, parent):
+        if self.source == field_name:
+            self.source = None
+        super().bind(field_name, parent)
+
+
+def reference_pair(
+    reference: str, *, shows: str, code_field: str = "code", allow_null: bool = False, many: bool = False
+):
+    """The other half of a reference on a read, so every read names the object by both: when
+    ``<reference>`` shows its id, this is ``<reference>_code``; when it shows the code (as it did
+    before both were accepted), this is ``<reference>_id``. For a list (``many``), the codes or the
+    ids of its objects in the same order."""
+    if shows not in ("id", "code"):
+        raise ValueError(f"shows is 'id' or 'code', not {shows!r}")
+    if many and shows == "id":
+        return serializers.SlugRelatedField(source=reference, slug_field=code_field, many=True, read_only=True)
+    if many:
+        return serializers.PrimaryKeyRelatedField(source=reference, many=True, read_only=True)
+    if shows == "id":
+        return serializers.CharField(source=f"{reference}.{code_field}", read_only=True, allow_null=allow_null)
+    return _ReferenceIdField(source=f"{reference}_id", read_only=True, allow_null=allow_null)
 
 
 def schema_only_public_api(endpoints):

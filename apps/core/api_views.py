@@ -13,7 +13,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Category
-        fields = ["code", "name"]
+        fields = ["id", "code", "name"]
 
 
 class CategoryListView(APIView):

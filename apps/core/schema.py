@@ -22,8 +22,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, append_meta
 from rest_framework import permissions, serializers
+
+from apps.core.api import IdOrCodeRelatedField
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 MAX_PAGE_SIZE = 100
@@ -125,6 +127,8 @@ class SansheAutoSchema(AutoSchema):
         return parameters
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        if isinstance(field, IdOrCodeRelatedField):
+            return append_meta(field.openapi_schema(direction), self._get_serializer_field_meta(field, direction))
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if isinstance(field, serializers.TimeField) and schema.get("format") == "time":
             del schema["format"]

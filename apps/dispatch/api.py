@@ -19,20 +19,27 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import CodeField
+from apps.core.api import IdOrCodeRelatedField, reference_pair
 from apps.core.errors import NotFound, PermissionDenied
 from apps.core.ids import parse_id
 from apps.core.parsers import DepthLimitedJSONParser
 from apps.core.uploads import private_file_response
 from apps.dispatch import services
 from apps.dispatch.access import (
+    can_report_in,
     can_see_reporter_contact,
     user_works_on_dispatch,
     work_order_get_for_user,
     work_order_get_public,
 )
 from apps.dispatch.models import DispatchCategory, Unit, WorkOrder
-from apps.dispatch.selectors import dispatch_category_list, unit_list, work_order_list, work_order_public
+from apps.dispatch.selectors import (
+    dispatch_category_list,
+    unit_list,
+    work_order_duplicates,
+    work_order_list,
+    work_order_public,
+)
 from apps.regions.models import Region
 
 
@@ -41,15 +48,16 @@ class DispatchCategorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DispatchCategory
-        fields = ["code", "name", "severity", "respond_hours", "resolve_hours"]
+        fields = ["id", "code", "name", "severity", "respond_hours", "resolve_hours"]
 
 
 class UnitSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code")
+    region_id = reference_pair("region", shows="code")
 
     class Meta:
         model = Unit
-        fields = ["id", "code", "name", "kind", "region"]
+        fields = ["id", "code", "name", "kind", "region", "region_id"]
 
 
 @extend_schema_field({"type": "string", "description": "unit code (a numeric id is accepted too)"})
@@ -110,8 +118,11 @@ class WorkOrderSerializer(serializers.ModelSerializer):
     are null or empty, and the location is rounded to about 100 m."""
 
     community = serializers.CharField(source="community.code")
+    community_id = reference_pair("community", shows="code")
     grid = serializers.CharField(source="grid.code", default=None, allow_null=True)
+    grid_id = reference_pair("grid", shows="code", allow_null=True)
     category = serializers.CharField(source="category.code")
+    category_id = reference_pair("category", shows="code")
     reporter = serializers.CharField(source="reporter.username", allow_null=True, help_text=NOT_PUBLIC)
     reporter_phone = serializers.SerializerMethodField(help_text="Only for the community and the lead unit.")
     reporter_email = serializers.SerializerMethodField(help_text="Only for the community and the lead unit.")
@@ -126,8 +137,11 @@ class WorkOrderSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "community",
+            "community_id",
             "grid",
+            "grid_id",
             "category",
+            "category_id",
             "description",
             "address",
             "lat",
@@ -197,9 +211,11 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
 
 
 class WorkOrderCreateSerializer(serializers.Serializer):
-    community = CodeField(queryset=Region.objects.filter(level="community"))
-    grid = CodeField(queryset=Region.objects.filter(level="grid"), required=False, allow_null=True)
-    category = CodeField(queryset=DispatchCategory.objects.all())
+    community = IdOrCodeRelatedField(queryset=Region.objects.filter(level="community"), shows="code")
+    grid = IdOrCodeRelatedField(
+        queryset=Region.objects.filter(level="grid"), shows="code", required=False, allow_null=True
+    )
+    category = IdOrCodeRelatedField(queryset=DispatchCategory.objects.all(), shows="code")
     description = serializers.CharField(max_length=2000)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     lat = serializers.DecimalField(
@@ -225,6 +241,7 @@ class DuplicateCandidateSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
     category = serializers.CharField(source="category.code")
+    category_id = reference_pair("category", shows="code")
     description = serializers.CharField()
     address = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -391,9 +408,6 @@ class WorkOrderDuplicatesView(APIView):
     permission_classes = [IsAuthenticated]
 
     def get(self, request):
-        from apps.dispatch.access import can_report_in
-        from apps.dispatch.selectors import work_order_duplicates
-
         params = request.query_params
         grid = Region.objects.filter(code=params.get("grid", "")[:20], level="grid").select_related("parent").first()
         category = DispatchCategory.objects.filter(code=params.get("category", "")[:40]).first()

@@ -105,10 +105,13 @@ def work_order_public(order: WorkOrder, *, now: dt.datetime | None = None) -> di
     return {
         "id": order.pk,
         "community": order.community.code,
+        "community_id": order.community_id,
         "community_name": order.community.name,
         "grid": order.grid.code if order.grid_id else None,
+        "grid_id": order.grid_id,
         "grid_name": order.grid.name if order.grid_id else "",
         "category": order.category.code,
+        "category_id": order.category_id,
         "category_name": order.category.name,
         "description": order.description,
         "lat": _public_coordinate(order.lat),

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Role
-from apps.core.api import CodeField
+from apps.core.api import IdOrCodeRelatedField, reference_pair
 from apps.organizations.filters import OrganizationFilter
 from apps.organizations.models import Organization
 from apps.organizations.selectors import organization_get_for_user, organization_list
@@ -19,7 +19,8 @@ from apps.regions.models import Region
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
-    region = CodeField(queryset=Region.objects.all())
+    region = IdOrCodeRelatedField(queryset=Region.objects.all(), shows="code")
+    region_id = reference_pair("region", shows="code")
     credit_code = serializers.CharField(max_length=18, min_length=1)
     name = serializers.CharField(max_length=120)
 
@@ -32,6 +33,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "credit_code",
             "registered_on",
             "region",
+            "region_id",
             "address",
             "description",
             "salaried_staff",
@@ -83,6 +85,7 @@ class MemberSerializer(serializers.Serializer):
     username = serializers.CharField(source="user.username")
     role = serializers.ChoiceField(choices=Role.choices)
     organization = serializers.IntegerField(source="organization_id")
+    organization_code = reference_pair("organization", shows="id", code_field="credit_code")
 
 
 class OrganizationMembersView(APIView):

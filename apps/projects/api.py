@@ -15,7 +15,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import MoneyField
+from apps.core.api import MoneyField, reference_pair
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
 from apps.core.parsers import DepthLimitedJSONParser
 from apps.core.schema import BLANK_IS_NO_FILTER
@@ -88,7 +88,9 @@ class ProjectSerializer(serializers.ModelSerializer):
     amount = MoneyField()
     currency = serializers.SerializerMethodField()
     community = serializers.CharField(source="community.code", read_only=True)
+    community_id = reference_pair("community", shows="code")
     community_name = serializers.CharField(source="community.name", read_only=True)
+    organization_code = reference_pair("organization", shows="id", code_field="credit_code")
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     team = ProjectTeamMemberSerializer(many=True, read_only=True)
     milestones = ProjectMilestoneSerializer(many=True, read_only=True)
@@ -101,8 +103,10 @@ class ProjectSerializer(serializers.ModelSerializer):
             "proposal",
             "title",
             "organization",
+            "organization_code",
             "organization_name",
             "community",
+            "community_id",
             "community_name",
             "amount",
             "currency",

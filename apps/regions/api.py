@@ -2,16 +2,18 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
+from apps.core.api import reference_pair
 from apps.regions.models import Region
 from apps.regions.selectors import region_list
 
 
 class RegionSerializer(serializers.ModelSerializer):
     parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
+    parent_id = reference_pair("parent", shows="code", allow_null=True)
 
     class Meta:
         model = Region
-        fields = ["id", "code", "name", "level", "parent"]
+        fields = ["id", "code", "name", "level", "parent", "parent_id"]
 
 
 @extend_schema(

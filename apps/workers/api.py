@@ -4,6 +4,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api import IdOrCodeRelatedField, reference_pair
 from apps.core.errors import NotFound
 from apps.core.models import Category
 from apps.workers.filters import WorkerFilter
@@ -15,20 +16,22 @@ from apps.workers.services import worker_profile_save, worker_verify
 class WorkerPublicSerializer(serializers.ModelSerializer):
     certificate_no = serializers.CharField(source="masked_certificate_no")
     skills = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    skill_ids = reference_pair("skills", shows="code", many=True)
 
     class Meta:
         model = SocialWorker
-        fields = ["id", "name", "level", "certificate_no", "registered_until", "skills", "verified"]
+        fields = ["id", "name", "level", "certificate_no", "registered_until", "skills", "skill_ids", "verified"]
 
 
 class WorkerProfileSerializer(serializers.ModelSerializer):
-    skills = serializers.SlugRelatedField(slug_field="code", many=True, queryset=Category.objects.all(), required=False)
+    skills = IdOrCodeRelatedField(queryset=Category.objects.all(), shows="code", many=True, required=False)
+    skill_ids = reference_pair("skills", shows="code", many=True)
     name = serializers.CharField(max_length=60)
     certificate_no = serializers.CharField(max_length=40)
 
     class Meta:
         model = SocialWorker
-        fields = ["id", "name", "level", "certificate_no", "registered_until", "skills", "verified"]
+        fields = ["id", "name", "level", "certificate_no", "registered_until", "skills", "skill_ids", "verified"]
         read_only_fields = ["id", "verified"]
 
 

@@ -28,6 +28,7 @@ def report_payload(desk, **extra):
 def test_categories_and_units_are_listed(api, desk):
     cats = api.get("/api/v1/dispatch/categories/").json()
     assert {
+        "id": desk.garbage.pk,
         "code": "garbage",
         "name": "垃圾清运",
         "severity": "routine",
