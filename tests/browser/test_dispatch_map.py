@@ -132,6 +132,12 @@ def test_map_requests_tiles_only_from_the_tile_server_and_marks_each_open_order(
     # Keyboard: + zooms in (tiles of the next level come from the same server); Tab reaches a marker.
     page.locator(".map-viewport").focus()
     page.keyboard.press("+")
+    # Wait for a tile of the next level to be on the page (networkidle can come before the redraw).
+    page.wait_for_function(
+        "z => [...document.querySelectorAll('.map-tiles img')].some(i => i.src.includes(`/tiles/${z}/`))",
+        arg=zoom + 1,
+        timeout=10_000,
+    )
     page.wait_for_load_state("networkidle")
     deeper = [u for u in _tile_requests(page, tile_server.origin) if f"/tiles/{zoom + 1}/" in u]
     assert deeper
