@@ -25,7 +25,7 @@ from apps.accounts.selectors import (
     user_organization_ids,
     user_was_member_since,
 )
-from apps.bidding.models import Need, PanelReviewer, Proposal
+from apps.bidding.models import Need, Objection, PanelReviewer, Proposal
 from apps.core.errors import NotFound
 from apps.core.ids import parse_id
 from apps.core.selectors import policy_current
@@ -69,6 +69,14 @@ def need_get_for_user(*, user, pk, queryset: QuerySet | None = None) -> Need:
     if need is None:
         raise NotFound("Not found.")
     return need
+
+
+def objection_get(*, need: Need, pk) -> Objection:
+    """An objection to ``need``, which the caller read through ``need_get_for_user``."""
+    objection = need.objections.filter(pk=_pk(pk)).first()
+    if objection is None:
+        raise NotFound("Not found.")
+    return objection
 
 
 def reviewer_seat(*, user, need: Need) -> PanelReviewer | None:

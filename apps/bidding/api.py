@@ -16,6 +16,7 @@ from apps.accounts.models import User
 from apps.bidding import services
 from apps.bidding.access import (
     need_get_for_user,
+    objection_get,
     panel_seat_recusal_reason,
     proposal_get_for_user,
     proposal_list_for_user,
@@ -24,7 +25,14 @@ from apps.bidding.filters import NeedFilter
 from apps.bidding.models import Need, Objection, PanelReviewer, Proposal
 from apps.bidding.selectors import NeedPaginator, need_list, need_queryset, need_ranking_public
 from apps.certification.badges import OrganizationCertifiedField
-from apps.core.api import IdField, IdOrCodeRelatedField, MoneyField, StandardPagination, reference_pair
+from apps.core.api import (
+    IdField,
+    IdOrCodeRelatedField,
+    MoneyField,
+    StandardPagination,
+    TransitionView,
+    reference_pair,
+)
 from apps.core.errors import NotFound
 from apps.core.models import Category
 from apps.core.uploads import private_file_response
@@ -64,20 +72,8 @@ class NeedSerializer(serializers.ModelSerializer):
             "community",
             "community_id",
             "community_name",
-            "title",
-            "description",
-            "category",
+            *Need.EDITABLE_FIELDS,
             "category_id",
-            "beneficiaries",
-            "beneficiary_group",
-            "budget_min",
-            "budget_max",
-            "service_start",
-            "service_end",
-            "min_worker_level",
-            "workers_needed",
-            "bid_deadline",
-            "fund",
             "fund_id",
             "status",
             "published_at",
@@ -161,29 +157,30 @@ class NeedDetailView(APIView):
         return _need_response(request, need)
 
 
-class NeedPublishView(APIView):
-    permission_classes = [IsAuthenticated]
+class _NeedTransitionView(TransitionView):
+    """A transition of a need the user may see, answered with the need as the user may read it."""
 
-    @extend_schema(request=None, responses=NeedSerializer)
-    def post(self, request, pk):
-        need = services.need_publish(actor=request.user, need=need_get_for_user(user=request.user, pk=pk))
-        return _need_response(request, need)
+    subject = "need"
+    output_serializer = NeedSerializer
+
+    def get_subject(self, request, pk):
+        return need_get_for_user(user=request.user, pk=pk)
+
+    def respond(self, request, need):
+        return _need_response(request, need, self.success_status)
+
+
+class NeedPublishView(_NeedTransitionView):
+    service = services.need_publish
 
 
 class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
 
 
-class NeedCancelView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=CancelSerializer, responses=NeedSerializer)
-    def post(self, request, pk):
-        need = need_get_for_user(user=request.user, pk=pk)
-        serializer = CancelSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        need = services.need_cancel(actor=request.user, need=need, **serializer.validated_data)
-        return _need_response(request, need)
+class NeedCancelView(_NeedTransitionView):
+    service = services.need_cancel
+    input_serializer = CancelSerializer
 
 
 # Proposals ------------------------------------------------------------------------------------
@@ -307,13 +304,15 @@ class ProposalDetailView(APIView):
         return _proposal_response(request, proposal)
 
 
-class ProposalWithdrawView(APIView):
-    permission_classes = [IsAuthenticated]
+class ProposalWithdrawView(TransitionView):
+    service = services.proposal_withdraw
+    subject = "proposal"
+    output_serializer = ProposalSerializer
 
-    @extend_schema(request=None, responses=ProposalSerializer)
-    def post(self, request, pk):
-        proposal = proposal_get_for_user(user=request.user, pk=pk)
-        proposal = services.proposal_withdraw(actor=request.user, proposal=proposal)
+    def get_subject(self, request, pk):
+        return proposal_get_for_user(user=request.user, pk=pk)
+
+    def respond(self, request, proposal):
         return _proposal_response(request, proposal)
 
 
@@ -354,8 +353,8 @@ class PanelSerializer(serializers.Serializer):
 
 
 class PanelSeatSerializer(serializers.ModelSerializer):
-    """A panel seat; context ``user``: who reads it (the recusal reason is neutral before the
-    deadline for everyone but platform staff)."""
+    """A reviewer's seat on a need's panel. Before the bid deadline the recusal reason is neutral
+    for everyone but platform staff."""
 
     username = serializers.CharField(source="reviewer.username", read_only=True)
     recused_reason = serializers.SerializerMethodField()
@@ -365,23 +364,24 @@ class PanelSeatSerializer(serializers.ModelSerializer):
         fields = ["reviewer", "username", "declared_at", "declared_conflict", "recused", "recused_reason"]
 
     def get_recused_reason(self, seat) -> str:
-        return panel_seat_recusal_reason(user=self.context["user"], seat=seat)
+        return panel_seat_recusal_reason(user=self.context["request"].user, seat=seat)
 
 
-class NeedPanelView(APIView):
-    permission_classes = [IsAuthenticated]
+@extend_schema(responses=PanelSeatSerializer(many=True))
+class NeedPanelView(_NeedTransitionView):
+    service = services.need_panel_set
+    input_serializer = PanelSerializer
+    output_serializer = PanelSeatSerializer
 
-    @extend_schema(request=PanelSerializer, responses=PanelSeatSerializer(many=True))
-    def post(self, request, pk):
-        need = need_get_for_user(user=request.user, pk=pk)
-        serializer = PanelSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        ids = list(dict.fromkeys(serializer.validated_data["reviewers"]))
+    def perform(self, request, need, reviewers):
+        ids = list(dict.fromkeys(reviewers))
         users = list(User.objects.filter(pk__in=ids))
         if len(users) != len(ids):
             raise serializers.ValidationError({"reviewers": [_("Unknown user.")]})
-        seats = services.need_panel_set(actor=request.user, need=need, reviewers=users)
-        return Response(PanelSeatSerializer(seats, many=True, context={"user": request.user}).data)
+        return super().perform(request, need, reviewers=users)
+
+    def respond(self, request, seats):
+        return Response(PanelSeatSerializer(seats, many=True, context={"request": request}).data)
 
 
 class DeclarationSerializer(serializers.Serializer):
@@ -389,16 +389,15 @@ class DeclarationSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-class NeedDeclarationView(APIView):
-    permission_classes = [IsAuthenticated]
+class NeedDeclarationView(TransitionView):
+    service = services.reviewer_declare
+    subject = "need"
+    input_serializer = DeclarationSerializer
+    output_serializer = PanelSeatSerializer
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(request=DeclarationSerializer, responses={201: PanelSeatSerializer})
-    def post(self, request, pk):
-        need = need_get_for_user(user=request.user, pk=pk)
-        serializer = DeclarationSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        seat = services.reviewer_declare(actor=request.user, need=need, **serializer.validated_data)
-        return Response(PanelSeatSerializer(seat, context={"user": request.user}).data, status=status.HTTP_201_CREATED)
+    def get_subject(self, request, pk):
+        return need_get_for_user(user=request.user, pk=pk)
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -413,28 +412,22 @@ class ScoreResultSerializer(serializers.Serializer):
     weighted_total = serializers.DecimalField(max_digits=5, decimal_places=2)
 
 
-class ProposalScoresView(APIView):
-    permission_classes = [IsAuthenticated]
+class ProposalScoresView(TransitionView):
+    service = services.proposal_score
+    subject = "proposal"
+    input_serializer = ScoreSerializer
+    output_serializer = ScoreResultSerializer
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(request=ScoreSerializer, responses={201: ScoreResultSerializer})
-    def post(self, request, pk):
-        proposal = proposal_get_for_user(user=request.user, pk=pk)
-        serializer = ScoreSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        score = services.proposal_score(actor=request.user, proposal=proposal, **serializer.validated_data)
-        return Response(ScoreResultSerializer(score).data, status=status.HTTP_201_CREATED)
+    def get_subject(self, request, pk):
+        return proposal_get_for_user(user=request.user, pk=pk)
 
 
 # Award and objections -------------------------------------------------------------------------
 
 
-class NeedAwardView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=None, responses=NeedSerializer)
-    def post(self, request, pk):
-        need = services.need_award(actor=request.user, need=need_get_for_user(user=request.user, pk=pk))
-        return _need_response(request, need)
+class NeedAwardView(_NeedTransitionView):
+    service = services.need_award
 
 
 class ObjectionSerializer(serializers.ModelSerializer):
@@ -446,34 +439,27 @@ class ObjectionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "need", "status", "created_at", "resolved_at"]
 
 
-class NeedObjectionsView(APIView):
-    permission_classes = [IsAuthenticated]
+class NeedObjectionsView(TransitionView):
+    service = services.objection_file
+    subject = "need"
+    input_serializer = ObjectionSerializer
+    output_serializer = ObjectionSerializer
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(request=ObjectionSerializer, responses={201: ObjectionSerializer})
-    def post(self, request, pk):
-        need = need_get_for_user(user=request.user, pk=pk)
-        serializer = ObjectionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        objection = services.objection_file(actor=request.user, need=need, text=serializer.validated_data["text"])
-        return Response(ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
+    def get_subject(self, request, pk):
+        return need_get_for_user(user=request.user, pk=pk)
 
 
 class ResolveSerializer(serializers.Serializer):
     upheld = serializers.BooleanField()
 
 
-class ObjectionResolveView(APIView):
-    permission_classes = [IsAuthenticated]
+@extend_schema(parameters=[OpenApiParameter("oid", int, OpenApiParameter.PATH)])
+class ObjectionResolveView(TransitionView):
+    service = services.objection_resolve
+    subject = "objection"
+    input_serializer = ResolveSerializer
+    output_serializer = ObjectionSerializer
 
-    @extend_schema(
-        request=ResolveSerializer,
-        responses=ObjectionSerializer,
-        parameters=[OpenApiParameter("oid", int, OpenApiParameter.PATH)],
-    )
-    def post(self, request, pk, oid):
-        need = need_get_for_user(user=request.user, pk=pk)
-        objection = services.objection_get(need=need, pk=oid)
-        serializer = ResolveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        objection = services.objection_resolve(actor=request.user, objection=objection, **serializer.validated_data)
-        return Response(ObjectionSerializer(objection).data)
+    def get_subject(self, request, pk, oid):
+        return objection_get(need=need_get_for_user(user=request.user, pk=pk), pk=oid)

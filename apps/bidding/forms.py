@@ -15,21 +15,7 @@ from apps.workers.models import SocialWorker
 class NeedForm(forms.ModelForm):
     class Meta:
         model = Need
-        fields = [
-            "title",
-            "description",
-            "category",
-            "beneficiaries",
-            "beneficiary_group",
-            "budget_min",
-            "budget_max",
-            "service_start",
-            "service_end",
-            "min_worker_level",
-            "workers_needed",
-            "bid_deadline",
-            "fund",
-        ]
+        fields = Need.EDITABLE_FIELDS
         widgets = {
             "service_start": forms.DateInput(attrs={"type": "date"}),
             "service_end": forms.DateInput(attrs={"type": "date"}),

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.db.models import Q
 from django.utils import timezone
 
+from apps.bidding import text_index
 from apps.bidding.models import Need, Objection, Proposal
+from apps.bidding.notifications import notify_draft_deadline
+from apps.bidding.selectors import needs_open_for_bids
 from apps.bidding.services import need_close_bidding, need_finalize_award
 from apps.core.errors import StateConflict
 from apps.core.jobs import scheduled_job
@@ -53,14 +55,11 @@ def end_notices(now: dt.datetime | None = None) -> int:
 @scheduled_job("bidding_draft_reminders")
 def remind_drafts(now: dt.datetime | None = None) -> int:
     """24 hours before the deadline, organizations with an unsubmitted draft are reminded once."""
-    from apps.bidding.notifications import notify_draft_deadline
-
     now = now or timezone.now()
     drafts = Proposal.objects.filter(
-        Q(status=Proposal.Status.DRAFT, deadline_reminder_sent_at__isnull=True),
-        need__status=Need.Status.PUBLISHED,
-        need__bid_deadline__gt=now,
-        need__bid_deadline__lte=now + dt.timedelta(hours=24),
+        status=Proposal.Status.DRAFT,
+        deadline_reminder_sent_at__isnull=True,
+        need__in=needs_open_for_bids(now=now).filter(bid_deadline__lte=now + dt.timedelta(hours=24)),
     ).select_related("need")
     sent = 0
     for proposal in drafts:
@@ -74,6 +73,4 @@ def remind_drafts(now: dt.datetime | None = None) -> int:
 def need_text_repair() -> int:
     """Index needs that have no gram row for the list's ``q`` (written by bulk SQL, without the
     save that indexes them); returns how many."""
-    from apps.bidding import text_index
-
     return text_index.rebuild(only_missing=True)

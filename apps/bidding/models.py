@@ -24,6 +24,24 @@ class Need(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         FAILED = "failed", _("failed")
 
+    # What a community's staff write on a need, in the order forms and the API show it (the form,
+    # the API serializer and the services read this list); the community is chosen once, at creation.
+    EDITABLE_FIELDS = (
+        "title",
+        "description",
+        "category",
+        "beneficiaries",
+        "beneficiary_group",
+        "budget_min",
+        "budget_max",
+        "service_start",
+        "service_end",
+        "min_worker_level",
+        "workers_needed",
+        "bid_deadline",
+        "fund",
+    )
+
     community = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="needs", limit_choices_to={"level": "community"}
     )

@@ -12,10 +12,13 @@ from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
-from apps.accounts.selectors import is_platform_staff, user_organization_ids
+from apps.accounts.selectors import is_platform_staff, user_community_ids, user_organization_ids
 from apps.bidding.access import SEALED_BID_STATUSES, need_visible_q
+from apps.bidding.filters import NeedFilter
 from apps.bidding.models import Need, PanelReviewer, Proposal
+from apps.core.selectors import policy_current
 from apps.organizations.models import Organization
 
 
@@ -49,9 +52,27 @@ def needs_open_for_bids(*, now: dt.datetime | None = None) -> QuerySet[Need]:
     return Need.objects.filter(status=Need.Status.PUBLISHED, bid_deadline__gt=now or timezone.now())
 
 
-def need_list(*, user, filters: dict | None = None) -> QuerySet[Need]:
-    from apps.bidding.filters import NeedFilter
+def need_publication_errors(*, need: Need, now: dt.datetime) -> dict[str, list[str]]:
+    """The rules a draft must meet to be published (CONTRACT: publish)."""
+    policy = policy_current()
+    errors: dict[str, list[str]] = {}
+    earliest = now + dt.timedelta(days=policy.min_bidding_days)
+    if need.bid_deadline <= now:
+        errors.setdefault("bid_deadline", []).append(_("The bid deadline must be in the future."))
+    elif need.bid_deadline < earliest:
+        errors.setdefault("bid_deadline", []).append(
+            _("Bidding must stay open at least %(days)s days.") % {"days": policy.min_bidding_days}
+        )
+    if timezone.localdate(need.bid_deadline) > need.service_start:
+        errors.setdefault("bid_deadline", []).append(_("The bid deadline must not be after the service starts."))
+    if need.budget_min > need.budget_max:
+        errors["budget_max"] = [_("The maximum budget must not be below the minimum budget.")]
+    if need.service_start > need.service_end:
+        errors["service_end"] = [_("The service must not end before it starts.")]
+    return errors
 
+
+def need_list(*, user, filters: dict | None = None) -> QuerySet[Need]:
     qs = need_queryset(user=user).filter(need_visible_q(user))
     if not filters:  # the API filters through its filter backend: no second FilterSet per request
         return qs
@@ -107,14 +128,10 @@ class NeedPaginator(Paginator):
 
 
 def need_list_of_community_staff(*, user) -> QuerySet[Need]:
-    from apps.accounts.selectors import user_community_ids
-
     return need_queryset(user=user).filter(community_id__in=user_community_ids(user)).order_by("-created_at", "-id")
 
 
 def proposal_list_of_user_organizations(*, user) -> QuerySet[Proposal]:
-    from apps.accounts.selectors import user_organization_ids
-
     return (
         Proposal.objects.filter(organization_id__in=user_organization_ids(user))
         .select_related("need", "organization")

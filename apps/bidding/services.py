@@ -30,32 +30,24 @@ from apps.bidding.models import (
     ProposalScore,
     ProposalTeamMember,
 )
-from apps.bidding.notifications import notify_award_stalled
-from apps.core.errors import NotFound, PermissionDenied, StateConflict, ValidationFailed
+from apps.bidding.notifications import (
+    notify_award_notice,
+    notify_award_stalled,
+    notify_need_published,
+    notify_objection_filed,
+)
+from apps.bidding.selectors import need_publication_errors
+from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.core.rubric import RUBRIC_WEIGHTS
 from apps.core.selectors import policy_current
 from apps.core.uploads import validate_upload
 from apps.funds.payouts import FundShortfall, award_release, award_reserve
 from apps.organizations.models import Organization
 from apps.organizations.selectors import organization_employs
+from apps.projects.services import project_create_from_award
 from apps.workers.models import SocialWorker
 from apps.workers.selectors import worker_is_qualified_on
 
-NEED_EDITABLE_FIELDS = (
-    "title",
-    "description",
-    "category",
-    "beneficiaries",
-    "beneficiary_group",
-    "budget_min",
-    "budget_max",
-    "service_start",
-    "service_end",
-    "min_worker_level",
-    "workers_needed",
-    "bid_deadline",
-    "fund",
-)
 # A notice or a stalled award can be cancelled too: the award's reservation is released.
 CANCELLABLE_STATUSES = (
     Need.Status.DRAFT,
@@ -97,7 +89,7 @@ def need_create(*, actor: User, community, **fields) -> Need:
     _require_community_staff(actor, community.pk)
     _check_fund(fields, community)
     need = Need(community=community, created_by=actor, status=Need.Status.DRAFT)
-    for name in NEED_EDITABLE_FIELDS:
+    for name in Need.EDITABLE_FIELDS:
         if name in fields:
             setattr(need, name, fields[name])
     _full_clean_need(need)
@@ -128,32 +120,12 @@ def need_update(*, actor: User, need: Need, **fields) -> Need:
     if need.status != Need.Status.DRAFT:
         raise StateConflict(_("Only a draft can be edited."))
     _check_fund(fields, need.community)
-    for name in NEED_EDITABLE_FIELDS:
+    for name in Need.EDITABLE_FIELDS:
         if name in fields:
             setattr(need, name, fields[name])
     _full_clean_need(need)
     need.save()
     return need
-
-
-def need_publication_errors(*, need: Need, now: dt.datetime) -> dict[str, list[str]]:
-    """The rules a draft must meet to be published (CONTRACT: publish)."""
-    policy = policy_current()
-    errors: dict[str, list[str]] = {}
-    earliest = now + dt.timedelta(days=policy.min_bidding_days)
-    if need.bid_deadline <= now:
-        errors.setdefault("bid_deadline", []).append(_("The bid deadline must be in the future."))
-    elif need.bid_deadline < earliest:
-        errors.setdefault("bid_deadline", []).append(
-            _("Bidding must stay open at least %(days)s days.") % {"days": policy.min_bidding_days}
-        )
-    if timezone.localdate(need.bid_deadline) > need.service_start:
-        errors.setdefault("bid_deadline", []).append(_("The bid deadline must not be after the service starts."))
-    if need.budget_min > need.budget_max:
-        errors["budget_max"] = [_("The maximum budget must not be below the minimum budget.")]
-    if need.service_start > need.service_end:
-        errors["service_end"] = [_("The service must not end before it starts.")]
-    return errors
 
 
 @transaction.atomic
@@ -169,8 +141,6 @@ def need_publish(*, actor: User, need: Need, now: dt.datetime | None = None) -> 
     need.status = Need.Status.PUBLISHED
     need.published_at = now
     need.save(update_fields=["status", "published_at", "updated_at"])
-    from apps.bidding.notifications import notify_need_published
-
     notify_need_published(need_id=need.pk)  # rolls back with the publication; mail goes after commit
     return need
 
@@ -606,8 +576,6 @@ def need_award(*, actor: User, need: Need, now: dt.datetime | None = None) -> Ne
     need.notice_ends_at = now + dt.timedelta(days=policy_current().award_notice_days)
     need.ranking = ranking
     need.save(update_fields=["status", "awarded_proposal", "awarded_at", "notice_ends_at", "ranking", "updated_at"])
-    from apps.bidding.notifications import notify_award_notice
-
     notify_award_notice(need_id=need.pk)
     return need
 
@@ -624,8 +592,6 @@ def objection_file(*, actor: User, need: Need, text: str, now: dt.datetime | Non
     if need.status != Need.Status.NOTICE or now >= need.notice_ends_at:
         raise StateConflict(_("Objections are accepted only during the award notice."))
     objection = Objection.objects.create(need=need, proposal=need.awarded_proposal, filed_by=actor, text=text[:5000])
-    from apps.bidding.notifications import notify_objection_filed
-
     notify_objection_filed(objection_id=objection.pk)
     return objection
 
@@ -699,8 +665,6 @@ def need_finalize_award(*, need: Need, now: dt.datetime | None = None):
     ``stalled`` with the reason, notifies its community's staff and platform staff, and returns
     None. Nothing retries a stalled need: staff cancel it, which releases the reservation.
     """
-    from apps.projects.services import project_create_from_award
-
     now = _now(now)
     need = _lock_need(need)
     if need.status != Need.Status.NOTICE:
@@ -728,15 +692,7 @@ def need_finalize_award(*, need: Need, now: dt.datetime | None = None):
 
 
 def _stall(*, need: Need, reason: str) -> None:
-
     need.status = Need.Status.STALLED
     need.stalled_reason = reason[:1000]
     need.save(update_fields=["status", "stalled_reason", "updated_at"])
     notify_award_stalled(need_id=need.pk)
-
-
-def objection_get(*, need: Need, pk) -> Objection:
-    try:
-        return need.objections.get(pk=int(pk))
-    except (Objection.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise NotFound("Not found.") from None

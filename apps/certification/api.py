@@ -28,7 +28,7 @@ from apps.certification.models import (
     PanelMember,
     Score,
 )
-from apps.core.api import IdOrCodeRelatedField, MoneyField, reference_pair
+from apps.core.api import IdOrCodeRelatedField, MoneyField, TransitionView, reference_pair
 from apps.core.errors import NotFound
 from apps.core.ids import parse_id
 from apps.core.pages import language_neutral_url
@@ -44,7 +44,7 @@ class EligibilityResultSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class ApplicationInputSerializer(serializers.Serializer):
+class ApplicationInputSerializer(serializers.ModelSerializer):
     organization = IdOrCodeRelatedField(queryset=Organization.objects.all(), code_field="credit_code")
     salaried_staff = serializers.IntegerField(min_value=0, max_value=1_000_000)
     revenue_total = MoneyField()
@@ -56,10 +56,17 @@ class ApplicationInputSerializer(serializers.Serializer):
     mission_statement = serializers.CharField(max_length=5000)
     beneficiaries = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
+    class Meta:
+        model = Application
+        fields = ["organization", *Application.FACT_FIELDS]
+
 
 class ApplicationUpdateSerializer(ApplicationInputSerializer):
     organization = None
     beneficiaries = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    class Meta(ApplicationInputSerializer.Meta):
+        fields = list(Application.FACT_FIELDS)
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -139,15 +146,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "organization_name",
             "renewal_of",
             "status",
-            "salaried_staff",
-            "revenue_total",
-            "revenue_commercial",
-            "profit_distributable",
-            "profit_distributed",
-            "mission_in_articles",
-            "asset_lock",
-            "mission_statement",
-            "beneficiaries",
+            *Application.FACT_FIELDS,
             "eligibility",
             "eligible",
             "policy_version",
@@ -321,17 +320,22 @@ class DocumentDownloadView(APIView):
         return private_file_response(document.file, download_name=document.file.name.rsplit("/", 1)[-1])
 
 
-class SubmitView(APIView):
-    permission_classes = [IsAuthenticated]
+class _ApplicationTransitionView(TransitionView):
+    """A transition of an application the user may see, answered with the application in full."""
 
-    @extend_schema(
-        request=None,
-        responses={200: ApplicationSerializer},
-        description="409 with `failed_rules` (rule codes) and `detail` when a criterion is not met.",
-    )
-    def post(self, request, pk):
-        application = access.certification_get_for_user(user=request.user, pk=pk)
-        return _respond(request, services.certification_submit(actor=request.user, application=application))
+    subject = "application"
+    output_serializer = ApplicationSerializer
+
+    def get_subject(self, request, pk):
+        return access.certification_get_for_user(user=request.user, pk=pk)
+
+    def respond(self, request, application):
+        return _respond(request, application, self.success_status)
+
+
+@extend_schema(description="409 with `failed_rules` (rule codes) and `detail` when a criterion is not met.")
+class SubmitView(_ApplicationTransitionView):
+    service = services.certification_submit
 
 
 class PreliminarySerializer(serializers.Serializer):
@@ -339,18 +343,9 @@ class PreliminarySerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class PreliminaryView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=PreliminarySerializer, responses=ApplicationSerializer)
-    def post(self, request, pk):
-        application = access.certification_get_for_user(user=request.user, pk=pk)
-        serializer = PreliminarySerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        application = services.certification_preliminary(
-            actor=request.user, application=application, **serializer.validated_data
-        )
-        return _respond(request, application)
+class PreliminaryView(_ApplicationTransitionView):
+    service = services.certification_preliminary
+    input_serializer = PreliminarySerializer
 
 
 @extend_schema_serializer(component_name="CertificationPanel")
@@ -360,17 +355,13 @@ class PanelSerializer(serializers.Serializer):
     )
 
 
-class PanelView(APIView):
-    permission_classes = [IsAuthenticated]
+@extend_schema(responses=PanelMemberSerializer(many=True))
+class PanelView(_ApplicationTransitionView):
+    service = services.certification_panel_set
+    input_serializer = PanelSerializer
+    output_serializer = PanelMemberSerializer
 
-    @extend_schema(request=PanelSerializer, responses=PanelMemberSerializer(many=True))
-    def post(self, request, pk):
-        application = access.certification_get_for_user(user=request.user, pk=pk)
-        serializer = PanelSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        panel = services.certification_panel_set(
-            actor=request.user, application=application, reviewers=serializer.validated_data["reviewers"]
-        )
+    def respond(self, request, panel):
         return Response({"panel": PanelMemberSerializer(panel, many=True).data})
 
 
@@ -380,18 +371,16 @@ class DeclarationSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
-class DeclarationView(APIView):
-    permission_classes = [IsAuthenticated]
+# A panel member declares before seeing the application's content.
+class DeclarationView(TransitionView):
+    service = services.certification_declare
+    subject = "application"
+    input_serializer = DeclarationSerializer
+    output_serializer = PanelMemberSerializer
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(request=DeclarationSerializer, responses={201: PanelMemberSerializer})
-    def post(self, request, pk):
-        application = access.certification_get_for_panel_member(user=request.user, pk=pk)
-        serializer = DeclarationSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        member = services.certification_declare(
-            actor=request.user, application=application, **serializer.validated_data
-        )
-        return Response(PanelMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+    def get_subject(self, request, pk):
+        return access.certification_get_for_panel_member(user=request.user, pk=pk)
 
 
 class ScoreInputSerializer(serializers.Serializer):
@@ -399,43 +388,35 @@ class ScoreInputSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
-class ScoreView(APIView):
-    permission_classes = [IsAuthenticated]
+class ScoreView(TransitionView):
+    service = services.certification_score
+    subject = "application"
+    input_serializer = ScoreInputSerializer
+    output_serializer = ScoreSerializer
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(request=ScoreInputSerializer, responses={201: ScoreSerializer})
-    def post(self, request, pk):
-        application = access.certification_get_for_user(user=request.user, pk=pk)
-        serializer = ScoreInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        score = services.certification_score(actor=request.user, application=application, **serializer.validated_data)
-        return Response(ScoreSerializer(score).data, status=status.HTTP_201_CREATED)
+    def get_subject(self, request, pk):
+        return access.certification_get_for_user(user=request.user, pk=pk)
 
 
-class DecideView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=None, responses=ApplicationSerializer)
-    def post(self, request, pk):
-        application = access.certification_get_for_user(user=request.user, pk=pk)
-        return _respond(request, services.certification_decide(actor=request.user, application=application))
+class DecideView(_ApplicationTransitionView):
+    service = services.certification_decide
 
 
 class ObjectionInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
 
 
-class ObjectionListView(APIView):
-    permission_classes = [IsAuthenticated]
+# Anyone signed in objects to an application in public notice.
+class ObjectionListView(TransitionView):
+    service = services.certification_object
+    subject = "application"
+    input_serializer = ObjectionInputSerializer
+    output_serializer = ObjectionSerializer
+    success_status = status.HTTP_201_CREATED
 
-    @extend_schema(request=ObjectionInputSerializer, responses={201: ObjectionSerializer})
-    def post(self, request, pk):
-        application = access.certification_get_for_objection(user=request.user, pk=pk)
-        serializer = ObjectionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        objection = services.certification_object(
-            actor=request.user, application=application, **serializer.validated_data
-        )
-        return Response(ObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
+    def get_subject(self, request, pk):
+        return access.certification_get_for_objection(user=request.user, pk=pk)
 
 
 @extend_schema_serializer(component_name="CertificationResolve")
@@ -444,37 +425,24 @@ class ResolveSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class ObjectionResolveView(APIView):
-    permission_classes = [IsAuthenticated]
+class ObjectionResolveView(TransitionView):
+    service = services.certification_objection_resolve
+    subject = "objection"
+    input_serializer = ResolveSerializer
+    output_serializer = ObjectionSerializer
 
-    @extend_schema(request=ResolveSerializer, responses=ObjectionSerializer)
-    def post(self, request, pk, oid):
+    def get_subject(self, request, pk, oid):
         application = access.certification_get_for_user(user=request.user, pk=pk)
-        objection = access.objection_get_for_user(user=request.user, application=application, pk=oid)
-        serializer = ResolveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        objection = services.certification_objection_resolve(
-            actor=request.user, objection=objection, **serializer.validated_data
-        )
-        return Response(ObjectionSerializer(objection).data)
+        return access.objection_get_for_user(user=request.user, application=application, pk=oid)
 
 
 class RevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class RevokeView(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(request=RevokeSerializer, responses=ApplicationSerializer)
-    def post(self, request, pk):
-        application = access.certification_get_for_user(user=request.user, pk=pk)
-        serializer = RevokeSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return _respond(
-            request,
-            services.certification_revoke(actor=request.user, application=application, **serializer.validated_data),
-        )
+class RevokeView(_ApplicationTransitionView):
+    service = services.certification_revoke
+    input_serializer = RevokeSerializer
 
 
 class AnnualReportSerializer(serializers.ModelSerializer):

@@ -8,17 +8,7 @@ from apps.core.forms import IdsChoiceField
 class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
-        fields = [
-            "salaried_staff",
-            "revenue_total",
-            "revenue_commercial",
-            "profit_distributable",
-            "profit_distributed",
-            "mission_in_articles",
-            "asset_lock",
-            "mission_statement",
-            "beneficiaries",
-        ]
+        fields = Application.FACT_FIELDS
         widgets = {
             "mission_statement": forms.Textarea(attrs={"rows": 4}),
             "beneficiaries": forms.Textarea(attrs={"rows": 2}),

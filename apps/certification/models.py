@@ -27,6 +27,18 @@ class Application(models.Model):
         REVOKED = "revoked", _("revoked")
 
     EDITABLE = ("draft", "returned")
+    # The facts the applicant states and edits (the form, the API and the services read this list).
+    FACT_FIELDS = (
+        "salaried_staff",
+        "revenue_total",
+        "revenue_commercial",
+        "profit_distributable",
+        "profit_distributed",
+        "mission_in_articles",
+        "asset_lock",
+        "mission_statement",
+        "beneficiaries",
+    )
     LIVE = ("draft", "submitted", "returned", "expert_review", "notice")
 
     organization = models.ForeignKey(

@@ -8,20 +8,17 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.certification.access import certification_visible_to
+from apps.certification.filters import ApplicationFilter, RegistryFilter
 from apps.certification.models import Application, Certificate
 
 
 def certification_list_for_user(*, user, filters: dict | None = None) -> QuerySet[Application]:
-    from apps.certification.filters import ApplicationFilter
-
     qs = certification_visible_to(user).prefetch_related("panel")
     return ApplicationFilter(filters or {}, queryset=qs).qs
 
 
 def certification_queue(*, filters: dict | None = None) -> QuerySet[Application]:
     """Staff queue: applications waiting for the platform, oldest first."""
-    from apps.certification.filters import ApplicationFilter
-
     qs = (
         Application.objects.select_related("organization", "organization__region")
         .prefetch_related("panel", "scores", "objections")
@@ -32,8 +29,6 @@ def certification_queue(*, filters: dict | None = None) -> QuerySet[Application]
 
 def registry_list(*, filters: dict | None = None) -> QuerySet[Certificate]:
     """The public registry: the current certificate of every enterprise ever certified."""
-    from apps.certification.filters import RegistryFilter
-
     qs = (
         Certificate.objects.select_related("organization", "organization__region")
         .filter(superseded_by__isnull=True)

@@ -37,19 +37,6 @@ from apps.core.selectors import policy_current
 from apps.core.uploads import validate_upload
 from apps.notifications.services import notify
 
-FACT_FIELDS = (
-    "salaried_staff",
-    "revenue_total",
-    "revenue_commercial",
-    "profit_distributable",
-    "profit_distributed",
-    "mission_in_articles",
-    "asset_lock",
-    "mission_statement",
-    "beneficiaries",
-)
-
-
 # ---------------------------------------------------------------- helpers
 
 
@@ -176,7 +163,7 @@ def certification_create(*, actor, organization, **facts) -> Application:
         organization=organization,
         renewal_of=renewal_of,
         created_by=actor,
-        **{k: v for k, v in facts.items() if k in FACT_FIELDS},
+        **{k: v for k, v in facts.items() if k in Application.FACT_FIELDS},
     )
     try:
         application.full_clean(exclude=["eligibility", "created_by", "organization", "renewal_of", "policy"])
@@ -193,7 +180,8 @@ def certification_update(*, actor, application: Application, **facts) -> Applica
     _require_org_admin(actor, application)
     application = _lock(application)
     _require_status(application, *Application.EDITABLE)
-    merged = {k: getattr(application, k) for k in FACT_FIELDS} | {k: v for k, v in facts.items() if k in FACT_FIELDS}
+    merged = {k: getattr(application, k) for k in Application.FACT_FIELDS}
+    merged |= {k: v for k, v in facts.items() if k in Application.FACT_FIELDS}
     _check_facts(merged)
     for key, value in merged.items():
         setattr(application, key, value)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -13,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, pagination, serializers, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.core.errors import ApplicationError
@@ -228,3 +232,46 @@ def api_not_found(request):
         if match is not None and match.func is not api_not_found:
             return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
     return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+
+
+class TransitionView(APIView):
+    """One POST that moves one object through one transition, the same way in every app:
+
+    1. ``get_subject`` reads the object through the app's access function (NotFound: a 404);
+    2. ``input_serializer``, when there is one, checks the body (a 400 on its fields);
+    3. ``perform`` calls the transition's ``service`` with ``actor=`` the user, the object as the
+       keyword ``subject`` and the checked body; the service owns the transaction and the row lock,
+       and its ApplicationError is answered by ``exception_handler`` (403, 409, 400…);
+    4. ``respond`` answers ``success_status`` with ``output_serializer`` of what ``perform``
+       returned.
+
+    The schema reads the same attributes (``apps.core.schema.SansheAutoSchema``): the request body
+    is ``input_serializer`` (none without it), the success answer ``output_serializer``.
+    """
+
+    permission_classes = [IsAuthenticated]
+    # The transition's service, a plain function set on the class (read from the class, so it is
+    # never bound to the view).
+    service: Callable[..., Any]
+    subject: str = "obj"
+    input_serializer: type[serializers.BaseSerializer] | None = None
+    output_serializer: type[serializers.BaseSerializer]
+    success_status: int = status.HTTP_200_OK
+
+    def get_subject(self, request, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} reads its object through the app's access function")
+
+    def perform(self, request, subject, **data):
+        return type(self).service(actor=request.user, **{self.subject: subject}, **data)
+
+    def respond(self, request, result) -> Response:
+        return Response(self.output_serializer(result, context={"request": request}).data, status=self.success_status)
+
+    def post(self, request, **kwargs):
+        subject = self.get_subject(request, **kwargs)
+        data = {}
+        if self.input_serializer is not None:
+            serializer = self.input_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        return self.respond(request, self.perform(request, subject, **data))

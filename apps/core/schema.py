@@ -18,6 +18,8 @@ place, what CONTRACT's conventions make true of every operation of API v1:
 
 from __future__ import annotations
 
+import inspect
+
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +27,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, append_meta
 from rest_framework import permissions, serializers
 
-from apps.core.api import IdOrCodeRelatedField
+from apps.core.api import IdOrCodeRelatedField, TransitionView
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 MAX_PAGE_SIZE = 100
@@ -79,6 +81,23 @@ class SansheAutoSchema(AutoSchema):
         if self._allows_anonymous() and {} not in auths:
             auths.append({})
         return auths
+
+    def get_request_serializer(self):
+        if isinstance(self.view, TransitionView):
+            return self.view.input_serializer
+        return super().get_request_serializer()
+
+    def get_response_serializers(self):
+        if isinstance(self.view, TransitionView):
+            return {self.view.success_status: self.view.output_serializer}
+        return super().get_response_serializers()
+
+    def get_description(self):
+        if isinstance(self.view, TransitionView):
+            # Only the operation's own view describes it: the docstrings of TransitionView and of
+            # an app's base for its transitions are for developers.
+            return inspect.cleandoc(type(self.view).__doc__ or "")
+        return super().get_description()
 
     def _allows_anonymous(self) -> bool:
         perms = self.view.get_permissions()

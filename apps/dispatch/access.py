@@ -72,15 +72,12 @@ def work_order_get_public(*, pk) -> WorkOrder:
     return order
 
 
-def work_order_get_for_user(*, user, pk, for_update: bool = False) -> WorkOrder:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise NotFound("Work order not found.") from None
-    qs = work_orders_visible(user)
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    order = qs.select_related("community", "community__parent", "grid", "category", "lead_unit").filter(pk=pk).first()
+def work_order_get_for_user(*, user, pk) -> WorkOrder:
+    pk = parse_id(pk)
+    if pk is None:
+        raise NotFound("Work order not found.")
+    qs = work_orders_visible(user).select_related("community", "community__parent", "grid", "category", "lead_unit")
+    order = qs.filter(pk=pk).first()
     if order is None:
         raise NotFound("Work order not found.")
     return order

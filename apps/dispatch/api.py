@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -19,7 +18,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api import IdOrCodeRelatedField, reference_pair
+from apps.core.api import IdOrCodeRelatedField, TransitionView, reference_pair
 from apps.core.errors import NotFound, PermissionDenied
 from apps.core.ids import parse_id
 from apps.core.parsers import DepthLimitedJSONParser
@@ -438,73 +437,52 @@ class WorkOrderDetailView(APIView):
         return Response(WorkOrderDetailSerializer(order, context={"request": request, "public": public}).data)
 
 
-class _TransitionView(APIView):
-    permission_classes = [IsAuthenticated]
-    input_serializer: type[serializers.Serializer] | None = None
+class _WorkOrderTransitionView(TransitionView):
+    """A transition of a work order: answered with the order in full, read again with its events."""
 
-    def perform(self, request, order, **data):
-        """Each transition view calls its service here and returns the order."""
-        raise TypeError(f"{type(self).__name__} must define perform()")
+    subject = "order"
+    output_serializer = WorkOrderDetailSerializer
 
-    def post(self, request, pk):
-        data = {}
-        if self.input_serializer is not None:
-            serializer = self.input_serializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-        with transaction.atomic():
-            order = work_order_get_for_user(user=request.user, pk=pk, for_update=True)
-            self.perform(request, order, **data)
-        order = work_order_get_for_user(user=request.user, pk=pk)
-        return Response(WorkOrderDetailSerializer(order, context={"request": request}).data)
+    def get_subject(self, request, pk):
+        return work_order_get_for_user(user=request.user, pk=pk)
+
+    def perform(self, request, subject, **data):
+        super().perform(request, subject, **data)
+        return work_order_get_for_user(user=request.user, pk=subject.pk)
 
 
-@extend_schema(request=None, responses=WorkOrderDetailSerializer, summary="Community calls the street → called")
-class WorkOrderCallView(_TransitionView):
-    def perform(self, request, order):
-        services.work_order_call(actor=request.user, order=order)
+@extend_schema(summary="Community calls the street → called")
+class WorkOrderCallView(_WorkOrderTransitionView):
+    service = services.work_order_call
 
 
-@extend_schema(request=DispatchSerializer, responses=WorkOrderDetailSerializer, summary="Dispatch → dispatched")
-class WorkOrderDispatchView(_TransitionView):
+@extend_schema(summary="Dispatch → dispatched")
+class WorkOrderDispatchView(_WorkOrderTransitionView):
+    service = services.work_order_dispatch
     input_serializer = DispatchSerializer
 
-    def perform(self, request, order, **data):
-        services.work_order_dispatch(actor=request.user, order=order, **data)
+
+@extend_schema(summary="Lead unit accepts → accepted")
+class WorkOrderAcceptView(_WorkOrderTransitionView):
+    service = services.work_order_accept
 
 
-@extend_schema(request=None, responses=WorkOrderDetailSerializer, summary="Lead unit accepts → accepted")
-class WorkOrderAcceptView(_TransitionView):
-    def perform(self, request, order):
-        services.work_order_accept(actor=request.user, order=order)
-
-
-@extend_schema(request=ReplySerializer, responses=WorkOrderDetailSerializer, summary="Lead unit replies → handled")
-class WorkOrderReplyView(_TransitionView):
+@extend_schema(summary="Lead unit replies → handled")
+class WorkOrderReplyView(_WorkOrderTransitionView):
+    service = services.work_order_reply
     input_serializer = ReplySerializer
 
-    def perform(self, request, order, **data):
-        services.work_order_reply(actor=request.user, order=order, **data)
 
-
-@extend_schema(request=CoReplyInputSerializer, responses=WorkOrderDetailSerializer, summary="Co-handler replies")
-class WorkOrderCoReplyView(_TransitionView):
+@extend_schema(summary="Co-handler replies")
+class WorkOrderCoReplyView(_WorkOrderTransitionView):
+    service = services.work_order_co_reply
     input_serializer = CoReplyInputSerializer
 
-    def perform(self, request, order, **data):
-        services.work_order_co_reply(actor=request.user, order=order, **data)
 
-
-@extend_schema(
-    request=RateSerializer,
-    responses=WorkOrderDetailSerializer,
-    summary="Community rates → closed when resolved, else dispatched again (reopened_count + 1)",
-)
-class WorkOrderRateView(_TransitionView):
+@extend_schema(summary="Community rates → closed when resolved, else dispatched again (reopened_count + 1)")
+class WorkOrderRateView(_WorkOrderTransitionView):
+    service = services.work_order_rate
     input_serializer = RateSerializer
-
-    def perform(self, request, order, **data):
-        services.work_order_rate(actor=request.user, order=order, **data)
 
 
 class WorkOrderPhotoView(APIView):

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.core import checks
+
+from apps.dispatch.checks import map_tile_url_check
 
 
 class DispatchConfig(AppConfig):
@@ -6,4 +9,4 @@ class DispatchConfig(AppConfig):
     label = "dispatch"
 
     def ready(self):
-        from apps.dispatch import checks  # noqa: F401  (registers the MAP_TILE_URL check)
+        checks.register(map_tile_url_check)

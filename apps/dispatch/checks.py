@@ -3,10 +3,9 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error
 
 
-@register()
 def map_tile_url_check(app_configs=None, **kwargs) -> list[Error]:
     url = getattr(settings, "MAP_TILE_URL", "")
     if not url:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import localized_name
@@ -72,8 +73,6 @@ class WorkOrderQuerySet(models.QuerySet):
 
     def overdue(self, now=None):
         """Past respond_by without acceptance, or past resolve_by without a reply (strictly after)."""
-        from django.utils import timezone
-
         now = now or timezone.now()
         return self.filter(
             models.Q(status=WorkOrder.Status.DISPATCHED, respond_by__lt=now)
@@ -195,8 +194,6 @@ class WorkOrder(models.Model):
         return reverse("dispatch:work-order-detail", args=[self.pk])
 
     def is_overdue(self, now=None) -> bool:
-        from django.utils import timezone
-
         now = now or timezone.now()
         if self.status == self.Status.DISPATCHED and self.respond_by and now > self.respond_by:
             return True

@@ -60,6 +60,18 @@ def _notify(users, *, order: WorkOrder, title: str, body: str = "", kind: str = 
         notify(users=users, kind=kind, title=title, body=body, url=order.get_absolute_url())
 
 
+def _lock(order: WorkOrder) -> WorkOrder:
+    """Lock the order's row until the transaction ends and read it afresh, in place: two
+    transitions of one order at once (two officers dispatching, a reply and a rating) run one after
+    the other, the second judged on the state the first left."""
+    order.refresh_from_db(
+        from_queryset=WorkOrder.objects.select_for_update(of=("self",)).select_related(
+            "community", "community__parent", "grid", "category", "lead_unit"
+        )
+    )
+    return order
+
+
 def _require_state(order: WorkOrder, *allowed: str) -> None:
     if order.status not in allowed:
         raise StateConflict(
@@ -137,6 +149,7 @@ def work_order_report(
 @transaction.atomic
 def work_order_call(*, actor, order: WorkOrder) -> WorkOrder:
     """The community calls the street (街道呼叫) → ``called``."""
+    _lock(order)
     if not access.is_community_staff_of(actor, order):
         raise PermissionDenied(_("Only the community's staff call the street."))
     _require_state(order, S.REPORTED)
@@ -165,6 +178,7 @@ def work_order_dispatch(
 ) -> WorkOrder:
     """Central dispatch (集中派单) names a lead unit and co-handlers → ``dispatched``, with the
     deadlines of the order's category counted from now."""
+    _lock(order)
     if not access.can_dispatch(actor, order):
         raise PermissionDenied(_("Only the street or district in charge dispatches this order."))
     _require_state(order, S.CALLED)
@@ -202,6 +216,7 @@ def work_order_dispatch(
 @transaction.atomic
 def work_order_accept(*, actor, order: WorkOrder, now: dt.datetime | None = None) -> WorkOrder:
     """The lead unit takes the order on → ``accepted``."""
+    _lock(order)
     if not access.is_lead_unit_staff(actor, order):
         raise PermissionDenied(_("Only the lead unit accepts the order."))
     _require_state(order, S.DISPATCHED)
@@ -224,6 +239,7 @@ def work_order_reply(
     now: dt.datetime | None = None,
 ) -> WorkOrder:
     """The lead unit replies (accepted when, who was contacted, what was done, by when) → ``handled``."""
+    _lock(order)
     if not access.is_lead_unit_staff(actor, order):
         raise PermissionDenied(_("Only the lead unit replies."))
     _require_state(order, S.DISPATCHED, S.ACCEPTED)
@@ -267,6 +283,7 @@ def work_order_reply(
 @transaction.atomic
 def work_order_co_reply(*, actor, order: WorkOrder, action: str) -> WorkOrderCoReply:
     """A co-handling unit says what it did (协同整治); the status does not change."""
+    _lock(order)
     unit = access.co_unit_of(actor, order)
     if unit is None:
         raise PermissionDenied(_("Only a co-handling unit of this order replies here."))
@@ -290,6 +307,7 @@ def work_order_rate(
 ) -> WorkOrder:
     """The community rates the result: resolved → ``closed``; not resolved → back to
     ``dispatched`` with new deadlines, reopened_count + 1 and escalation cleared."""
+    _lock(order)
     if not access.is_community_staff_of(actor, order):
         raise PermissionDenied(_("Only the community's staff rate the result."))
     _require_state(order, S.HANDLED)

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -29,8 +28,8 @@ from apps.dispatch.selectors import unit_monthly_results, units_serving, work_or
 from apps.regions.models import Region
 
 
-def _get_order(request, pk, *, for_update=False) -> WorkOrder:
-    return object_or_404(access.work_order_get_for_user, user=request.user, pk=pk, for_update=for_update)
+def _get_order(request, pk) -> WorkOrder:
+    return object_or_404(access.work_order_get_for_user, user=request.user, pk=pk)
 
 
 @login_required
@@ -178,31 +177,30 @@ def work_order_detail(request, pk):
 @require_POST
 def work_order_action(request, pk, action):
     forms_for = {"dispatch": None, "reply": ReplyForm, "co-reply": CoReplyForm, "rate": RateForm}
+    order = _get_order(request, pk)
     try:
-        with transaction.atomic():
-            order = _get_order(request, pk, for_update=True)
-            if action == "call":
-                services.work_order_call(actor=request.user, order=order)
-            elif action == "accept":
-                services.work_order_accept(actor=request.user, order=order)
-            elif action == "dispatch":
-                prefix = request.POST.get("prefix") or None
-                form = DispatchForm(request.POST, units=units_serving(order.community), prefix=prefix)
-                if not form.is_valid():
-                    raise services.ValidationFailed(field_errors=form.errors)
-                services.work_order_dispatch(actor=request.user, order=order, **form.cleaned_data)
-            elif action in forms_for:
-                form = forms_for[action](request.POST)
-                if not form.is_valid():
-                    raise services.ValidationFailed(field_errors=form.errors)
-                service = {
-                    "reply": services.work_order_reply,
-                    "co-reply": services.work_order_co_reply,
-                    "rate": services.work_order_rate,
-                }[action]
-                service(actor=request.user, order=order, **form.cleaned_data)
-            else:
-                raise Http404
+        if action == "call":
+            services.work_order_call(actor=request.user, order=order)
+        elif action == "accept":
+            services.work_order_accept(actor=request.user, order=order)
+        elif action == "dispatch":
+            prefix = request.POST.get("prefix") or None
+            form = DispatchForm(request.POST, units=units_serving(order.community), prefix=prefix)
+            if not form.is_valid():
+                raise services.ValidationFailed(field_errors=form.errors)
+            services.work_order_dispatch(actor=request.user, order=order, **form.cleaned_data)
+        elif action in forms_for:
+            form = forms_for[action](request.POST)
+            if not form.is_valid():
+                raise services.ValidationFailed(field_errors=form.errors)
+            service = {
+                "reply": services.work_order_reply,
+                "co-reply": services.work_order_co_reply,
+                "rate": services.work_order_rate,
+            }[action]
+            service(actor=request.user, order=order, **form.cleaned_data)
+        else:
+            raise Http404
     except ApplicationError as exc:
         show_error(request, exc)
     else:

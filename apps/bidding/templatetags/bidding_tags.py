@@ -1,6 +1,8 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from apps.core.money import decimal_to_fen, format_yuan
 
@@ -22,9 +24,6 @@ def yuan(value) -> str:
 def select_options(choices, selected) -> str:
     """``<option>`` elements for ``(value, label)`` pairs, ``selected`` marked: one Python call
     instead of a template loop (the needs list's 170 regions cost several ms as template nodes)."""
-    from django.utils.html import format_html_join
-    from django.utils.safestring import mark_safe
-
     selected = "" if selected is None else str(selected)
     mark = mark_safe(" selected")  # noqa: S308 - a constant
     return format_html_join(
