@@ -99,11 +99,11 @@ class ProposalTeamMemberFactory(factory.django.DjangoModelFactory):
     role = "社工"
 
 
-def proposal_payload(need: Need, organization, workers, *, amount="80000.00", **overrides) -> dict:
+def proposal_payload(need: Need, bidder_org, workers, /, *, amount="80000.00", **overrides) -> dict:
     """A bid as the API takes it: two budget lines, two milestones, the first two workers."""
     payload = {
-        "organization": organization.pk,
-        "title": f"{organization.name}的服务方案",
+        "organization": bidder_org.pk,
+        "title": f"{bidder_org.name}的服务方案",
         "summary": "三阶段服务",
         "approach": "入户探访、助餐、健康讲座。",
         "budget_lines": [
