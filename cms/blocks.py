@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from cms import selectors
+
 
 class HeroBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("heading"), max_length=120)
@@ -24,10 +26,9 @@ class LiveFiguresBlock(blocks.StructBlock):
         label = _("Live figures")
 
     def get_context(self, value, parent_context=None):
-        from cms.selectors import live_figures
 
         ctx = super().get_context(value, parent_context)
-        ctx["figures"] = live_figures()
+        ctx["figures"] = selectors.live_figures()
         return ctx
 
 
@@ -41,10 +42,9 @@ class FeaturedNeedsBlock(blocks.StructBlock):
         label = _("Featured needs")
 
     def get_context(self, value, parent_context=None):
-        from cms.selectors import featured_needs
 
         ctx = super().get_context(value, parent_context)
-        ctx["needs"] = featured_needs(value.get("count") or 3)
+        ctx["needs"] = selectors.featured_needs(value.get("count") or 3)
         return ctx
 
 
@@ -63,10 +63,9 @@ class LatestNewsBlock(blocks.StructBlock):
         label = _("Latest news")
 
     def get_context(self, value, parent_context=None):
-        from cms.selectors import latest_news
 
         ctx = super().get_context(value, parent_context)
-        ctx["items"] = latest_news(value.get("count") or 3, value.get("kind") or "")
+        ctx["items"] = selectors.latest_news(value.get("count") or 3, value.get("kind") or "")
         return ctx
 
 
@@ -80,10 +79,9 @@ class CaseStoriesBlock(blocks.StructBlock):
         label = _("Case stories")
 
     def get_context(self, value, parent_context=None):
-        from cms.selectors import case_stories
 
         ctx = super().get_context(value, parent_context)
-        ctx["items"] = case_stories(value.get("count") or 3)
+        ctx["items"] = selectors.case_stories(value.get("count") or 3)
         return ctx
 
 

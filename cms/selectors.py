@@ -14,7 +14,10 @@ from apps.bidding.selectors import needs_open_for_bids
 from apps.certification.selectors import certified_enterprise_count
 from apps.funds.selectors import total_raised_fen
 from apps.projects.selectors import hours_delivered_in_year
-from cms.models import CaseStudyPage, NewsPage
+
+# The module, not its classes: cms.models imports cms.blocks, whose blocks call these selectors, so
+# this module may be imported while cms.models is still loading; the classes are read at call time.
+from cms import models as cms_models
 
 logger = logging.getLogger(__name__)
 FIGURES_CACHE_SECONDS = 300
@@ -69,11 +72,11 @@ def featured_needs(limit: int = 3) -> list:
 
 
 def latest_news(limit: int = 3, kind: str = ""):
-    qs = NewsPage.objects.live().public().order_by("-date", "-id")
+    qs = cms_models.NewsPage.objects.live().public().order_by("-date", "-id")
     if kind:
         qs = qs.filter(kind=kind)
     return list(qs[:limit])
 
 
 def case_stories(limit: int = 3):
-    return list(CaseStudyPage.objects.live().public().order_by("-first_published_at", "-id")[:limit])
+    return list(cms_models.CaseStudyPage.objects.live().public().order_by("-first_published_at", "-id")[:limit])

@@ -278,7 +278,7 @@ SPECTACULAR_SETTINGS = {
         "a JSON string is the code (a region's `code`, a fund's or category's `code`, an organization's "
         "`credit_code`). A string is always read as a code, even when it is all digits as region codes "
         "are; a form (multipart) body carries only text, so there it is the code. A reference that names "
-        "nothing is a 400 on its field (`{\"community\": [\"No region has the code …\"]}`). Every read "
+        'nothing is a 400 on its field (`{"community": ["No region has the code …"]}`). Every read '
         "gives both names: where a field `x` holds the id, `x_code` holds the code; where `x` has always "
         "held the code (needs, work orders, organizations' `region`, …), `x_id` holds the id; a list of "
         "categories (`skills`) adds `skill_ids`."

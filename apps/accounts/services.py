@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
@@ -90,8 +91,6 @@ def account_create(
     user.full_clean(exclude=["password"])
     user.save()
     if email:
-        from allauth.account.models import EmailAddress
-
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     return user
 

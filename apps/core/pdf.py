@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 
+import segno
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
@@ -35,8 +36,6 @@ def styles() -> dict[str, ParagraphStyle]:
 
 def qr_png(url: str, *, scale: int = 4) -> io.BytesIO:
     """A QR code (error correction M) for ``url`` as a PNG in memory."""
-    import segno
-
     buffer = io.BytesIO()
     segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=2)
     buffer.seek(0)

@@ -6,6 +6,6 @@ class SearchConfig(AppConfig):
     label = "search"
 
     def ready(self):
-        from . import signals
+        from . import signals  # noqa: PLC0415 - ready() runs once the models are loaded; signals imports them
 
         signals.connect()

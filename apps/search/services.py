@@ -6,7 +6,6 @@ import logging
 import re
 from collections.abc import Callable
 
-from django.db import transaction
 from django.utils.html import escape
 
 from . import documents
@@ -96,12 +95,6 @@ def index_object(*, doc_type: str, obj_id, backend: str | None = None) -> bool:
         return False
     engine.index([doc])
     return True
-
-
-def enqueue_index(*, doc_type: str, obj_id) -> None:
-    from .tasks import index_task
-
-    transaction.on_commit(lambda: index_task.delay(doc_type, str(obj_id)), robust=True)
 
 
 def search_rebuild(*, backend: str | None = None, types=documents.TYPES, progress: Callable | None = None) -> int:

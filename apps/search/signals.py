@@ -11,7 +11,7 @@ from wagtail.signals import page_published, page_unpublished
 from apps.bidding import text_index
 
 from . import documents
-from .services import enqueue_index
+from .tasks import enqueue_index
 
 WATCHED = ("bidding.Need", "organizations.Organization", "workers.SocialWorker", "projects.Project")
 

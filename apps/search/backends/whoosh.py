@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterable
 from itertools import accumulate, repeat
 
+from celery import shared_task
 from django.conf import settings
 from whoosh import index as whoosh_index
 from whoosh import query as wq
@@ -30,6 +31,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from apps.search.documents import Doc
 from apps.search.segmentation import cut_for_index
 
+from . import get_backend
 from .base import Hit, SearchBackend, SearchQuery, SearchResult, count_cap, rank_window
 
 WRITER_TIMEOUT = 30.0
@@ -201,8 +203,6 @@ class WhooshBackend(SearchBackend):
     # ---- writes (only ever called from the single writer task) -----------------------------------
 
     def enqueue(self, ops: list[tuple[str, str, str, dict | None]]) -> None:
-        from apps.search.tasks import whoosh_write
-
         whoosh_write.apply_async(args=[ops], queue=WRITER_QUEUE)
 
     def apply(self, ops: list[tuple[str, str, str, dict | None]]) -> int:
@@ -474,3 +474,13 @@ class WhooshBackend(SearchBackend):
         for fields in searcher.all_stored_fields():
             out.add((fields["type"], str(fields["obj_id"])))
         return out
+
+
+# The single Whoosh writer: run a worker on queue ``search_writer`` with ``--concurrency 1``. It lives
+# beside the backend that sends it (its name stays apps.search.tasks.whoosh_write, which the routes
+# and running workers know), so the backend and the tasks module don't import each other.
+@shared_task(
+    name="apps.search.tasks.whoosh_write", acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5
+)
+def whoosh_write(ops: list) -> int:
+    return get_backend("whoosh").apply([tuple(op) for op in ops])
