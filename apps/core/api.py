@@ -128,7 +128,7 @@ class IdOrCodeRelatedField(serializers.RelatedField):
     default_error_messages = {
         "invalid": _("A {name}'s id (a whole number) or its code (text)."),
         "no_id": _("No {name} has the id {value}."),
-        "no_code": _("No {name} has the code \u201c{value}\u201d."),
+        "no_code": _("No {name} has the code “{value}”."),
     }
 
     def __init__(self, *, code_field: str = "code", shows: str = "id", **kwargs):
