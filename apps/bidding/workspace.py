@@ -10,6 +10,7 @@ from apps.bidding.models import Need, PanelReviewer, Proposal
 from apps.bidding.selectors import needs_open_for_bids
 from apps.core.workspace import ActionCount, workspace_count, workspace_link
 from apps.regions.models import Region
+from apps.regions.selectors import within_region
 
 workspace_link(Role.PLATFORM_STAFF, order=30, label=_("Assign review panels"), url_name="bidding:panel-index")
 workspace_link(Role.COMMUNITY_STAFF, order=10, label=_("Publish a need"), url_name="bidding:need-new")
@@ -36,14 +37,12 @@ def _open_needs_matching_follows(organization) -> QuerySet[Need]:
     when it follows none)."""
     needs = needs_open_for_bids()
     categories = list(organization.followed_categories.values_list("pk", flat=True))
-    paths = list(
-        Region.objects.filter(pk__in=organization.followed_regions.values("pk")).values_list("path", flat=True)
-    )
-    if not categories and not paths:
+    regions = list(Region.objects.filter(pk__in=organization.followed_regions.values("pk")).only("path"))
+    if not categories and not regions:
         return needs
     match = Q(category_id__in=categories)
-    for path in paths:
-        match |= Q(community__path__startswith=path)
+    for region in regions:
+        match |= within_region(region, via="community")
     return needs.filter(match)
 
 
