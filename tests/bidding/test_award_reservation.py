@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
 from apps.bidding.jobs import close_deadlines, end_notices
@@ -229,8 +229,6 @@ def test_concurrent_awards_on_one_fund_reserve_only_what_it_holds(api, world, ma
     outcomes = []
 
     def award(need):
-        from django.db import connections
-
         try:
             barrier.wait()
             need_award(actor=world.platform, need=need)

@@ -11,6 +11,8 @@ from apps.accounts.services import membership_add
 from apps.bidding.jobs import close_deadlines, end_notices
 from apps.bidding.models import Need, PanelReviewer, Proposal, ProposalScore
 from apps.bidding.services import proposal_final_score, weighted_total
+from apps.core.money import decimal_to_fen
+from apps.funds.services import fund_income_record
 from apps.notifications.models import Notification
 from apps.projects.models import Project
 from tests.bidding.conftest import pass_deadline
@@ -181,9 +183,6 @@ def test_with_five_reviewers_one_generous_outlier_does_not_win(api, world, make_
 
 
 def test_award_is_409_when_the_fund_cannot_cover(api, world, evaluating):
-    from apps.core.money import decimal_to_fen
-    from apps.funds.services import fund_income_record
-
     need, bid_a, bid_b, reviewers = evaluating
     need.fund = world.city.fund
     need.save()

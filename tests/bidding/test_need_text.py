@@ -6,6 +6,7 @@ import io
 import random
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Q
 
@@ -72,8 +73,6 @@ def test_edits_and_deletes_keep_the_index_true(world, make_need):
 
 
 def test_scheduled_repair_indexes_needs_written_without_signals(make_need):
-    from django.core.management import call_command
-
     need = make_need(title="四点半课堂", description="")
     NeedText.objects.all().delete()
     assert _indexed("课堂") == set()

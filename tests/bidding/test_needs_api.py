@@ -1,10 +1,13 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from apps.bidding.jobs import close_deadlines
 from apps.bidding.models import Need
-from apps.core.models import PolicyVersion
+from apps.core.models import Category, PolicyVersion
 from tests.bidding.conftest import pass_deadline
 
 pytestmark = pytest.mark.django_db
@@ -167,8 +170,6 @@ def test_drafts_are_listed_only_for_their_community_staff(api, world, make_need)
 
 
 def test_list_filters(api, world, make_need):
-    from apps.core.models import Category
-
     cheap = make_need(budget_min=1000, budget_max=5000, title="助浴服务")
     dear = make_need(
         budget_min=90000,
@@ -219,9 +220,6 @@ def test_proposals_count_counts_submitted_bids(api, world, make_need, make_bid):
 
 def test_needs_list_query_count_does_not_grow_with_rows(api, world, make_need, make_bid, django_assert_num_queries):
     def count_for_list():
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as ctx:
             assert api.get("/api/v1/needs/").status_code == 200
         return len(ctx.captured_queries)
@@ -246,8 +244,6 @@ def test_need_ids_that_are_not_numbers_are_404(api, world):
 
 
 def test_closed_need_keeps_evaluating_after_the_deadline(world, make_need, make_bid):
-    from apps.bidding.jobs import close_deadlines
-
     need = make_need()
     make_bid(need, world.a)
     empty = make_need()

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from apps.accounts.models import Membership
 from apps.accounts.services import membership_add
 from apps.bidding.models import Proposal
 from tests.bidding.conftest import pass_deadline, proposal_payload
@@ -184,8 +185,6 @@ def test_draft_bid_is_saved_unchecked_and_submitted_with_the_rules(api, world, m
 
 
 def test_worker_employment_ended_is_not_employment(api, world, make_need):
-    from apps.accounts.models import Membership
-
     Membership.objects.filter(user=world.a.workers[0].user, role="social_worker").update(ended_at=timezone.now())
     response = submit(api, make_need(), world.a)
     assert response.status_code == 400

@@ -10,6 +10,9 @@ from django.test import Client
 
 from apps.accounts.services import membership_add
 from apps.bidding.jobs import close_deadlines
+from apps.bidding.services import need_publish
+from apps.core.models import Category
+from apps.notifications.models import Notification
 from tests.bidding.conftest import pass_deadline
 
 pytestmark = pytest.mark.django_db
@@ -134,10 +137,6 @@ def test_public_need_page_shows_the_count_but_no_bid_content(api, world, sealed)
 
 
 def test_publication_notification_reveals_no_sealed_content(world, make_need, make_bid):
-    from apps.bidding.services import need_publish
-    from apps.core.models import Category
-    from apps.notifications.models import Notification
-
     world.b.org.followed_categories.add(Category.objects.get(code="elderly"))
     world.a.org.followed_regions.add(world.city.street)
     need = make_need(status="draft")

@@ -6,6 +6,7 @@ import pytest
 
 from apps.accounts.services import membership_add, membership_end
 from apps.certification.selectors import certification_list_for_user
+from tests.factories.core import OrganizationFactory
 
 
 @pytest.fixture
@@ -54,8 +55,6 @@ def test_outsiders_and_anonymous_see_nothing(flow, application, make_user, api):
 
 
 def make_org(flow):
-    from tests.factories.core import OrganizationFactory
-
     return OrganizationFactory(region=flow.enterprise.region)
 
 

@@ -3,7 +3,9 @@ community and panel see after the deadline, and the public ranking. Withdrawn wi
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -134,9 +136,6 @@ def test_public_ranking_shows_the_badge_until_expired(world, bids):
 
 
 def test_bids_export_flags_the_certified_bidder_until_revoked(world, bids):
-    import csv
-    import io
-
     need, _bid_a, _bid_b, certificate = bids
     staff = _signed_in(world.staff)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -332,8 +333,6 @@ def test_bad_input_is_400_never_500(flow):
 
 
 def test_documents_are_checked_and_private(flow, make_user):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     pk = flow.create()
     pdf = SimpleUploadedFile(
         "章程.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf"

@@ -5,6 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.certification.models import Application, Certificate
 from apps.cooperatives import services
 from apps.cooperatives.models import Cooperative, Distribution, ShareEntry, ShareHolder
 from apps.cooperatives.services import register_is_consistent
@@ -247,8 +248,6 @@ def test_resident_sees_their_own_holding_and_dividend_only(api, staff, manager, 
 
 
 def _certify(organization, *, valid_until):
-    from apps.certification.models import Application, Certificate
-
     application = Application.objects.create(
         organization=organization,
         salaried_staff=5,

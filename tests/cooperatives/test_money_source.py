@@ -5,6 +5,7 @@ different person); only approval books it, out of the cooperative's own account.
 import pytest
 from django.utils import timezone
 
+from apps.accounts.services import membership_add
 from apps.cooperatives.booking import cooperative_account, holder_dividend_account
 from apps.cooperatives.models import Cooperative, Distribution
 from apps.funds.selectors import fund_account
@@ -130,8 +131,6 @@ def test_declared_by_the_managers_approved_by_another_person_only_approval_books
 
 
 def test_one_person_holding_both_roles_may_not_approve_their_own_declaration(api, staff, coop, city):
-    from apps.accounts.services import membership_add
-
     membership_add(user=staff, role="fund_manager", fund=city.fund)
     record_profit(api, staff, coop)
     d = declare(api, staff, coop).json()

@@ -2,9 +2,13 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.dispatch.models import WorkOrder
+from apps.notifications.models import Notification
+from apps.regions.models import Region
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -74,8 +78,6 @@ def test_others_may_not_report_for_the_community(api, desk, make_user):
     ],
 )
 def test_bad_report_input_is_a_400(api, desk, bad):
-    from apps.regions.models import Region
-
     Region.objects.create(code="510107007001-01", name="他社区网格", level="grid", parent=desk.city.other_community)
     response = api.as_user(desk.staff).post("/api/v1/work-orders/", report_payload(desk, **bad), format="json")
     assert response.status_code == 400
@@ -185,7 +187,6 @@ def test_full_journey_through_the_api(api, desk, order_in):
     kinds = [e["kind"] for e in response.json()["events"]]
     assert kinds == ["reported", "called", "dispatched", "accepted", "co_replied", "handled", "closed"]
     # the grid worker who reported it heard of every change made by others
-    from apps.notifications.models import Notification
 
     told = Notification.objects.filter(user=desk.grid_worker, kind="dispatch_reporter").count()
     assert told == len(kinds) - 1
@@ -277,9 +278,6 @@ def test_list_filters_and_visibility(api, desk, order_in, make_user):
 
 
 def test_list_query_count_does_not_grow_with_rows(api, desk, order_in):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = api.as_user(desk.street_officer)
     client.get("/api/v1/me/")  # a token's first use records its last_used (then at most every few minutes)
 

@@ -2,8 +2,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from apps.core.jobs import discover
 from apps.dispatch.jobs import escalate_overdue_work_orders
 from apps.dispatch.models import WorkOrder
+from apps.dispatch.services import work_order_rate
 from apps.notifications.models import Notification
 
 T0 = timezone.make_aware(dt.datetime(2026, 11, 2, 9, 0))
@@ -78,8 +80,6 @@ def test_handled_and_closed_orders_never_escalate(desk, order_in):
 
 
 def test_reopening_gives_new_deadlines_and_clears_escalation(desk, order_in):
-    from apps.dispatch.services import work_order_rate
-
     order = order_in("handled", category=desk.noise, now=T0)
     WorkOrder.objects.filter(pk=order.pk).update(escalation_level=1)
     order.refresh_from_db()
@@ -92,6 +92,4 @@ def test_reopening_gives_new_deadlines_and_clears_escalation(desk, order_in):
 
 
 def test_run_scheduled_includes_the_escalation_job():
-    from apps.core.jobs import discover
-
     assert "escalate_overdue_work_orders" in discover()

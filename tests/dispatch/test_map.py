@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from apps.dispatch.checks import map_tile_url_check
 from apps.dispatch.models import WorkOrder
 
 TILES = "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png"
@@ -79,8 +80,6 @@ def test_the_map_needs_a_sign_in(client, settings):
     ],
 )
 def test_a_malformed_tile_url_fails_the_system_check(settings, url, ok):
-    from apps.dispatch.checks import map_tile_url_check
-
     settings.MAP_TILE_URL = url
     errors = map_tile_url_check()
     assert (errors == []) is ok

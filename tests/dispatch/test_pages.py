@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from apps.dispatch.models import WorkOrder
 from apps.dispatch.selectors import unit_monthly_results, work_order_figures
+from apps.dispatch.services import work_order_rate
 
 
 def login(client, user):
@@ -106,8 +107,6 @@ def test_grid_view_counts_open_orders(client, desk, order_in):
 
 
 def test_monthly_results_per_unit(desk, order_in):
-    from apps.dispatch.services import work_order_rate
-
     t0 = timezone.make_aware(dt.datetime(2026, 10, 5, 9, 0))
     on_time = order_in("handled", now=t0)
     work_order_rate(actor=desk.staff, order=on_time, rating=5, resolved=True, now=t0 + dt.timedelta(hours=3))

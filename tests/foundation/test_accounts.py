@@ -2,8 +2,10 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from apps.accounts.models import Membership, User
+from apps.dispatch.models import Unit
 
 ROLES_WITH_SCOPE = {
     "platform_staff": [],
@@ -22,8 +24,6 @@ ROLES_WITH_SCOPE = {
 
 @pytest.fixture
 def unit(city):
-    from apps.dispatch.models import Unit
-
     return Unit.objects.create(code="unit-yulin", name="玉林街道城市管理科", kind="street_office", region=city.street)
 
 
@@ -62,8 +62,6 @@ def test_create_account_twice_adds_a_membership(city, organization):
 
 
 def test_create_account_refuses_a_missing_scope(db):
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError):
         call_command(
             "create_account", "nocommunity", "--password", "x", "--role", "community_staff", stdout=io.StringIO()

@@ -9,6 +9,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.views import APIView
 
+from apps.core.parsers import DepthLimitedJSONParser
+from tests.factories.bidding import NeedFactory
+
 DEEP = ("[" * 5000 + "]" * 5000).encode()
 DEEP_OBJECT = ('{"a":' * 5000 + "1" + "}" * 5000).encode()
 HUGE_ID = 99999999999999999999
@@ -87,7 +90,6 @@ def test_every_api_route_answers_deep_json_without_a_server_error(path, callback
 
 def test_every_api_view_reads_json_only_through_the_depth_limited_parser():
     """A view that lists its own parsers must not bring back the unlimited JSON parser."""
-    from apps.core.parsers import DepthLimitedJSONParser
 
     checked = 0
     for path, callback in API_ROUTES:
@@ -120,8 +122,6 @@ def test_a_signed_deeply_nested_stripe_event_is_a_400(client, settings):
 
 
 def test_a_reviewer_id_past_the_64_bit_range_is_a_400(staff_api, city, make_user):
-    from tests.factories.bidding import NeedFactory
-
     need = NeedFactory(community=city.community, created_by=make_user(), published_at=None)
     response = staff_api.post(f"/api/v1/needs/{need.pk}/panel/", {"reviewers": [HUGE_ID]}, format="json")
     assert response.status_code == 400
@@ -168,8 +168,6 @@ def test_a_bulk_action_with_an_id_past_the_64_bit_range_is_no_server_error(
 
 
 def test_a_web_form_choice_past_the_64_bit_range_is_a_form_error(client, city, make_user, settings):
-    from tests.factories.bidding import NeedFactory
-
     settings.SANSHE_ENFORCE_MFA = False
     staff = make_user("platform_staff")
     client.force_login(staff)

@@ -2,6 +2,7 @@ import pytest
 
 from apps.core.validators import credit_code_check_char
 from apps.organizations.models import Organization
+from tests.factories.core import OrganizationFactory
 
 # Real-format unified social credit codes whose check characters are right.
 VALID_CODES = ["91350100M000100Y43", "91110108551385082Q", "913100007109334485"]
@@ -84,8 +85,6 @@ def test_only_platform_staff_verify(api, city, make_user, organization):
 
 
 def test_unverified_organization_is_marked_in_public_list(api, city):
-    from tests.factories.core import OrganizationFactory
-
     OrganizationFactory(region=city.district, status="pending", name="待审核机构")
     results = api.get("/api/v1/organizations/?status=pending").data["results"]
     assert [r["name"] for r in results] == ["待审核机构"]
@@ -93,8 +92,6 @@ def test_unverified_organization_is_marked_in_public_list(api, city):
 
 
 def test_org_member_of_x_cannot_add_members_to_y(api, city, make_user):
-    from tests.factories.core import OrganizationFactory
-
     x, y = OrganizationFactory(region=city.district), OrganizationFactory(region=city.district)
     admin_x = api.as_user(make_user("org_admin", organization=x))
     member_x = api.as_user(make_user("org_member", organization=x))

@@ -4,7 +4,9 @@ import datetime as dt
 import importlib
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken
@@ -38,7 +40,7 @@ def test_a_token_expires_after_the_policy_days(api, make_user):
 def test_the_expiry_is_a_policy_value(api, make_user):
     assert api.get("/api/v1/policy/").json()["api_token_days"] == 90
     staff = make_user("platform_staff")
-    policy_update(user=staff, changes={"api_token_days": 7})
+    policy_update(actor=staff, changes={"api_token_days": 7})
     make_user(username="alice")
     token = issue(api, "alice")
     [listed] = bearer(token).get(TOKENS_URL).json()["results"]
@@ -107,9 +109,6 @@ def test_an_unknown_token_id_is_404(api, make_user, token_id):
 
 
 def test_tokens_issued_before_expiry_existed_keep_working_and_get_an_expiry(make_user):
-    from django.apps import apps
-    from rest_framework.authtoken.models import Token
-
     migration = importlib.import_module("apps.accounts.migrations.0003_api_tokens_with_expiry_and_per_account_lockout")
     user = make_user(username="integration")
     old = Token.objects.create(user=user)

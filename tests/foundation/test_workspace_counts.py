@@ -10,10 +10,14 @@ import pytest
 from django.utils import timezone
 
 from apps.accounts.models import Membership
+from apps.accounts.services import membership_add
 from apps.bidding.models import Need, PanelReviewer, Proposal, ProposalScore
+from apps.core.models import Category
 from apps.core.workspace import workspace_counts
+from apps.notifications.services import notify
 from apps.projects import services as project_services
 from apps.projects.models import Milestone
+from tests.factories.core import OrganizationFactory
 from tests.factories.projects import awarded_need, make_project
 
 pytestmark = pytest.mark.django_db
@@ -92,8 +96,6 @@ def test_community_staff_counts_follow_the_rows_of_their_community_only(city, or
 
 
 def test_organization_counts_open_needs_matching_follows_and_own_bids(city, organization, make_user):
-    from apps.core.models import Category
-
     admin = make_user("org_admin", organization=organization)
     member = make_user("org_member", organization=organization)
     deadline = timezone.now() + dt.timedelta(days=5)
@@ -128,8 +130,6 @@ def test_reviewer_counts_panels_until_declared_and_scored(city, organization, ma
 
 
 def test_staff_and_fund_manager_counts(city, make_user, worker_factory):
-    from tests.factories.core import OrganizationFactory
-
     staff = make_user("platform_staff")
     before = counts(staff, "platform_staff")
     OrganizationFactory(region=city.district, status="pending")
@@ -140,7 +140,6 @@ def test_staff_and_fund_manager_counts(city, make_user, worker_factory):
 
     manager = make_user("fund_manager", fund=city.fund)
     assert counts(manager, "fund_manager") == {"books": 1, "pending_reports": 0, "reconciliation_warnings": 0}
-    from apps.notifications.services import notify
 
     notify(users=[manager], kind="fund_reconciliation", title="Stripe reconciliation found differences")
     assert counts(manager, "fund_manager")["reconciliation_warnings"] == 1
@@ -149,7 +148,6 @@ def test_staff_and_fund_manager_counts(city, make_user, worker_factory):
 def test_workspace_page_shows_counts_in_bounded_queries(
     client, city, organization, make_user, worker_factory, django_assert_max_num_queries, settings
 ):
-    from apps.accounts.services import membership_add
 
     settings.SANSHE_ENFORCE_MFA = False  # the MFA step is not what this counts
 

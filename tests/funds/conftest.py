@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
+import requests
 
 from tests.factories.projects import grant_bid, project_with_milestones
 from tests.services import service_missing
@@ -182,7 +183,6 @@ class Capture(BaseHTTPRequestHandler):
 @pytest.fixture
 def localstripe_webhooks(localstripe):
     """localstripe delivers its signed webhooks here; ``.deliveries`` holds (body, signature)."""
-    import requests
 
     capture = ThreadingHTTPServer(("127.0.0.1", 0), Capture)
     capture.deliveries = []

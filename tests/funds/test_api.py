@@ -1,8 +1,13 @@
+import time
+
 import pytest
 
-from apps.funds.models import Donation
+from apps.funds.models import Donation, RefundHold, StripeEvent
 from apps.funds.selectors import fund_account
+from apps.funds.services import organization_account
 from apps.ledger.selectors import ledger_verify
+from apps.ledger.services import transfer_post
+from apps.notifications.models import Notification
 from tests.funds.conftest import event, post_event
 
 
@@ -155,8 +160,6 @@ def test_anonymous_donor_hidden(city, client, api, stripe_settings):
 
 @pytest.mark.parametrize("problem", ["bad_secret", "stale", "tampered", "no_header"])
 def test_bad_signatures_are_400_and_book_nothing(city, client, stripe_settings, problem):
-    import time
-
     d = Donation.objects.create(fund=city.fund, amount_fen=1000, stripe_session_id="cs_x")
     evt = event(
         "checkout.session.completed",
@@ -190,11 +193,6 @@ def test_refund_partial_then_full_in_any_order(city, client, stripe_settings):
 
 
 def test_refund_of_spent_money_becomes_a_hold_never_negative(city, client, stripe_settings, make_user):
-    from apps.funds.models import RefundHold
-    from apps.funds.services import organization_account
-    from apps.ledger.services import transfer_post
-    from apps.notifications.models import Notification
-
     manager = make_user("fund_manager", fund=city.fund)
     d = _paid_donation(city, client, amount=10000)
     org = organization_account(city.fund)  # any organization-like account
@@ -247,7 +245,6 @@ def test_unknown_refund_is_retried_later(city, client, stripe_settings):
         "charge.refunded", {"id": "ch_unknown", "payment_intent": "pi_unknown", "amount": 5, "amount_refunded": 5}
     )
     assert post_event(client, evt).status_code == 409
-    from apps.funds.models import StripeEvent
 
     assert not StripeEvent.objects.exists()
 

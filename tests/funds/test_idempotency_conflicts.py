@@ -7,6 +7,7 @@ books nothing."""
 
 import pytest
 
+from apps.core.errors import StateConflict
 from apps.funds.models import Income
 from apps.funds.selectors import fund_account
 from apps.funds.services import fund_income_record
@@ -70,7 +71,6 @@ def test_income_service_refuses_a_changed_memo(city, manager):
     content = {"amount_fen": 5000, "source": "现金", "idempotency_key": "cash-1", "user": manager}
     first = fund_income_record(fund=city.fund, memo="社区义卖", **content)
     assert fund_income_record(fund=city.fund, memo="社区义卖", **content) == first
-    from apps.core.errors import StateConflict
 
     with pytest.raises(StateConflict):
         fund_income_record(fund=city.fund, memo="别的", **content)

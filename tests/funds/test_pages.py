@@ -1,4 +1,11 @@
+import io
+
+import segno
+from PIL import Image
+from pypdf import PdfReader
+
 from apps.funds.services import fund_income_record
+from tests.funds.test_api import _paid_donation
 
 
 def test_public_pages(city, client):
@@ -15,14 +22,6 @@ def test_public_pages(city, client):
 
 
 def test_receipt_pdf_linked_from_the_receipt_page_with_a_qr_code_to_it(city, client, stripe_settings):
-    import io
-
-    import segno
-    from PIL import Image
-    from pypdf import PdfReader
-
-    from tests.funds.test_api import _paid_donation
-
     d = _paid_donation(city, client, amount=12345, name="张三", anonymous=False, purpose="elderly")
     page = client.get(f"/receipts/{d.receipt_no}/").content.decode()
     pdf_url = f"/receipts/{d.receipt_no}/pdf/"

@@ -1,7 +1,7 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 
 from apps.funds.payouts import FundShortfall, award_reserve, grant_release, milestone_payout
 from apps.funds.selectors import fund_account
@@ -70,8 +70,6 @@ def test_concurrent_accepts_pay_once(city, project_factory):
     errors = []
 
     def accept():
-        from django.db import connections
-
         try:
             barrier.wait()
             milestone_payout(milestone=milestone)

@@ -1,6 +1,11 @@
-from apps.funds.jobs import reconcile
-from apps.funds.models import Donation
-from apps.funds.services import donation_book_payment
+from apps.funds.jobs import _notify, reconcile
+from apps.funds.models import Donation, RefundHold
+from apps.funds.selectors import fund_account
+from apps.funds.services import donation_book_payment, organization_account
+from apps.ledger.services import transfer_post
+from apps.notifications.models import Notification
+from tests.funds.conftest import event, post_event
+from tests.funds.test_api import _paid_donation
 
 
 def test_reconcile_reports_unbooked_and_differing_charges(city):
@@ -17,15 +22,6 @@ def test_reconcile_reports_unbooked_and_differing_charges(city):
 
 
 def test_reconcile_covers_refunds_and_tells_the_funds_managers(city, client, stripe_settings, make_user):
-    from apps.funds.jobs import _notify
-    from apps.funds.models import RefundHold
-    from apps.funds.selectors import fund_account
-    from apps.funds.services import organization_account
-    from apps.ledger.services import transfer_post
-    from apps.notifications.models import Notification
-    from tests.funds.conftest import event, post_event
-    from tests.funds.test_api import _paid_donation
-
     manager = make_user("fund_manager", fund=city.fund)
     other = make_user("fund_manager", fund=city.other_fund)
     d = _paid_donation(city, client, amount=10000)

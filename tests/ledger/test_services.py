@@ -1,3 +1,7 @@
+import datetime as dt
+import hashlib
+import json
+
 import pytest
 
 from apps.core.errors import StateConflict, ValidationFailed
@@ -5,6 +9,7 @@ from apps.ledger.models import Transfer
 from apps.ledger.selectors import ledger_verify
 from apps.ledger.services import (
     InsufficientFunds,
+    hash_for,
     transfer_pending,
     transfer_post,
     transfer_post_pending,
@@ -118,11 +123,6 @@ def test_reverse_refused_when_money_spent(bank, fund, org):
 
 def test_hash_is_the_documented_json(bank, fund):
     """The chain's format (published with the digests) stays: SHA-256 of one compact JSON list."""
-    import datetime as dt
-    import hashlib
-    import json
-
-    from apps.ledger.services import hash_for
 
     at = dt.datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
     legs = [(fund, -5), (bank, 5)]

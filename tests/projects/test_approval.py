@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from apps.projects.models import ServiceLog, ServiceLogAmendment
@@ -132,8 +134,6 @@ def test_bulk_approval_through_the_queue_page(client, scene, submitted, api, log
 
 
 def test_correction_after_the_logging_window_is_allowed_on_the_same_date(api, scene, submitted, log_payload):
-    import datetime as dt
-
     act(api, scene.org_admin, submitted, "approve")
     act(api, scene.staff, submitted, "confirm")
     old_date = scene.yesterday - dt.timedelta(days=30)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from apps.core.jobs import run_due_jobs
 from apps.notifications.models import Notification
-from apps.projects.models import ServiceLog
+from apps.projects.models import DeliveryRating, ServiceLog
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/service-logs/"
@@ -104,8 +104,6 @@ def test_project_page_lets_the_community_accept_a_milestone(client, api, scene):
 
 
 def test_community_rates_an_accepted_milestone_once_from_the_project_page(client, api, scene):
-    from apps.projects.models import DeliveryRating
-
     milestone = scene.project.milestones.first()
     api.as_user(scene.org_admin).post(
         f"/api/v1/projects/{scene.project.pk}/milestones/{milestone.pk}/submit/", {"report": "报告"}, format="json"

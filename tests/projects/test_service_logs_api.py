@@ -7,6 +7,7 @@ from django.utils import timezone
 from apps.core.models import PolicyVersion
 from apps.core.selectors import policy_current
 from apps.projects.models import ServiceLog
+from tests.factories.projects import make_project
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/service-logs/"
@@ -50,8 +51,6 @@ def test_record_across_midnight_is_refused_and_must_be_split(api, scene, log_pay
 
 
 def test_overlap_with_own_record_in_another_project_is_refused(api, scene, log_payload, city, organization):
-    from tests.factories.projects import make_project
-
     other = make_project(
         community=city.community, organization=organization, workers=[scene.worker], title="另一个项目"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -60,8 +61,6 @@ def test_one_fen_over_three_equal_parties_goes_to_the_rotated_party():
 
 
 def test_decimal_percent_weights_split_exactly():
-    from decimal import Decimal
-
     assert allocate(10001, [Decimal("33.33"), Decimal("66.67")]) == [3333, 6668]
 
 

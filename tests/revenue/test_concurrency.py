@@ -7,6 +7,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from apps.core.errors import StateConflict
+from apps.ledger.models import Transfer
 from apps.revenue import booking
 from apps.revenue.models import RevenueShareReport
 from apps.revenue.services import revenue_report_approve, revenue_report_submit
@@ -26,7 +27,6 @@ def test_concurrent_double_approval_books_once(agreement, enterprise_admin, fund
         period_end=today - dt.timedelta(days=31),
         revenue=Decimal("5000.00"),
     )
-    from apps.ledger.models import Transfer
 
     bookings = []
     real_book = booking.book_revenue_receivable

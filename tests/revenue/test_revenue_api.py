@@ -5,6 +5,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from apps.funds.selectors import fund_account
+from apps.funds.services import fund_bank_account
+from apps.ledger.models import Transfer
+from apps.ledger.selectors import ledger_verify
+from apps.revenue.booking import fund_receivable_account
 from apps.revenue.models import RevenueShareReport
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -186,12 +191,6 @@ def test_leftover_fen_rotates_across_approvals(api, agreement, enterprise_admin,
 
 
 def test_approval_books_a_receivable_and_settlement_the_cash(api, agreement, enterprise_admin, fund_manager):
-    from apps.funds.selectors import fund_account
-    from apps.funds.services import fund_bank_account
-    from apps.ledger.models import Transfer
-    from apps.ledger.selectors import ledger_verify
-    from apps.revenue.booking import fund_receivable_account
-
     rid = _report(api, enterprise_admin, agreement, revenue="10000.00").json()["id"]
     client = api.as_user(fund_manager)
     client.post(f"/api/v1/revenue-share-reports/{rid}/approve/")

@@ -1,8 +1,15 @@
 """Whoosh: postings read a block at a time give exactly what walking the matcher gives, before
 and after further writes and deletions."""
 
+import random
+
+from whoosh.formats import Frequency, Positions
+
+from apps.search.backends import whoosh as whoosh_backend
+from apps.search.backends.base import SearchQuery
 from apps.search.backends.whoosh import WhooshBackend, _segment_postings
 from apps.search.documents import Doc
+from apps.search.segmentation import cut_for_index, parse_query
 
 
 def _doc(i: int, word: str) -> Doc:
@@ -55,9 +62,6 @@ def test_block_reading_matches_the_matcher_walk(tmp_path):
 def test_positions_are_ordinal_when_phrases_are_on(tmp_path, settings):
     """Off by default (no query reads positions); on, each token's position is its place in the
     segmented token stream (jieba's analyzer stored character offsets, which broke phrases)."""
-    from whoosh.formats import Frequency, Positions
-
-    from apps.search.segmentation import cut_for_index
 
     plain = WhooshBackend(str(tmp_path / "plain"))
     plain.rebuild([_doc(1, "助餐")])
@@ -80,10 +84,6 @@ def test_set_algebra_and_scores_match_whooshs_own_search(tmp_path):
     """The backend's matching (set algebra that starts an AND from its smallest part) and its
     scoring (compiled once per query) give the documents and BM25F scores of Whoosh's own
     matchers, over several segments with deletions."""
-    import random
-
-    from apps.search.backends.base import SearchQuery
-    from apps.search.segmentation import parse_query
 
     rng = random.Random(3)
     words = ["助餐", "助浴", "养老", "讲座", "营造", "儿童", "心理", "调解"]
@@ -118,9 +118,6 @@ def test_set_algebra_and_scores_match_whooshs_own_search(tmp_path):
 def test_a_write_reads_only_the_new_segments_postings(tmp_path, monkeypatch):
     """After a commit a new searcher is opened; the postings of the segments it shares with the
     old one come from the per-segment cache, and its own deletions still apply."""
-    from apps.search.backends import whoosh as module
-    from apps.search.backends.base import SearchQuery
-    from apps.search.segmentation import parse_query
 
     backend = WhooshBackend(str(tmp_path / "ix"))
     backend.rebuild(_doc(i, "助餐" if i % 3 else "助浴") for i in range(1, 701))
@@ -129,8 +126,8 @@ def test_a_write_reads_only_the_new_segments_postings(tmp_path, monkeypatch):
     assert before == 467
 
     reads = []
-    real = module._read_postings
-    monkeypatch.setattr(module, "_read_postings", lambda m: reads.append(m) or real(m))
+    real = whoosh_backend._read_postings
+    monkeypatch.setattr(whoosh_backend, "_read_postings", lambda m: reads.append(m) or real(m))
     backend.apply([("index", "need", "9001", backend.fields(_doc(9001, "助餐"))), ("delete", "need", "1", None)])
     after = backend.query(query)
     assert after.count == before  # one added, need 1 (助餐) deleted

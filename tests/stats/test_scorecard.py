@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
+from apps.regions.models import Region
 from apps.stats.models import HoursPlan
 from apps.stats.services import rollup_rebuild
 from tests.factories.projects import make_project
@@ -123,7 +125,6 @@ def test_scorecard_csv_and_xlsx(api, scored, make_user):
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     [row] = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert row["total"] == "62.08" and row["rating_mean_rating"] == "4.50" and row["hours_hours_planned"] == "20.00"
-    from openpyxl import load_workbook
 
     xlsx = scorecards(api, staff, region=scored.street.code, kind="community", format="xlsx")
     values = list(load_workbook(io.BytesIO(xlsx.content)).active.values)
@@ -131,8 +132,6 @@ def test_scorecard_csv_and_xlsx(api, scored, make_user):
 
 
 def test_scorecard_query_count_does_not_grow_with_communities(api, scored, make_user, organization):
-    from apps.regions.models import Region
-
     staff = api.as_user(make_user("platform_staff"))
     url = f"/api/v1/stats/scorecards/?region={scored.district.code}&from=2026-01-01&to=2026-04-10"
     staff.get(url)  # warm the per-user caches

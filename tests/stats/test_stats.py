@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from apps.bidding.models import Need
 from apps.core.models import Category
 from apps.regions.models import Region
 from apps.stats.jobs import stats_rollup
+from apps.stats.models import DailyRollup
 from apps.stats.services import figures_compute, rollup_rebuild
 
 TZ = timezone.get_current_timezone()
@@ -97,8 +99,6 @@ def test_street_officer_sees_own_street_and_nothing_of_another(api, dataset, mak
 
 
 def test_rollups_equal_the_live_computation_after_events_and_rebuild(dataset):
-    from apps.stats.models import DailyRollup
-
     live = figures_compute(date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31))
     stored = {(r.community_id, r.date, r.category): r for r in DailyRollup.objects.all()}
     assert set(stored) == set(live)
@@ -120,7 +120,6 @@ def test_csv_and_xlsx_downloads_carry_the_same_figures(api, dataset, make_user):
     assert rows[0]["region"] == "510107000000" and rows[0]["needs_published"] == "4"
     assert {r["region"] for r in rows[1:]} == {"510107006000", "510107007000"}
     xlsx = get(api, staff, region="510107000000", **{"from": "2026-01-01", "to": "2026-12-31", "format": "xlsx"})
-    from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = list(sheet.values)
