@@ -33,9 +33,12 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.urls import path  # noqa: E402
+from rest_framework import generics, pagination, serializers  # noqa: E402
 from rest_framework.permissions import AllowAny  # noqa: E402
 from rest_framework.response import Response  # noqa: E402
 from rest_framework.views import APIView  # noqa: E402
+
+from apps.bidding.models import Need  # noqa: E402
 
 
 class Floor(APIView):
@@ -51,9 +54,6 @@ def _minimal_list_view():
     """A second floor for list endpoints: the least a DRF list of needs can do. A generic
     ListAPIView over the same table with a plain ModelSerializer of the need's own columns, page
     number pagination of 20 and an exact count, no filters, no visibility rule, no related rows."""
-    from rest_framework import generics, pagination, serializers
-
-    from apps.bidding.models import Need
 
     class MinimalNeed(serializers.ModelSerializer):
         class Meta:

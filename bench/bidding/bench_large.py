@@ -12,6 +12,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import large_harness as h  # noqa: E402
 
+from apps.bidding.models import Need  # noqa: E402
+
 URLS = [
     h.LIST_FLOOR,
     "/api/v1/needs/",
@@ -26,8 +28,6 @@ URLS = [
 
 
 def main() -> None:
-    from apps.bidding.models import Need
-
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()

@@ -15,16 +15,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import large_harness as h  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from apps.projects.models import ServiceLog  # noqa: E402
+from apps.projects.selectors import worker_hours_summary  # noqa: E402
+from apps.workers.models import SocialWorker  # noqa: E402
 
 
 def main() -> None:
-    from django.db.models import Count
-    from django.utils import timezone
-
-    from apps.projects.models import ServiceLog
-    from apps.projects.selectors import worker_hours_summary
-    from apps.workers.models import SocialWorker
-
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=50)
     args = parser.parse_args()

@@ -11,7 +11,9 @@ import argparse
 import os
 import random
 import resource
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,11 +25,14 @@ import django  # noqa: E402
 
 django.setup()
 
+import psycopg  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from apps.search import segmentation  # noqa: E402
 from apps.search.backends import get_backend  # noqa: E402
 from apps.search.documents import Doc  # noqa: E402
+from apps.search.models import SearchDocument  # noqa: E402
 from apps.search.services import search_run  # noqa: E402
 
 TOPICS = [
@@ -108,8 +113,6 @@ SEGMENTERS = {
 
 def segmenter_memory() -> list[tuple[str, str, str]]:
     """RSS growth and load time of each segmenter, each in a fresh Python process."""
-    import subprocess
-
     out = []
     for name, body in SEGMENTERS.items():
         res = subprocess.run(
@@ -127,14 +130,7 @@ def segmenter_memory() -> list[tuple[str, str, str]]:
 def source_docs(url: str) -> list[Doc]:
     """Every document of another database's search table (e.g. the large demo city's)."""
     cols = "doc_type, obj_id, title, body, url, category, region_path, status"
-    if url.startswith("sqlite:"):
-        import sqlite3
-
-        con = sqlite3.connect(url.split("sqlite:///", 1)[1])
-    else:
-        import psycopg
-
-        con = psycopg.connect(url)
+    con = sqlite3.connect(url.split("sqlite:///", 1)[1]) if url.startswith("sqlite:") else psycopg.connect(url)
     rows = con.execute(f"SELECT {cols} FROM search_searchdocument ORDER BY id").fetchall()  # noqa: S608
     con.close()
     return [
@@ -202,8 +198,6 @@ def main():
     capped = {}
     for name in args.backends.split(","):
         if name == "like":
-            from apps.search.models import SearchDocument
-
             if not SearchDocument.objects.exists():
                 print("like: needs a SQL backend indexed first")
                 continue
@@ -220,8 +214,6 @@ def main():
             continue
         if name == "whoosh":
             os.environ["SEARCH_INDEX_DIR"] = args.whoosh_dir or tempfile.mkdtemp(prefix="bench-whoosh-")
-            from django.conf import settings
-
             settings.SEARCH_INDEX_DIR = os.environ["SEARCH_INDEX_DIR"]
         engine = get_backend(name)
         if args.reuse and engine.count() == args.docs:

@@ -15,12 +15,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import large_harness as h  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from apps.accounts.models import Role, User  # noqa: E402
+from apps.accounts.services import account_create, membership_add  # noqa: E402
+from apps.regions.models import Region  # noqa: E402
+from apps.stats.models import DailyRollup  # noqa: E402
 
 
 def officer(district):
-    from apps.accounts.models import Role, User
-    from apps.accounts.services import account_create, membership_add
-
     user = User.objects.filter(username="bench_district_officer").first()
     if user is None:
         user = account_create(
@@ -31,11 +34,6 @@ def officer(district):
 
 
 def main() -> None:
-    from django.utils import timezone
-
-    from apps.regions.models import Region
-    from apps.stats.models import DailyRollup
-
     parser = argparse.ArgumentParser()
     parser.add_argument("--district", default="510105000000")
     parser.add_argument("--rounds", type=int, default=30)

@@ -16,6 +16,7 @@ Exit 1 if any page calls an external host or misses a target (< 300 KB, < 20 req
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 from urllib.parse import urlsplit
@@ -77,8 +78,6 @@ def measure(browser, url: str, viewport: dict, host: str) -> dict:
 
 def first_link(browser, base: str, listing: str, pattern: str) -> str:
     """The id in the first link on ``listing`` whose path matches ``pattern`` (e.g. /needs/(\\d+)/)."""
-    import re
-
     context = browser.new_context()
     page = context.new_page()
     page.goto(base + listing)
