@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.core.errors import NotFound
+from apps.core.pages import object_or_404
 from apps.notifications import selectors, services
 from apps.notifications.access import notification_get_for_user
 
@@ -27,10 +26,7 @@ def notification_list(request):
 @login_required
 @require_POST
 def notification_read(request, pk):
-    try:
-        n = notification_get_for_user(user=request.user, notification_id=pk)
-    except NotFound:
-        raise Http404 from None
+    n = object_or_404(notification_get_for_user, user=request.user, notification_id=pk)
     services.notification_mark_read(notification=n)
     if request.htmx:
         response = render(request, "notifications/_item.html", {"n": n, "just_read": True})

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import user_organization_ids
-from apps.core.errors import ApplicationError, NotFound
-from apps.core.forms import form_add_application_error
+from apps.core.errors import ApplicationError
+from apps.core.pages import object_or_404, show_error
 from apps.core.uploads import private_file_response
 from apps.funds.access import user_manages_fund
 from apps.revenue import access, services
@@ -15,10 +15,7 @@ from apps.revenue.forms import RevenueReportForm
 
 
 def _agreement_or_404(request, pk):
-    try:
-        return access.agreement_get_for_user(user=request.user, agreement_id=pk)
-    except NotFound:
-        raise Http404 from None
+    return object_or_404(access.agreement_get_for_user, user=request.user, agreement_id=pk)
 
 
 @login_required
@@ -53,7 +50,7 @@ def report_submit(request, pk):
         try:
             services.revenue_report_submit(actor=request.user, agreement=agreement, **form.cleaned_data)
         except ApplicationError as exc:
-            form_add_application_error(form, exc)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("The report was sent to the fund's manager."))
             return redirect("revenue-share-page", pk=agreement.pk)
@@ -64,11 +61,7 @@ def report_submit(request, pk):
 @login_required
 def report_attachment(request, pk, aid):
     """A report's document, for those who may see the report (404 for anyone else)."""
-
-    try:
-        report = access.report_get_for_user(user=request.user, report_id=pk)
-    except NotFound:
-        raise Http404 from None
+    report = object_or_404(access.report_get_for_user, user=request.user, report_id=pk)
     attachment = report.attachments.filter(pk=aid).first()
     if attachment is None:
         raise Http404

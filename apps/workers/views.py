@@ -1,8 +1,7 @@
 from django.db.models import Sum
-from django.http import Http404
 from django.shortcuts import render
 
-from apps.core.errors import NotFound
+from apps.core.pages import object_or_404
 from apps.projects.selectors import worker_confirmed_logs
 from apps.workers.selectors import worker_get_for_user
 
@@ -10,10 +9,7 @@ from apps.workers.selectors import worker_get_for_user
 def worker_detail(request, pk: int):
     """A social worker's public profile: level, masked certificate, skills; confirmed hours only
     when the worker consented to a public record."""
-    try:
-        worker = worker_get_for_user(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    worker = object_or_404(worker_get_for_user, user=request.user, pk=pk)
     hours = None
     if worker.public_profile:
         hours = worker_confirmed_logs(worker=worker).aggregate(total=Sum("hours"))["total"] or 0
