@@ -157,5 +157,5 @@ class PolicyView(APIView):
             raise PermissionDenied(_("Only platform staff change the policy."))
         serializer = PolicySerializer(policy_current(), data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        new = policy_update(user=request.user, changes=dict(serializer.validated_data))
+        new = policy_update(actor=request.user, changes=dict(serializer.validated_data))
         return Response(PolicySerializer(new).data)

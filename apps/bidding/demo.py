@@ -145,7 +145,7 @@ def seed(ctx: DemoContext) -> None:
             source="区民政局社区发展治理专项资金",
             memo=f"{need.title}项目资金",
             idempotency_key=f"demo-project-grant-{need.pk}",
-            user=users.get("fund_manager"),
+            actor=users.get("fund_manager"),
         )
 
     c0, c1 = communities[0], communities[3]

@@ -6,7 +6,7 @@ from apps.core.selectors import policy_current
 
 
 @transaction.atomic
-def policy_update(*, user, changes: dict, note: str = "") -> PolicyVersion:
+def policy_update(*, actor, changes: dict, note: str = "") -> PolicyVersion:
     """Save a new policy version with ``changes`` applied to the one in force."""
     unknown = sorted(set(changes) - set(PolicyVersion.POLICY_KEYS))
     if unknown:
@@ -14,7 +14,7 @@ def policy_update(*, user, changes: dict, note: str = "") -> PolicyVersion:
     current = policy_current()
     PolicyVersion.objects.select_for_update().filter(pk=current.pk).first()
     values = current.values() | changes
-    new = PolicyVersion(version=current.version + 1, created_by=user, note=note[:200], **values)
+    new = PolicyVersion(version=current.version + 1, created_by=actor, note=note[:200], **values)
     new.full_clean()
     new.save()
     return new

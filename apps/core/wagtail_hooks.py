@@ -23,7 +23,7 @@ class PolicyCreateView(generic.CreateView):
         data = self.form.cleaned_data
         try:
             return policy_update(
-                user=self.request.user,
+                actor=self.request.user,
                 changes={key: data[key] for key in PolicyVersion.POLICY_KEYS},
                 note=data.get("note", ""),
             )

@@ -259,7 +259,7 @@ class IncomeView(APIView):
             memo=d.get("memo", ""),
             purpose=d.get("purpose", ""),
             idempotency_key=d["idempotency_key"],
-            user=request.user,
+            actor=request.user,
         )
         return Response(
             {"id": income.pk, "transfer": income.transfer_id, "amount": fen_to_str(income.amount_fen)},

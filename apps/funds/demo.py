@@ -55,7 +55,7 @@ def seed(ctx: DemoContext) -> None:
             source="街道办事处拨款",
             memo="年度社区基金注资",
             idempotency_key=f"demo-grant-{fund.code}",
-            user=ctx.users.get("fund_manager"),
+            actor=ctx.users.get("fund_manager"),
         )
         for i in range(donations_per_fund):
             amount = rng.choice([50, 100, 200, 500, 1000, 2000]) * 100

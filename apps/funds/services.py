@@ -79,7 +79,7 @@ def purpose_validate(purpose: str | None) -> str:
 
 @transaction.atomic
 def fund_income_record(
-    *, fund, amount_fen: int, source: str, memo: str = "", idempotency_key: str, purpose: str = "", user=None
+    *, fund, amount_fen: int, source: str, memo: str = "", idempotency_key: str, purpose: str = "", actor=None
 ):
     """Book money that came in outside Stripe (bank transfer, cash) into the fund.
 
@@ -108,7 +108,7 @@ def fund_income_record(
                 fund=fund,
                 idempotency_key=idempotency_key,
                 transfer=transfer,
-                recorded_by=user if user is not None and user.is_authenticated else None,
+                recorded_by=actor if actor is not None and actor.is_authenticated else None,
                 **requested,
             )
     except IntegrityError:  # a concurrent request with this key was recorded since we looked
@@ -323,7 +323,7 @@ def host_cover_account(fund) -> Account:
 
 
 @transaction.atomic
-def refund_hold_resolve(*, hold, user, resolution: str, note: str = ""):
+def refund_hold_resolve(*, hold, actor, resolution: str, note: str = ""):
     """Book a held refund or dispute (once) and close the hold.
 
     ``fund``: the fund has money again and gives it back now (refused while it still can't);
@@ -360,7 +360,7 @@ def refund_hold_resolve(*, hold, user, resolution: str, note: str = ""):
     hold.resolved = True
     hold.resolution = resolution
     hold.note = (note or "")[:500]
-    hold.resolved_by = user
+    hold.resolved_by = actor
     hold.resolved_at = timezone.now()
     hold.transfer = transfer
     hold.save(update_fields=["resolved", "resolution", "note", "resolved_by", "resolved_at", "transfer"])

@@ -165,7 +165,7 @@ def refund_holds(request, pk):
         try:
             refund_hold_resolve(
                 hold=hold,
-                user=request.user,
+                actor=request.user,
                 resolution=request.POST.get("resolution", ""),
                 note=request.POST.get("note", ""),
             )

@@ -56,7 +56,7 @@ class OrganizationListView(generics.ListCreateAPIView):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        org = organization_register(user=request.user, **serializer.validated_data)
+        org = organization_register(actor=request.user, **serializer.validated_data)
         return Response(self.get_serializer(org).data, status=status.HTTP_201_CREATED)
 
 

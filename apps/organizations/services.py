@@ -13,7 +13,7 @@ from apps.organizations.models import Organization
 
 
 @transaction.atomic
-def organization_register(*, user: User, **fields) -> Organization:
+def organization_register(*, actor: User, **fields) -> Organization:
     """Register an organization; the registering user becomes its org_admin."""
     fields["credit_code"] = (fields.get("credit_code") or "").strip().upper()
     if Organization.objects.filter(credit_code=fields["credit_code"]).exists():
@@ -29,7 +29,7 @@ def organization_register(*, user: User, **fields) -> Organization:
         raise ValidationFailed(
             field_errors={"credit_code": [_("An organization with this credit code is registered.")]}
         ) from None
-    membership_add(user=user, role=Role.ORG_ADMIN, organization=org)
+    membership_add(user=actor, role=Role.ORG_ADMIN, organization=org)
     return org
 
 

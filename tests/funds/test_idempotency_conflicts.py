@@ -68,7 +68,7 @@ def test_income_conflict_is_explained_in_english_on_request(city, recorded):
 
 
 def test_income_service_refuses_a_changed_memo(city, manager):
-    content = {"amount_fen": 5000, "source": "现金", "idempotency_key": "cash-1", "user": manager}
+    content = {"amount_fen": 5000, "source": "现金", "idempotency_key": "cash-1", "actor": manager}
     first = fund_income_record(fund=city.fund, memo="社区义卖", **content)
     assert fund_income_record(fund=city.fund, memo="社区义卖", **content) == first
 

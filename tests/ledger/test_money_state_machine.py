@@ -173,7 +173,7 @@ def make_machine(ctx):
                 return
             hold = data.draw(st.sampled_from(open_holds))
             try:
-                refund_hold_resolve(hold=hold, user=ctx.manager, resolution=resolution)
+                refund_hold_resolve(hold=hold, actor=ctx.manager, resolution=resolution)
             except StateConflict:
                 assert resolution == "fund"  # the fund still can't give it back: the hold stays open
 
