@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import psycopg
 import pytest
+from django.conf import settings
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.accounts.services import membership_add, token_for
@@ -13,6 +16,7 @@ from apps.core.models import Category
 from apps.funds.models import Fund
 from apps.regions.demo import CATEGORIES
 from apps.regions.models import Region
+from marketplace.celery import app
 from tests.factories.core import OrganizationFactory, RegionFactory, SocialWorkerFactory, UserFactory
 from tests.factories.funds import FundFactory
 
@@ -28,12 +32,9 @@ def django_db_createdb(request):
 
 
 def _kept_test_database_was_flushed() -> bool:
-    from django.conf import settings
-
     config = settings.DATABASES["default"]
     if config["ENGINE"] != "django.db.backends.postgresql":
         return False  # SQLite test databases live in memory and are never kept
-    import psycopg
 
     name = config.get("TEST", {}).get("NAME") or f"test_{config['NAME']}"
     try:
@@ -63,7 +64,6 @@ def _categories(db):
 def _tasks_in_process(request):
     """Tasks run in the test's process and transaction, even when CI configures a broker; the
     tests marked ``celery_worker`` send them through the real broker to a real worker instead."""
-    from marketplace.celery import app
 
     eager = "celery_worker" not in request.keywords
     previous = app.conf.task_always_eager
@@ -161,8 +161,6 @@ def worker_factory(db):
 
 @pytest.fixture
 def today():
-    from django.utils import timezone
-
     return timezone.localdate()
 
 
@@ -174,7 +172,6 @@ def days():
 def pytest_collection_modifyitems(config, items):
     """Tests marked ``postgres`` are skipped before any fixture runs on other databases (their
     transactional set-up would otherwise flush SQLite tables the ledger keeps append-only)."""
-    from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return

@@ -17,17 +17,27 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
+from apps.accounts.models import Role
+from apps.accounts.services import membership_add
+from apps.core.demo import DemoContext
+from apps.regions.models import Region
+from cms import demo
 from tests.bidding.conftest import make_bid, make_need, world  # noqa: F401 (fixtures the journeys share)
+from tests.factories.core import UserFactory
 from tests.services import service_missing
 
 CHROMIUM = "/usr/bin/chromium"
@@ -127,8 +137,6 @@ def axe_audit(page, *, fail_on=("serious", "critical")):
 
 
 def totp_code(secret: str) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
@@ -141,7 +149,6 @@ def sign_in(page, live_server, username: str, password: str, *, totp_secret: str
     if "/2fa/" in page.url or page.locator("input[name=code]").count():
         if not totp_secret:
             pytest.fail(f"{username} needs a TOTP code but no secret was given")
-        import time
 
         for attempt in range(2):
             # A code typed in the last seconds of its 30 s period may reach the server in the next
@@ -160,11 +167,6 @@ def sign_in(page, live_server, username: str, password: str, *, totp_secret: str
 
 @pytest.fixture
 def site_content(transactional_db):
-    import random
-
-    from apps.core.demo import DemoContext
-    from cms import demo
-
     ctx = DemoContext(seed=1, size="small", rng=random.Random(1))
     demo.seed(ctx)
     return ctx.data["cms"]
@@ -173,12 +175,6 @@ def site_content(transactional_db):
 @pytest.fixture
 def community_staff(transactional_db):
     """A community staff member (no MFA needed) with a verified e-mail, password 'pw-Secret-123'."""
-    from allauth.account.models import EmailAddress
-
-    from apps.accounts.models import Role
-    from apps.accounts.services import membership_add
-    from apps.regions.models import Region
-    from tests.factories.core import UserFactory
 
     c = Region.objects.create(code="510100000000", name="成都市", level="city")
     d = Region.objects.create(code="510107000000", name="武侯区", level="district", parent=c)
@@ -193,15 +189,10 @@ def community_staff(transactional_db):
 def may_sign_in(user, *, totp_secret: str | None = None):
     """Give a factory user what a real account has: a verified e-mail and, for the roles that need
     it, TOTP enrolled with ``totp_secret`` (the demo secret in these tests)."""
-    from allauth.account.models import EmailAddress
 
     EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"primary": True, "verified": True})
-    if totp_secret:
-        from allauth.mfa.models import Authenticator
-        from allauth.mfa.totp.internal.auth import TOTP
-
-        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            TOTP.activate(user, totp_secret)
+    if totp_secret and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, totp_secret)
     return user
 
 

@@ -13,6 +13,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from apps.accounts.selectors import user_community_ids
+from apps.dispatch.models import DispatchCategory, Unit, WorkOrder
+from apps.regions.models import Region
 from tests.browser.conftest import axe_audit, external_requests, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -65,9 +68,6 @@ def tile_server():
 @pytest.fixture
 def open_orders(community_staff):
     """Three open orders with positions in 玉林, one open without, and one closed."""
-    from apps.accounts.selectors import user_community_ids
-    from apps.dispatch.models import DispatchCategory, Unit, WorkOrder
-    from apps.regions.models import Region
 
     community = Region.objects.get(pk=next(iter(user_community_ids(community_staff))))
     category = DispatchCategory.objects.create(

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.browser.conftest import axe_audit, external_requests, shot, sign_in, wait_until
+from apps.notifications.services import notify
+from tests.browser.conftest import ARTIFACTS, axe_audit, external_requests, shot, sign_in, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,8 +59,6 @@ def test_community_staff_signs_in_and_reaches_workspace(site_content, community_
 
 
 def test_notifications_centre_mark_read_with_htmx(site_content, community_staff, live_server, page):
-    from apps.notifications.services import notify
-
     notify(users=[community_staff], kind="hours_submitted", title="社工提交了服务时长，请审核", url="/workspace/")
     notify(users=[community_staff], kind="reminder", title="需求“助老送餐”明天截止投标")
     sign_in(page, live_server, community_staff.username, "pw-Secret-123")
@@ -76,8 +75,6 @@ def test_notifications_centre_mark_read_with_htmx(site_content, community_staff,
 
 
 def test_confirm_dialog_blocks_until_confirmed(site_content, community_staff, live_server, page):
-    from apps.notifications.services import notify
-
     notify(users=[community_staff], kind="system", title="第一条")
     sign_in(page, live_server, community_staff.username, "pw-Secret-123")
     page.goto(live_server.url + "/notifications/")
@@ -113,7 +110,6 @@ def test_notice_prints_content_only(site_content, live_server, page):
         "rgb(255, 255, 255)",
         "rgba(0, 0, 0, 0)",
     )
-    from tests.browser.conftest import ARTIFACTS
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.pdf(path=str(ARTIFACTS / "notice-print.pdf"))

@@ -3,10 +3,13 @@
 import time
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.db import transaction
 
 from apps.notifications.models import Notification
 from apps.notifications.services import notify
+from marketplace.celery import app
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -16,14 +19,8 @@ pytestmark = [
 
 @pytest.mark.django_db(transaction=True)
 def test_notification_mail_is_sent_by_a_real_worker(make_user, mailoutbox):
-    from celery.contrib.testing.worker import start_worker
-
-    from marketplace.celery import app
-
     user = make_user()
     with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING", shutdown_timeout=10):
-        from django.db import transaction
-
         with transaction.atomic():
             notify(users=[user], kind="test.worker", title="工人测试", body="由真实的 Celery worker 发送")
         deadline = time.monotonic() + 20
