@@ -9,17 +9,14 @@ from django.views.decorators.http import require_POST
 
 from apps.cooperatives import access, services
 from apps.cooperatives.forms import HolderForm, ProfitForm, ShareTransferForm
-from apps.core.errors import ApplicationError, NotFound
-from apps.core.forms import form_add_application_error
+from apps.core.errors import ApplicationError
 from apps.core.money import format_yuan
+from apps.core.pages import object_or_404, show_error
 from apps.core.uploads import private_file_response
 
 
 def _coop(request, pk):
-    try:
-        return access.cooperative_get_for_user(user=request.user, cooperative_id=pk)
-    except NotFound:
-        raise Http404 from None
+    return object_or_404(access.cooperative_get_for_user, user=request.user, cooperative_id=pk)
 
 
 @login_required
@@ -117,7 +114,7 @@ def _register_form_page(request, coop, form, *, template, run):
         try:
             run(form.cleaned_data)
         except ApplicationError as exc:
-            form_add_application_error(form, exc)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("The register was updated."))
             return redirect("cooperative-page", pk=coop.pk)
@@ -169,15 +166,14 @@ def share_transfer_add(request, pk):
 @require_POST
 def dividend_pay(request, pk, did, aid):
     coop = _managed_coop(request, pk)
-    try:
-        distribution = access.distribution_get_for_user(user=request.user, coop=coop, distribution_id=did)
-        allocation = access.allocation_get_for_user(user=request.user, distribution=distribution, allocation_id=aid)
-    except NotFound:
-        raise Http404 from None
+    distribution = object_or_404(access.distribution_get_for_user, user=request.user, coop=coop, distribution_id=did)
+    allocation = object_or_404(
+        access.allocation_get_for_user, user=request.user, distribution=distribution, allocation_id=aid
+    )
     try:
         services.dividend_pay(actor=request.user, allocation=allocation)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        show_error(request, exc)
     else:
         messages.success(request, _("The dividend was paid and booked."))
     return redirect("cooperative-page", pk=coop.pk)
@@ -201,7 +197,7 @@ def profit_add(request, pk):
                 statement=d["statement"],
             )
         except ApplicationError as exc:
-            form_add_application_error(form, exc)
+            show_error(request, exc, form)
         else:
             messages.success(request, _("The profit was recorded and booked to the cooperative's account."))
             return redirect("cooperative-page", pk=coop.pk)
@@ -212,10 +208,7 @@ def profit_add(request, pk):
 @login_required
 def profit_statement(request, pk, pid):
     coop = _coop(request, pk)
-    try:
-        profit = access.profit_get_for_user(user=request.user, coop=coop, profit_id=pid)
-    except NotFound:
-        raise Http404 from None
+    profit = object_or_404(access.profit_get_for_user, user=request.user, coop=coop, profit_id=pid)
     return private_file_response(profit.statement, download_name=profit.statement_name)
 
 
@@ -223,14 +216,11 @@ def _decide(request, pk, did, decide, success: str):
     coop = _coop(request, pk)
     if not access.user_approves_distributions(request.user, coop):
         raise Http404
-    try:
-        distribution = access.distribution_get_for_user(user=request.user, coop=coop, distribution_id=did)
-    except NotFound:
-        raise Http404 from None
+    distribution = object_or_404(access.distribution_get_for_user, user=request.user, coop=coop, distribution_id=did)
     try:
         decide(distribution)
     except ApplicationError as exc:
-        messages.error(request, "; ".join([exc.message, *(m for ms in exc.field_errors.values() for m in ms)]))
+        show_error(request, exc)
     else:
         messages.success(request, success)
     return redirect("cooperative-page", pk=coop.pk)

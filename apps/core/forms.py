@@ -37,13 +37,3 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                     )
         return super().clean(value)
-
-
-def form_add_application_error(form: forms.Form, exc) -> None:
-    """Put a service's ApplicationError on the form: each field's messages next to that field,
-    the rest (or a bare message) at the top of the form."""
-    for field, messages in exc.field_errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
-    if not exc.field_errors:
-        form.add_error(None, exc.message)

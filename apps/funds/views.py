@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from apps.core.errors import ApplicationError, NotFound, PermissionDenied
+from apps.core.errors import ApplicationError, PermissionDenied
 from apps.core.exports import csv_response
 from apps.core.ids import parse_id
 from apps.core.models import Category
 from apps.core.money import fen_to_str, format_yuan
+from apps.core.pages import object_or_404, show_error
 from apps.funds import pdf, selectors
 from apps.funds.access import fund_get_public, fund_require_manager
 from apps.funds.api import public_transfer_rows, receipt_data
@@ -22,10 +23,7 @@ from apps.ledger.models import Digest
 
 
 def _fund_or_404(pk):
-    try:
-        return fund_get_public(pk)
-    except NotFound:
-        raise Http404 from None
+    return object_or_404(fund_get_public, fund_id=pk)
 
 
 def fund_list(request):
@@ -170,7 +168,7 @@ def refund_holds(request, pk):
                 note=request.POST.get("note", ""),
             )
         except ApplicationError as exc:
-            messages.error(request, exc.message)
+            show_error(request, exc)
         else:
             messages.success(request, _("The hold is resolved and booked."))
         return redirect("fund-refund-holds", pk=fund.pk)

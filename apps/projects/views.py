@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import user_community_ids, user_organization_ids
-from apps.core.errors import ApplicationError, NotFound, ValidationFailed
-from apps.core.forms import form_add_application_error
+from apps.core.errors import ApplicationError, ValidationFailed
 from apps.core.ids import parse_id
 from apps.core.money import decimal_to_fen, format_yuan
+from apps.core.pages import object_or_404, show_error
 from apps.core.uploads import private_file_response
 from apps.projects import services
 from apps.projects.access import (
@@ -53,7 +53,7 @@ def hours_log(request):
             try:
                 log = services.service_log_create(worker=worker, **form.cleaned_data)
             except ApplicationError as exc:
-                form_add_application_error(form, exc)
+                show_error(request, exc, form)
             else:
                 messages.success(request, _("Logged %(hours)s hours; waiting for approval.") % {"hours": log.hours})
                 return redirect("projects:hours")
@@ -143,7 +143,7 @@ def approve_queue(request):
                     services.service_log_reject(actor=request.user, log=log, reason=request.POST.get("reason", ""))
                     rejected += 1
                 except ApplicationError as exc:
-                    messages.error(request, exc.message)
+                    show_error(request, exc)
                     break
             messages.success(request, _("%(n)s records rejected.") % {"n": rejected})
         else:
@@ -178,7 +178,7 @@ def confirm_queue(request):
                 try:
                     services.service_log_reject(actor=request.user, log=log, reason=request.POST.get("reason", ""))
                 except ApplicationError as exc:
-                    messages.error(request, exc.message)
+                    show_error(request, exc)
                     break
             return redirect(request.get_full_path())
         if action != "confirm" or request.POST.get("confirmed") != "yes":
@@ -190,7 +190,7 @@ def confirm_queue(request):
                 services.service_log_confirm(actor=request.user, log=log)
                 confirmed += 1
             except ApplicationError as exc:
-                messages.error(request, exc.message)
+                show_error(request, exc)
         messages.success(request, _("%(n)s records confirmed.") % {"n": confirmed})
         return redirect(request.get_full_path())
     return _queue(
@@ -251,10 +251,7 @@ def _project_page(request, project, *, bound_form=None, bound_mid=None, status=2
 
 
 def _project_or_404(request, pk):
-    try:
-        return project_get_for_user(user=request.user, pk=pk)
-    except NotFound:
-        raise Http404 from None
+    return object_or_404(project_get_for_user, user=request.user, pk=pk)
 
 
 def project_detail(request, pk):
@@ -277,7 +274,7 @@ def milestone_action(request, pk, mid, action):
                     attachments=form.cleaned_data["attachments"],
                 )
             except ApplicationError as exc:
-                form_add_application_error(form, exc)
+                show_error(request, exc, form)
             else:
                 messages.success(request, _("Report submitted."))
                 return redirect("projects:project-detail", pk=project.pk)
@@ -301,7 +298,7 @@ def milestone_action(request, pk, mid, action):
         else:
             raise Http404
     except ApplicationError as exc:
-        messages.error(request, exc.message or "; ".join(m for msgs in exc.field_errors.values() for m in msgs))
+        show_error(request, exc)
     else:
         messages.success(request, _("Done."))
     return redirect("projects:project-detail", pk=project.pk)
@@ -312,8 +309,5 @@ def milestone_attachment(request, pk, mid, aid):
 
     project = _project_or_404(request, pk)
     milestone = get_object_or_404(project.milestones, pk=mid)
-    try:
-        attachment = milestone_attachment_get_for_user(user=request.user, milestone=milestone, pk=aid)
-    except NotFound:
-        raise Http404 from None
+    attachment = object_or_404(milestone_attachment_get_for_user, user=request.user, milestone=milestone, pk=aid)
     return private_file_response(attachment.file, download_name=attachment.name)
