@@ -7,9 +7,11 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from apps.portal import views as portal_views
 from marketplace.api import API_APPS
 
 urlpatterns = [
+    path("favicon.ico", portal_views.favicon),
     path("api/v1/", include("marketplace.api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("stripe/", include("apps.funds.stripe_urls")),
@@ -32,6 +34,9 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
+
+handler404 = portal_views.page_not_found
+handler403 = portal_views.permission_denied
 
 if settings.DEBUG:
     from django.conf.urls.static import static

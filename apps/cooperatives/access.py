@@ -95,7 +95,7 @@ def profit_get_for_user(*, user, coop: Cooperative, profit_id) -> CooperativePro
 
 def require_manager(user, coop: Cooperative) -> None:
     if not user_manages_cooperative(user, coop):
-        raise PermissionDenied("Only the community's staff may change the register.")
+        raise PermissionDenied(_("Only the community's staff may change the register."))
 
 
 def require_dividend_declarer(user, coop: Cooperative) -> None:

@@ -4,6 +4,7 @@ through ``*_get_for_user``; what the user may not see is a 404."""
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import (
@@ -63,4 +64,4 @@ def report_get_for_user(*, user, report_id) -> RevenueShareReport:
 
 def require_org_admin(user, organization_id) -> None:
     if organization_id not in user_organization_ids(user, roles=(Role.ORG_ADMIN,)):
-        raise PermissionDenied("Only an administrator of the organization may do this.")
+        raise PermissionDenied(_("Only an administrator of the organization may do this."))
