@@ -11,6 +11,9 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import GroupApprovalTask, Locale, Page, Site, Workflow, WorkflowPage, WorkflowTask
 from wagtail.rich_text import RichText
 
+from apps.accounts.demo import DEMO_PASSWORD
+from apps.accounts.models import User
+from apps.accounts.services import account_create
 from apps.core.demo import DemoContext, demo_step
 from cms.models import (
     CaseIndexPage,
@@ -110,6 +113,25 @@ def _ensure_moderation_workflow(news_index: NewsIndexPage) -> Workflow:
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=news_index, defaults={"workflow": workflow})
     return workflow
+
+
+@demo_step("cms.accounts", after=("cms", "accounts"))
+def seed_editors(ctx: DemoContext) -> None:
+    """``editor`` writes pages in the CMS admin and submits news for moderation; ``moderator``
+    approves and publishes them (Wagtail's own "Editors" and "Moderators" groups)."""
+    for username, group_name in (("editor", "Editors"), ("moderator", "Moderators")):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = account_create(
+                username=username,
+                password=DEMO_PASSWORD,
+                email=f"{username}@demo.sanshe.local",
+                display_name=ctx.person_name(),
+                check_password=False,
+            )
+        user.groups.add(Group.objects.get_or_create(name=group_name)[0])
+        ctx.accounts.append((username, f"CMS {group_name}", "/cms-admin/"))
+        ctx.users[username] = user
 
 
 @demo_step("cms")

@@ -302,6 +302,8 @@ SPECTACULAR_SETTINGS = {
 
 WAGTAIL_SITE_NAME = "三社联动 Sanshe"
 WAGTAILADMIN_BASE_URL = SITE_BASE_URL
+# Avatars are the initials Wagtail draws itself: no address of a user is sent to gravatar.com.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
