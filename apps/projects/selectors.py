@@ -53,6 +53,22 @@ def service_log_queue(
     )
 
 
+def service_log_queue_selection(
+    *, user, ids, status: str | None = None, organization_ids=None, community_ids=None
+) -> QuerySet[ServiceLog]:
+    """The ticked records of a review queue that ``user`` may act on: those among ``ids`` that
+    ``user`` may see, of the given organizations (approval) or communities (confirmation) and, if
+    given, in ``status``; any other id is left out."""
+    qs = service_logs_for_user(user).filter(pk__in=ids)
+    if status is not None:
+        qs = qs.filter(status=status)
+    if organization_ids is not None:
+        qs = qs.filter(project__organization_id__in=organization_ids)
+    if community_ids is not None:
+        qs = qs.filter(project__community_id__in=community_ids)
+    return qs.select_related("worker", "project")
+
+
 def worker_confirmed_logs(*, worker: SocialWorker) -> QuerySet[ServiceLog]:
     """What counts for the worker: confirmed records not replaced by a confirmed correction."""
     return ServiceLog.objects.filter(

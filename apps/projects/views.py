@@ -30,7 +30,12 @@ from apps.projects.access import (
 from apps.projects.forms import MilestoneReportForm, QueueFilterForm, ServiceLogForm
 from apps.projects.models import DeliveryRating, Project, ServiceLog, ServiceRecord
 from apps.projects.pdf import service_record_pdf
-from apps.projects.selectors import service_log_queue, worker_confirmed_logs, worker_hours_breakdown
+from apps.projects.selectors import (
+    service_log_queue,
+    service_log_queue_selection,
+    worker_confirmed_logs,
+    worker_hours_breakdown,
+)
 from apps.workers.selectors import worker_for_user
 
 
@@ -135,7 +140,7 @@ def approve_queue(request):
         raise Http404
     if request.method == "POST":
         ids = _posted_ids(request)
-        logs = ServiceLog.objects.filter(pk__in=ids, project__organization_id__in=org_ids)
+        logs = service_log_queue_selection(user=request.user, ids=ids, organization_ids=org_ids)
         if request.POST.get("action") == "reject":
             rejected = 0
             for log in logs:
@@ -168,9 +173,9 @@ def confirm_queue(request):
     if request.method == "POST":
         ids = _posted_ids(request)
         logs = list(
-            ServiceLog.objects.filter(
-                pk__in=ids, project__community_id__in=community_ids, status=ServiceLog.Status.APPROVED
-            ).select_related("worker", "project")
+            service_log_queue_selection(
+                user=request.user, ids=ids, community_ids=community_ids, status=ServiceLog.Status.APPROVED
+            )
         )
         action = request.POST.get("action")
         if action == "reject":

@@ -133,6 +133,27 @@ def test_bulk_approval_through_the_queue_page(client, scene, submitted, api, log
     assert set(ServiceLog.objects.values_list("status", flat=True)) == {"approved"}
 
 
+def test_the_approval_queue_ignores_posted_ids_of_another_organization(client, scene, submitted):
+    client.force_login(scene.other_admin)
+    response = client.post("/en/hours/approve/", {"ids": [submitted]})
+    assert response.status_code == 302
+    assert ServiceLog.objects.get(pk=submitted).status == "submitted"
+
+
+def test_the_confirmation_queue_ignores_posted_ids_it_may_not_confirm(client, scene, submitted, api, log_payload):
+    approved = api.as_user(scene.worker2.user).post(URL, log_payload(), format="json").json()["id"]
+    act(api, scene.org_admin, approved, "approve")
+    client.force_login(scene.other_staff)
+    data = {"ids": [approved], "action": "confirm", "confirmed": "yes"}
+    assert client.post("/en/hours/confirm/", data).status_code == 302
+    client.force_login(scene.staff)
+    check = client.post("/en/hours/confirm/", {"ids": [submitted, approved], "action": "confirm"})
+    assert [log.pk for log in check.context["logs"]] == [approved]
+    assert client.post("/en/hours/confirm/", {**data, "ids": [submitted]}).status_code == 302
+    assert ServiceLog.objects.get(pk=submitted).status == "submitted"
+    assert ServiceLog.objects.get(pk=approved).status == "approved"
+
+
 def test_correction_after_the_logging_window_is_allowed_on_the_same_date(api, scene, submitted, log_payload):
     act(api, scene.org_admin, submitted, "approve")
     act(api, scene.staff, submitted, "confirm")
