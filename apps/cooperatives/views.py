@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from apps.cooperatives import access, services
 from apps.cooperatives.forms import HolderForm, ProfitForm, ShareTransferForm
-from apps.core.errors import ApplicationError
+from apps.core.errors import ApplicationError, ValidationFailed
 from apps.core.money import format_yuan
 from apps.core.pages import object_or_404, show_error
 from apps.core.uploads import private_file_response
@@ -73,7 +73,7 @@ def distribution_preview(request, pk):
     if not access.user_declares_dividends(request.user, coop):
         raise Http404
     data = request.POST if request.method == "POST" else request.GET
-    context = {"coop": coop, "values": data, "error": None, "waterfall": None, "profits": coop.profits.all()}
+    context = {"coop": coop, "values": data, "waterfall": None, "profits": coop.profits.all()}
     if "fiscal_year" in data:
         try:
             kwargs = {
@@ -94,9 +94,9 @@ def distribution_preview(request, pk):
             ]
             context["allocations"] = [(h, s, format_yuan(a)) for h, s, a in waterfall.allocations]
         except (ValueError, InvalidOperation):
-            context["error"] = "invalid"
+            show_error(request, ValidationFailed(_("Enter a year and amounts with at most two decimals.")))
         except ApplicationError as exc:
-            context["error"] = "; ".join([exc.message, *(m for ms in exc.field_errors.values() for m in ms)])
+            show_error(request, exc)
     return render(request, "cooperatives/distribution_preview.html", context)
 
 

@@ -82,3 +82,21 @@ def test_resident_page_shows_own_holding_not_the_register(client, setup):
     assert "A1" not in body
     assert client.get(f"/en/cooperatives/{coop.pk}/holders/{mine.pk}/certificate/").status_code == 200
     assert client.get(f"/en/cooperatives/{coop.pk}/distribute/").status_code == 404
+
+
+def test_distribution_preview_shows_a_refusal_as_a_message_and_keeps_the_values(client, setup):
+    staff, _resident, coop, _mine = setup
+    founded(coop.pk)
+    client.force_login(staff)
+    url = f"/en/cooperatives/{coop.pk}/distribute/"
+    typo = client.get(url, {"fiscal_year": "twenty", "distributable_profit": "1"})
+    assert typo.status_code == 200
+    assert "Enter a year and amounts with at most two decimals." in typo.content.decode()
+    assert 'value="twenty"' in typo.content.decode()
+    no_profit = client.get(url, {"fiscal_year": timezone.localdate().year - 1, "distributable_profit": "100.00"})
+    assert no_profit.status_code == 200
+    assert no_profit.context["waterfall"] is None
+    shown = [str(m) for m in no_profit.context["messages"]]
+    assert len(shown) == 1 and shown[0]
+    in_chinese = client.get(f"/cooperatives/{coop.pk}/distribute/", {"fiscal_year": "x"}).content.decode()
+    assert "请输入年度和最多两位小数的金额。" in in_chinese
