@@ -123,6 +123,7 @@ TEMPLATES = [
                 "apps.core.context_processors.site",
                 "apps.notifications.context_processors.unread_notifications",
             ],
+            "builtins": ["apps.core.templatetags.sanshe_format"],
         },
     },
 ]

@@ -109,12 +109,11 @@ def _timer(order: WorkOrder, now: dt.datetime) -> dict | None:
     else:
         return None
     seconds = int((deadline - now).total_seconds())
-    hours, rest = divmod(abs(seconds), 3600)
     return {
         "deadline": deadline,
         "label": label,
         "late": seconds < 0,
-        "text": f"{'-' if seconds < 0 else ''}{hours}:{rest // 60:02d}",
+        "minutes": abs(seconds) // 60,
     }
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import is_platform_staff, memberships_active
@@ -16,30 +17,37 @@ from apps.stats.scorecard import KINDS, scorecards
 from apps.stats.selectors import monthly_report, region_figures, stats_region_get_for_user
 
 CHARTED = (
-    ("needs_published", "Needs published"),
-    ("needs_awarded", "Needs awarded"),
-    ("hours_confirmed", "Hours confirmed"),
-    ("funds_in", "Money in (yuan)"),
-    ("work_orders", "Work orders"),
+    ("needs_published", gettext_lazy("Needs published")),
+    ("needs_awarded", gettext_lazy("Needs awarded")),
+    ("hours_confirmed", gettext_lazy("Hours confirmed")),
+    ("funds_in", gettext_lazy("Money in (yuan)")),
+    ("work_orders", gettext_lazy("Work orders")),
 )
 
 COMPONENT_LABELS = {
-    "rating": "Community rating of delivery",
-    "milestones": "Milestones accepted on time",
-    "hours": "Hours delivered against plan",
-    "dispatch": "Dispatch results",
+    "rating": gettext_lazy("Community rating of delivery"),
+    "milestones": gettext_lazy("Milestones accepted on time"),
+    "hours": gettext_lazy("Hours delivered against plan"),
+    "dispatch": gettext_lazy("Dispatch results"),
 }
 RAW_LABELS = {
-    "ratings": "ratings",
-    "mean_rating": "mean rating (1–5)",
-    "milestones_due": "milestones due",
-    "accepted_on_time": "accepted by the due date",
-    "hours_confirmed": "hours confirmed",
-    "hours_planned": "hours planned for the period",
-    "work_orders_closed": "work orders closed",
-    "on_time_rate": "on-time rate",
-    "reopen_rate": "reopen rate",
-    "satisfaction": "satisfaction (1–5)",
+    "ratings": gettext_lazy("ratings"),
+    "mean_rating": gettext_lazy("mean rating (1–5)"),
+    "milestones_due": gettext_lazy("milestones due"),
+    "accepted_on_time": gettext_lazy("accepted by the due date"),
+    "hours_confirmed": gettext_lazy("hours confirmed"),
+    "hours_planned": gettext_lazy("hours planned for the period"),
+    "work_orders_closed": gettext_lazy("work orders closed"),
+    "on_time_rate": gettext_lazy("on-time rate"),
+    "reopen_rate": gettext_lazy("reopen rate"),
+    "satisfaction": gettext_lazy("satisfaction (1–5)"),
+}
+# How a raw figure reads on the page (others are shown as they are).
+RAW_FORMATS = {
+    "on_time_rate": "percent",
+    "reopen_rate": "percent",
+    "hours_confirmed": "hours",
+    "hours_planned": "hours",
 }
 
 
@@ -63,10 +71,10 @@ def _home_region(user) -> Region | None:
 
 
 TREEMAP_MEASURES = (
-    ("hours_confirmed", "Hours confirmed"),
-    ("needs_published", "Needs published"),
-    ("funds_out", "Money out (yuan)"),
-    ("work_orders", "Work orders"),
+    ("hours_confirmed", gettext_lazy("Hours confirmed")),
+    ("needs_published", gettext_lazy("Needs published")),
+    ("funds_out", gettext_lazy("Money out (yuan)")),
+    ("work_orders", gettext_lazy("Work orders")),
 )
 
 
@@ -78,11 +86,11 @@ def _render_dashboard(request, region, date_from, date_to, *, public: bool):
     )
     children = figures["children"]
     charts = [
-        (_(label), bar_chart(title=_(label), rows=[(c["name"], c[key]) for c in children]))
+        (str(label), bar_chart(title=str(label), rows=[(c["name"], c[key]) for c in children]))
         for key, label in CHARTED
         if children and any(c[key] is not None for c in children)
     ]
-    measures = [(key, _(label)) for key, label in TREEMAP_MEASURES if figures[key] is not None]
+    measures = [(key, str(label)) for key, label in TREEMAP_MEASURES if figures[key] is not None]
     measure = next((m for m in measures if m[0] == request.GET.get("measure")), measures[0])
     tree = treemap(
         title=_("%(area)s by %(measure)s") % {"area": region.name, "measure": measure[1]},
@@ -154,8 +162,10 @@ def scorecard_page(request, code: str | None = None):
     data = scorecards(region=region, date_from=date_from, date_to=date_to, kind=kind)
     for result in data["results"]:
         for component in result["components"]:
-            component["label"] = _(COMPONENT_LABELS[component["component"]])
-            component["raw_items"] = [(_(RAW_LABELS.get(k, k)), v) for k, v in component["raw"].items()]
+            component["label"] = str(COMPONENT_LABELS[component["component"]])
+            component["raw_items"] = [
+                (str(RAW_LABELS.get(k, k)), v, RAW_FORMATS.get(k)) for k, v in component["raw"].items()
+            ]
     return render(
         request,
         "stats/scorecards.html",
@@ -190,20 +200,20 @@ def monthly_page(request, code: str | None = None):
         )
     report = monthly_report(region=region, year=year, month=month)
     rows = [
-        (_(label), report["figures"][key], report["previous"][key])
-        for key, label in (
-            ("needs_published", "Needs published"),
-            ("needs_awarded", "Needs awarded"),
-            ("needs_failed", "Needs failed"),
-            ("median_days_to_award", "Median days to award"),
-            ("hours_confirmed", "Hours confirmed"),
-            ("beneficiaries_served", "Beneficiaries served"),
-            ("funds_in", "Money in (yuan)"),
-            ("funds_out", "Money out (yuan)"),
-            ("work_orders", "Work orders reported"),
-            ("on_time_rate", "On-time rate"),
-            ("reopen_rate", "Reopen rate"),
-            ("satisfaction", "Satisfaction (1–5)"),
+        (label, (report["figures"][key], report["previous"][key]), number_format)
+        for key, label, number_format in (
+            ("needs_published", gettext_lazy("Needs published"), None),
+            ("needs_awarded", gettext_lazy("Needs awarded"), None),
+            ("needs_failed", gettext_lazy("Needs failed"), None),
+            ("median_days_to_award", gettext_lazy("Median days to award"), None),
+            ("hours_confirmed", gettext_lazy("Hours confirmed"), "hours"),
+            ("beneficiaries_served", gettext_lazy("Beneficiaries served"), None),
+            ("funds_in", gettext_lazy("Money in"), "yuan"),
+            ("funds_out", gettext_lazy("Money out"), "yuan"),
+            ("work_orders", gettext_lazy("Work orders reported"), None),
+            ("on_time_rate", gettext_lazy("On-time rate"), "percent"),
+            ("reopen_rate", gettext_lazy("Reopen rate"), "percent"),
+            ("satisfaction", gettext_lazy("Satisfaction (1–5)"), None),
         )
     ]
     return render(

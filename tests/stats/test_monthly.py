@@ -21,14 +21,14 @@ def test_monthly_report_of_a_street(client, scored, make_user):
     html = page.content.decode()
     assert '<style media="print">' in html and "2026-02" in html and "2026-01" in html
     # hours confirmed in February: 4 + 3 (March's and superseded records are not counted)
-    assert "<td>7.00</td>" in html
+    assert "<td>7 小时</td>" in html
     # four work orders closed in February: 3 on time, 1 reopened, ratings 5 5 4 2
-    assert "<td>0.750</td>" in html and "<td>0.250</td>" in html and "<td>4.00</td>" in html
+    assert "<td>75%</td>" in html and "<td>25%</td>" in html and "<td>4.00</td>" in html
     # the lead unit's dispatch results for the month (dispatch's monthly figures)
     assert "城管科" in html and "<td>75.0</td>" in html and "<td>25.0</td>" in html
     assert "玉林东路社区" in html
     march = client.get(f"/oversight/monthly/{scored.street.code}/?month=2026-03").content.decode()
-    assert "<td>3.00</td>" in march and "<td>7.00</td>" in march  # March, then February as the month before
+    assert "<td>3 小时</td>" in march and "<td>7 小时</td>" in march  # March, then February as the month before
     # the officer's own street by default
     assert client.get("/oversight/monthly/?month=2026-02").status_code == 200
 
