@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.uploads import private_storage
 from apps.workers.models import SocialWorker
@@ -22,7 +23,7 @@ class Need(models.Model):
         STALLED = "stalled", _("award stalled")
         AWARDED = "awarded", _("awarded")
         CANCELLED = "cancelled", _("cancelled")
-        FAILED = "failed", _("failed")
+        FAILED = "failed", pgettext_lazy("tender status", "failed")
 
     # What a community's staff write on a need, in the order forms and the API show it (the form,
     # the API serializer and the services read this list); the community is chosen once, at creation.

@@ -132,6 +132,19 @@ class ApplicationEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    @property
+    def from_status_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(status: str) -> str:
+    """Events store bare codes (so the trail survives a renamed status); pages show the label."""
+    return str(Application.Status(status).label) if status in Application.Status.values else status
+
 
 class PanelMember(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="panel")

@@ -19,6 +19,7 @@ from apps.funds.access import fund_get_public, fund_require_manager
 from apps.funds.api import public_transfer_rows, receipt_data
 from apps.funds.models import Donation, RefundHold
 from apps.funds.services import refund_hold_resolve
+from apps.ledger.labels import transfer_kind_label
 from apps.ledger.models import Digest
 
 
@@ -70,7 +71,7 @@ def fund_detail(request, pk):
         m = months.setdefault(label, {"label": label, "in": 0, "out": 0})
         m["in"] += row["in"]
         m["out"] += row["out"]
-        c = categories.setdefault(row["kind"], {"label": row["kind"], "in": 0, "out": 0})
+        c = categories.setdefault(row["kind"], {"label": transfer_kind_label(row["kind"]), "in": 0, "out": 0})
         c["in"] += row["in"]
         c["out"] += row["out"]
     transfers = list(selectors.fund_transfers(fund)[:200])

@@ -22,6 +22,21 @@ KINDS: dict[str, str] = {
     "work_order_escalated": _("Work order escalated"),
     "reminder": _("Reminders"),
     "system": _("System messages"),
+    "bidding.need_published": _("A need was published"),
+    "bidding.award_notice": _("Award notice"),
+    "bidding.award_stalled": _("Award stalled"),
+    "bidding.objection_filed": _("An objection was raised"),
+    "bidding.draft_deadline": _("Draft past its bid deadline"),
+    "dispatch": _("Work orders"),
+    "dispatch_reporter": _("Progress of your reports"),
+    "dispatch_escalation": _("Work order escalated"),
+    "fund_reconciliation": _("Fund reconciliation warnings"),
+    "fund_refund_hold": _("Refunds on hold"),
+    "hours_waiting": _("Service hours waiting for you"),
+    "milestone_due": _("Milestones due"),
+    "registration_expiring": _("Registration expiring"),
+    "organization_rejected": _("Organization registration rejected"),
+    "worker_rejected": _("Worker verification rejected"),
 }
 
 

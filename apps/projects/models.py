@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.uploads import private_storage
 
@@ -55,7 +56,7 @@ class Milestone(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
         SUBMITTED = "submitted", _("submitted")
-        ACCEPTED = "accepted", _("accepted")
+        ACCEPTED = "accepted", pgettext_lazy("milestone status", "accepted")
         RETURNED = "returned", _("returned")
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="milestones")

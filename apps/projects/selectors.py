@@ -127,7 +127,10 @@ def worker_hours_breakdown(*, worker: SocialWorker) -> dict:
         "by_year": by_year,
         "by_project": by_project,
         "by_category": by_category,
-        "pending": dict(pending),
+        "pending": [
+            {"status": status, "label": ServiceLog.Status(status).label, "hours": hours}
+            for status, hours in pending.items()
+        ],
     }
 
 
