@@ -17,6 +17,7 @@ from django.utils import timezone
 from apps.bidding.models import Need
 from apps.cooperatives.services import distribution_create, holder_add, share_transfer_create
 from apps.core.models import Category
+from apps.projects.models import ServiceLogAmendment
 from apps.revenue.services import revenue_report_submit
 from tests.factories.bidding import NeedFactory, ProposalFactory
 from tests.factories.certification import (
@@ -171,6 +172,23 @@ def test_projects(check, api, city):
 def test_service_logs(check, platform, city):
     project = ProjectFactory(proposal__need__community=city.community)
     check(platform, "/api/v1/service-logs/", lambda n: _times(n, lambda: ServiceLogFactory(project=project)), 10)
+
+
+def test_service_log_history(check, platform, city, make_user):
+    project = ProjectFactory(proposal__need__community=city.community)
+    original = ServiceLogFactory(project=project)
+    requested_by = make_user()
+
+    def add(n):
+        for _ in range(n):
+            ServiceLogAmendment.objects.create(
+                original=original,
+                replacement=ServiceLogFactory(project=project),
+                reason="更正",
+                requested_by=requested_by,
+            )
+
+    check(platform, f"/api/v1/service-logs/{original.pk}/history/", add, 8)
 
 
 # --------------------------------------------------------------------------- revenue
