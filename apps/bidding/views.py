@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
@@ -35,7 +36,7 @@ from apps.bidding.selectors import (
 )
 from apps.certification.selectors import certified_organization_ids
 from apps.core.errors import ApplicationError
-from apps.core.exports import csv_response
+from apps.core.exports import ID_COLUMN, YES_NO, Column, choice_label, csv_response, export_codes, export_table
 from apps.core.ids import parse_id
 from apps.core.models import Category
 from apps.core.pages import object_or_404, show_error
@@ -224,6 +225,18 @@ def proposal_attachment_view(request, pk, aid):
     return private_file_response(attachment.file, download_name=attachment.name)
 
 
+PROPOSAL_COLUMNS = [
+    ID_COLUMN,
+    Column("organization", gettext_lazy("organization")),
+    Column("organization_certified", gettext_lazy("certified social enterprise"), choice_label(YES_NO)),
+    Column("title", gettext_lazy("title")),
+    Column("status", gettext_lazy("status"), choice_label(Proposal.Status)),
+    Column("total_amount", gettext_lazy("total amount (yuan)")),
+    Column("submitted_at", gettext_lazy("submitted at")),
+    Column("summary", gettext_lazy("summary")),
+]
+
+
 def proposals_csv_view(request, pk):
     """Only the proposals the user may see; an empty export reveals nothing."""
     need = object_or_404(need_get_for_user, user=request.user, pk=pk)
@@ -231,16 +244,6 @@ def proposals_csv_view(request, pk):
     if not request.user.is_authenticated:
         raise Http404
     certified = certified_organization_ids()
-    header = [
-        "id",
-        "organization",
-        "organization_certified",
-        "title",
-        "status",
-        "total_amount",
-        "submitted_at",
-        "summary",
-    ]
     lines = (
         [
             p.pk,
@@ -249,12 +252,13 @@ def proposals_csv_view(request, pk):
             p.title,
             p.status,
             p.total_amount,
-            p.submitted_at or "",
+            p.submitted_at,
             p.summary,
         ]
         for p in rows
     )
-    return csv_response(header, lines, filename=f"need-{need.pk}-proposals.csv")
+    table = export_table(PROPOSAL_COLUMNS, lines, codes=export_codes(request))
+    return csv_response(*table, filename=f"need-{need.pk}-proposals.csv")
 
 
 @login_required

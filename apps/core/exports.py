@@ -5,6 +5,12 @@ tab or carriage return) as a formula: a donor name ``=HYPERLINK(...)`` in a fund
 would become a live link in the accountant's spreadsheet (OWASP "CSV injection"). Text cells that
 start so are prefixed with ``'``, which spreadsheets show as text; numbers (``int``, ``Decimal``)
 stay numbers, negative ones included, and the API's two-decimal money strings become numbers.
+
+Columns are described once (``Column``: a code, a translated label, and how to show an enum's
+value to a person). A download shows the labels in the request's language (Chinese on zh-hans,
+English on en) with enum values by their display names; ``?headers=codes`` gives the stable
+snake_case codes and the raw enum codes, for machines. Times are written in Asia/Shanghai with
+their offset (``2026-12-04T10:00:00+08:00``) in every file.
 """
 
 from __future__ import annotations
@@ -13,11 +19,16 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -28,10 +39,67 @@ BOM = "\ufeff"  # spreadsheet programs read UTF-8 (and so the Chinese text) only
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")  # money strings; digit-only codes like 510107006001 stay text
 
 
+HEADERS_PARAMETER = "headers"
+HEADERS_CODES = "codes"
+HEADERS_DESCRIPTION = (
+    "Column headers of the download: by default in the request's language (Chinese on zh-hans, "
+    "English on en; enum values by their display names); `codes` gives the stable snake_case "
+    "codes and raw enum values, for machines. Times are Asia/Shanghai with their offset."
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its stable ``code``, its translated ``label`` and, for enums and
+    flags, ``display`` turning the raw value into what a person reads."""
+
+    code: str
+    label: str | Promise
+    display: Callable[[Any], Any] | None = None
+
+
+def choice_label(choices) -> Callable[[Any], Any]:
+    """``display`` for a column of enum codes: the choice's display name (unknown codes as they are)."""
+    labels = dict(choices.choices if hasattr(choices, "choices") else choices)
+    return lambda value: labels.get(value, value)
+
+
+# With a context: other catalogs translate a bare "ID" as "ID".
+ID_COLUMN = Column("id", pgettext_lazy("export column", "ID"))
+YES_NO = [("yes", _("yes")), ("no", _("no"))]
+
+
+def export_codes(request) -> bool:
+    """Whether the request asked for the machine headers (``?headers=codes``)."""
+    params = getattr(request, "query_params", None) or request.GET
+    return params.get(HEADERS_PARAMETER) == HEADERS_CODES
+
+
+def export_table(
+    columns: Sequence[Column], rows: Iterable[Sequence], *, codes: bool
+) -> tuple[list[str], Iterable[list]]:
+    """The header and rows to write: codes and raw values, or labels and display values.
+
+    Each row holds the raw values in the columns' order."""
+    if codes:
+        return [c.code for c in columns], rows
+    header = [str(c.label) for c in columns]
+    shows = [c.display for c in columns]
+    return header, ([show(v) if show else v for show, v in zip(shows, row, strict=True)] for row in rows)
+
+
+def export_time(value: dt.datetime | None) -> str:
+    """An aware time as Asia/Shanghai (the site's zone) with its offset."""
+    return timezone.localtime(value).isoformat() if value else ""
+
+
 def export_cell(value):
-    """The value as a cell: numbers, dates and booleans as they are, text made inert."""
+    """The value as a cell: numbers, dates and booleans as they are, times with their offset,
+    text made inert."""
     if value is None:
         return ""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return export_time(value)
     if isinstance(value, bool | int | Decimal | dt.date | dt.time):
         return value
     text = value if isinstance(value, str) else str(value)
@@ -73,17 +141,10 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Iterable], *, sheet: str = 
     if header:
         page.append(export_row(header))
     for row in rows:
-        page.append([_xlsx_value(v) for v in export_row(row)])
+        page.append(export_row(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _xlsx_value(cell):
-    """openpyxl refuses aware datetimes; local wall-clock time is what the reader expects."""
-    if isinstance(cell, dt.datetime) and cell.tzinfo is not None:
-        return timezone.localtime(cell).replace(tzinfo=None)
-    return cell
 
 
 def _attachment(response, filename: str):

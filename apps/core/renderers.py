@@ -2,16 +2,31 @@
 
 A view that offers them derives from ``TableDownloadView`` and returns ``Response(data)``; the
 renderer finds the rows through ``table_rows(data)`` on the view (a list of dicts with the
-accountant's column names) and writes them through ``apps.core.exports``. An error is answered
-as JSON whatever format was asked for: it has no rows, and a client reads it like any other.
+accountant's column names) and writes them through ``apps.core.exports``. The view's
+``table_labels`` (code → translated label) name the columns in the request's language;
+``?headers=codes`` keeps the codes (CONTRACT's figure names). An error is answered as JSON
+whatever format was asked for: it has no rows, and a client reads it like any other.
 """
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.views import APIView
 
-from apps.core.exports import XLSX_TYPE, csv_bytes, xlsx_bytes
+from apps.core.exports import (
+    HEADERS_CODES,
+    HEADERS_DESCRIPTION,
+    HEADERS_PARAMETER,
+    XLSX_TYPE,
+    csv_bytes,
+    export_codes,
+    xlsx_bytes,
+)
+
+HEADERS_OPENAPI_PARAMETER = OpenApiParameter(
+    HEADERS_PARAMETER, str, enum=[HEADERS_CODES], required=False, description=HEADERS_DESCRIPTION
+)
 
 
 def _table(data, renderer_context) -> tuple[list[str], list[list]]:
@@ -24,8 +39,13 @@ def _table(data, renderer_context) -> tuple[list[str], list[list]]:
         rows = data if isinstance(data, list) else [data]
     if not rows:
         return [], []
-    header = list(rows[0].keys())
-    return header, [[_flat(row.get(h)) for h in header] for row in rows]
+    codes = list(rows[0].keys())
+    table = [[_flat(row.get(h)) for h in codes] for row in rows]
+    request = (renderer_context or {}).get("request")
+    if request is None or export_codes(request):
+        return codes, table
+    labels = getattr(view, "table_labels", {})
+    return [str(labels.get(code, code)) for code in codes], table
 
 
 def _flat(value):

@@ -7,9 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.errors import ApplicationError, PermissionDenied
-from apps.core.exports import csv_response
+from apps.core.exports import ID_COLUMN, Column, choice_label, csv_response, export_codes, export_table
 from apps.core.ids import parse_id
 from apps.core.models import Category
 from apps.core.money import fen_to_str, format_yuan
@@ -98,15 +99,29 @@ def fund_detail(request, pk):
     return render(request, "funds/fund_detail.html", context)
 
 
+TRANSFER_COLUMNS = [
+    ID_COLUMN,
+    Column("created_at", gettext_lazy("time")),
+    Column("kind", gettext_lazy("kind")),
+    Column(
+        "direction", gettext_lazy("direction"), choice_label([("in", gettext_lazy("in")), ("out", gettext_lazy("out"))])
+    ),
+    Column("amount", gettext_lazy("amount (yuan)")),
+    Column("memo", gettext_lazy("memo")),
+    Column("donor_display", gettext_lazy("donor")),
+    Column("hash", gettext_lazy("ledger hash")),
+]
+
+
 def fund_transfers_csv(request, pk):
     fund = _fund_or_404(pk)
     transfers = list(selectors.fund_transfers(fund))
-    columns = ["id", "created_at", "kind", "direction", "amount", "memo", "donor_display", "hash"]
     rows = (
-        [r["id"], r["created_at"].isoformat(), *(r[c] for c in columns[2:])]
+        [r[c.code] for c in TRANSFER_COLUMNS]
         for r in public_transfer_rows(transfers, selectors.donor_displays(transfers))
     )
-    return csv_response(columns, rows, filename=f"{fund.code}-transfers.csv")
+    table = export_table(TRANSFER_COLUMNS, rows, codes=export_codes(request))
+    return csv_response(*table, filename=f"{fund.code}-transfers.csv")
 
 
 def donation_form(request, pk):

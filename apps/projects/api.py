@@ -17,7 +17,9 @@ from rest_framework.views import APIView
 
 from apps.core.api import MoneyField, reference_pair
 from apps.core.errors import NotFound, PermissionDenied, ValidationFailed
+from apps.core.exports import export_codes
 from apps.core.parsers import DepthLimitedJSONParser
+from apps.core.renderers import HEADERS_OPENAPI_PARAMETER
 from apps.core.schema import BLANK_IS_NO_FILTER
 from apps.core.uploads import private_file_response
 from apps.projects import services
@@ -488,6 +490,7 @@ _EXPORT_PARAMS = [
     ),
     OpenApiParameter("status", OpenApiTypes.STR, enum=ServiceLog.Status.values, extensions=_FILTER),
     *(OpenApiParameter(name, OpenApiTypes.DATE, extensions=_FILTER) for name in ("date_from", "date_to")),
+    HEADERS_OPENAPI_PARAMETER,
 ]
 
 
@@ -497,7 +500,8 @@ class ServiceLogExportCsvView(APIView):
     @extend_schema(parameters=_EXPORT_PARAMS, responses={(200, "text/csv"): OpenApiTypes.BINARY})
     def get(self, request):
         return service_logs_csv(
-            service_log_list(user=request.user, filters=request.query_params).order_by("date", "start_time", "id")
+            service_log_list(user=request.user, filters=request.query_params).order_by("date", "start_time", "id"),
+            codes=export_codes(request),
         )
 
 
@@ -510,7 +514,8 @@ class ServiceLogExportXlsxView(APIView):
     )
     def get(self, request):
         return service_logs_xlsx(
-            service_log_list(user=request.user, filters=request.query_params).order_by("date", "start_time", "id")
+            service_log_list(user=request.user, filters=request.query_params).order_by("date", "start_time", "id"),
+            codes=export_codes(request),
         )
 
 

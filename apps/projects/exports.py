@@ -4,28 +4,29 @@ written through ``apps.core.exports`` (no cell becomes a spreadsheet formula).""
 from __future__ import annotations
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from apps.core.exports import csv_response, xlsx_response
+from apps.core.exports import ID_COLUMN, Column, choice_label, csv_response, export_table, export_time, xlsx_response
+from apps.projects.models import ServiceLog
 
 EXPORT_LIMIT = 200_000
-HEADER = [
-    "id",
-    "worker",
-    "worker_name",
-    "project",
-    "project_title",
-    "date",
-    "start_time",
-    "end_time",
-    "hours",
-    "place",
-    "content",
-    "beneficiaries_served",
-    "status",
-    "approved_at",
-    "confirmed_at",
-    "rejected_reason",
+COLUMNS = [
+    ID_COLUMN,
+    Column("worker", _("worker ID")),
+    Column("worker_name", _("worker name")),
+    Column("project", _("project ID")),
+    Column("project_title", _("project title")),
+    Column("date", _("date")),
+    Column("start_time", _("start time")),
+    Column("end_time", _("end time")),
+    Column("hours", _("hours")),
+    Column("place", _("place")),
+    Column("content", _("content")),
+    Column("beneficiaries_served", _("beneficiaries served")),
+    Column("status", _("status"), choice_label(ServiceLog.Status)),
+    Column("approved_at", _("approved at")),
+    Column("confirmed_at", _("confirmed at")),
+    Column("rejected_reason", _("reason for rejection")),
 ]
 
 
@@ -45,15 +46,15 @@ def _rows(queryset):
             log.content,
             log.beneficiaries_served,
             log.status,
-            timezone.localtime(log.approved_at).isoformat() if log.approved_at else "",
-            timezone.localtime(log.confirmed_at).isoformat() if log.confirmed_at else "",
+            export_time(log.approved_at),
+            export_time(log.confirmed_at),
             log.rejected_reason,
         ]
 
 
-def service_logs_csv(queryset, filename: str = "service-logs.csv") -> StreamingHttpResponse:
-    return csv_response(HEADER, _rows(queryset), filename=filename, streaming=True)
+def service_logs_csv(queryset, *, codes: bool, filename: str = "service-logs.csv") -> StreamingHttpResponse:
+    return csv_response(*export_table(COLUMNS, _rows(queryset), codes=codes), filename=filename, streaming=True)
 
 
-def service_logs_xlsx(queryset, filename: str = "service-logs.xlsx") -> HttpResponse:
-    return xlsx_response(HEADER, _rows(queryset), filename=filename, sheet="service-logs")
+def service_logs_xlsx(queryset, *, codes: bool, filename: str = "service-logs.xlsx") -> HttpResponse:
+    return xlsx_response(*export_table(COLUMNS, _rows(queryset), codes=codes), filename=filename, sheet="service-logs")

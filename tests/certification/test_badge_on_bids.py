@@ -140,9 +140,31 @@ def test_bids_export_flags_the_certified_bidder_until_revoked(world, bids):
     staff = _signed_in(world.staff)
 
     def flags():
-        text = staff.get(f"/needs/{need.pk}/proposals.csv").content.decode("utf-8-sig")
+        text = staff.get(f"/needs/{need.pk}/proposals.csv?headers=codes").content.decode("utf-8-sig")
         return {row["organization"]: row["organization_certified"] for row in csv.DictReader(io.StringIO(text))}
 
     assert flags() == {world.a.org.name: "yes", world.b.org.name: "no"}
     _withdraw(certificate, "revoked")
     assert flags() == {world.a.org.name: "no", world.b.org.name: "no"}
+
+
+def test_bids_export_speaks_the_request_language_unless_codes_are_asked(world, bids):
+    need, _bid_a, _bid_b, _certificate = bids
+    staff = _signed_in(world.staff)
+
+    def table(path, **headers):
+        text = staff.get(path, **headers).content.decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text)))
+
+    chinese = table(f"/needs/{need.pk}/proposals.csv")
+    assert chinese[0][:3] == ["编号", "机构", "认证社会企业"]
+    assert {row[2] for row in chinese[1:]} <= {"是", "否"}
+    english = table(f"/en/needs/{need.pk}/proposals.csv")
+    assert english[0][:3] == ["ID", "organization", "certified social enterprise"]
+    assert {row[4] for row in english[1:]} == {"submitted"} or all(row[4] for row in english[1:])
+    codes = table(f"/needs/{need.pk}/proposals.csv?headers=codes")
+    assert codes[0] == [
+        "id", "organization", "organization_certified", "title", "status", "total_amount", "submitted_at", "summary",
+    ]  # fmt: skip
+    for row in codes[1:]:
+        assert row[6].endswith("+08:00")

@@ -14,7 +14,7 @@ def test_public_pages(city, client):
     assert r.status_code == 200 and city.fund.name in r.content.decode()
     page = client.get(f"/funds/{city.fund.pk}/").content.decode()
     assert "¥1,234.50" in page and "<svg" in page and "银行转账" in page
-    csv_text = client.get(f"/funds/{city.fund.pk}/transfers.csv").content.decode()
+    csv_text = client.get(f"/funds/{city.fund.pk}/transfers.csv?headers=codes").content.decode()
     assert "income,in,1234.50" in csv_text
     assert client.get(f"/funds/{city.fund.pk}/donate/").status_code == 200
     assert client.get("/funds/99999/").status_code == 404
@@ -41,3 +41,15 @@ def test_receipt_pdf_linked_from_the_receipt_page_with_a_qr_code_to_it(city, cli
     got = image.image.convert("L")
     assert got.size == expected_img.size and got.tobytes() == expected_img.tobytes()
     assert client.get("/receipts/NOPE-1/pdf/").status_code == 404
+
+
+def test_transfers_csv_headers_follow_the_language_and_times_carry_the_offset(city, client):
+    fund_income_record(fund=city.fund, amount_fen=5000, source="银行转账", idempotency_key="k-h5", purpose="elderly")
+    chinese = client.get(f"/funds/{city.fund.pk}/transfers.csv").content.decode("utf-8-sig").splitlines()
+    assert chinese[0].startswith("编号,时间,")
+    assert ",收入," in chinese[1] or ",支出," in chinese[1]
+    english = client.get(f"/en/funds/{city.fund.pk}/transfers.csv").content.decode("utf-8-sig").splitlines()
+    assert english[0] == "ID,time,kind,direction,amount (yuan),memo,donor,ledger hash"
+    codes = client.get(f"/funds/{city.fund.pk}/transfers.csv?headers=codes").content.decode("utf-8-sig").splitlines()
+    assert codes[0] == "id,created_at,kind,direction,amount,memo,donor_display,hash"
+    assert codes[1].split(",")[1].endswith("+08:00")

@@ -71,7 +71,7 @@ def test_record_page_shows_hours_by_year_project_and_category(client, scene, con
 
 def test_csv_export_follows_the_filter_and_defuses_formulas(api, scene, log_payload, confirmed):
     api.as_user(scene.worker2.user).post(URL, log_payload(place="=HYPERLINK(1)"), format="json")
-    response = api.as_user(scene.staff).get(f"{URL}export.csv", {"status": "confirmed"})
+    response = api.as_user(scene.staff).get(f"{URL}export.csv", {"status": "confirmed", "headers": "codes"})
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [r["hours"] for r in rows] == ["2.50", "3.25"]
@@ -82,7 +82,7 @@ def test_csv_export_follows_the_filter_and_defuses_formulas(api, scene, log_payl
 
 
 def test_xlsx_export(api, scene, confirmed):
-    response = api.as_user(scene.org_admin).get(f"{URL}export.xlsx", {"worker": scene.worker.pk})
+    response = api.as_user(scene.org_admin).get(f"{URL}export.xlsx", {"worker": scene.worker.pk, "headers": "codes"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -95,3 +95,25 @@ def test_outsider_export_is_empty(api, scene, confirmed):
     response = api.as_user(scene.outsider).get(f"{URL}export.csv")
     lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 1
+
+
+def _csv(response):
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+
+def test_service_log_export_headers_follow_the_language_and_codes_stay_reachable(api, scene, confirmed):
+    staff = api.as_user(scene.staff)
+    chinese = _csv(staff.get(f"{URL}export.csv", {"status": "confirmed"}))
+    assert chinese[0][:3] == ["编号", "社工编号", "社工姓名"]
+    assert chinese[1][12] == "已确认"
+    english = _csv(staff.get(f"{URL}export.csv", {"status": "confirmed"}, HTTP_ACCEPT_LANGUAGE="en"))
+    assert english[0][:3] == ["ID", "worker ID", "worker name"]
+    assert english[1][12] == "confirmed"
+    codes = _csv(staff.get(f"{URL}export.csv", {"status": "confirmed", "headers": "codes"}))
+    assert codes[0][12:15] == ["status", "approved_at", "confirmed_at"]
+    assert codes[1][12] == "confirmed"
+    assert codes[1][13].endswith("+08:00") and codes[1][14].endswith("+08:00")
+    sheet = load_workbook(io.BytesIO(staff.get(f"{URL}export.xlsx", {"status": "confirmed"}).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "编号" and rows[1][12] == "已确认"
+    assert rows[1][14].endswith("+08:00")
