@@ -78,6 +78,8 @@ def fund_detail(request, pk):
     transfers = list(selectors.fund_transfers(fund)[:200])
     rows = public_transfer_rows(transfers, selectors.donor_displays(transfers))
     digest = Digest.objects.filter(book=f"fund:{fund.code}").order_by("-date").first()
+    codes = [r["purpose"] for r in summary["restricted"]]
+    purposes = {c.code: c.display_name for c in Category.objects.filter(code__in=codes)}
     for table in (months, categories):
         for v in table.values():
             v["in_display"], v["out_display"] = format_yuan(v["in"]), format_yuan(v["out"])
@@ -88,7 +90,10 @@ def fund_detail(request, pk):
         "total_out": format_yuan(summary["total_out"]),
         "available": format_yuan(summary["available"]),
         "reserved": format_yuan(summary["reserved"]),
-        "restricted": [{"purpose": r["purpose"], "balance": format_yuan(r["balance"])} for r in summary["restricted"]],
+        "restricted": [
+            {"purpose": purposes.get(r["purpose"], r["purpose"]), "balance": format_yuan(r["balance"])}
+            for r in summary["restricted"]
+        ],
         "months": list(months.values()),
         "categories": list(categories.values()),
         "month_chart": _bars(list(months.values()), _("Income and spending by month")),
