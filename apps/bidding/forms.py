@@ -28,6 +28,17 @@ class NeedForm(forms.ModelForm):
         self.fields["fund"].required = False
         self.fields["category"].label_from_instance = lambda c: c.display_name  # English names on English pages
 
+    def clean(self):
+        # On the field it concerns, before the model's constraints would report it on top.
+        data = super().clean()
+        low, high = data.get("budget_min"), data.get("budget_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("budget_max", _("The maximum budget must not be below the minimum budget."))
+        start, end = data.get("service_start"), data.get("service_end")
+        if start and end and start > end:
+            self.add_error("service_end", _("The service must not end before it starts."))
+        return data
+
 
 def _split_lines(text: str, parts: int) -> list[list[str]]:
     rows = []

@@ -95,9 +95,21 @@ class Need(models.Model):
             models.Index(fields=["status", "-budget_max"], name="need_status_budget"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(budget_min__lte=F("budget_max")), name="need_budget_range"),
-            models.CheckConstraint(condition=Q(service_start__lte=F("service_end")), name="need_service_period"),
-            models.CheckConstraint(condition=Q(budget_min__gte=0), name="need_budget_non_negative"),
+            models.CheckConstraint(
+                condition=Q(budget_min__lte=F("budget_max")),
+                violation_error_message=_("The maximum budget must not be below the minimum budget."),
+                name="need_budget_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(service_start__lte=F("service_end")),
+                violation_error_message=_("The service must not end before it starts."),
+                name="need_service_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_min__gte=0),
+                violation_error_message=_("The budget must not be negative."),
+                name="need_budget_non_negative",
+            ),
         ]
         verbose_name = _("need")
         verbose_name_plural = _("needs")
@@ -156,6 +168,7 @@ class Proposal(models.Model):
             models.UniqueConstraint(
                 fields=["need", "organization"],
                 condition=Q(status__in=["draft", "submitted"]),
+                violation_error_message=_("This organization already has a live proposal for this need."),
                 name="proposal_one_live_per_org",
             )
         ]
@@ -201,7 +214,13 @@ class ProposalTeamMember(models.Model):
     role = models.CharField(_("role in the team"), max_length=60)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["proposal", "worker"], name="proposal_team_unique_worker")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "worker"],
+                violation_error_message=_("A worker is on the team only once."),
+                name="proposal_team_unique_worker",
+            )
+        ]
 
 
 class PanelReviewer(models.Model):
@@ -218,7 +237,13 @@ class PanelReviewer(models.Model):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["need", "reviewer"], name="panel_unique_reviewer")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "reviewer"],
+                violation_error_message=_("This reviewer is already on the panel."),
+                name="panel_unique_reviewer",
+            )
+        ]
 
     @property
     def may_review(self) -> bool:
@@ -236,9 +261,15 @@ class ProposalScore(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "reviewer"], name="score_one_per_reviewer"),
+            models.UniqueConstraint(
+                fields=["proposal", "reviewer"],
+                violation_error_message=_("You have already scored this proposal."),
+                name="score_one_per_reviewer",
+            ),
             models.CheckConstraint(
-                condition=Q(weighted_total__gte=0) & Q(weighted_total__lte=100), name="score_weighted_total_range"
+                condition=Q(weighted_total__gte=0) & Q(weighted_total__lte=100),
+                violation_error_message=_("The weighted total must be between 0 and 100."),
+                name="score_weighted_total_range",
             ),
         ]
 

@@ -38,7 +38,7 @@ from apps.bidding.notifications import (
 )
 from apps.bidding.selectors import need_publication_errors
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
-from apps.core.rubric import RUBRIC_WEIGHTS
+from apps.core.rubric import RUBRIC_WEIGHTS, rubric_items
 from apps.core.selectors import policy_current
 from apps.core.uploads import validate_upload
 from apps.funds.payouts import FundShortfall, award_release, award_reserve
@@ -470,10 +470,11 @@ def _clean_scores(scores) -> dict[str, int]:
     if not isinstance(scores, dict):
         raise ValidationFailed(field_errors={"scores": [_("Give a score for every criterion.")]})
     problems = []
+    labels = {item["code"]: item["name"] for item in rubric_items()}
     missing = sorted(set(RUBRIC_WEIGHTS) - set(scores))
     unknown = sorted(set(scores) - set(RUBRIC_WEIGHTS))
     if missing:
-        problems.append(_("Missing criteria: %(codes)s.") % {"codes": ", ".join(missing)})
+        problems.append(_("Missing criteria: %(codes)s.") % {"codes": ", ".join(labels[c] for c in missing)})
     if unknown:
         problems.append(_("Unknown criteria: %(codes)s.") % {"codes": ", ".join(str(c)[:40] for c in unknown)})
     clean = {}
@@ -482,7 +483,7 @@ def _clean_scores(scores) -> dict[str, int]:
         if code in missing:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-            problems.append(_("%(code)s: a whole number from 0 to 100.") % {"code": code})
+            problems.append(_("%(criterion)s: a whole number from 0 to 100.") % {"criterion": labels[code]})
         else:
             clean[code] = value
     if problems:

@@ -35,7 +35,7 @@ from apps.bidding.selectors import (
     proposal_list_of_user_organizations,
 )
 from apps.certification.selectors import certified_organization_ids
-from apps.core.errors import ApplicationError
+from apps.core.errors import ApplicationError, NotFound
 from apps.core.exports import ID_COLUMN, YES_NO, Column, choice_label, csv_response, export_codes, export_table
 from apps.core.ids import parse_id
 from apps.core.models import Category
@@ -266,6 +266,17 @@ def reviews_view(request):
     return render(request, "bidding/reviews.html", {"seats": panel_seats_of_reviewer(user=request.user)})
 
 
+def _score_fields(proposal, mine, refused) -> list[dict]:
+    """The rubric's inputs for one proposal, filled with what was typed when it was refused, else
+    with the reviewer's saved score."""
+    posted = refused["posted"] if refused and refused["proposal"] == proposal.pk else None
+    saved = mine.scores if mine else {}
+    return [
+        {**item, "value": posted.get(item["code"], "") if posted is not None else saved.get(item["code"], "")}
+        for item in rubric_items()
+    ]
+
+
 @login_required
 def review_sheet_view(request, pk):
     need = object_or_404(need_get_for_user, user=request.user, pk=pk)
@@ -279,6 +290,8 @@ def review_sheet_view(request, pk):
         except ApplicationError as exc:
             show_error(request, exc)
         return redirect("bidding:review-sheet", pk=need.pk)
+    # A refused score sheet is shown again with what was typed and the errors above it.
+    refused = None
     if request.method == "POST" and seat.may_review:
         proposal = object_or_404(proposal_get_for_user, user=request.user, pk=request.POST.get("proposal"))
         scores = {}
@@ -290,10 +303,13 @@ def review_sheet_view(request, pk):
                 actor=request.user, proposal=proposal, scores=scores, comment=request.POST.get("comment", "")
             )
         except ApplicationError as exc:
-            show_error(request, exc)
+            if isinstance(exc, NotFound):
+                raise Http404 from None
+            errors = [m for msgs in exc.field_errors.values() for m in msgs] or [exc.message]
+            refused = {"proposal": proposal.pk, "posted": request.POST, "errors": errors}
         else:
             messages.success(request, _("Score saved."))
-        return redirect("bidding:review-sheet", pk=need.pk)
+            return redirect("bidding:review-sheet", pk=need.pk)
     proposals = (
         proposal_list_for_user(user=request.user, need=need).prefetch_related("scores") if seat.may_review else []
     )
@@ -309,8 +325,8 @@ def review_sheet_view(request, pk):
             "need": need,
             "seat": seat,
             "declaration": declaration,
-            "rows": [(p, my_scores.get(p.pk)) for p in proposals],
-            "rubric": rubric_items(),
+            "rows": [(p, my_scores.get(p.pk), _score_fields(p, my_scores.get(p.pk), refused)) for p in proposals],
+            "refused": refused,
             "recused_reason": panel_seat_recusal_reason(user=request.user, seat=seat),
             # Scores are given from the deadline on, by the clock (proposal_score closes bidding
             # when the job has not yet).

@@ -83,11 +83,14 @@ class Application(models.Model):
         indexes = [models.Index(fields=["status", "stage_entered_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(revenue_commercial__lte=models.F("revenue_total")), name="cert_commercial_within_total"
+                condition=Q(revenue_commercial__lte=models.F("revenue_total")),
+                violation_error_message=_("Commercial revenue must not exceed total revenue."),
+                name="cert_commercial_within_total",
             ),
             models.UniqueConstraint(
                 fields=["organization"],
                 condition=Q(status__in=["draft", "submitted", "returned", "expert_review", "notice"]),
+                violation_error_message=_("This organization already has an application in progress."),
                 name="cert_one_live_application_per_org",
             ),
         ]
@@ -159,7 +162,13 @@ class PanelMember(models.Model):
 
     class Meta:
         ordering = ["added_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["application", "reviewer"], name="cert_panel_unique_reviewer")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"],
+                violation_error_message=_("This expert is already on the panel."),
+                name="cert_panel_unique_reviewer",
+            )
+        ]
 
     @property
     def may_review(self) -> bool:
@@ -176,8 +185,16 @@ class Score(models.Model):
     class Meta:
         ordering = ["scored_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "reviewer"], name="cert_score_unique_reviewer"),
-            models.CheckConstraint(condition=Q(score__gte=0, score__lte=100), name="cert_score_range"),
+            models.UniqueConstraint(
+                fields=["application", "reviewer"],
+                violation_error_message=_("You have already scored this application."),
+                name="cert_score_unique_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100),
+                violation_error_message=_("The score must be a whole number from 0 to 100."),
+                name="cert_score_range",
+            ),
         ]
 
 
@@ -230,7 +247,11 @@ class Certificate(models.Model):
     class Meta:
         ordering = ["-valid_from", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_from__lte=models.F("valid_until")), name="cert_validity_order")
+            models.CheckConstraint(
+                condition=Q(valid_from__lte=models.F("valid_until")),
+                violation_error_message=_("The certificate must not expire before it takes effect."),
+                name="cert_validity_order",
+            )
         ]
         verbose_name = _("social-enterprise certificate")
         verbose_name_plural = _("social-enterprise certificates")
@@ -260,4 +281,10 @@ class AnnualReport(models.Model):
 
     class Meta:
         ordering = ["due_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["certificate", "period"], name="cert_one_report_per_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "period"],
+                violation_error_message=_("A report for this year has already been filed."),
+                name="cert_one_report_per_year",
+            )
+        ]

@@ -62,9 +62,14 @@ class Cooperative(models.Model):
         verbose_name = _("community cooperative")
         verbose_name_plural = _("community cooperatives")
         constraints = [
-            models.CheckConstraint(condition=Q(registered_capital__gte=0), name="coop_capital_not_negative"),
+            models.CheckConstraint(
+                condition=Q(registered_capital__gte=0),
+                violation_error_message=_("Registered capital must not be negative."),
+                name="coop_capital_not_negative",
+            ),
             models.CheckConstraint(
                 condition=Q(public_welfare_percent__gte=0) & Q(public_welfare_percent__lte=100),
+                violation_error_message=_("The public welfare share must be between 0 and 100 percent."),
                 name="coop_welfare_percent_range",
             ),
         ]
@@ -106,8 +111,16 @@ class ShareHolder(models.Model):
     class Meta:
         ordering = ["-shares", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(shares__gte=0), name="coop_holder_shares_not_negative"),
-            models.UniqueConstraint(fields=["cooperative", "certificate_no"], name="coop_holder_certificate_unique"),
+            models.CheckConstraint(
+                condition=Q(shares__gte=0),
+                violation_error_message=_("Shares must not be negative."),
+                name="coop_holder_shares_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["cooperative", "certificate_no"],
+                violation_error_message=_("This share certificate number is already in use."),
+                name="coop_holder_certificate_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -126,8 +139,16 @@ class ShareTransfer(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(shares__gt=0), name="coop_transfer_positive"),
-            models.CheckConstraint(condition=~Q(from_holder=F("to_holder")), name="coop_transfer_two_holders"),
+            models.CheckConstraint(
+                condition=Q(shares__gt=0),
+                violation_error_message=_("Transfer at least one share."),
+                name="coop_transfer_positive",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_holder=F("to_holder")),
+                violation_error_message=_("A holder cannot transfer shares to themselves."),
+                name="coop_transfer_two_holders",
+            ),
         ]
 
 
@@ -149,10 +170,19 @@ class ShareEntry(models.Model):
     class Meta:
         ordering = ["effective_on", "id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(delta=0), name="coop_entry_not_zero"),
-            models.CheckConstraint(condition=~Q(kind="issue") | Q(delta__gt=0), name="coop_issue_positive"),
+            models.CheckConstraint(
+                condition=~Q(delta=0),
+                violation_error_message=_("A share entry must change the holding."),
+                name="coop_entry_not_zero",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="issue") | Q(delta__gt=0),
+                violation_error_message=_("An issue must add shares."),
+                name="coop_issue_positive",
+            ),
             models.CheckConstraint(
                 condition=Q(kind="issue", transfer__isnull=True) | Q(kind="transfer", transfer__isnull=False),
+                violation_error_message=_("A transfer entry must name its transfer, and an issue must not."),
                 name="coop_entry_transfer_iff_kind",
             ),
         ]
@@ -182,8 +212,16 @@ class CooperativeProfit(models.Model):
         ordering = ["-fiscal_year", "-id"]
         verbose_name = _("recorded profit")
         constraints = [
-            models.UniqueConstraint(fields=["cooperative", "fiscal_year"], name="coop_one_profit_per_year"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="coop_profit_positive"),
+            models.UniqueConstraint(
+                fields=["cooperative", "fiscal_year"],
+                violation_error_message=_("The profit for this fiscal year has already been recorded."),
+                name="coop_one_profit_per_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                violation_error_message=_("The profit must be greater than zero."),
+                name="coop_profit_positive",
+            ),
         ]
 
 
@@ -229,6 +267,7 @@ class Distribution(models.Model):
             models.UniqueConstraint(
                 fields=["cooperative", "fiscal_year"],
                 condition=~Q(status="rejected"),
+                violation_error_message=_("This fiscal year already has a distribution plan."),
                 name="coop_one_live_distribution_per_year",
             ),
             models.CheckConstraint(
@@ -240,6 +279,7 @@ class Distribution(models.Model):
                         2,
                     )
                 ),
+                violation_error_message=_("The parts of the distribution must add up to the profit."),
                 name="coop_distribution_every_fen_once",
             ),
             models.CheckConstraint(
@@ -248,6 +288,7 @@ class Distribution(models.Model):
                 & Q(public_welfare__gte=0)
                 & Q(dividend_pool__gte=0)
                 & Q(retained__gte=0),
+                violation_error_message=_("No part of the distribution may be negative."),
                 name="coop_distribution_parts_not_negative",
             ),
         ]
@@ -267,6 +308,14 @@ class DistributionAllocation(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["distribution", "holder"], name="coop_allocation_once_per_holder"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="coop_allocation_not_negative"),
+            models.UniqueConstraint(
+                fields=["distribution", "holder"],
+                violation_error_message=_("This holder already has an allocation in this distribution."),
+                name="coop_allocation_once_per_holder",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                violation_error_message=_("An allocation must not be negative."),
+                name="coop_allocation_not_negative",
+            ),
         ]

@@ -67,7 +67,17 @@ class CoReplyForm(forms.Form):
 
 
 class RateForm(forms.Form):
-    rating = forms.TypedChoiceField(choices=[(i, str(i)) for i in range(5, 0, -1)], coerce=int, label=_("Rating (1–5)"))
+    rating = forms.TypedChoiceField(
+        choices=[
+            (5, _("5 · Very good")),
+            (4, _("4 · Good")),
+            (3, _("3 · Fair")),
+            (2, _("2 · Poor")),
+            (1, _("1 · Very poor")),
+        ],
+        coerce=int,
+        label=_("Rating (1–5)"),
+    )
     resolved = forms.TypedChoiceField(
         choices=[("yes", _("Resolved")), ("no", _("Not resolved"))],
         coerce=lambda v: v == "yes",

@@ -55,6 +55,7 @@ class DispatchCategory(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(resolve_hours__gte=models.F("respond_hours")),
+                violation_error_message=_("The time to resolve must not be shorter than the time to respond."),
                 name="dispatch_category_resolve_after_respond",
             ),
         ]
@@ -175,14 +176,17 @@ class WorkOrder(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                violation_error_message=_("Choose a rating from 1 to 5."),
                 name="work_order_rating_1_to_5",
             ),
             models.CheckConstraint(
                 condition=models.Q(escalation_level__gte=0, escalation_level__lte=2),
+                violation_error_message=_("The escalation level must be 0, 1 or 2."),
                 name="work_order_escalation_0_to_2",
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=["reported", "called"]) | models.Q(lead_unit__isnull=False),
+                violation_error_message=_("A dispatched work order needs a lead unit."),
                 name="work_order_dispatched_has_lead_unit",
             ),
         ]

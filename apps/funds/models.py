@@ -71,7 +71,13 @@ class ReceiptCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["host", "year"], name="funds_receipt_counter_host_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host", "year"],
+                violation_error_message=_("This year's receipt counter already exists."),
+                name="funds_receipt_counter_host_year",
+            )
+        ]
 
 
 class StripeEvent(models.Model):
@@ -123,4 +129,10 @@ class Income(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["fund", "idempotency_key"], name="funds_income_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "idempotency_key"],
+                violation_error_message=_("This income has already been recorded."),
+                name="funds_income_key",
+            )
+        ]

@@ -148,8 +148,16 @@ class ServiceLog(models.Model):
             models.Index(fields=["status", "created_at"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="service_log_end_after_start"),
-            models.CheckConstraint(condition=Q(hours__gt=0), name="service_log_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")),
+                violation_error_message=_("The end time must be after the start time."),
+                name="service_log_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0),
+                violation_error_message=_("The hours must be greater than zero."),
+                name="service_log_hours_positive",
+            ),
         ]
         verbose_name = _("service-hour record")
         verbose_name_plural = _("service-hour records")
@@ -202,7 +210,13 @@ class ReminderSent(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="projects_reminder_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                violation_error_message=_("This reminder has already been sent."),
+                name="projects_reminder_once",
+            )
+        ]
 
 
 class DeliveryRating(models.Model):
@@ -221,7 +235,11 @@ class DeliveryRating(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="delivery_rating_1_to_5")
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=5),
+                violation_error_message=_("Choose a rating from 1 to 5."),
+                name="delivery_rating_1_to_5",
+            )
         ]
 
 

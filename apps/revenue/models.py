@@ -41,9 +41,14 @@ class RevenueShareAgreement(models.Model):
         verbose_name = _("revenue-share agreement")
         verbose_name_plural = _("revenue-share agreements")
         constraints = [
-            models.CheckConstraint(condition=Q(start__lte=F("end")), name="revenue_agreement_start_before_end"),
+            models.CheckConstraint(
+                condition=Q(start__lte=F("end")),
+                violation_error_message=_("The agreement must not end before it starts."),
+                name="revenue_agreement_start_before_end",
+            ),
             models.CheckConstraint(
                 condition=Q(fund_share_percent__gt=0) & Q(fund_share_percent__lte=100),
+                violation_error_message=_("The fund's share must be more than 0 and at most 100 percent."),
                 name="revenue_agreement_fund_percent_range",
             ),
         ]
@@ -72,7 +77,11 @@ class RevenueShareParty(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=Q(percent__gt=0) & Q(percent__lte=100), name="revenue_party_percent_range")
+            models.CheckConstraint(
+                condition=Q(percent__gt=0) & Q(percent__lte=100),
+                violation_error_message=_("Each party's share must be more than 0 and at most 100 percent."),
+                name="revenue_party_percent_range",
+            )
         ]
 
     def __str__(self) -> str:
@@ -113,12 +122,19 @@ class RevenueShareReport(models.Model):
         verbose_name_plural = _("revenue reports")
         constraints = [
             models.CheckConstraint(
-                condition=Q(period_start__lte=F("period_end")), name="revenue_report_start_before_end"
+                condition=Q(period_start__lte=F("period_end")),
+                violation_error_message=_("The reporting period must not end before it starts."),
+                name="revenue_report_start_before_end",
             ),
-            models.CheckConstraint(condition=Q(revenue__gte=0), name="revenue_report_revenue_not_negative"),
+            models.CheckConstraint(
+                condition=Q(revenue__gte=0),
+                violation_error_message=_("Revenue must not be negative."),
+                name="revenue_report_revenue_not_negative",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["submitted", "returned"])
                 | (Q(fund_amount__isnull=False) & Q(organization_amount__isnull=False)),
+                violation_error_message=_("An approved report needs the fund's and the organization's amounts."),
                 name="revenue_report_approved_has_amounts",
             ),
         ]
