@@ -412,3 +412,25 @@ def test_ocds_packages(check, api, city):
         return len({release["ocid"] for release in response.json()["releases"]})
 
     check(api, "/api/v1/ocds/packages/", add, 12, rows=needs)
+
+
+def test_ocds_release_of_one_need(check, api, city):
+    project = ProjectFactory(
+        proposal__need__community=city.community,
+        proposal__need__fund=city.fund,
+        proposal__need__published_at=timezone.now() - dt.timedelta(days=80),
+    )
+    need = project.proposal.need
+    Need.objects.filter(pk=need.pk).update(
+        status=Need.Status.AWARDED, awarded_proposal=project.proposal, awarded_at=timezone.now()
+    )
+
+    def add(n):
+        for _ in range(n):
+            ProposalFactory(need=need, status="not_awarded")
+
+    def tenderers(response) -> int:
+        (award,) = [r for r in response.json()["releases"] if "award" in r["tag"]]
+        return len(award["tender"]["tenderers"])
+
+    check(api, f"/api/v1/ocds/releases/?need={need.pk}", add, 12, rows=tenderers)
