@@ -34,6 +34,7 @@ def test_the_admin_is_chinese_by_default_english_on_request_and_uses_no_gravatar
     page = zh.content.decode()
     assert 'lang="zh-hans"' in page.lower() or 'lang="zh-Hans"' in page
     assert "三社联动" in page
+    assert "img/favicon.svg" in page  # the brand's icon, not Wagtail's bird
     assert "gravatar.com" not in page
     en = client.get("/cms-admin/", headers={"accept-language": "en"})
     assert 'lang="en"' in en.content.decode()

@@ -18,6 +18,7 @@ def demo_city(db):
 
 def test_seed_demo_prints_accounts_and_is_deterministic(demo_city):
     assert "yulin_staff" in demo_city and "sanshe-demo-2026" in demo_city
+    assert "editor" in demo_city and "moderator" in demo_city  # the CMS admin's accounts
     codes = list(Organization.objects.order_by("name").values_list("credit_code", flat=True))
     assert len(codes) >= 5
     assert all(credit_code_check_char(c[:17]) == c[17] for c in codes)
