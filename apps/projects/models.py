@@ -99,6 +99,13 @@ class ProjectTeamChange(models.Model):
         ordering = ["project_id", "created_at", "id"]
 
 
+class ServiceLogQuerySet(models.QuerySet):
+    def counted(self):
+        """The records that count (hours totals, figures, scorecards, service records): confirmed
+        by the community and not replaced by a confirmed correction (``ServiceLog.counts``)."""
+        return self.filter(status=ServiceLog.Status.CONFIRMED, superseded_at__isnull=True)
+
+
 class ServiceLog(models.Model):
     """One service-hour record of a social worker on a project (谁记录谁证明: the worker records it,
     the organization approves, the community confirms; a confirmed record never changes)."""
@@ -139,6 +146,8 @@ class ServiceLog(models.Model):
     superseded_at = models.DateTimeField(_("superseded by a confirmed correction at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ServiceLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-start_time", "-id"]

@@ -77,9 +77,8 @@ def hours_figures(date_from: dt.date, date_to: dt.date) -> Figures:
     confirmed correction replaces the record it supersedes."""
 
     rows = (
-        ServiceLog.objects.filter(
-            status="confirmed", superseded_at__isnull=True, date__gte=date_from, date__lte=date_to
-        )
+        ServiceLog.objects.counted()
+        .filter(date__gte=date_from, date__lte=date_to)
         .values("project__community_id", "date", "project__need__category__code")
         .annotate(hours=Sum("hours"), served=Sum("beneficiaries_served"))
     )

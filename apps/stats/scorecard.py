@@ -169,13 +169,8 @@ def _period_sources(region: Region, date_from: dt.date, date_to: dt.date, group:
         ).values_list("project_id", f"project__{group}", "planned_hours", "project__start_date", "project__end_date")
     )
     delivered = dict(
-        ServiceLog.objects.filter(
-            project_id__in=[p[0] for p in plans],
-            status=ServiceLog.Status.CONFIRMED,
-            superseded_at__isnull=True,
-            date__gte=date_from,
-            date__lte=date_to,
-        )
+        ServiceLog.objects.counted()
+        .filter(project_id__in=[p[0] for p in plans], date__gte=date_from, date__lte=date_to)
         .values("project_id")
         .annotate(hours=Sum("hours"))
         .values_list("project_id", "hours")

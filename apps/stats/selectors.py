@@ -244,13 +244,7 @@ def organization_figures(*, organization, date_from: dt.date, date_to: dt.date) 
 def worker_figures(*, worker, date_from: dt.date, date_to: dt.date) -> dict:
     """Confirmed service of one worker in the period (corrections replace what they supersede)."""
 
-    logs = ServiceLog.objects.filter(
-        worker=worker,
-        status=ServiceLog.Status.CONFIRMED,
-        superseded_at__isnull=True,
-        date__gte=date_from,
-        date__lte=date_to,
-    )
+    logs = ServiceLog.objects.counted().filter(worker=worker, date__gte=date_from, date__lte=date_to)
     totals = logs.aggregate(hours=Sum("hours"), served=Sum("beneficiaries_served"), records=Count("id"))
     return {
         "hours_confirmed": str(Decimal(totals["hours"] or 0).quantize(Decimal("0.01"))),
