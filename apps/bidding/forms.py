@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.bidding.models import Need
-from apps.core.forms import IdsChoiceField
+from apps.core.forms import DatePickerInput, DateTimePickerInput, IdsChoiceField
 from apps.funds.models import Fund
 from apps.workers.models import SocialWorker
 
@@ -17,9 +17,9 @@ class NeedForm(forms.ModelForm):
         model = Need
         fields = Need.EDITABLE_FIELDS
         widgets = {
-            "service_start": forms.DateInput(attrs={"type": "date"}),
-            "service_end": forms.DateInput(attrs={"type": "date"}),
-            "bid_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "service_start": DatePickerInput,
+            "service_end": DatePickerInput,
+            "bid_deadline": DateTimePickerInput,
         }
 
     def __init__(self, *args, community=None, **kwargs):

@@ -6,6 +6,26 @@ from django.core.exceptions import ValidationError
 from apps.core.ids import parse_id
 
 
+class DatePickerInput(forms.DateInput):
+    """The browser's date picker. ``<input type=date>`` takes only an ISO value (2026-12-04) in
+    every language; Django's default is the locale's first input format, "2026/12/04" on zh, which
+    the browser drops, so the field showed empty. The picker itself shows the date the user's way."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimePickerInput(forms.DateTimeInput):
+    """The browser's date-and-time picker; ``datetime-local`` takes only 2026-12-04T09:30."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

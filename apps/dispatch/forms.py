@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import IdsChoiceField, MultipleFileField, MultipleFileInput
+from apps.core.forms import DatePickerInput, DateTimePickerInput, IdsChoiceField, MultipleFileField, MultipleFileInput
 from apps.dispatch.models import DispatchCategory, Unit
 from apps.regions.models import Region
 
@@ -42,7 +42,12 @@ class WorkOrderReportForm(forms.Form):
 
 class DispatchForm(forms.Form):
     lead_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Lead unit"))
-    co_units = IdsChoiceField(queryset=Unit.objects.none(), required=False, label=_("Co-handlers"))
+    co_units = IdsChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("Co-handlers"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
+    )
     note = forms.CharField(max_length=500, required=False, label=_("Note"))
 
     def __init__(self, *args, units=None, **kwargs):
@@ -52,14 +57,10 @@ class DispatchForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    accepted_at = forms.DateTimeField(
-        required=False, label=_("Accepted at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    accepted_at = forms.DateTimeField(required=False, label=_("Accepted at"), widget=DateTimePickerInput)
     contacted = forms.CharField(max_length=200, required=False, label=_("Who was contacted"))
     action = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=_("What was done"))
-    completion_by = forms.DateField(
-        required=False, label=_("Completed by"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    completion_by = forms.DateField(required=False, label=_("Completed by"), widget=DatePickerInput)
 
 
 class CoReplyForm(forms.Form):

@@ -1,13 +1,15 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import MultipleFileField
+from apps.core.forms import DatePickerInput, MultipleFileField
 from apps.projects.models import Project
+from apps.workers.models import SocialWorker
 
 
 class ServiceLogForm(forms.Form):
     project = forms.ModelChoiceField(queryset=Project.objects.none(), label=_("Project"))
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DatePickerInput, initial=timezone.localdate)
     start_time = forms.TimeField(label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     end_time = forms.TimeField(label=_("End"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     place = forms.CharField(label=_("Place"), max_length=200)
@@ -21,10 +23,22 @@ class ServiceLogForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    project = forms.IntegerField(required=False, min_value=1, max_value=2**62, label=_("Project"))
-    worker = forms.IntegerField(required=False, min_value=1, max_value=2**62, label=_("Worker"))
-    date_from = forms.DateField(required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    """A review queue's filter: the projects and workers offered are those of the queue's records
+    (``selectors.service_log_queue_choices``); a value outside them is an invalid choice."""
+
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(), required=False, label=_("Project"), empty_label=_("All projects")
+    )
+    worker = forms.ModelChoiceField(
+        queryset=SocialWorker.objects.none(), required=False, label=_("Worker"), empty_label=_("All workers")
+    )
+    date_from = forms.DateField(required=False, label=_("From"), widget=DatePickerInput)
+    date_to = forms.DateField(required=False, label=_("Until"), widget=DatePickerInput)
+
+    def __init__(self, *args, projects, workers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["worker"].queryset = workers
 
 
 class MilestoneReportForm(forms.Form):

@@ -36,21 +36,40 @@ def service_log_list(*, user, filters: dict | None = None) -> QuerySet[ServiceLo
 QUEUE_FILTERS = ("project", "worker", "date_from", "date_to")
 
 
+def _queue_scope(*, user, organization_ids, community_ids) -> QuerySet[ServiceLog]:
+    """The records ``user`` may see of the given organizations (approval) or communities
+    (confirmation)."""
+    qs = service_logs_for_user(user)
+    if organization_ids is not None:
+        qs = qs.filter(project__organization_id__in=organization_ids)
+    if community_ids is not None:
+        qs = qs.filter(project__community_id__in=community_ids)
+    return qs
+
+
 def service_log_queue(
     *, user, status: str, organization_ids=None, community_ids=None, filters=None
 ) -> QuerySet[ServiceLog]:
     """A review queue, oldest service first: the records in ``status`` that ``user`` may see, of
     the given organizations (approval) or communities (confirmation), narrowed by the
     ``ServiceLogFilter`` fields a queue offers (project, worker, dates)."""
-    qs = service_logs_for_user(user).filter(status=status)
-    if organization_ids is not None:
-        qs = qs.filter(project__organization_id__in=organization_ids)
-    if community_ids is not None:
-        qs = qs.filter(project__community_id__in=community_ids)
+    qs = _queue_scope(user=user, organization_ids=organization_ids, community_ids=community_ids).filter(status=status)
     data = {key: value for key, value in (filters or {}).items() if key in QUEUE_FILTERS}
     return (
         ServiceLogFilter(data, queryset=qs).qs.select_related("worker", "project").order_by("date", "start_time", "id")
     )
+
+
+def service_log_queue_choices(
+    *, user, organization_ids=None, community_ids=None
+) -> tuple[QuerySet[Project], QuerySet[SocialWorker]]:
+    """What a review queue's filter offers, by name: the projects and the workers of the records
+    ``user`` may see in that queue's organizations or communities, in any status (a choice stays
+    valid once its records are approved); nobody without a record there is offered."""
+    logs = _queue_scope(user=user, organization_ids=organization_ids, community_ids=community_ids)
+    projects = Project.objects.filter(pk__in=logs.values("project_id")).order_by("title", "pk")
+    workers = SocialWorker.objects.filter(pk__in=logs.values("worker_id")).order_by("name", "pk")
+    return projects, workers
 
 
 def service_log_queue_selection(
@@ -59,30 +78,29 @@ def service_log_queue_selection(
     """The ticked records of a review queue that ``user`` may act on: those among ``ids`` that
     ``user`` may see, of the given organizations (approval) or communities (confirmation) and, if
     given, in ``status``; any other id is left out."""
-    qs = service_logs_for_user(user).filter(pk__in=ids)
+    qs = _queue_scope(user=user, organization_ids=organization_ids, community_ids=community_ids).filter(pk__in=ids)
     if status is not None:
         qs = qs.filter(status=status)
-    if organization_ids is not None:
-        qs = qs.filter(project__organization_id__in=organization_ids)
-    if community_ids is not None:
-        qs = qs.filter(project__community_id__in=community_ids)
     return qs.select_related("worker", "project")
 
 
 def worker_confirmed_logs(*, worker: SocialWorker) -> QuerySet[ServiceLog]:
     """What counts for the worker: confirmed records not replaced by a confirmed correction."""
-    return (
-        ServiceLog.objects.counted()
-        .filter(worker=worker)
-        .select_related("project", "project__need__category", "project__community")
-    )
+    return ServiceLog.objects.filter(
+        worker=worker, status=ServiceLog.Status.CONFIRMED, superseded_at__isnull=True
+    ).select_related("project", "project__need__category", "project__community")
 
 
 def worker_hours_summary(*, worker: SocialWorker, year: int) -> dict:
     """CONTRACT's ``hours-summary``: confirmed hours of one year, per project."""
     rows = (
-        ServiceLog.objects.counted()
-        .filter(worker=worker, date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
+        ServiceLog.objects.filter(
+            worker=worker,
+            status=ServiceLog.Status.CONFIRMED,
+            superseded_at__isnull=True,
+            date__gte=dt.date(year, 1, 1),
+            date__lte=dt.date(year, 12, 31),
+        )
         .values("project_id", "project__title")
         .annotate(hours=Sum("hours"))
         .order_by("project_id")
@@ -134,7 +152,9 @@ def worker_hours_breakdown(*, worker: SocialWorker) -> dict:
 def hours_delivered_in_year(year: int) -> Decimal:
     """Service hours confirmed by communities in ``year`` (home page figure); corrections replace
     the records they supersede."""
-    total = ServiceLog.objects.counted().filter(date__year=year).aggregate(hours=Sum("hours"))["hours"]
+    total = ServiceLog.objects.filter(
+        status=ServiceLog.Status.CONFIRMED, superseded_at__isnull=True, date__year=year
+    ).aggregate(hours=Sum("hours"))["hours"]
     return total or Decimal("0.00")
 
 
@@ -168,11 +188,13 @@ def organization_project_figures(*, organization, date_from: dt.date, date_to: d
         accepted_at__date__gte=date_from,
         accepted_at__date__lte=date_to,
     ).aggregate(amount=Sum("amount"))["amount"]
-    hours = (
-        ServiceLog.objects.counted()
-        .filter(project__organization=organization, date__gte=date_from, date__lte=date_to)
-        .aggregate(hours=Sum("hours"), served=Sum("beneficiaries_served"))
-    )
+    hours = ServiceLog.objects.filter(
+        project__organization=organization,
+        status=ServiceLog.Status.CONFIRMED,
+        superseded_at__isnull=True,
+        date__gte=date_from,
+        date__lte=date_to,
+    ).aggregate(hours=Sum("hours"), served=Sum("beneficiaries_served"))
     return {
         "awards": awards,
         "projects_active": by_status.get("active", 0),

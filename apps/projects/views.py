@@ -10,7 +10,6 @@ from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +31,7 @@ from apps.projects.models import DeliveryRating, Project, ServiceLog, ServiceRec
 from apps.projects.pdf import service_record_pdf
 from apps.projects.selectors import (
     service_log_queue,
+    service_log_queue_choices,
     service_log_queue_selection,
     worker_confirmed_logs,
     worker_hours_breakdown,
@@ -50,7 +50,6 @@ def _worker_or_404(request):
 def hours_log(request):
     """The worker's log form and their records."""
     worker = _worker_or_404(request)
-    today = timezone.localdate()
     projects = Project.objects.filter(status=Project.Status.ACTIVE, team__worker=worker).distinct()
     if request.method == "POST":
         form = ServiceLogForm(request.POST, projects=projects)
@@ -63,7 +62,7 @@ def hours_log(request):
                 messages.success(request, _("Logged %(hours)s hours; waiting for approval.") % {"hours": log.hours})
                 return redirect("projects:hours")
     else:
-        form = ServiceLogForm(projects=projects, initial={"date": today})
+        form = ServiceLogForm(projects=projects)
     logs = ServiceLog.objects.filter(worker=worker).select_related("project")[:100]
     return render(request, "projects/hours_log.html", {"form": form, "logs": logs, "worker": worker})
 
@@ -108,7 +107,8 @@ def record_verify(request, verification_no: str):
 
 
 def _queue(request, *, status: str, scope: dict, template: str, title: str):
-    form = QueueFilterForm(request.GET or None)
+    projects, workers = service_log_queue_choices(user=request.user, **scope)
+    form = QueueFilterForm(request.GET or None, projects=projects, workers=workers)
     logs = service_log_queue(
         user=request.user, status=status, filters=request.GET if form.is_valid() else None, **scope
     )
@@ -235,7 +235,9 @@ def _project_page(request, project, *, bound_form=None, bound_mid=None, status=2
         )
     hours = None
     if party:
-        hours = project.service_logs.counted().aggregate(total=Sum("hours"))["total"]
+        hours = project.service_logs.filter(status=ServiceLog.Status.CONFIRMED, superseded_at__isnull=True).aggregate(
+            total=Sum("hours")
+        )["total"]
     return render(
         request,
         "projects/project_detail.html",
