@@ -86,21 +86,18 @@ def service_log_queue_selection(
 
 def worker_confirmed_logs(*, worker: SocialWorker) -> QuerySet[ServiceLog]:
     """What counts for the worker: confirmed records not replaced by a confirmed correction."""
-    return ServiceLog.objects.filter(
-        worker=worker, status=ServiceLog.Status.CONFIRMED, superseded_at__isnull=True
-    ).select_related("project", "project__need__category", "project__community")
+    return (
+        ServiceLog.objects.counted()
+        .filter(worker=worker)
+        .select_related("project", "project__need__category", "project__community")
+    )
 
 
 def worker_hours_summary(*, worker: SocialWorker, year: int) -> dict:
     """CONTRACT's ``hours-summary``: confirmed hours of one year, per project."""
     rows = (
-        ServiceLog.objects.filter(
-            worker=worker,
-            status=ServiceLog.Status.CONFIRMED,
-            superseded_at__isnull=True,
-            date__gte=dt.date(year, 1, 1),
-            date__lte=dt.date(year, 12, 31),
-        )
+        ServiceLog.objects.counted()
+        .filter(worker=worker, date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
         .values("project_id", "project__title")
         .annotate(hours=Sum("hours"))
         .order_by("project_id")
@@ -152,9 +149,7 @@ def worker_hours_breakdown(*, worker: SocialWorker) -> dict:
 def hours_delivered_in_year(year: int) -> Decimal:
     """Service hours confirmed by communities in ``year`` (home page figure); corrections replace
     the records they supersede."""
-    total = ServiceLog.objects.filter(
-        status=ServiceLog.Status.CONFIRMED, superseded_at__isnull=True, date__year=year
-    ).aggregate(hours=Sum("hours"))["hours"]
+    total = ServiceLog.objects.counted().filter(date__year=year).aggregate(hours=Sum("hours"))["hours"]
     return total or Decimal("0.00")
 
 
@@ -188,13 +183,11 @@ def organization_project_figures(*, organization, date_from: dt.date, date_to: d
         accepted_at__date__gte=date_from,
         accepted_at__date__lte=date_to,
     ).aggregate(amount=Sum("amount"))["amount"]
-    hours = ServiceLog.objects.filter(
-        project__organization=organization,
-        status=ServiceLog.Status.CONFIRMED,
-        superseded_at__isnull=True,
-        date__gte=date_from,
-        date__lte=date_to,
-    ).aggregate(hours=Sum("hours"), served=Sum("beneficiaries_served"))
+    hours = (
+        ServiceLog.objects.counted()
+        .filter(project__organization=organization, date__gte=date_from, date__lte=date_to)
+        .aggregate(hours=Sum("hours"), served=Sum("beneficiaries_served"))
+    )
     return {
         "awards": awards,
         "projects_active": by_status.get("active", 0),

@@ -235,9 +235,7 @@ def _project_page(request, project, *, bound_form=None, bound_mid=None, status=2
         )
     hours = None
     if party:
-        hours = project.service_logs.filter(status=ServiceLog.Status.CONFIRMED, superseded_at__isnull=True).aggregate(
-            total=Sum("hours")
-        )["total"]
+        hours = project.service_logs.counted().aggregate(total=Sum("hours"))["total"]
     return render(
         request,
         "projects/project_detail.html",
