@@ -41,7 +41,9 @@ class WorkOrderReportForm(forms.Form):
 
 
 class DispatchForm(forms.Form):
-    lead_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Lead unit"))
+    lead_unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), label=_("Lead unit"), empty_label=_("Choose the lead unit")
+    )
     co_units = IdsChoiceField(
         queryset=Unit.objects.none(),
         required=False,

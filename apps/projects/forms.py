@@ -8,7 +8,9 @@ from apps.workers.models import SocialWorker
 
 
 class ServiceLogForm(forms.Form):
-    project = forms.ModelChoiceField(queryset=Project.objects.none(), label=_("Project"))
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(), label=_("Project"), empty_label=_("Choose a project")
+    )
     date = forms.DateField(label=_("Date"), widget=DatePickerInput, initial=timezone.localdate)
     start_time = forms.TimeField(label=_("Start"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     end_time = forms.TimeField(label=_("End"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))

@@ -23,6 +23,7 @@ def test_the_console_offers_co_handlers_as_checkboxes(client, desk, order_in):
     assert "望江路街道城管科" not in fieldset  # it does not serve this community
     assert len(re.findall(r'<input type="checkbox" name="o\d+-co_units"', fieldset)) == 2
     assert "<select multiple" not in html and 'multiple name="o' not in html
+    assert '<option value="" selected>请选择主办单位</option>' in html  # no "---------"
 
 
 def test_ticked_co_handlers_are_dispatched_from_the_order_page(client, desk, order_in):

@@ -93,6 +93,7 @@ def test_the_hours_date_is_an_iso_value_that_defaults_to_today(client, scene):
     html = client.get("/hours/").content.decode()
     today = timezone.localdate().isoformat()
     assert re.search(rf'<input type="date" name="date" value="{today}"', html)
+    assert '<option value="" selected>请选择项目</option>' in html  # no "---------"
 
 
 def test_the_hours_date_default_is_todays_date_in_shanghai(client, scene):
@@ -115,3 +116,11 @@ def test_select_all_is_offered_on_both_queues(client, scene):
     for html in (approve, confirm):
         assert 'data-select-all="ids"' in html and "js/select-all" in html
         assert "全选本页 1 条记录" in html
+
+
+def test_a_number_past_any_id_is_an_invalid_choice_not_a_server_error(client, scene):
+    ServiceLogFactory(project=scene.project, worker=scene.worker, status=SUBMITTED)
+    client.force_login(scene.org_admin)
+    response = client.get("/en/hours/approve/", {"project": "9" * 30, "worker": "-1"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"project", "worker"}
