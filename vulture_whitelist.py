@@ -235,3 +235,5 @@ small_cache_threshold  # unused variable (tests/bidding/test_needs_count_cache.p
 _.PASSWORD_HASHERS  # unused attribute (tests/conftest.py:79)
 _.EMAIL_BACKEND  # unused attribute (tests/conftest.py:84)
 registry_copy  # unused variable (tests/portal/test_workspace.py:80)
+parts_title  # read by templates/money_confirm.html (apps/core/money.py MoneyMove)
+cancel_url  # read by templates/money_confirm.html (apps/core/pages.py MoneyConfirm)

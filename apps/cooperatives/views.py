@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.cooperatives import access, services
+from apps.cooperatives import access, selectors, services
 from apps.cooperatives.forms import HolderForm, ProfitForm, ShareTransferForm
 from apps.core.errors import ApplicationError, ValidationFailed
-from apps.core.money import format_yuan
-from apps.core.pages import object_or_404, show_error
+from apps.core.money import decimal_to_fen, format_yuan
+from apps.core.pages import MoneyConfirm, money_confirm_render, money_moved_message, object_or_404, show_error
 from apps.core.uploads import private_file_response
+from apps.funds.selectors import fund_transfer_url
 
 
 def _coop(request, pk):
@@ -163,19 +165,39 @@ def share_transfer_add(request, pk):
 
 
 @login_required
-@require_POST
 def dividend_pay(request, pk, did, aid):
+    """GET: what paying the holder's dividend books (moves nothing). POST: pay and book it, then
+    say what was paid to whom and the ledger transfer."""
     coop = _managed_coop(request, pk)
     distribution = object_or_404(access.distribution_get_for_user, user=request.user, coop=coop, distribution_id=did)
     allocation = object_or_404(
         access.allocation_get_for_user, user=request.user, distribution=distribution, allocation_id=aid
     )
+    if request.method != "POST":
+        if distribution.status != distribution.Status.APPROVED or allocation.paid_at or not allocation.amount:
+            messages.error(request, _("There is no dividend to pay to this holder now."))
+            return redirect("cooperative-page", pk=coop.pk)
+        confirm = MoneyConfirm(
+            title=_("Pay a dividend"),
+            question=_("Pay this dividend to %(holder)s?") % {"holder": allocation.holder.name},
+            move=selectors.dividend_pay_preview(allocation=allocation),
+            subject=_("%(coop)s, dividend of %(year)s") % {"coop": coop.name, "year": distribution.fiscal_year},
+            submit_label=_("Pay"),
+            cancel_url=reverse("cooperative-page", args=[coop.pk]),
+        )
+        return money_confirm_render(request, confirm)
     try:
-        services.dividend_pay(actor=request.user, allocation=allocation)
+        allocation = services.dividend_pay(actor=request.user, allocation=allocation)
     except ApplicationError as exc:
         show_error(request, exc)
     else:
-        messages.success(request, _("The dividend was paid and booked."))
+        money_moved_message(
+            request,
+            _("Dividend of %(amount)s paid to %(payee)s (%(transfer)s)."),
+            amount=format_yuan(decimal_to_fen(allocation.amount)),
+            payee=allocation.holder.name,
+            transfer_id=allocation.payout_transfer_id_text,
+        )
     return redirect("cooperative-page", pk=coop.pk)
 
 
@@ -212,29 +234,71 @@ def profit_statement(request, pk, pid):
     return private_file_response(profit.statement, download_name=profit.statement_name)
 
 
-def _decide(request, pk, did, decide, success: str):
+def _decided_distribution(request, pk, did):
     coop = _coop(request, pk)
     if not access.user_approves_distributions(request.user, coop):
         raise Http404
-    distribution = object_or_404(access.distribution_get_for_user, user=request.user, coop=coop, distribution_id=did)
+    return coop, object_or_404(access.distribution_get_for_user, user=request.user, coop=coop, distribution_id=did)
+
+
+def _decide(request, pk, did, decide, say):
+    coop, distribution = _decided_distribution(request, pk, did)
     try:
-        decide(distribution)
+        decided = decide(distribution)
     except ApplicationError as exc:
         show_error(request, exc)
     else:
-        messages.success(request, success)
+        say(decided)
     return redirect("cooperative-page", pk=coop.pk)
 
 
 @login_required
-@require_POST
 def distribution_approve(request, pk, did):
-    return _decide(
+    """GET: where approving books the distributable profit (moves nothing). POST: approve and
+    book it, then say what was booked and the ledger transfer."""
+    if request.method == "POST":
+        return _decide(
+            request,
+            pk,
+            did,
+            lambda d: services.distribution_approve(actor=request.user, distribution=d),
+            lambda d: _say_distribution_booked(request, d),
+        )
+    coop, distribution = _decided_distribution(request, pk, did)
+    if distribution.status != distribution.Status.DECLARED:
+        messages.error(request, _("Only a declared distribution can be approved."))
+        return redirect("cooperative-page", pk=coop.pk)
+    confirm = MoneyConfirm(
+        title=_("Approve a distribution"),
+        question=_("Approve this distribution and book it?"),
+        move=selectors.distribution_approve_preview(distribution=distribution),
+        subject=_("%(coop)s, distribution of %(year)s") % {"coop": coop.name, "year": distribution.fiscal_year},
+        submit_label=_("Approve and book"),
+        cancel_url=reverse("cooperative-page", args=[coop.pk]),
+    )
+    return money_confirm_render(request, confirm)
+
+
+def _say_distribution_booked(request, distribution) -> None:
+    fund = distribution.cooperative.community.fund
+    values = {
+        "amount": format_yuan(decimal_to_fen(distribution.distributable_profit)),
+        "welfare": format_yuan(decimal_to_fen(distribution.public_welfare)),
+        "payee": fund.name,
+        "dividends": format_yuan(decimal_to_fen(distribution.dividend_pool)),
+    }
+    if not distribution.transfer_id_text:
+        messages.success(request, _("The distribution was approved; it shares out no profit, so nothing was booked."))
+        return
+    money_moved_message(
         request,
-        pk,
-        did,
-        lambda d: services.distribution_approve(actor=request.user, distribution=d),
-        _("The distribution was approved and booked."),
+        _(
+            "Distribution of %(amount)s approved and booked: %(welfare)s to %(payee)s, %(dividends)s owed to the "
+            "holders (%(transfer)s)."
+        ),
+        transfer_id=distribution.transfer_id_text,
+        transfer_url=fund_transfer_url(fund, distribution.transfer_id_text),
+        **values,
     )
 
 
@@ -247,5 +311,7 @@ def distribution_reject(request, pk, did):
         pk,
         did,
         lambda d: services.distribution_reject(actor=request.user, distribution=d, reason=reason),
-        _("The distribution was rejected; the cooperative may declare the year again."),
+        lambda d: messages.success(
+            request, _("The distribution was rejected; the cooperative may declare the year again.")
+        ),
     )

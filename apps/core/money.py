@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class MoneyMove:
+    """What an action would move, computed read-only before it runs (each app's ``*_preview``
+    selector): ``amount_fen`` from ``source`` to ``payee``, names people read, never account
+    codes; ``parts`` (name, fen) when several receive it, under ``parts_title`` when they split
+    more than the amount; ``notes`` say what else follows."""
+
+    amount_fen: int
+    source: str
+    payee: str
+    parts: Sequence[tuple[str, int]] = ()
+    parts_title: str = ""
+    notes: Sequence[str] = ()
 
 
 def is_fen(value) -> bool:

@@ -9,20 +9,29 @@
   to its field and the message on top of the form, what was typed kept because the same bound form
   is rendered again; a page that redirects instead (a button, no form to re-render) shows it as a
   message on the next page.
+- An action that moves money first shows what will move on a confirm page (``MoneyConfirm``,
+  ``money_confirm_render``: a GET that moves nothing and works without JavaScript), and after it
+  moved says what did (``money_moved_message``: amount, payee and the ledger's 流水 #N).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import render
 from django.urls import translate_url
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from apps.core.errors import ApplicationError, NotFound
+from apps.core.money import MoneyMove
 
 T = TypeVar("T")
 
@@ -59,3 +68,39 @@ def language_neutral_url(url: str) -> str:
     """``url`` (a path reversed in the active language) in the default language, i.e. without the
     ``/en/`` prefix; a path that is not one of ours is returned as it is."""
     return translate_url(url, settings.LANGUAGE_CODE) if url else url
+
+
+@dataclass(frozen=True)
+class MoneyConfirm:
+    """A money-moving action's confirm page: what will move (``move``) and for what
+    (``subject``). ``post_to`` is the action's URL (the confirm page's own when ``None``), with
+    ``fields`` (name, value) posted along."""
+
+    title: str
+    question: str
+    move: MoneyMove
+    subject: str
+    submit_label: str
+    cancel_url: str
+    post_to: str | None = None
+    fields: tuple[tuple[str, str], ...] = ()
+
+
+def money_confirm_render(request, confirm: MoneyConfirm):
+    """The confirm page of a money-moving action: it shows ``confirm`` and moves nothing."""
+    return render(request, "money_confirm.html", {"confirm": confirm, "post_to": confirm.post_to or request.path})
+
+
+def ledger_transfer_link(transfer_id, url: str | None = None) -> SafeString:
+    """流水 #N (the ledger transfer's number), a link when a public page shows that transfer."""
+    label = _("Transfer #%(number)s") % {"number": transfer_id}
+    return format_html('<a href="{}">{}</a>', url, label) if url else escape(label)
+
+
+def money_moved_message(request, text: str, *, transfer_id=None, transfer_url: str | None = None, **values) -> None:
+    """A success message saying what moved: ``text`` (translated, with ``%(name)s`` placeholders)
+    filled with the escaped ``values`` and, when the ledger booked it, ``transfer``: 流水 #N."""
+    filled = {name: escape(value) for name, value in values.items()}
+    if transfer_id:
+        filled["transfer"] = ledger_transfer_link(transfer_id, transfer_url)
+    messages.success(request, mark_safe(escape(text) % filled))  # noqa: S308 - every part is escaped above

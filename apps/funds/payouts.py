@@ -111,6 +111,26 @@ def project_reservation(project) -> Transfer | None:
     return Transfer.objects.filter(key__in=keys).order_by("pk").first()
 
 
+def _payout_key(milestone) -> str:
+    return f"milestone:{milestone.pk}:payout"
+
+
+def milestone_payout_preview(*, milestone) -> tuple[int, Account] | None:
+    """What accepting the milestone would pay (fen) and from which of the fund's accounts (the
+    reservation's), read only; ``None`` when the platform's books pay nothing for it."""
+    reservation = project_reservation(milestone.project)
+    amount = decimal_to_fen(milestone.amount)
+    if reservation is None or amount <= 0:
+        return None
+    source = next(leg.account for leg in reservation.legs.select_related("account") if leg.amount > 0)
+    return amount, source
+
+
+def milestone_payout_transfer(*, milestone) -> Transfer | None:
+    """The transfer that paid the accepted milestone, if the books paid it."""
+    return Transfer.objects.filter(key=_payout_key(milestone)).first()
+
+
 @transaction.atomic
 def milestone_payout(*, milestone) -> None:
     """Post the accepted milestone's amount from the reservation to the organization, once."""
@@ -122,7 +142,7 @@ def milestone_payout(*, milestone) -> None:
     if amount <= 0:
         return
     transfer_post_pending(
-        key=f"milestone:{milestone.pk}:payout",
+        key=_payout_key(milestone),
         pending=reservation,
         amount=amount,
         kind="grant_payout",

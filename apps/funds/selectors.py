@@ -6,9 +6,12 @@ from collections import defaultdict
 
 from django.db.models import Case, IntegerField, Q, Sum, When
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from apps.core.ids import parse_id
 from apps.core.models import Category
+from apps.core.money import MoneyMove
 from apps.funds.models import Donation, Fund, RefundHold
 from apps.ledger.models import Account, Leg, Transfer
 from apps.ledger.services import account_get_or_create
@@ -37,6 +40,53 @@ def fund_account(fund, purpose: str | None = None) -> Account:
         book=fund_book(fund),
         name=f"{fund.name} · {purpose or 'unrestricted'}",
     )
+
+
+def fund_money_display(fund, purpose: str | None = None) -> str:
+    """The name people read for the fund's unrestricted money or its money given for ``purpose``
+    (a category code), never the account's code."""
+    if purpose:
+        category = Category.objects.filter(code=purpose).first()
+        name = category.display_name if category else purpose
+        return _("%(fund)s, money given for %(purpose)s") % {"fund": fund.name, "purpose": name}
+    return _("%(fund)s, unrestricted money") % {"fund": fund.name}
+
+
+def fund_account_display(fund, account: Account) -> str:
+    """``fund_money_display`` of one of the fund's accounts."""
+    return fund_money_display(fund, account.kind.removeprefix("restricted:") if account.kind != "available" else None)
+
+
+def refund_hold_resolve_preview(*, hold: RefundHold, resolution: str) -> MoneyMove:
+    """What resolving the hold this way books, from the fund's money (the donation's purpose) or
+    the host foundation's, to the donor Stripe already paid back; moves nothing
+    (``services.refund_hold_resolve`` books)."""
+    donation = hold.donation
+    if resolution == RefundHold.Resolution.FUND:
+        source = fund_money_display(hold.fund, donation.purpose or None)
+    else:
+        source = _("%(host)s, the host foundation, from its own means") % {"host": hold.fund.host_name}
+    receipt = donation.receipt_no or str(donation.pk)
+    return MoneyMove(
+        amount_fen=hold.amount_fen,
+        source=source,
+        payee=_("The donor of receipt %(receipt)s, already paid back by card payment") % {"receipt": receipt},
+        notes=[
+            _(
+                "The card payment provider already returned this money to the donor; booking it closes the hold "
+                "in the fund's books. It cannot be undone."
+            )
+        ],
+    )
+
+
+def fund_transfer_url(fund, transfer_id) -> str | None:
+    """Where the fund's public books show the transfer (its row on the fund's page), or ``None``
+    when the transfer moved none of the fund's money."""
+    shown = Transfer.objects.filter(
+        pk=parse_id(transfer_id) or 0, phase__in=MOVING, legs__account_id__in=fund_account_ids(fund)
+    ).exists()
+    return f"{reverse('fund-detail-page', args=[fund.pk])}#transfer-{transfer_id}" if shown else None
 
 
 def fund_account_ids(fund) -> list[int]:

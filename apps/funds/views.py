@@ -14,7 +14,7 @@ from apps.core.exports import ID_COLUMN, Column, choice_label, csv_response, exp
 from apps.core.ids import parse_id
 from apps.core.models import Category
 from apps.core.money import fen_to_str, format_yuan
-from apps.core.pages import object_or_404, show_error
+from apps.core.pages import MoneyConfirm, money_confirm_render, money_moved_message, object_or_404, show_error
 from apps.funds import pdf, selectors
 from apps.funds.access import fund_get_public, fund_require_manager
 from apps.funds.api import public_transfer_rows, receipt_data
@@ -191,10 +191,56 @@ def refund_holds(request, pk):
         except ApplicationError as exc:
             show_error(request, exc)
         else:
-            messages.success(request, _("The hold is resolved and booked."))
+            _say_hold_booked(request, fund, hold)
         return redirect("fund-refund-holds", pk=fund.pk)
     holds = list(selectors.fund_refund_holds(fund))
     for hold in holds:
         hold.amount_display = format_yuan(hold.amount_fen)
     context = {"fund": fund, "holds": holds, "resolutions": RefundHold.Resolution.choices}
     return render(request, "funds/refund_holds.html", context)
+
+
+@login_required
+def refund_hold_confirm(request, pk, hold_id):
+    """Fund managers: what resolving the hold the chosen way books, from whose money to whom
+    (moves nothing); its button posts to ``refund_holds``."""
+    fund = _fund_or_404(pk)
+    try:
+        fund_require_manager(request.user, fund.pk)
+    except PermissionDenied:
+        raise DjangoPermissionDenied from None
+    hold = selectors.fund_refund_holds(fund).filter(pk=parse_id(hold_id)).first()
+    if hold is None:
+        raise Http404
+    resolution = request.GET.get("resolution", "")
+    if hold.resolved or resolution not in RefundHold.Resolution.values:
+        if not hold.resolved:
+            messages.error(request, _("Choose how the hold is resolved."))
+        return redirect(f"{reverse('fund-refund-holds', args=[fund.pk])}#hold-{hold.pk}")
+    confirm = MoneyConfirm(
+        title=_("Resolve a refund hold"),
+        question=_("Book this %(reason)s now: %(how)s?")
+        % {"reason": transfer_kind_label(hold.reason), "how": RefundHold.Resolution(resolution).label},
+        move=selectors.refund_hold_resolve_preview(hold=hold, resolution=resolution),
+        subject=_("%(reason)s of receipt %(receipt)s")
+        % {"reason": transfer_kind_label(hold.reason), "receipt": hold.donation.receipt_no or hold.donation.pk},
+        submit_label=_("Book it"),
+        cancel_url=reverse("fund-refund-holds", args=[fund.pk]),
+        post_to=reverse("fund-refund-holds", args=[fund.pk]),
+        fields=(("hold", str(hold.pk)), ("resolution", resolution), ("note", request.GET.get("note", "")[:500])),
+    )
+    return money_confirm_render(request, confirm)
+
+
+def _say_hold_booked(request, fund, hold) -> None:
+    hold.refresh_from_db()
+    money_moved_message(
+        request,
+        _("%(reason)s of receipt %(receipt)s booked: %(amount)s from %(source)s (%(transfer)s)."),
+        reason=transfer_kind_label(hold.reason),
+        receipt=hold.donation.receipt_no or hold.donation.pk,
+        amount=format_yuan(hold.amount_fen),
+        source=selectors.refund_hold_resolve_preview(hold=hold, resolution=hold.resolution).source,
+        transfer_id=hold.transfer_id,
+        transfer_url=selectors.fund_transfer_url(fund, hold.transfer_id),
+    )

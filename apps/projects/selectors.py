@@ -6,9 +6,13 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext as _
 
 from apps.bidding.models import Need
 from apps.core.errors import ValidationFailed
+from apps.core.money import MoneyMove, decimal_to_fen
+from apps.funds.payouts import milestone_payout_preview
+from apps.funds.selectors import fund_account_display
 from apps.projects.access import service_logs_for_user
 from apps.projects.filters import ProjectFilter, ServiceLogFilter
 from apps.projects.models import Milestone, Project, ProjectTeamMember, ServiceLog
@@ -161,6 +165,24 @@ def milestones_due(*, organization, by: dt.date) -> QuerySet[Milestone]:
         status__in=(Milestone.Status.PENDING, Milestone.Status.RETURNED),
         due_date__lte=by,
     )
+
+
+def milestone_accept_preview(*, milestone: Milestone) -> MoneyMove:
+    """What accepting a submitted milestone would pay, from which of the fund's money to the
+    organization; moves nothing (``services.milestone_accept`` pays)."""
+    project = milestone.project
+    payee = project.organization.name
+    payout = milestone_payout_preview(milestone=milestone)
+    notes = []
+    if not project.milestones.exclude(pk=milestone.pk).exclude(status=Milestone.Status.ACCEPTED).exists():
+        notes.append(_("This is the project's last milestone: the project is then completed."))
+    if payout is None:
+        notes.append(_("This project is not paid from a fund on the platform: accepting books no money."))
+        return MoneyMove(amount_fen=decimal_to_fen(milestone.amount), source="—", payee=payee, notes=notes)
+    amount, source = payout
+    notes.append(_("The payment is booked in the fund's public books and cannot be undone."))
+    fund = project.need.fund
+    return MoneyMove(amount_fen=amount, source=fund_account_display(fund, source), payee=payee, notes=notes)
 
 
 def organization_project_figures(*, organization, date_from: dt.date, date_to: dt.date) -> dict:

@@ -18,8 +18,10 @@ from apps.accounts.selectors import user_community_ids, user_organization_ids
 from apps.core.errors import ApplicationError, ValidationFailed
 from apps.core.ids import parse_id
 from apps.core.money import decimal_to_fen, format_yuan
-from apps.core.pages import object_or_404, show_error
+from apps.core.pages import MoneyConfirm, money_confirm_render, money_moved_message, object_or_404, show_error
 from apps.core.uploads import private_file_response
+from apps.funds.payouts import milestone_payout_transfer
+from apps.funds.selectors import fund_transfer_url
 from apps.projects import services
 from apps.projects.access import (
     milestone_attachment_get_for_user,
@@ -30,6 +32,7 @@ from apps.projects.forms import MilestoneReportForm, QueueFilterForm, ServiceLog
 from apps.projects.models import DeliveryRating, Project, ServiceLog, ServiceRecord
 from apps.projects.pdf import service_record_pdf
 from apps.projects.selectors import (
+    milestone_accept_preview,
     service_log_queue,
     service_log_queue_choices,
     service_log_queue_selection,
@@ -283,9 +286,7 @@ def milestone_action(request, pk, mid, action):
                 return redirect("projects:project-detail", pk=project.pk)
         return _project_page(request, project, bound_form=form, bound_mid=milestone.pk, status=400)
     try:
-        if action == "accept":
-            services.milestone_accept(actor=request.user, milestone=milestone)
-        elif action == "return":
+        if action == "return":
             services.milestone_return(actor=request.user, milestone=milestone, reason=request.POST.get("reason", ""))
         elif action == "rate":
             rating = request.POST.get("rating", "")
@@ -305,6 +306,55 @@ def milestone_action(request, pk, mid, action):
     else:
         messages.success(request, _("Done."))
     return redirect("projects:project-detail", pk=project.pk)
+
+
+@login_required
+def milestone_accept(request, pk, mid):
+    """GET: what accepting will pay, from which fund to whom (moves nothing). POST: accept and
+    pay, then say what was paid and the ledger transfer."""
+    project = _project_or_404(request, pk)
+    milestone = get_object_or_404(project.milestones, pk=mid)
+    if project.community_id not in user_community_ids(request.user):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.milestone_accept(actor=request.user, milestone=milestone)
+        except ApplicationError as exc:
+            show_error(request, exc)
+        else:
+            _say_milestone_paid(request, project, milestone)
+        return redirect("projects:project-detail", pk=project.pk)
+    if milestone.status != milestone.Status.SUBMITTED:
+        messages.error(request, _("Only a submitted milestone can be accepted."))
+        return redirect("projects:project-detail", pk=project.pk)
+    confirm = MoneyConfirm(
+        title=_("Accept and pay"),
+        question=_("Accept this milestone and pay its amount?"),
+        move=milestone_accept_preview(milestone=milestone),
+        subject=f"{project.title} · {milestone.title}",
+        submit_label=_("Accept and pay"),
+        cancel_url=reverse("projects:project-detail", args=[project.pk]),
+    )
+    return money_confirm_render(request, confirm)
+
+
+def _say_milestone_paid(request, project, milestone) -> None:
+    transfer = milestone_payout_transfer(milestone=milestone)
+    values = {"milestone": milestone.title, "payee": project.organization.name}
+    if transfer is None:
+        messages.success(
+            request, _("Milestone %(milestone)s accepted; nothing was paid through the platform's books.") % values
+        )
+        return
+    fund = project.need.fund
+    money_moved_message(
+        request,
+        _("Milestone %(milestone)s accepted: %(amount)s paid to %(payee)s (%(transfer)s)."),
+        amount=format_yuan(transfer.amount),
+        transfer_id=transfer.pk,
+        transfer_url=fund_transfer_url(fund, transfer.pk) if fund else None,
+        **values,
+    )
 
 
 def milestone_attachment(request, pk, mid, aid):

@@ -142,6 +142,15 @@ def _locked(report: RevenueShareReport) -> RevenueShareReport:
     return RevenueShareReport.objects.select_for_update().select_related("agreement").get(pk=report.pk)
 
 
+def revenue_report_split(*, report: RevenueShareReport) -> dict:
+    """The split approving the report books now (``revenue_split``), read only: the leftover fen
+    rotate across the agreement's successive approvals."""
+    rotation = report.agreement.reports.filter(
+        status__in=[RevenueShareReport.Status.APPROVED, RevenueShareReport.Status.SETTLED]
+    ).count()
+    return revenue_split(agreement=report.agreement, revenue=report.revenue, rotation=rotation)
+
+
 @transaction.atomic
 def revenue_report_approve(*, actor, report: RevenueShareReport) -> RevenueShareReport:
     fund_require_manager(actor, report.agreement.fund_id)
@@ -151,11 +160,7 @@ def revenue_report_approve(*, actor, report: RevenueShareReport) -> RevenueShare
             _("Only a submitted report can be approved; this one is %(status)s.")
             % {"status": report.get_status_display()}
         )
-    # Rotate the leftover fen across the agreement's successive approvals.
-    rotation = report.agreement.reports.filter(
-        status__in=[RevenueShareReport.Status.APPROVED, RevenueShareReport.Status.SETTLED]
-    ).count()
-    split = revenue_split(agreement=report.agreement, revenue=report.revenue, rotation=rotation)
+    split = revenue_report_split(report=report)
     report.fund_amount = split["fund_amount"]
     report.organization_amount = split["organization_amount"]
     report.party_amounts = split["party_amounts"]

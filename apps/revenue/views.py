@@ -2,16 +2,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import user_organization_ids
 from apps.core.errors import ApplicationError
-from apps.core.pages import object_or_404, show_error
+from apps.core.money import decimal_to_fen, format_yuan
+from apps.core.pages import MoneyConfirm, money_confirm_render, money_moved_message, object_or_404, show_error
 from apps.core.uploads import private_file_response
 from apps.funds.access import user_manages_fund
-from apps.revenue import access, services
+from apps.funds.selectors import fund_transfer_url
+from apps.revenue import access, selectors, services
 from apps.revenue.forms import RevenueReportForm
+from apps.revenue.models import RevenueShareReport
 
 
 def _agreement_or_404(request, pk):
@@ -66,3 +70,90 @@ def report_attachment(request, pk, aid):
     if attachment is None:
         raise Http404
     return private_file_response(attachment.file, download_name=attachment.name)
+
+
+def _managed_report_or_404(request, pk):
+    report = object_or_404(access.report_get_for_user, user=request.user, report_id=pk)
+    if not user_manages_fund(request.user, report.agreement.fund_id):
+        raise Http404
+    return report
+
+
+def _report_money_step(request, pk, *, status, title, question, preview, submit_label, run, said, said_nothing):
+    """A report's money step for the fund's manager. GET: what it books (``preview``), while the
+    report is in ``status``; moves nothing. POST: ``run`` books it, then the page says what was
+    booked (``said``) and the ledger transfer, or ``said_nothing`` when the fund's share is zero."""
+    report = _managed_report_or_404(request, pk)
+    agreement_url = reverse("revenue-share-page", args=[report.agreement_id])
+    if request.method != "POST":
+        if report.status != status:
+            messages.error(request, _("This report is %(status)s now.") % {"status": report.get_status_display()})
+            return redirect(agreement_url)
+        period = f"{report.period_start:%Y-%m-%d} – {report.period_end:%Y-%m-%d}"
+        organization = report.agreement.organization.name
+        confirm = MoneyConfirm(
+            title=title,
+            question=question,
+            move=preview(report=report),
+            subject=_("Revenue share of %(org)s, %(period)s") % {"org": organization, "period": period},
+            submit_label=submit_label,
+            cancel_url=agreement_url,
+        )
+        return money_confirm_render(request, confirm)
+    try:
+        report, transfer_id = run(actor=request.user, report=report)
+    except ApplicationError as exc:
+        show_error(request, exc)
+    else:
+        fund = report.agreement.fund
+        values = {"amount": format_yuan(decimal_to_fen(report.fund_amount)), "payee": fund.name}
+        if transfer_id:
+            transfer_url = fund_transfer_url(fund, transfer_id)
+            money_moved_message(request, said, transfer_id=transfer_id, transfer_url=transfer_url, **values)
+        else:
+            messages.success(request, said_nothing % values)
+    return redirect(agreement_url)
+
+
+def _approved(*, actor, report):
+    report = services.revenue_report_approve(actor=actor, report=report)
+    return report, report.receivable_transfer_id
+
+
+def _settled(*, actor, report):
+    report = services.revenue_report_settle(actor=actor, report=report)
+    return report, report.settlement_transfer_id
+
+
+@login_required
+def report_approve(request, pk):
+    """The fund's manager approves a report: the split, and the fund's share booked as owed."""
+    return _report_money_step(
+        request,
+        pk,
+        status=RevenueShareReport.Status.SUBMITTED,
+        title=_("Approve a revenue report"),
+        question=_("Approve this report and book the fund's share as owed?"),
+        preview=selectors.revenue_report_approve_preview,
+        submit_label=_("Approve"),
+        run=_approved,
+        said=_("Report approved: %(amount)s booked as owed to %(payee)s (%(transfer)s)."),
+        said_nothing=_("Report approved: the fund's share is %(amount)s, nothing to book."),
+    )
+
+
+@login_required
+def report_settle(request, pk):
+    """The fund's manager records that the fund's share arrived: booked into the fund."""
+    return _report_money_step(
+        request,
+        pk,
+        status=RevenueShareReport.Status.APPROVED,
+        title=_("Record the fund's share as received"),
+        question=_("Has the fund's share arrived in the fund's bank account?"),
+        preview=selectors.revenue_report_settle_preview,
+        submit_label=_("Money received"),
+        run=_settled,
+        said=_("%(amount)s received into %(payee)s (%(transfer)s)."),
+        said_nothing=_("Report settled: the fund's share is %(amount)s, nothing to book."),
+    )
