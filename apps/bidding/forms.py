@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -40,67 +39,132 @@ class NeedForm(forms.ModelForm):
         return data
 
 
-def _split_lines(text: str, parts: int) -> list[list[str]]:
-    rows = []
-    for raw in (text or "").splitlines():
-        if not raw.strip():
-            continue
-        cells = [c.strip() for c in raw.split("|")]
-        if len(cells) != parts:
-            raise forms.ValidationError(_("Each line needs %(n)s parts separated by |.") % {"n": parts})
-        rows.append(cells)
-    return rows
-
-
 class ProposalForm(forms.Form):
     title = forms.CharField(label=_("title"), max_length=120)
     summary = forms.CharField(label=_("summary"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     approach = forms.CharField(label=_("approach"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
-    budget_lines = forms.CharField(
-        label=_("budget lines"),
-        help_text=_("One line each: item | amount"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=10000,
-    )
-    milestones = forms.CharField(
-        label=_("milestones"),
-        help_text=_("One line each: title | due date (YYYY-MM-DD) | payment share (%)"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=10000,
-    )
     team = IdsChoiceField(label=_("team"), queryset=SocialWorker.objects.none(), widget=forms.CheckboxSelectMultiple)
-    draft = forms.BooleanField(label=_("save as draft (not submitted)"), required=False)
 
     def __init__(self, *args, workers=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = workers if workers is not None else SocialWorker.objects.none()
 
-    def clean_budget_lines(self):
-        lines = []
-        for item, amount in _split_lines(self.cleaned_data["budget_lines"], 2):
-            try:
-                value = Decimal(amount.replace(",", ""))
-            except InvalidOperation:
-                raise forms.ValidationError(_("%(a)s is not an amount.") % {"a": amount[:20]}) from None
-            if value < 0 or value != value.quantize(Decimal("0.01")):
-                raise forms.ValidationError(_("%(a)s is not an amount.") % {"a": amount[:20]})
-            lines.append({"item": item[:120], "amount": value})
-        return lines
 
-    def clean_milestones(self):
-        rows = []
-        for title, due, percent in _split_lines(self.cleaned_data["milestones"], 3):
+class BudgetLineForm(forms.Form):
+    item = forms.CharField(label=_("item"), max_length=120)
+    amount = forms.DecimalField(
+        label=_("amount (yuan)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
+    )
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("milestone"), max_length=120)
+    due_date = forms.DateField(label=_("due date"), widget=DatePickerInput)
+    payment_percent = forms.DecimalField(
+        label=_("payment share (%)"),
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "max": "100", "inputmode": "decimal"}),
+    )
+
+
+class RowsFormSet(forms.BaseFormSet):
+    """Rows of a bid (budget lines, milestones). A blank row is left out and a row ticked for
+    deletion is dropped, so the page can offer a few empty rows to a browser without JavaScript."""
+
+    def rows(self) -> list[dict]:
+        # A blank extra row is valid with nothing in cleaned_data; a draft's saved row keeps its own.
+        return [
+            {name: form.cleaned_data[name] for name in form.base_fields}
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+
+    def sum_of(self, name: str) -> Decimal | None:
+        """The sum of one column over the rows that read, for the running total (None: no row)."""
+        values = []
+        for form in self.forms:
+            if self.can_delete and form["DELETE"].data:
+                continue
             try:
-                rows.append(
-                    {
-                        "title": title[:120],
-                        "due_date": dt.date.fromisoformat(due),
-                        "payment_percent": Decimal(percent.rstrip("%")),
-                    }
-                )
-            except (ValueError, InvalidOperation):
-                raise forms.ValidationError(_("Check the date and the share of: %(t)s") % {"t": title[:40]}) from None
-        return rows
+                values.append(Decimal(str(form[name].value()).replace(",", "")))
+            except InvalidOperation:
+                continue
+        finite = [v for v in values if v.is_finite()]
+        return sum(finite, Decimal("0")) if finite else None
+
+
+def _rows_formset(form_class):
+    return forms.formset_factory(
+        form_class, formset=RowsFormSet, extra=3, can_delete=True, max_num=50, validate_max=True
+    )
+
+
+BudgetLineFormSet = _rows_formset(BudgetLineForm)
+MilestoneFormSet = _rows_formset(MilestoneForm)
+
+
+class BidForm:
+    """The bid page: the proposal's fields, its budget rows and its milestone rows, as one form.
+
+    It only collects: ``proposal_submit`` and ``proposal_update`` judge the bid. Their refusals
+    come back through ``add_error`` (``apps.core.pages.show_error``), the ones about
+    ``budget_lines`` or ``milestones`` above those rows."""
+
+    ROWS = {"budget_lines": "budget", "milestones": "milestones"}
+
+    def __init__(self, data=None, *, workers, proposal=None):
+        initial = {}
+        budget_rows = milestone_rows = None
+        if proposal is not None and data is None:
+            initial = {
+                "title": proposal.title,
+                "summary": proposal.summary,
+                "approach": proposal.approach,
+                "team": [m.worker_id for m in proposal.team.all()],
+            }
+            budget_rows = [{"item": b.item, "amount": b.amount} for b in proposal.budget_lines.all()]
+            milestone_rows = [
+                {"title": m.title, "due_date": m.due_date, "payment_percent": m.payment_percent}
+                for m in proposal.milestones.all()
+            ]
+        self.proposal = ProposalForm(data, workers=workers, initial=initial)
+        self.budget_lines = BudgetLineFormSet(data, prefix="budget", initial=budget_rows)
+        self.milestones = MilestoneFormSet(data, prefix="milestones", initial=milestone_rows)
+        self.fields = {**self.proposal.fields, **dict.fromkeys(self.ROWS)}
+
+    def is_valid(self) -> bool:
+        return all([self.proposal.is_valid(), self.budget_lines.is_valid(), self.milestones.is_valid()])
+
+    def add_error(self, field: str | None, message: str) -> None:
+        if field in self.ROWS:
+            getattr(self, field).non_form_errors().append(message)
+        else:
+            self.proposal.add_error(field, message)
+
+    def cleaned(self) -> dict:
+        data = self.proposal.cleaned_data
+        return {
+            "title": data["title"],
+            "summary": data["summary"],
+            "approach": data["approach"],
+            "budget_lines": self.budget_lines.rows(),
+            "milestones": self.milestones.rows(),
+        }
+
+    @property
+    def budget_total(self) -> Decimal | None:
+        return self.budget_lines.sum_of("amount")
+
+    @property
+    def percent_total(self) -> Decimal | None:
+        return self.milestones.sum_of("payment_percent")
 
 
 class DeclarationForm(forms.Form):

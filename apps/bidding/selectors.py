@@ -159,3 +159,14 @@ def organizations_free_to_bid(*, user, need: Need) -> QuerySet[Organization]:
     mine = user_organization_ids(user)
     live = Proposal.objects.filter(need=need, organization_id__in=mine, status__in=Proposal.LIVE_STATUSES)
     return Organization.objects.filter(pk__in=mine, status="verified").exclude(pk__in=live.values("organization_id"))
+
+
+def proposal_draft_of_organization(*, user, need: Need, organization: Organization) -> Proposal | None:
+    """The draft bid of one of the user's organizations on the need, which the bid page continues."""
+    if organization.pk not in user_organization_ids(user):
+        return None
+    return (
+        Proposal.objects.filter(need=need, organization=organization, status=Proposal.Status.DRAFT)
+        .prefetch_related("team", "budget_lines", "milestones")
+        .first()
+    )

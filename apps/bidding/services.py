@@ -38,6 +38,7 @@ from apps.bidding.notifications import (
 )
 from apps.bidding.selectors import need_publication_errors
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
+from apps.core.money import decimal_to_fen, format_yuan
 from apps.core.rubric import RUBRIC_WEIGHTS, rubric_items
 from apps.core.selectors import policy_current
 from apps.core.uploads import validate_upload
@@ -197,6 +198,10 @@ def _bidding_open(need: Need, now: dt.datetime) -> None:
         raise StateConflict(_("This need is not open for bids."))
 
 
+def _yuan(amount: Decimal) -> str:
+    return format_yuan(decimal_to_fen(Decimal(amount)))
+
+
 def proposal_errors(
     *, need: Need, organization: Organization, budget_lines: list, milestones: list, team: list
 ) -> dict[str, list[str]]:
@@ -209,7 +214,7 @@ def proposal_errors(
         if total < need.budget_min or total > need.budget_max:
             errors["budget_lines"] = [
                 _("The total %(total)s is outside the budget range %(min)s–%(max)s.")
-                % {"total": total, "min": need.budget_min, "max": need.budget_max}
+                % {"total": _yuan(total), "min": _yuan(need.budget_min), "max": _yuan(need.budget_max)}
             ]
     if not milestones:
         errors["milestones"] = [_("Add at least one milestone.")]

@@ -22,7 +22,7 @@ from apps.bidding.access import (
     reviewer_seat,
 )
 from apps.bidding.filters import NeedFilter
-from apps.bidding.forms import AttachmentForm, DeclarationForm, NeedForm, ProposalForm
+from apps.bidding.forms import AttachmentForm, BidForm, DeclarationForm, NeedForm
 from apps.bidding.models import Need, Proposal
 from apps.bidding.selectors import (
     NeedPaginator,
@@ -32,6 +32,7 @@ from apps.bidding.selectors import (
     need_ranking_public,
     organizations_free_to_bid,
     panel_seats_of_reviewer,
+    proposal_draft_of_organization,
     proposal_list_of_user_organizations,
 )
 from apps.certification.selectors import certified_organization_ids
@@ -161,28 +162,28 @@ def bid_view(request, pk):
     if org is None:
         raise Http404
     workers = SocialWorker.objects.filter(verified=True, user__in=users_with_role(Role.SOCIAL_WORKER, organization=org))
-    form = ProposalForm(request.POST or None, workers=workers)
+    draft = proposal_draft_of_organization(user=request.user, need=need, organization=org)
+    form = BidForm(request.POST or None, workers=workers, proposal=draft)
+    submit = request.POST.get("action") == "submit"
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        team = [{"worker": w, "role": _("social worker")} for w in form.proposal.cleaned_data["team"]]
         try:
-            proposal = services.proposal_submit(
-                actor=request.user,
-                need=need,
-                organization=org,
-                title=data["title"],
-                summary=data["summary"],
-                approach=data["approach"],
-                budget_lines=data["budget_lines"],
-                milestones=data["milestones"],
-                team=[{"worker": w, "role": _("social worker")} for w in data["team"]],
-                draft=data["draft"],
-            )
+            if draft is None:
+                proposal = services.proposal_submit(
+                    actor=request.user, need=need, organization=org, team=team, draft=not submit, **form.cleaned()
+                )
+            else:
+                proposal = services.proposal_update(
+                    actor=request.user, proposal=draft, team=team, submit=submit, **form.cleaned()
+                )
         except ApplicationError as exc:
             show_error(request, exc, form)
         else:
-            messages.success(request, _("Your sealed bid was saved."))
+            messages.success(request, _("Your sealed bid was submitted.") if submit else _("Saved as a draft."))
             return redirect("bidding:proposal-detail", pk=proposal.pk)
-    return render(request, "bidding/bid_form.html", {"need": need, "form": form, "orgs": orgs, "org": org})
+    return render(
+        request, "bidding/bid_form.html", {"need": need, "form": form, "orgs": orgs, "org": org, "draft": draft}
+    )
 
 
 @login_required

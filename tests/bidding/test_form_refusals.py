@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from apps.bidding.jobs import close_deadlines
 from apps.bidding.models import Need, PanelReviewer, Proposal, ProposalScore
 from apps.core.models import Category
-from tests.bidding.conftest import pass_deadline
+from tests.bidding.conftest import pass_deadline, proposal_payload
+from tests.factories.bidding import bid_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -106,24 +107,22 @@ def test_duplicate_bid_is_refused_with_the_typed_fields_kept(world, make_need, m
     need = make_need()
     make_bid(need, world.a)
     client = signed_in(world.a.member)
-    response = client.post(
-        f"/needs/{need.pk}/bid/",
-        {
-            "organization": world.a.org.pk,
-            "title": "第二份方案",
-            "summary": "分三阶段实施",
-            "approach": "入户探访与小组活动",
-            "budget_lines": "人员 | 60000",
-            "milestones": f"启动 | {need.service_start} | 100",
-            "team": [w.pk for w in world.a.workers[:2]],
-        },
+    payload = proposal_payload(
+        need,
+        world.a,
+        title="第二份方案",
+        summary="分三阶段实施",
+        approach="入户探访与小组活动",
+        budget_lines=[{"item": "人员", "amount": "60000"}],
     )
+    response = client.post(f"/needs/{need.pk}/bid/", bid_form_data(payload))
     html = response.content.decode()
     assert response.status_code == 200
     assert "已对此需求提交了有效投标" in html
     assert 'value="第二份方案"' in html
-    assert "分三阶段实施" in html and "入户探访与小组活动" in html and "人员 | 60000" in html
+    assert "分三阶段实施" in html and "入户探访与小组活动" in html
+    assert 'value="人员"' in html and 'value="60000"' in html
     for worker in world.a.workers[:2]:
         assert f'value="{worker.pk}"' in html
-    assert response.context["form"]["team"].value() == [str(w.pk) for w in world.a.workers[:2]]
+    assert response.context["form"].proposal["team"].value() == [str(w.pk) for w in world.a.workers[:2]]
     assert Proposal.objects.filter(need=need, organization=world.a.org).count() == 1

@@ -9,7 +9,8 @@ from django.utils import timezone
 from apps.bidding.jobs import close_deadlines
 from apps.bidding.models import Need, PanelReviewer, Proposal, ProposalScore
 from apps.core.models import Category
-from tests.bidding.conftest import pass_deadline
+from tests.bidding.conftest import pass_deadline, proposal_payload
+from tests.factories.bidding import bid_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -102,32 +103,20 @@ def test_org_bids_through_the_form_and_sees_it_in_my_bids(world, make_need):
     assert form.status_code == 200 and world.a.workers[0].name in form.content.decode()
     response = client.post(
         f"/needs/{need.pk}/bid/",
-        {
-            "organization": world.a.org.pk,
-            "title": "暖心助老计划",
-            "summary": "三阶段",
-            "approach": "入户探访",
-            "budget_lines": "人员 | 60000\n物料 | 10000.50",
-            "milestones": f"启动 | {need.service_start} | 40\n结项 | {need.service_end} | 60",
-            "team": [w.pk for w in world.a.workers[:2]],
-        },
+        bid_form_data(
+            proposal_payload(
+                need,
+                world.a,
+                title="暖心助老计划",
+                budget_lines=[{"item": "人员", "amount": "60000"}, {"item": "物料", "amount": "10000.50"}],
+            )
+        ),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     proposal = Proposal.objects.get(title="暖心助老计划")
     assert str(proposal.total_amount) == "70000.50"
     assert "暖心助老计划" in client.get("/bids/").content.decode()
-    refused = client.post(
-        f"/needs/{need.pk}/bid/",
-        {
-            "organization": world.a.org.pk,
-            "title": "第二份",
-            "summary": "s",
-            "approach": "a",
-            "budget_lines": "人员 | 60000",
-            "milestones": f"启动 | {need.service_start} | 100",
-            "team": [w.pk for w in world.a.workers[:2]],
-        },
-    )
+    refused = client.post(f"/needs/{need.pk}/bid/", bid_form_data(proposal_payload(need, world.a, title="第二份")))
     assert refused.status_code == 200
     assert "已对此需求提交了有效投标" in refused.content.decode()
     assert Proposal.objects.filter(need=need, organization=world.a.org).count() == 1

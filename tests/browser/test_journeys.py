@@ -130,15 +130,18 @@ def _bid_through_the_page(page, live_server, bidder, need, *, amount: int, title
     page.fill("input[name=title]", title)
     page.fill("textarea[name=summary]", "入户探访与助餐相结合的三阶段服务")
     page.fill("textarea[name=approach]", "第一阶段需求评估；第二阶段助餐配送；第三阶段评估总结。")
-    page.fill("textarea[name=budget_lines]", f"人员费用 | {amount - 10000}\n活动物料 | 10000")
-    page.fill(
-        "textarea[name=milestones]",
-        f"启动 | {need.service_start} | 30\n结项 | {need.service_end} | 70",
-    )
+    for i, (item, value) in enumerate([("人员费用", amount - 10000), ("活动物料", 10000)]):
+        page.fill(f"#id_budget-{i}-item", item)
+        page.fill(f"#id_budget-{i}-amount", str(value))
+    for i, (title, due, share) in enumerate([("启动", need.service_start, 30), ("结项", need.service_end, 70)]):
+        page.fill(f"#id_milestones-{i}-title", title)
+        page.fill(f"#id_milestones-{i}-due_date", f"{due:%Y-%m-%d}")
+        page.fill(f"#id_milestones-{i}-payment_percent", str(share))
     for w in bidder.workers[:2]:
         page.check(f"input[name=team][value='{w.pk}']")
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state("load")
+    page.get_by_role("button", name="提交投标").click()
+    page.locator("#confirm-dialog").get_by_role("button", name="确定，继续").click()
+    page.wait_for_url("**/proposals/*/")
     assert "/proposals/" in page.url, page.locator(".errorlist, .messages").all_inner_texts()
     visit(page, f"journey-2-own-bid-{bidder.org.pk}")
     return int(page.url.rstrip("/").split("/")[-1])

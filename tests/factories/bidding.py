@@ -120,6 +120,27 @@ def proposal_payload(need: Need, bidder_org, workers, /, *, amount="80000.00", *
     return payload
 
 
+def bid_form_data(payload: dict, *, action: str = "submit") -> dict:
+    """A ``proposal_payload`` as the bid page posts it: its rows as Django formsets
+    (``budget-0-item``, ``milestones-0-due_date``…), the team as worker ids and the pressed button
+    as ``action`` ("draft" or "submit")."""
+    data = {name: payload[name] for name in ("organization", "title", "summary", "approach")}
+    data["team"] = [member["worker"] for member in payload["team"]]
+    data["action"] = action
+    for prefix, rows in (("budget", payload["budget_lines"]), ("milestones", payload["milestones"])):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(rows)),
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "50",
+            }
+        )
+        for i, row in enumerate(rows):
+            data.update({f"{prefix}-{i}-{name}": value for name, value in row.items()})
+    return data
+
+
 def proposal_submitted(*, need: Need, organization, actor, workers, amount="80000.00", now=None) -> Proposal:
     """The bid of ``proposal_payload`` submitted through ``proposal_submit`` (before the deadline)."""
     need.refresh_from_db()
