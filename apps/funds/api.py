@@ -12,6 +12,7 @@ from apps.funds import selectors
 from apps.funds.access import fund_get_public, fund_require_manager
 from apps.funds.models import Donation, Fund
 from apps.funds.services import donation_create, fund_income_record
+from apps.ledger.labels import transfer_memo_display
 
 
 class FenField(serializers.Field):
@@ -124,7 +125,7 @@ def public_transfer_rows(transfers, donors):
                 "amount": fen_to_str(abs(net)),
                 "direction": "in" if net < 0 else "out",
                 "created_at": t.created_at,
-                "memo": donor if donor is not None else t.memo,
+                "memo": donor if donor is not None else transfer_memo_display(t.kind, t.memo),
                 "donor_display": donor,
                 "hash": t.hash,
             }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.bidding.models import Need
 from apps.core.errors import ValidationFailed
+from apps.core.models import localized_name
 from apps.core.money import MoneyMove, decimal_to_fen
 from apps.funds.payouts import milestone_payout_preview
 from apps.funds.selectors import fund_account_display
@@ -124,11 +125,14 @@ def worker_hours_breakdown(*, worker: SocialWorker) -> dict:
         .annotate(hours=Sum("hours"), n=Count("id"))
         .order_by("-hours", "project_id")
     )
-    by_category = list(
-        logs.values("project__need__category__code", "project__need__category__name")
+    by_category = [
+        {**row, "label": localized_name(row["project__need__category__name"], row["project__need__category__name_en"])}
+        for row in logs.values(
+            "project__need__category__code", "project__need__category__name", "project__need__category__name_en"
+        )
         .annotate(hours=Sum("hours"))
         .order_by("-hours")
-    )
+    ]
     total = sum((r["hours"] for r in by_year), ZERO)
     pending = defaultdict(lambda: ZERO)
     for row in (

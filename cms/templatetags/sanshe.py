@@ -81,11 +81,11 @@ def fen_yuan(value) -> str:
 
 
 @register.inclusion_tag("includes/breadcrumbs.html")
-def breadcrumbs(*args):
+def breadcrumbs(*args, lang: str = ""):
     """``{% url 'bidding:need-list' as needs_url %}{% breadcrumbs _("Needs") needs_url need.title "" %}``
-    — Home is always first."""
+    — Home is always first. ``lang="zh-Hans"`` marks the items (CMS page titles) as Chinese."""
     items = [(str(args[i]), args[i + 1] if i + 1 < len(args) else "") for i in range(0, len(args), 2)]
-    return {"items": items}
+    return {"items": items, "lang": lang}
 
 
 @register.inclusion_tag("includes/form_field.html")
