@@ -1,11 +1,13 @@
 """Table downloads for API views: ``?format=csv`` and ``?format=xlsx``.
 
 A view that offers them derives from ``TableDownloadView`` and returns ``Response(data)``; the
-renderer finds the rows through ``table_rows(data)`` on the view (a list of dicts with the
-accountant's column names) and writes them through ``apps.core.exports``. The view's
-``table_labels`` (code → translated label) name the columns in the request's language;
-``?headers=codes`` keeps the codes (CONTRACT's figure names). An error is answered as JSON
-whatever format was asked for: it has no rows, and a client reads it like any other.
+renderer finds the rows through ``table_rows(data)`` on the view (a list of dicts keyed by the
+columns' codes) and writes them through ``apps.core.exports``. The view's
+``table_columns(codes)`` gives an ``apps.core.exports.Column`` per code, so the file names its
+columns in the request's language and shows enums by their display names, like every other
+export; ``?headers=codes`` keeps the codes (CONTRACT's figure names) and raw values. An error is
+answered as JSON whatever format was asked for: it has no rows, and a client reads it like any
+other.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from apps.core.exports import (
     XLSX_TYPE,
     csv_bytes,
     export_codes,
+    export_table,
     xlsx_bytes,
 )
 
@@ -42,10 +45,10 @@ def _table(data, renderer_context) -> tuple[list[str], list[list]]:
     codes = list(rows[0].keys())
     table = [[_flat(row.get(h)) for h in codes] for row in rows]
     request = (renderer_context or {}).get("request")
-    if request is None or export_codes(request):
+    if request is None or not hasattr(view, "table_columns"):
         return codes, table
-    labels = getattr(view, "table_labels", {})
-    return [str(labels.get(code, code)) for code in codes], table
+    header, values = export_table(view.table_columns(codes), table, codes=export_codes(request))
+    return header, list(values)
 
 
 def _flat(value):

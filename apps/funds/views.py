@@ -5,15 +5,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.charts import EXPENSE, INCOME, Series, bar_chart
 from apps.core.errors import ApplicationError, PermissionDenied
 from apps.core.exports import ID_COLUMN, Column, choice_label, csv_response, export_codes, export_table
 from apps.core.ids import parse_id
 from apps.core.models import Category
-from apps.core.money import fen_to_str, format_yuan
+from apps.core.money import format_yuan
 from apps.core.pages import MoneyConfirm, money_confirm_render, money_moved_message, object_or_404, show_error
 from apps.funds import pdf, selectors
 from apps.funds.access import fund_get_public, fund_require_manager
@@ -35,28 +35,15 @@ def fund_list(request):
     return render(request, "funds/fund_list.html", {"rows": rows})
 
 
-def _bars(series, label: str, width=320, bar_h=18):
-    """Inline SVG bars (in green, out red) per month, rendered on the server; no CDN. ``label``
-    names the chart for screen readers (the table below it has the figures)."""
-    peak = max([max(s["in"], s["out"]) for s in series] + [1])
-    height = len(series) * (2 * bar_h + 10) + 10
-    parts = [
-        f'<svg role="img" aria-label="{escape(label)}" viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">'
-    ]
-    y = 5
-    for s in series:
-        w_in = int((width - 90) * s["in"] / peak)
-        w_out = int((width - 90) * s["out"] / peak)
-        parts.append(f'<text x="0" y="{y + bar_h - 4}" font-size="11">{s["label"]}</text>')
-        parts.append(
-            f'<rect x="60" y="{y}" width="{w_in}" height="{bar_h - 2}" fill="#2e7d32"><title>in {fen_to_str(s["in"])}</title></rect>'
-        )
-        parts.append(
-            f'<rect x="60" y="{y + bar_h}" width="{w_out}" height="{bar_h - 2}" fill="#c62828"><title>out {fen_to_str(s["out"])}</title></rect>'
-        )
-        y += 2 * bar_h + 10
-    parts.append("</svg>")
-    return "".join(parts)
+def _books_chart(rows, *, title, heading):
+    """Money in (green) and out (red) of the fund per row, in yuan as people read them."""
+    return bar_chart(
+        title=title,
+        heading=heading,
+        series=[Series(_("Money in"), INCOME), Series(_("Money out"), EXPENSE)],
+        rows=[(r["label"], (r["in"], r["out"])) for r in rows],
+        show=lambda fen: format_yuan(int(fen)),
+    )
 
 
 def fund_detail(request, pk):
@@ -80,9 +67,6 @@ def fund_detail(request, pk):
     digest = Digest.objects.filter(book=f"fund:{fund.code}").order_by("-date").first()
     codes = [r["purpose"] for r in summary["restricted"]]
     purposes = {c.code: c.display_name for c in Category.objects.filter(code__in=codes)}
-    for table in (months, categories):
-        for v in table.values():
-            v["in_display"], v["out_display"] = format_yuan(v["in"]), format_yuan(v["out"])
     context = {
         "fund": fund,
         "balance": format_yuan(summary["balance"]),
@@ -94,10 +78,10 @@ def fund_detail(request, pk):
             {"purpose": purposes.get(r["purpose"], r["purpose"]), "balance": format_yuan(r["balance"])}
             for r in summary["restricted"]
         ],
-        "months": list(months.values()),
-        "categories": list(categories.values()),
-        "month_chart": _bars(list(months.values()), _("Income and spending by month")),
-        "category_chart": _bars(list(categories.values()), _("Income and spending by category")),
+        "month_chart": _books_chart(months.values(), title=_("Income and spending by month"), heading=_("Month")),
+        "category_chart": _books_chart(
+            categories.values(), title=_("Income and spending by category"), heading=_("Category")
+        ),
         "rows": rows,
         "digest": digest,
     }

@@ -13,10 +13,11 @@ from rest_framework.views import APIView
 from apps.core.api import IdField
 from apps.core.errors import PermissionDenied
 from apps.core.models import Category
-from apps.core.renderers import TableDownloadView
+from apps.core.renderers import HEADERS_OPENAPI_PARAMETER, TableDownloadView
 from apps.organizations.selectors import organization_get_for_user
 from apps.projects.access import milestone_get_for_user, project_get_for_user, worker_hours_visible_to
 from apps.projects.services import delivery_rating_record
+from apps.stats.labels import table_columns
 from apps.stats.scorecard import KINDS, scorecards
 from apps.stats.selectors import (
     FIGURES,
@@ -72,7 +73,14 @@ REGION_PARAMETERS = [
 FORMAT_PARAMETER = OpenApiParameter("format", str, enum=["json", "csv", "xlsx"])
 
 
-class _RegionView(TableDownloadView):
+class _StatsDownloadView(TableDownloadView):
+    """Downloads name their columns in the request's language (``?headers=codes``: the codes)."""
+
+    def table_columns(self, codes):
+        return table_columns(codes)
+
+
+class _RegionView(_StatsDownloadView):
     """Figures of a region the user oversees, for a period, as JSON, CSV or XLSX."""
 
     permission_classes = [IsAuthenticated]
@@ -109,6 +117,7 @@ class RegionStatsView(_RegionView):
                 "only; figures that belong to no category (money in, certified enterprises, work orders) are null.",
             ),
             FORMAT_PARAMETER,
+            HEADERS_OPENAPI_PARAMETER,
         ],
         responses=OpenApiTypes.OBJECT,
     )
@@ -132,7 +141,7 @@ PeriodQuery = type(
 )
 
 
-class _EntityStatsView(TableDownloadView):
+class _EntityStatsView(_StatsDownloadView):
     def respond(self, request, head: dict, figures_for) -> Response:
         query = PeriodQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -147,7 +156,8 @@ class OrganizationStatsView(_EntityStatsView):
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE),
             OpenApiParameter("to", OpenApiTypes.DATE),
-            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
+            FORMAT_PARAMETER,
+            HEADERS_OPENAPI_PARAMETER,
         ],
         responses=OpenApiTypes.OBJECT,
     )
@@ -169,7 +179,8 @@ class WorkerStatsView(_EntityStatsView):
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE),
             OpenApiParameter("to", OpenApiTypes.DATE),
-            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
+            FORMAT_PARAMETER,
+            HEADERS_OPENAPI_PARAMETER,
         ],
         responses=OpenApiTypes.OBJECT,
     )
@@ -204,7 +215,12 @@ class ScorecardView(_RegionView):
     download_name = "scorecards"
 
     @extend_schema(
-        parameters=[*REGION_PARAMETERS, OpenApiParameter("kind", str, enum=list(KINDS)), FORMAT_PARAMETER],
+        parameters=[
+            *REGION_PARAMETERS,
+            OpenApiParameter("kind", str, enum=list(KINDS)),
+            FORMAT_PARAMETER,
+            HEADERS_OPENAPI_PARAMETER,
+        ],
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request):
@@ -319,6 +335,7 @@ class MonthlyReportView(_RegionView):
             OpenApiParameter("region", str, required=True, description="12-digit code"),
             OpenApiParameter("month", str, required=True, description="YYYY-MM"),
             FORMAT_PARAMETER,
+            HEADERS_OPENAPI_PARAMETER,
         ],
         responses=OpenApiTypes.OBJECT,
     )

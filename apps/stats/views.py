@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -8,46 +9,24 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import is_platform_staff, memberships_active
+from apps.core.charts import EXPENSE, INCOME, NEUTRAL, Chart, Series, bar_chart
 from apps.core.errors import NotFound
 from apps.core.models import Category
+from apps.core.templatetags.sanshe_format import hours, yuan
 from apps.regions.models import Region
 from apps.regions.selectors import within_region
-from apps.stats.charts import bar_chart, treemap
+from apps.stats.labels import COMPONENT_LABELS, RAW_LABELS
 from apps.stats.scorecard import KINDS, scorecards
 from apps.stats.selectors import monthly_report, region_figures, stats_region_get_for_user
 
-CHARTED = (
-    ("needs_published", gettext_lazy("Needs published")),
-    ("needs_awarded", gettext_lazy("Needs awarded")),
-    ("hours_confirmed", gettext_lazy("Hours confirmed")),
-    ("funds_in", gettext_lazy("Money in (yuan)")),
-    ("work_orders", gettext_lazy("Work orders")),
-)
-
-COMPONENT_LABELS = {
-    "rating": gettext_lazy("Community rating of delivery"),
-    "milestones": gettext_lazy("Milestones accepted on time"),
-    "hours": gettext_lazy("Hours delivered against plan"),
-    "dispatch": gettext_lazy("Dispatch results"),
-}
-RAW_LABELS = {
-    "ratings": gettext_lazy("ratings"),
-    "mean_rating": gettext_lazy("mean rating (1–5)"),
-    "milestones_due": gettext_lazy("milestones due"),
-    "accepted_on_time": gettext_lazy("accepted by the due date"),
-    "hours_confirmed": gettext_lazy("hours confirmed"),
-    "hours_planned": gettext_lazy("hours planned for the period"),
-    "work_orders_closed": gettext_lazy("work orders closed"),
-    "on_time_rate": gettext_lazy("on-time rate"),
-    "reopen_rate": gettext_lazy("reopen rate"),
-    "satisfaction": gettext_lazy("satisfaction (1–5)"),
-}
 # How a raw figure reads on the page (others are shown as they are).
 RAW_FORMATS = {
     "on_time_rate": "percent",
     "reopen_rate": "percent",
     "hours_confirmed": "hours",
     "hours_planned": "hours",
+    "mean_rating": "rating",
+    "satisfaction": "rating",
 }
 
 
@@ -70,12 +49,38 @@ def _home_region(user) -> Region | None:
     return None
 
 
-TREEMAP_MEASURES = (
-    ("hours_confirmed", gettext_lazy("Hours confirmed")),
-    ("needs_published", gettext_lazy("Needs published")),
-    ("funds_out", gettext_lazy("Money out (yuan)")),
-    ("work_orders", gettext_lazy("Work orders")),
-)
+def _count(value: Decimal) -> str:
+    return f"{value:,}"
+
+
+def _area_charts(children: list[dict]) -> list[Chart]:
+    """The dashboard's charts, one bar per child area (a district, a street, a community), each in
+    the page's language with its unit; a chart of figures the category filter leaves out (null)
+    is not drawn."""
+
+    def chart(title, series, keys, show):
+        rows = [(c["name"], [c[k] for k in keys]) for c in children]
+        if all(v is None for _name, values in rows for v in values):
+            return None
+        return bar_chart(title=title, heading=_("Area"), series=series, rows=rows, show=show)
+
+    charts = [
+        chart(
+            _("Needs published and awarded"),
+            [Series(_("Needs published"), NEUTRAL), Series(_("Needs awarded"), INCOME)],
+            ("needs_published", "needs_awarded"),
+            _count,
+        ),
+        chart(_("Hours confirmed"), [Series(_("Hours confirmed"), NEUTRAL)], ("hours_confirmed",), hours),
+        chart(
+            _("Money in and out"),
+            [Series(_("Money in"), INCOME), Series(_("Money out"), EXPENSE)],
+            ("funds_in", "funds_out"),
+            yuan,
+        ),
+        chart(_("Work orders"), [Series(_("Work orders"), NEUTRAL)], ("work_orders",), _count),
+    ]
+    return [c for c in charts if c is not None]
 
 
 def _render_dashboard(request, region, date_from, date_to, *, public: bool):
@@ -84,28 +89,13 @@ def _render_dashboard(request, region, date_from, date_to, *, public: bool):
     figures = region_figures(
         region=region, date_from=date_from, date_to=date_to, category=category.code if category else None
     )
-    children = figures["children"]
-    charts = [
-        (str(label), bar_chart(title=str(label), rows=[(c["name"], c[key]) for c in children]))
-        for key, label in CHARTED
-        if children and any(c[key] is not None for c in children)
-    ]
-    measures = [(key, str(label)) for key, label in TREEMAP_MEASURES if figures[key] is not None]
-    measure = next((m for m in measures if m[0] == request.GET.get("measure")), measures[0])
-    tree = treemap(
-        title=_("%(area)s by %(measure)s") % {"area": region.name, "measure": measure[1]},
-        rows=[(c["name"], c[measure[0]]) for c in children],
-    )
     return render(
         request,
         "stats/dashboard.html",
         {
             "region": region,
             "figures": figures,
-            "charts": charts,
-            "treemap": tree if children else None,
-            "measure": measure,
-            "measures": measures,
+            "charts": _area_charts(figures["children"]),
             "categories": categories,
             "category": category,
             "date_from": date_from,
@@ -213,7 +203,7 @@ def monthly_page(request, code: str | None = None):
             ("work_orders", gettext_lazy("Work orders reported"), None),
             ("on_time_rate", gettext_lazy("On-time rate"), "percent"),
             ("reopen_rate", gettext_lazy("Reopen rate"), "percent"),
-            ("satisfaction", gettext_lazy("Satisfaction (1–5)"), None),
+            ("satisfaction", gettext_lazy("Satisfaction"), "rating"),
         )
     ]
     return render(

@@ -1,4 +1,4 @@
-"""The category filter (``category=`` on stats/ and the dashboard) and the treemap of areas: the
+"""The category filter (``category=`` on stats/ and the dashboard) and the bar charts of areas: the
 figures change with the category, and the dashboard's work stays on the rollups."""
 
 import datetime as dt
@@ -72,20 +72,20 @@ def test_category_filter_changes_the_figures(api, mixed, make_user):
     assert stats(api, staff, mixed.district.code, category="nonsense").status_code == 400
 
 
-def test_dashboard_category_filter_and_treemap(client, mixed, make_user):
+def test_dashboard_category_filter_and_area_bars(client, mixed, make_user):
     client.force_login(make_user("district_officer", region=mixed.district))
     today = timezone.localdate()
-    page = client.get(f"/oversight/?from={today}&to={today}&measure=needs_published").content.decode()
-    assert 'class="chart treemap"' in page and "<title>玉林街道: 3</title>" in page
-    assert "<title>望江路街道: 1</title>" in page
-    youth = client.get(f"/oversight/?from={today}&to={today}&measure=needs_published&category=children_youth")
+    page = client.get(f"/oversight/?from={today}&to={today}").content.decode()
+    assert 'class="chart-bars"' in page and "<title>玉林街道 · 发布需求数: 3</title>" in page
+    assert "<title>望江路街道 · 发布需求数: 1</title>" in page
+    youth = client.get(f"/oversight/?from={today}&to={today}&category=children_youth")
     html = youth.content.decode()
-    assert "<title>玉林街道: 1</title>" in html and "望江路街道: " not in html  # nothing of the category there
+    assert "<title>玉林街道 · 发布需求数: 1</title>" in html
+    assert "<title>望江路街道 · 发布需求数: 0</title>" in html  # nothing of the category there
     assert "&amp;category=children_youth&amp;format=csv" in html and 'value="children_youth" selected' in html
-    hours = client.get(f"/oversight/?from={today}&to={today}&measure=hours_confirmed").content.decode()
-    assert "<title>玉林街道: 5</title>" in hours
-    public = client.get(f"/oversight/public/?from={today}&to={today}&category=elderly&measure=needs_published")
-    assert "<title>武侯区: 3</title>" in public.content.decode()
+    assert "<title>玉林街道 · 已确认服务时长: 5 小时</title>" in page
+    public = client.get(f"/oversight/public/?from={today}&to={today}&category=elderly")
+    assert "<title>武侯区 · 发布需求数: 3</title>" in public.content.decode()
 
 
 def test_dashboard_and_stats_query_counts_do_not_grow_with_areas(client, api, mixed, make_user):

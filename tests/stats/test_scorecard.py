@@ -121,12 +121,12 @@ def test_scorecard_pages_show_how_each_score_is_made(client, scored, make_user, 
 
 def test_scorecard_csv_and_xlsx(api, scored, make_user):
     staff = make_user("platform_staff")
-    response = scorecards(api, staff, region=scored.street.code, kind="community", format="csv")
+    response = scorecards(api, staff, region=scored.street.code, kind="community", format="csv", headers="codes")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     [row] = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert row["total"] == "62.08" and row["rating_mean_rating"] == "4.50" and row["hours_hours_planned"] == "20.00"
 
-    xlsx = scorecards(api, staff, region=scored.street.code, kind="community", format="xlsx")
+    xlsx = scorecards(api, staff, region=scored.street.code, kind="community", format="xlsx", headers="codes")
     values = list(load_workbook(io.BytesIO(xlsx.content)).active.values)
     assert values[0][:4] == ("kind", "code", "name", "total") and values[1][2] == "玉林东路社区"
 

@@ -97,9 +97,9 @@ def test_organization_and_worker_figures(api, city, make_user, organization, wor
     assert org["projects_active"] == 1 and org["contract_amount"] == "100000.00"
     assert org["hours_confirmed"] == "2.50" and org["beneficiaries_served"] == 6
     assert org["certified_social_enterprise"] is False
-    csv_body = api.get(f"/api/v1/stats/organizations/{organization.pk}/?{period}&format=csv").content.decode(
-        "utf-8-sig"
-    )
+    csv_body = api.get(
+        f"/api/v1/stats/organizations/{organization.pk}/?{period}&format=csv&headers=codes"
+    ).content.decode("utf-8-sig")
     assert csv_body.splitlines()[0].startswith("organization,name,from,to,awards")
 
     url = f"/api/v1/stats/workers/{worker.pk}/?{period}"

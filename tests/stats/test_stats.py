@@ -114,12 +114,13 @@ def test_rollups_equal_the_live_computation_after_events_and_rebuild(dataset):
 
 def test_csv_and_xlsx_downloads_carry_the_same_figures(api, dataset, make_user):
     staff = make_user("platform_staff")
-    response = get(api, staff, region="510107000000", **{"from": "2026-01-01", "to": "2026-12-31", "format": "csv"})
+    period = {"from": "2026-01-01", "to": "2026-12-31", "headers": "codes"}
+    response = get(api, staff, region="510107000000", **period, format="csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0]["region"] == "510107000000" and rows[0]["needs_published"] == "4"
     assert {r["region"] for r in rows[1:]} == {"510107006000", "510107007000"}
-    xlsx = get(api, staff, region="510107000000", **{"from": "2026-01-01", "to": "2026-12-31", "format": "xlsx"})
+    xlsx = get(api, staff, region="510107000000", **period, format="xlsx")
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = list(sheet.values)

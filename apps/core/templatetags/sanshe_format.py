@@ -84,3 +84,23 @@ def hours_minutes(value) -> str:
         return "" if value is None else str(value)
     whole, minutes = divmod(abs(int(number)), 60)
     return gettext("%(hours)d h %(minutes)d min") % {"hours": whole, "minutes": minutes}
+
+
+@register.filter
+def percent_points(value) -> str:
+    """75% from a rate already in percent (75.0), as dispatch's unit results give it; one decimal
+    kept when there is one (87.5%)."""
+    number = _decimal(value)
+    if number is None:
+        return "" if value is None else str(value)
+    shown = number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{shown.to_integral_value() if shown == shown.to_integral_value() else shown}%"
+
+
+@register.filter
+def out_of_five(value) -> str:
+    """4.6 / 5: a mean rating on the 1–5 scale, with one decimal and its scale."""
+    number = _decimal(value)
+    if number is None:
+        return "" if value is None else str(value)
+    return f"{number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} / 5"
