@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.exports import Column, choice_label
@@ -50,49 +50,51 @@ def _yes_no(value):
     return gettext("yes") if value else gettext("no")
 
 
+# Column names have their own context: "name" or "projects" as a column header may read differently
+# from the same word elsewhere in the catalog.
 COLUMNS = {
     column.code: column
     for column in (
-        Column("region", _("area code")),
-        Column("name", _("name")),
-        Column("level", _("level"), choice_label(Region.Level)),
-        Column("month", _("month")),
-        Column("from", _("period start")),
-        Column("to", _("period end")),
-        Column("needs_published", _("needs published")),
-        Column("needs_awarded", _("needs awarded")),
-        Column("needs_failed", _("needs failed")),
-        Column("median_days_to_award", _("median days to award")),
-        Column("hours_confirmed", _("hours confirmed")),
-        Column("beneficiaries_served", _("beneficiaries served")),
-        Column("funds_in", _("money in (yuan)")),
-        Column("funds_out", _("money out (yuan)")),
-        Column("certified_enterprises", _("certified social enterprises")),
-        Column("work_orders", _("work orders")),
-        Column("on_time_rate", _("on-time rate (%)"), _percent),
-        Column("reopen_rate", _("reopen rate (%)"), _percent),
-        Column("satisfaction", _("satisfaction (1–5)")),
-        Column("organization", _("organization ID")),
-        Column("awards", _("awards")),
-        Column("projects_active", _("active projects")),
-        Column("projects_completed", _("completed projects")),
-        Column("contract_amount", _("contract amount (yuan)")),
-        Column("paid_amount", _("amount paid (yuan)")),
-        Column("certified_social_enterprise", _("certified social enterprise"), _yes_no),
-        Column("worker", _("worker ID")),
-        Column("records", _("service records")),
-        Column("projects", _("projects")),
-        Column("kind", _("scorecards of"), choice_label(KIND_LABELS)),
-        Column("code", _("code")),
-        Column("total", _("total score")),
+        Column("region", pgettext_lazy("export column", "area code")),
+        Column("name", pgettext_lazy("export column", "name")),
+        Column("level", pgettext_lazy("export column", "level"), choice_label(Region.Level)),
+        Column("month", pgettext_lazy("export column", "month")),
+        Column("from", pgettext_lazy("export column", "period start")),
+        Column("to", pgettext_lazy("export column", "period end")),
+        Column("needs_published", pgettext_lazy("export column", "needs published")),
+        Column("needs_awarded", pgettext_lazy("export column", "needs awarded")),
+        Column("needs_failed", pgettext_lazy("export column", "needs failed")),
+        Column("median_days_to_award", pgettext_lazy("export column", "median days to award")),
+        Column("hours_confirmed", pgettext_lazy("export column", "hours confirmed")),
+        Column("beneficiaries_served", pgettext_lazy("export column", "beneficiaries served")),
+        Column("funds_in", pgettext_lazy("export column", "money in (yuan)")),
+        Column("funds_out", pgettext_lazy("export column", "money out (yuan)")),
+        Column("certified_enterprises", pgettext_lazy("export column", "certified social enterprises")),
+        Column("work_orders", pgettext_lazy("export column", "work orders")),
+        Column("on_time_rate", pgettext_lazy("export column", "on-time rate (%)"), _percent),
+        Column("reopen_rate", pgettext_lazy("export column", "reopen rate (%)"), _percent),
+        Column("satisfaction", pgettext_lazy("export column", "satisfaction (1–5)")),
+        Column("organization", pgettext_lazy("export column", "organization ID")),
+        Column("awards", pgettext_lazy("export column", "awards")),
+        Column("projects_active", pgettext_lazy("export column", "active projects")),
+        Column("projects_completed", pgettext_lazy("export column", "completed projects")),
+        Column("contract_amount", pgettext_lazy("export column", "contract amount (yuan)")),
+        Column("paid_amount", pgettext_lazy("export column", "amount paid (yuan)")),
+        Column("certified_social_enterprise", pgettext_lazy("export column", "certified social enterprise"), _yes_no),
+        Column("worker", pgettext_lazy("export column", "worker ID")),
+        Column("records", pgettext_lazy("export column", "service records")),
+        Column("projects", pgettext_lazy("export column", "projects")),
+        Column("kind", pgettext_lazy("export column", "scorecards of"), choice_label(KIND_LABELS)),
+        Column("code", pgettext_lazy("export column", "code")),
+        Column("total", pgettext_lazy("export column", "total score")),
     )
 }
 # A scorecard's columns per component: "<component>_<raw figure>" and these.
 COMPONENT_FIGURES = {
-    "score": (_("score (0–100)"), None),
-    "weight": (_("policy weight (%)"), None),
-    "effective_weight": (_("effective weight (%)"), None),
-    "contribution": (_("contribution"), None),
+    "score": (pgettext_lazy("export column", "score (0–100)"), None),
+    "weight": (pgettext_lazy("export column", "policy weight (%)"), None),
+    "effective_weight": (pgettext_lazy("export column", "effective weight (%)"), None),
+    "contribution": (pgettext_lazy("export column", "contribution"), None),
 }
 RAW_DISPLAY = {"on_time_rate": _percent, "reopen_rate": _percent}
 RAW_UNITS = {"on_time_rate": "%", "reopen_rate": "%", "mean_rating": "1–5", "satisfaction": "1–5"}
