@@ -9,6 +9,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from apps.projects import services
 from apps.projects.models import ServiceLog
 from tests.factories.core import OrganizationFactory
 from tests.factories.projects import ServiceLogFactory, make_project
@@ -124,3 +125,12 @@ def test_a_number_past_any_id_is_an_invalid_choice_not_a_server_error(client, sc
     response = client.get("/en/hours/approve/", {"project": "9" * 30, "worker": "-1"})
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"project", "worker"}
+
+
+def test_issued_service_records_are_dated_in_chinese(client, scene):
+    ServiceLogFactory(project=scene.project, worker=scene.worker)
+    services.service_record_issue(worker=scene.worker)
+    client.force_login(scene.worker.user)
+    html = client.get("/hours/record/").content.decode()
+    today = timezone.localdate()
+    assert f" · {today.year}年{today.month}月{today.day}日 · " in html
