@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.bidding.models import Need
+from apps.bidding.selectors import need_range_errors
 from apps.core.forms import DatePickerInput, DateTimePickerInput, IdsChoiceField
 from apps.funds.models import Fund
 from apps.workers.models import SocialWorker
@@ -30,12 +31,10 @@ class NeedForm(forms.ModelForm):
     def clean(self):
         # On the field it concerns, before the model's constraints would report it on top.
         data = super().clean()
-        low, high = data.get("budget_min"), data.get("budget_max")
-        if low is not None and high is not None and low > high:
-            self.add_error("budget_max", _("The maximum budget must not be below the minimum budget."))
-        start, end = data.get("service_start"), data.get("service_end")
-        if start and end and start > end:
-            self.add_error("service_end", _("The service must not end before it starts."))
+        fields = ("budget_min", "budget_max", "service_start", "service_end")
+        for field, messages in need_range_errors(**{name: data.get(name) for name in fields}).items():
+            for message in messages:
+                self.add_error(field, message)
         return data
 
 

@@ -52,6 +52,17 @@ def needs_open_for_bids(*, now: dt.datetime | None = None) -> QuerySet[Need]:
     return Need.objects.filter(status=Need.Status.PUBLISHED, bid_deadline__gt=now or timezone.now())
 
 
+def need_range_errors(*, budget_min, budget_max, service_start, service_end) -> dict[str, list[str]]:
+    """The budget range and the service period, each on the field it concerns (a missing value is
+    left to its field). The database enforces both as constraints, but those are reported on top."""
+    errors: dict[str, list[str]] = {}
+    if budget_min is not None and budget_max is not None and budget_min > budget_max:
+        errors["budget_max"] = [_("The maximum budget must not be below the minimum budget.")]
+    if service_start and service_end and service_start > service_end:
+        errors["service_end"] = [_("The service must not end before it starts.")]
+    return errors
+
+
 def need_publication_errors(*, need: Need, now: dt.datetime) -> dict[str, list[str]]:
     """The rules a draft must meet to be published (CONTRACT: publish)."""
     policy = policy_current()
@@ -65,11 +76,12 @@ def need_publication_errors(*, need: Need, now: dt.datetime) -> dict[str, list[s
         )
     if timezone.localdate(need.bid_deadline) > need.service_start:
         errors.setdefault("bid_deadline", []).append(_("The bid deadline must not be after the service starts."))
-    if need.budget_min > need.budget_max:
-        errors["budget_max"] = [_("The maximum budget must not be below the minimum budget.")]
-    if need.service_start > need.service_end:
-        errors["service_end"] = [_("The service must not end before it starts.")]
-    return errors
+    return errors | need_range_errors(
+        budget_min=need.budget_min,
+        budget_max=need.budget_max,
+        service_start=need.service_start,
+        service_end=need.service_end,
+    )
 
 
 def need_list(*, user, filters: dict | None = None) -> QuerySet[Need]:

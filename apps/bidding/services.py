@@ -36,7 +36,7 @@ from apps.bidding.notifications import (
     notify_need_published,
     notify_objection_filed,
 )
-from apps.bidding.selectors import need_publication_errors
+from apps.bidding.selectors import need_publication_errors, need_range_errors
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.core.money import decimal_to_fen, format_yuan
 from apps.core.rubric import RUBRIC_WEIGHTS, rubric_items
@@ -89,7 +89,11 @@ def need_create(*, actor: User, community, **fields) -> Need:
         raise ValidationFailed(field_errors={"community": [_("Choose a community.")]})
     _require_community_staff(actor, community.pk)
     _check_fund(fields, community)
-    need = Need(community=community, created_by=actor, status=Need.Status.DRAFT)
+    return _need_save(Need(community=community, created_by=actor, status=Need.Status.DRAFT), fields)
+
+
+def _need_save(need: Need, fields: dict) -> Need:
+    """A draft takes the editable fields given, is checked and saved (created or edited alike)."""
     for name in Need.EDITABLE_FIELDS:
         if name in fields:
             setattr(need, name, fields[name])
@@ -99,11 +103,12 @@ def need_create(*, actor: User, community, **fields) -> Need:
 
 
 def _full_clean_need(need: Need) -> None:
-    errors = {}
-    if need.budget_min is not None and need.budget_max is not None and need.budget_min > need.budget_max:
-        errors["budget_max"] = [_("The maximum budget must not be below the minimum budget.")]
-    if need.service_start and need.service_end and need.service_start > need.service_end:
-        errors["service_end"] = [_("The service must not end before it starts.")]
+    errors = need_range_errors(
+        budget_min=need.budget_min,
+        budget_max=need.budget_max,
+        service_start=need.service_start,
+        service_end=need.service_end,
+    )
     if errors:
         raise ValidationFailed(field_errors=errors)
     try:
@@ -121,12 +126,7 @@ def need_update(*, actor: User, need: Need, **fields) -> Need:
     if need.status != Need.Status.DRAFT:
         raise StateConflict(_("Only a draft can be edited."))
     _check_fund(fields, need.community)
-    for name in Need.EDITABLE_FIELDS:
-        if name in fields:
-            setattr(need, name, fields[name])
-    _full_clean_need(need)
-    need.save()
-    return need
+    return _need_save(need, fields)
 
 
 @transaction.atomic
@@ -202,6 +202,12 @@ def _yuan(amount: Decimal) -> str:
     return format_yuan(decimal_to_fen(Decimal(amount)))
 
 
+def proposal_total(budget_lines: list) -> Decimal:
+    """A proposal's amount, the one the need's budget range and the contract take: the sum of
+    its budget lines."""
+    return sum((Decimal(line["amount"]) for line in budget_lines), Decimal("0"))
+
+
 def proposal_errors(
     *, need: Need, organization: Organization, budget_lines: list, milestones: list, team: list
 ) -> dict[str, list[str]]:
@@ -210,7 +216,7 @@ def proposal_errors(
     if not budget_lines:
         errors["budget_lines"] = [_("Add at least one budget line.")]
     else:
-        total = sum((Decimal(line["amount"]) for line in budget_lines), Decimal("0"))
+        total = proposal_total(budget_lines)
         if total < need.budget_min or total > need.budget_max:
             errors["budget_lines"] = [
                 _("The total %(total)s is outside the budget range %(min)s–%(max)s.")
@@ -316,7 +322,7 @@ def proposal_submit(
         title=title,
         summary=summary,
         approach=approach,
-        total_amount=sum((Decimal(line["amount"]) for line in budget_lines), Decimal("0")),
+        total_amount=proposal_total(budget_lines),
         status=Proposal.Status.DRAFT if draft else Proposal.Status.SUBMITTED,
         submitted_at=None if draft else now,
         created_by=actor,
@@ -364,7 +370,7 @@ def proposal_update(
             setattr(proposal, name, fields[name])
     _write_parts(proposal, budget_lines=budget_lines, milestones=milestones, team=team)
     lines = [{"item": b.item, "amount": b.amount} for b in proposal.budget_lines.all()]
-    proposal.total_amount = sum((line["amount"] for line in lines), Decimal("0"))
+    proposal.total_amount = proposal_total(lines)
     if submit:
         proposal.status = Proposal.Status.SUBMITTED
         proposal.submitted_at = now

@@ -120,6 +120,17 @@ def _judge(application: Application) -> None:
     application.eligibility = eligibility.judge_application(application, policy=policy, on=on)
 
 
+def _judge_and_save(application: Application) -> None:
+    """The applicant's facts are checked on their fields (what the applicant does not state is
+    set by the services), judged, and saved, on creation and on every edit alike."""
+    try:
+        application.full_clean(exclude=["eligibility", "created_by", "organization", "renewal_of", "policy"])
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors=exc.message_dict) from None
+    _judge(application)
+    application.save()
+
+
 def renewal_opens_on(certificate: Certificate, policy=None) -> dt.date:
     policy = policy or policy_current()
     return certificate.valid_until - relativedelta(months=policy.renewal_window_months)
@@ -165,12 +176,7 @@ def certification_create(*, actor, organization, **facts) -> Application:
         created_by=actor,
         **{k: v for k, v in facts.items() if k in Application.FACT_FIELDS},
     )
-    try:
-        application.full_clean(exclude=["eligibility", "created_by", "organization", "renewal_of", "policy"])
-    except ValidationError as exc:
-        raise ValidationFailed(field_errors=exc.message_dict) from None
-    _judge(application)
-    application.save()
+    _judge_and_save(application)
     ApplicationEvent.objects.create(application=application, actor=actor, from_status="", to_status="draft")
     return application
 
@@ -185,12 +191,7 @@ def certification_update(*, actor, application: Application, **facts) -> Applica
     _check_facts(merged)
     for key, value in merged.items():
         setattr(application, key, value)
-    try:
-        application.full_clean(exclude=["eligibility", "created_by", "organization", "renewal_of", "policy"])
-    except ValidationError as exc:
-        raise ValidationFailed(field_errors=exc.message_dict) from None
-    _judge(application)
-    application.save()
+    _judge_and_save(application)
     return application
 
 
