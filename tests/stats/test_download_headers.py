@@ -22,7 +22,7 @@ def test_region_csv_has_chinese_headers_and_level_names_by_default(api, scored, 
     assert header[:3] == ["区划代码", "名称", "层级"]
     assert "发布需求数" in header and "资金收入（元）" in header and "按时办结率（%）" in header
     assert all(not any("a" <= ch <= "z" for ch in label) for label in header), header
-    assert rows[1][:3] == [scored.street.code, "玉林街道", "街道"]
+    assert rows[1][:3] == [scored.street.code, "玉林街道", "街道（镇）"]  # the level by its name
     on_time = rows[1][header.index("按时办结率（%）")]
     assert on_time == "75.0"  # a rate of 0.750, as a percentage
 
