@@ -1,4 +1,4 @@
-"""allauth's own words that its Chinese catalog leaves in English ("验证您的Email地址", "Recipient:").
+"""allauth's own words that its Chinese catalog leaves in English ("验证您的Email地址", "认证APP").
 
 Listed here only so that ``make messages`` copies them into this project's catalog (locale/), which
 Django reads before any app's: the sign-in, e-mail and two-factor pages then read in Chinese
@@ -38,5 +38,5 @@ ALLAUTH_MSGIDS = (
     gettext_noop("You have confirmed %(email)s."),
     gettext_noop("Your account has no verified email address."),
     gettext_noop("Your email has been confirmed."),
-    gettext_noop("Recipient:"),
+    gettext_noop("Use authenticator app or code"),
 )
