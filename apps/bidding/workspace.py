@@ -9,6 +9,7 @@ from apps.accounts.models import Role
 from apps.bidding.models import Need, PanelReviewer, Proposal
 from apps.bidding.selectors import needs_open_for_bids
 from apps.core.workspace import ActionCount, workspace_count, workspace_link
+from apps.organizations.models import Organization
 from apps.regions.models import Region
 from apps.regions.selectors import within_region
 
@@ -23,8 +24,8 @@ workspace_link(Role.REVIEWER, order=10, label=_("My reviews"), url_name="bidding
 
 
 @workspace_count(Role.COMMUNITY_STAFF, order=10)
-def community_needs(*, user, membership) -> list[ActionCount]:
-    needs = Need.objects.filter(community_id=membership.community_id)
+def community_needs(*, user, memberships) -> list[ActionCount]:
+    needs = Need.objects.filter(community_id__in=[m.community_id for m in memberships])
     url = reverse("bidding:needs-mine")
     return [
         ActionCount("drafts", _("Drafts"), needs.filter(status=Need.Status.DRAFT).count(), url),
@@ -32,41 +33,43 @@ def community_needs(*, user, membership) -> list[ActionCount]:
     ]
 
 
-def _open_needs_matching_follows(organization) -> QuerySet[Need]:
-    """Needs open for bids in the categories or regions ``organization`` follows (every open need
-    when it follows none)."""
+def _open_needs_matching_follows(organization_ids: list[int]) -> QuerySet[Need]:
+    """Needs open for bids in the categories or regions any of the organizations follows (every
+    open need when one of them follows none)."""
     needs = needs_open_for_bids()
-    categories = list(organization.followed_categories.values_list("pk", flat=True))
-    regions = list(Region.objects.filter(pk__in=organization.followed_regions.values("pk")).only("path"))
-    if not categories and not regions:
+    follows = Organization.followed_categories.through.objects.filter(organization_id__in=organization_ids)
+    region_follows = Organization.followed_regions.through.objects.filter(organization_id__in=organization_ids)
+    categories = list(follows.values_list("organization_id", "category_id"))
+    region_ids = list(region_follows.values_list("organization_id", "region_id"))
+    if {org for org, _category in categories} | {org for org, _region in region_ids} != set(organization_ids):
         return needs
-    match = Q(category_id__in=categories)
-    for region in regions:
+    match = Q(category_id__in={category for _org, category in categories})
+    for region in Region.objects.filter(pk__in={region for _org, region in region_ids}).only("path"):
         match |= within_region(region, via="community")
     return needs.filter(match)
 
 
 @workspace_count(Role.ORG_ADMIN, Role.ORG_MEMBER, order=10)
-def organization_bidding(*, user, membership) -> list[ActionCount]:
-    organization = membership.organization
+def organization_bidding(*, user, memberships) -> list[ActionCount]:
+    organization_ids = [m.organization_id for m in memberships]
     return [
         ActionCount(
             "open_needs",
             _("Open needs matching your follows"),
-            _open_needs_matching_follows(organization).count(),
+            _open_needs_matching_follows(organization_ids).count(),
             reverse("bidding:need-list"),
         ),
         ActionCount(
             "bids",
             _("Bids in progress"),
-            Proposal.objects.filter(organization=organization, status__in=Proposal.LIVE_STATUSES).count(),
+            Proposal.objects.filter(organization_id__in=organization_ids, status__in=Proposal.LIVE_STATUSES).count(),
             reverse("bidding:my-bids"),
         ),
     ]
 
 
 @workspace_count(Role.REVIEWER, order=10)
-def reviewer_need_panels(*, user, membership) -> list[ActionCount]:
+def reviewer_need_panels(*, user, memberships) -> list[ActionCount]:
     seats = (
         PanelReviewer.objects.filter(
             reviewer=user, recused=False, need__status__in=(Need.Status.PUBLISHED, Need.Status.EVALUATING)

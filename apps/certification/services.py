@@ -35,7 +35,7 @@ from apps.certification.models import (
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.core.selectors import policy_current
 from apps.core.uploads import validate_upload
-from apps.notifications.services import notify
+from apps.notifications.services import notifications_resolve, notify
 
 # ---------------------------------------------------------------- helpers
 
@@ -331,6 +331,8 @@ def certification_declare(*, actor, application: Application, conflict: bool, no
     # Membership of the applicant within the look-back recuses whatever the reviewer declares.
     member.recused = member.conflict or _is_recused_by_membership(application, actor)
     member.save()
+    # The panel's notice asked for this declaration: it is done.
+    notifications_resolve(user=actor, kind="certification", url=reverse("certification-review", args=[application.pk]))
     return member
 
 

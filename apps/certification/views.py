@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -202,8 +203,9 @@ def _application_action(request, application, action: str):
 
 @login_required
 def staff_queue(request):
+    # Not a secret that the queue exists: anyone else signed in is told they may not see it.
     if not is_platform_staff(request.user):
-        raise Http404
+        raise PermissionDenied
     filters = request.GET.copy()
     if not filters.getlist("status"):
         filters.setlist("status", ["submitted", "expert_review", "notice", "returned"])

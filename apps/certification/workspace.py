@@ -25,25 +25,25 @@ workspace_link(
 
 
 @workspace_count(Role.ORG_ADMIN, order=30)
-def organization_reports_due(*, user, membership) -> list[ActionCount]:
+def organization_reports_due(*, user, memberships) -> list[ActionCount]:
     """Milestone reports and certificate annual reports due within two weeks or overdue."""
-    organization = membership.organization
+    organization_ids = [m.organization_id for m in memberships]
     soon = timezone.localdate() + dt.timedelta(days=REPORTS_DUE_WITHIN_DAYS)
     annual = AnnualReport.objects.filter(
-        certificate__organization=organization, submitted_at__isnull=True, due_on__lte=soon
+        certificate__organization_id__in=organization_ids, submitted_at__isnull=True, due_on__lte=soon
     )
     return [
         ActionCount(
             "reports_due",
             _("Reports due"),
-            milestones_due(organization=organization, by=soon).count() + annual.count(),
+            milestones_due(organization_ids=organization_ids, by=soon).count() + annual.count(),
             reverse("certification-list-page"),
         )
     ]
 
 
 @workspace_count(Role.REVIEWER, order=20)
-def reviewer_certification_panels(*, user, membership) -> list[ActionCount]:
+def reviewer_certification_panels(*, user, memberships) -> list[ActionCount]:
     seats = PanelMember.objects.filter(
         reviewer=user, recused=False, application__status=Application.Status.EXPERT_REVIEW
     ).filter(
@@ -60,7 +60,7 @@ def reviewer_certification_panels(*, user, membership) -> list[ActionCount]:
 
 
 @workspace_count(Role.PLATFORM_STAFF, order=30)
-def staff_certifications_to_review(*, user, membership) -> list[ActionCount]:
+def staff_certifications_to_review(*, user, memberships) -> list[ActionCount]:
     return [
         ActionCount(
             "certifications_to_review",

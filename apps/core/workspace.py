@@ -32,9 +32,11 @@ class ActionCount:
     url: str
 
 
-# A counter takes the user and the membership the section is for, and returns its counts: each is
-# scoped to that membership (its community, organization or fund) or to the user (reviewer, worker),
-# so a count never includes rows the user may not see. Each count is one query.
+# A counter takes the user and the memberships the section is for (all of one role: a person who
+# administers three organizations has one section for them), and returns its counts: each is scoped
+# to those memberships (their communities, organizations or funds) or to the user (reviewer,
+# worker), so a count never includes rows the user may not see, and counts each row once however
+# many of the memberships it falls under. Each count is one query.
 Counter = Callable[..., list[ActionCount]]
 
 
@@ -63,7 +65,7 @@ def workspace_link(*roles: str, order: int, label: str, url_name: str) -> None:
 
 
 def workspace_count(*roles: str, order: int):
-    """Register a counter (``counter(*, user, membership) -> list[ActionCount]``) for ``roles``."""
+    """Register a counter (``counter(*, user, memberships) -> list[ActionCount]``) for ``roles``."""
 
     def register(counter: Counter) -> Counter:
         _counts.append(_Count(frozenset(roles), order, counter))
@@ -86,15 +88,21 @@ def _for_role(entries: list, role: str) -> list:
     return sorted((e for e in entries if role in e.roles), key=lambda e: e.order)
 
 
-def workspace_links(*, membership) -> list[ActionLink]:
-    """The links shown in ``membership``'s section, in order."""
+def workspace_links(*, role: str) -> list[ActionLink]:
+    """The links shown in the section of ``role``, in order."""
     discover()
-    return [ActionLink(link.label, reverse(link.url_name)) for link in _for_role(_links, membership.role)]
+    return [ActionLink(link.label, reverse(link.url_name)) for link in _for_role(_links, role)]
 
 
-def workspace_counts(*, user, membership) -> list[ActionCount]:
-    """What needs ``user``'s action now in ``membership`` (which must be one of theirs)."""
-    if membership.user_id != user.pk:
+def workspace_counts(*, user, memberships) -> list[ActionCount]:
+    """What needs ``user``'s action now in ``memberships``: theirs, all of one role (any other is
+    left out)."""
+    memberships = [m for m in memberships if m.user_id == user.pk]
+    if not memberships or len({m.role for m in memberships}) != 1:
         return []
     discover()
-    return [c for entry in _for_role(_counts, membership.role) for c in entry.counter(user=user, membership=membership)]
+    return [
+        c
+        for entry in _for_role(_counts, memberships[0].role)
+        for c in entry.counter(user=user, memberships=memberships)
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Case, IntegerField, Q, Sum, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,8 @@ from apps.funds.models import Donation, Fund, RefundHold
 from apps.ledger.models import Account, Leg, Transfer
 from apps.ledger.services import account_get_or_create
 from apps.notifications.models import Notification
+from apps.organizations.models import Organization
+from apps.projects.models import Project
 
 MOVING = ["single", "post"]
 # The notification kind the Stripe reconciliation job sends a fund's managers.
@@ -185,12 +187,64 @@ def fund_refund_holds(fund):
     return RefundHold.objects.filter(fund=fund).select_related("donation", "resolved_by", "transfer")
 
 
-def fund_reconciliation_warning_count(*, fund_id, user) -> int:
-    """The fund's refund holds still open plus ``user``'s unread notices of Stripe reconciliation
-    differences."""
-    holds = RefundHold.objects.filter(fund_id=fund_id, resolved=False).count()
-    notices = Notification.objects.filter(user=user, kind=RECONCILIATION_NOTICE_KIND, read_at__isnull=True).count()
-    return holds + notices
+def refund_holds_open_count(*, fund_ids) -> int:
+    """Refunds and disputes of these funds still waiting for their manager's resolution."""
+    return RefundHold.objects.filter(fund_id__in=fund_ids, resolved=False).count()
+
+
+def fund_reconciliation_warning_count(*, user) -> int:
+    """``user``'s unread notices of Stripe reconciliation differences (the job sends them to the
+    managers of the fund concerned)."""
+    return Notification.objects.filter(user=user, kind=RECONCILIATION_NOTICE_KIND, read_at__isnull=True).count()
+
+
+# What leaves a fund for the projects it pays: a grant posted to the organization for an accepted
+# milestone (apps.funds.payouts.milestone_payout).
+PAYOUT_KINDS = ("grant_payout",)
+
+
+def fund_payouts(fund) -> QuerySet[Transfer]:
+    """The grants the fund paid out, newest first; ``net`` is what left the fund (fen)."""
+    return fund_transfers(fund).filter(kind__in=PAYOUT_KINDS)
+
+
+def fund_payouts_count(*, fund_ids, since) -> int:
+    """How many grants these funds paid out from ``since`` on."""
+    return (
+        Transfer.objects.filter(
+            kind__in=PAYOUT_KINDS,
+            phase__in=MOVING,
+            created_at__gte=since,
+            legs__account__owner_type="fund",
+            legs__account__owner_id__in=[str(pk) for pk in fund_ids],
+        )
+        .distinct()
+        .count()
+    )
+
+
+def fund_payout_rows(transfers) -> list[dict]:
+    """Each payout (from ``fund_payouts``) with the organization it paid (the owner of the account
+    it credited) and the project it paid for, read in three queries whatever the number of rows."""
+    transfers = list(transfers)
+    payee_of = {
+        transfer_id: parse_id(owner_id)
+        for transfer_id, owner_id in Leg.objects.filter(
+            transfer__in=transfers, account__owner_type="organization"
+        ).values_list("transfer_id", "account__owner_id")
+    }
+    project_of = {t.pk: parse_id(t.reference.removeprefix("project:")) for t in transfers}
+    organizations = Organization.objects.in_bulk({pk for pk in payee_of.values() if pk})
+    projects = Project.objects.in_bulk({pk for pk in project_of.values() if pk})
+    return [
+        {
+            "transfer": t,
+            "amount": t.net or 0,
+            "payee": organizations.get(payee_of.get(t.pk)),
+            "project": projects.get(project_of[t.pk]),
+        }
+        for t in transfers
+    ]
 
 
 def donation_purpose_category(donation):

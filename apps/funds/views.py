@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -228,3 +229,15 @@ def _say_hold_booked(request, fund, hold) -> None:
         transfer_id=hold.transfer_id,
         transfer_url=selectors.fund_transfer_url(fund, hold.transfer_id),
     )
+
+
+PAYOUTS_PER_PAGE = 50
+
+
+def fund_payouts(request, pk):
+    """The grants the fund paid out to organizations for accepted milestones, newest first: public
+    like the rest of the fund's books."""
+    fund = _fund_or_404(pk)
+    page = Paginator(selectors.fund_payouts(fund), PAYOUTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"fund": fund, "page": page, "rows": selectors.fund_payout_rows(page.object_list)}
+    return render(request, "funds/fund_payouts.html", context)

@@ -52,6 +52,15 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     return notification
 
 
+def notifications_resolve(*, user, kind: str, url: str) -> int:
+    """Mark ``user``'s unread notifications of ``kind`` linking to ``url`` as read: they asked the
+    user to do something on that page, and it is done (a reviewer declared), so they no longer
+    wait among the unread."""
+    return Notification.objects.filter(
+        user=user, kind=kind, url=language_neutral_url(url), read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
 def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 

@@ -13,7 +13,7 @@ workspace_link(
 
 
 @workspace_count(Role.PLATFORM_STAFF, order=10)
-def staff_organizations_to_verify(*, user, membership) -> list[ActionCount]:
+def staff_organizations_to_verify(*, user, memberships) -> list[ActionCount]:
     return [
         ActionCount(
             "organizations_to_verify",

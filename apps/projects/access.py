@@ -103,3 +103,9 @@ def worker_hours_visible_to(user, worker: SocialWorker) -> bool:
         .values_list("organization_id", flat=True)
     )
     return bool(employers & user_organization_ids(user))
+
+
+def community_projects_for_user(user) -> QuerySet[Project]:
+    """The projects of the communities ``user`` works for as community staff (none for anyone
+    else): the projects whose milestones they accept and whose hours they confirm."""
+    return Project.objects.filter(community_id__in=user_community_ids(user))

@@ -1,9 +1,10 @@
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.filters import IdFilter
 from apps.core.ids import parse_id
-from apps.projects.models import Project, ServiceLog
+from apps.projects.models import Milestone, Project, ServiceLog
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -35,3 +36,23 @@ class ServiceLogFilter(django_filters.FilterSet):
     class Meta:
         model = ServiceLog
         fields = ["worker", "project", "status", "date_from", "date_to", "organization", "community"]
+
+
+class CommunityProjectFilter(django_filters.FilterSet):
+    """The community staff's list of their projects: by status, or only those with a milestone
+    report awaiting acceptance."""
+
+    status = django_filters.ChoiceFilter(choices=Project.Status.choices, label=_("status"), empty_label=_("any status"))
+    milestones = django_filters.ChoiceFilter(
+        choices=[(Milestone.Status.SUBMITTED, _("with a milestone awaiting acceptance"))],
+        method="filter_milestones",
+        label=_("milestones"),
+        empty_label=_("any milestones"),
+    )
+
+    class Meta:
+        model = Project
+        fields = ["status", "milestones"]
+
+    def filter_milestones(self, queryset, name, value):
+        return queryset.filter(Exists(Milestone.objects.filter(project=OuterRef("pk"), status=value)))

@@ -4,8 +4,8 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
 from apps.bidding.models import Need
@@ -14,8 +14,8 @@ from apps.core.models import localized_name
 from apps.core.money import MoneyMove, decimal_to_fen
 from apps.funds.payouts import milestone_payout_preview
 from apps.funds.selectors import fund_account_display
-from apps.projects.access import service_logs_for_user
-from apps.projects.filters import ProjectFilter, ServiceLogFilter
+from apps.projects.access import community_projects_for_user, service_logs_for_user
+from apps.projects.filters import CommunityProjectFilter, ProjectFilter, ServiceLogFilter
 from apps.projects.models import Milestone, Project, ProjectTeamMember, ServiceLog
 from apps.workers.models import SocialWorker
 
@@ -161,10 +161,10 @@ def hours_delivered_in_year(year: int) -> Decimal:
     return total or Decimal("0.00")
 
 
-def milestones_due(*, organization, by: dt.date) -> QuerySet[Milestone]:
-    """The milestone reports ``organization`` still owes on its active projects, due by ``by``."""
+def milestones_due(*, organization_ids, by: dt.date) -> QuerySet[Milestone]:
+    """The milestone reports the organizations still owe on their active projects, due by ``by``."""
     return Milestone.objects.filter(
-        project__organization=organization,
+        project__organization_id__in=organization_ids,
         project__status=Project.Status.ACTIVE,
         status__in=(Milestone.Status.PENDING, Milestone.Status.RETURNED),
         due_date__lte=by,
@@ -223,3 +223,28 @@ def organization_project_figures(*, organization, date_from: dt.date, date_to: d
         "hours_confirmed": str(Decimal(hours["hours"] or 0).quantize(Decimal("0.01"))),
         "beneficiaries_served": hours["served"] or 0,
     }
+
+
+def community_project_list(*, user, filters=None) -> QuerySet[Project]:
+    """The projects of ``user``'s communities (community staff), newest first, narrowed by
+    ``CommunityProjectFilter``; each with ``paid`` (accepted milestones' payments), ``remaining``
+    (of the contract amount) and ``open_milestones`` (those not yet accepted, next first)."""
+    paid = Coalesce(
+        Sum("milestones__paid_amount", filter=Q(milestones__status=Milestone.Status.ACCEPTED)),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=12, decimal_places=2),
+    )
+    qs = (
+        community_projects_for_user(user)
+        .select_related("organization", "community")
+        .annotate(paid=paid, remaining=F("amount") - paid)
+        .prefetch_related(
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.exclude(status=Milestone.Status.ACCEPTED).order_by("position", "id"),
+                to_attr="open_milestones",
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+    return CommunityProjectFilter(filters or {}, queryset=qs).qs

@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,10 +30,12 @@ from apps.projects.access import (
     project_get_for_user,
     user_is_project_party,
 )
+from apps.projects.filters import CommunityProjectFilter
 from apps.projects.forms import MilestoneReportForm, QueueFilterForm, ServiceLogForm
-from apps.projects.models import DeliveryRating, Project, ServiceLog, ServiceRecord
+from apps.projects.models import DeliveryRating, Milestone, Project, ServiceLog, ServiceRecord
 from apps.projects.pdf import service_record_pdf
 from apps.projects.selectors import (
+    community_project_list,
     milestone_accept_preview,
     service_log_queue,
     service_log_queue_choices,
@@ -364,3 +368,25 @@ def milestone_attachment(request, pk, mid, aid):
     milestone = get_object_or_404(project.milestones, pk=mid)
     attachment = object_or_404(milestone_attachment_get_for_user, user=request.user, milestone=milestone, pk=aid)
     return private_file_response(attachment.file, download_name=attachment.name)
+
+
+COMMUNITY_PROJECTS_PER_PAGE = 30
+
+
+@login_required
+def community_projects(request):
+    """Community staff: their community's projects, each with its organization, next milestone and
+    the money paid and still to pay; ``?milestones=submitted`` keeps those awaiting acceptance."""
+    if not user_community_ids(request.user):
+        raise PermissionDenied
+    projects = community_project_list(user=request.user, filters=request.GET)
+    page = Paginator(projects, COMMUNITY_PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filter_form": CommunityProjectFilter(request.GET).form,
+        "awaiting_only": request.GET.get("milestones") == Milestone.Status.SUBMITTED,
+        "extra_query": query.urlencode(),
+    }
+    return render(request, "projects/community_projects.html", context)

@@ -12,6 +12,9 @@ from apps.core.workspace import ActionCount, workspace_count, workspace_link
 from apps.projects.models import Milestone, Project, ServiceLog
 from apps.workers.selectors import worker_for_user
 
+workspace_link(
+    Role.COMMUNITY_STAFF, order=25, label=_("My community's projects"), url_name="projects:community-projects"
+)
 workspace_link(Role.COMMUNITY_STAFF, order=30, label=_("Confirm service hours"), url_name="projects:confirm-queue")
 workspace_link(Role.ORG_ADMIN, order=30, label=_("Approve service hours"), url_name="projects:approve-queue")
 workspace_link(Role.SOCIAL_WORKER, order=10, label=_("Log service hours"), url_name="projects:hours")
@@ -19,34 +22,35 @@ workspace_link(Role.SOCIAL_WORKER, order=20, label=_("My service record"), url_n
 
 
 @workspace_count(Role.COMMUNITY_STAFF, order=20)
-def community_projects(*, user, membership) -> list[ActionCount]:
-    community = membership.community_id
+def community_projects(*, user, memberships) -> list[ActionCount]:
+    communities = [m.community_id for m in memberships]
     return [
         ActionCount(
             "records_to_confirm",
             _("Records to confirm"),
             ServiceLog.objects.filter(
-                project__community_id=community, status=ServiceLog.Status.APPROVED, superseded_at__isnull=True
+                project__community_id__in=communities, status=ServiceLog.Status.APPROVED, superseded_at__isnull=True
             ).count(),
             reverse("projects:confirm-queue"),
         ),
         ActionCount(
             "milestones_to_accept",
             _("Milestones to accept"),
-            Milestone.objects.filter(project__community_id=community, status=Milestone.Status.SUBMITTED).count(),
-            reverse("bidding:needs-mine"),
+            Milestone.objects.filter(project__community_id__in=communities, status=Milestone.Status.SUBMITTED).count(),
+            reverse("projects:community-projects") + "?milestones=submitted",
         ),
     ]
 
 
 @workspace_count(Role.ORG_ADMIN, order=20)
-def organization_records(*, user, membership) -> list[ActionCount]:
+def organization_records(*, user, memberships) -> list[ActionCount]:
     return [
         ActionCount(
             "records_to_approve",
             _("Records to approve"),
             ServiceLog.objects.filter(
-                project__organization=membership.organization, status=ServiceLog.Status.SUBMITTED
+                project__organization_id__in=[m.organization_id for m in memberships],
+                status=ServiceLog.Status.SUBMITTED,
             ).count(),
             reverse("projects:approve-queue"),
         )
@@ -54,7 +58,7 @@ def organization_records(*, user, membership) -> list[ActionCount]:
 
 
 @workspace_count(Role.SOCIAL_WORKER, order=10)
-def social_worker_hours(*, user, membership) -> list[ActionCount]:
+def social_worker_hours(*, user, memberships) -> list[ActionCount]:
     worker = worker_for_user(user)
     if worker is None:
         return []

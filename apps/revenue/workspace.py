@@ -12,9 +12,9 @@ workspace_link(Role.FUND_MANAGER, order=20, label=_("Revenue-share reports"), ur
 
 
 @workspace_count(Role.FUND_MANAGER, order=20)
-def fund_manager_revenue_reports(*, user, membership) -> list[ActionCount]:
+def fund_manager_revenue_reports(*, user, memberships) -> list[ActionCount]:
     reports = RevenueShareReport.objects.filter(
-        agreement__fund_id=membership.fund_id, status=RevenueShareReport.Status.SUBMITTED
+        agreement__fund_id__in=[m.fund_id for m in memberships], status=RevenueShareReport.Status.SUBMITTED
     )
     return [
         ActionCount(

@@ -11,7 +11,7 @@ workspace_link(Role.PLATFORM_STAFF, order=50, label=_("Social workers to verify"
 
 
 @workspace_count(Role.PLATFORM_STAFF, order=20)
-def staff_workers_to_verify(*, user, membership) -> list[ActionCount]:
+def staff_workers_to_verify(*, user, memberships) -> list[ActionCount]:
     return [
         ActionCount(
             "workers_to_verify",

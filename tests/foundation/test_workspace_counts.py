@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def counts(user, role) -> dict:
     membership = Membership.objects.active().get(user=user, role=role)
-    return {c.key: c.value for c in workspace_counts(user=user, membership=membership)}
+    return {c.key: c.value for c in workspace_counts(user=user, memberships=[membership])}
 
 
 def _need(city, community=None, status="draft", **extra):
@@ -139,7 +139,12 @@ def test_staff_and_fund_manager_counts(city, make_user, worker_factory):
     assert after["workers_to_verify"] == before["workers_to_verify"] + 1
 
     manager = make_user("fund_manager", fund=city.fund)
-    assert counts(manager, "fund_manager") == {"books": 1, "pending_reports": 0, "reconciliation_warnings": 0}
+    assert counts(manager, "fund_manager") == {
+        "refund_holds": 0,
+        "pending_reports": 0,
+        "payouts": 0,
+        "reconciliation_warnings": 0,
+    }
 
     notify(users=[manager], kind="fund_reconciliation", title="Stripe reconciliation found differences")
     assert counts(manager, "fund_manager")["reconciliation_warnings"] == 1

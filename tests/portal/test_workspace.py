@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role
+from apps.accounts.services import membership_add
 from apps.core import workspace
 from apps.core.workspace import ActionCount, workspace_count, workspace_link
+from tests.factories.bidding import NeedFactory, ProposalFactory
+from tests.factories.core import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +45,7 @@ def test_community_staff_see_their_apps_links_in_order_and_org_members_do_not(ci
     assert _links(staff) == [
         reverse("bidding:need-new"),
         reverse("bidding:needs-mine"),
+        reverse("projects:community-projects"),
         reverse("projects:confirm-queue"),
         reverse("dispatch:work-order-new"),
         reverse("cooperative-list-page"),
@@ -61,8 +67,9 @@ def test_fund_managers_see_funds_and_revenue_cards_and_grid_workers_do_not(city,
         reverse("cooperative-list-page"),
     ]
     keys = re.findall(r'data-count="([^"]+)"', manager)
-    assert keys == ["books", "pending_reports", "reconciliation_warnings"]
-    assert f'href="{reverse("fund-detail-page", kwargs={"pk": city.fund.pk})}"' in manager
+    assert keys == ["refund_holds", "pending_reports", "payouts", "reconciliation_warnings"]
+    assert f'href="{reverse("fund-refund-holds", kwargs={"pk": city.fund.pk})}"' in manager
+    assert f'href="{reverse("fund-payouts", kwargs={"pk": city.fund.pk})}"' in manager
 
     html = page(make_user("grid_worker", community=city.community))
     assert reverse("fund-list-page") not in _links(html)
@@ -81,7 +88,7 @@ def test_a_card_an_app_registers_shows_for_its_role_only(registry_copy, city, ma
     workspace_link(Role.GRID_WORKER, order=5, label=_("Notifications"), url_name="notifications")
 
     @workspace_count(Role.GRID_WORKER, order=5)
-    def open_problems(*, user, membership):
+    def open_problems(*, user, memberships):
         return [ActionCount("open_problems", "Open problems", 3, reverse("notifications"))]
 
     grid = page(make_user("grid_worker", community=city.community))
@@ -91,3 +98,24 @@ def test_a_card_an_app_registers_shows_for_its_role_only(registry_copy, city, ma
     staff = page(make_user("community_staff", community=city.community))
     assert 'data-count="open_problems"' not in staff
     assert reverse("notifications") not in _links(staff)
+
+
+def test_an_administrator_of_three_organizations_has_one_card_counting_over_all_of_them(city, make_user, page):
+    organizations = [OrganizationFactory(region=city.district) for _ in range(3)]
+    admin = make_user("org_admin", organization=organizations[0])
+    for organization in organizations[1:]:
+        membership_add(user=admin, role=Role.ORG_ADMIN, organization=organization)
+    need = NeedFactory(community=city.community, status="published", bid_deadline=timezone.now() + dt.timedelta(days=5))
+    for organization in organizations[:2]:
+        ProposalFactory(need=need, organization=organization, status="submitted")
+
+    html = page(admin)
+    assert html.count('aria-labelledby="role-') == 1
+    assert html.count('<h2 id="role-') == 1
+    assert _links(html).count(reverse("bidding:my-bids")) == 1
+    bids = f'<li data-count="bids"><a href="{reverse("bidding:my-bids")}"><strong class="count">2</strong>'
+    assert bids in html  # the bids of all three organizations
+    open_needs = '<li data-count="open_needs"><a href="{}"><strong class="count">1</strong>'
+    assert open_needs.format(reverse("bidding:need-list")) in html  # one need, counted once
+    for organization in organizations:
+        assert organization.name in html
