@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.request
 from io import StringIO
 from pathlib import Path
 
@@ -58,7 +59,7 @@ READERS = {
 
 
 @pytest.fixture
-def demo_server():
+def demo_server(tmp_path):
     """The demo city behind a live server. On SQLite the server shares the test's connection, so
     the test's transaction holds everything and its rollback leaves the database as it was (a flush
     would run into the ledger's append-only triggers); on PostgreSQL the server has connections of
@@ -66,6 +67,11 @@ def demo_server():
     call_command("seed_demo", "--i-know-this-is-public", stdout=StringIO())
     server = LiveServer("localhost")
     server._live_server_modified_settings.enable()
+    # The schema is read once, with time to spare: each of the nine runs loading it from the server
+    # gave up after schemathesis' 10 s on a loaded machine.
+    with urllib.request.urlopen(f"{server.url}/api/v1/schema/?format=json", timeout=300) as answer:
+        server.schema_file = tmp_path / "schema.json"
+        server.schema_file.write_bytes(answer.read())
     yield server
     server._live_server_modified_settings.disable()
     server.stop()
@@ -81,7 +87,9 @@ def _st_run(server, name: str, examples: str, *args: str) -> tuple[str, str]:
         "--config-file",
         str(CONFIG),
         "run",
-        f"{server.url}/api/v1/schema/?format=json",
+        str(server.schema_file),
+        "--url",
+        server.url,
         "--checks",
         "all",
         "--max-examples",

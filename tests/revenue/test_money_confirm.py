@@ -71,7 +71,9 @@ def test_approving_books_once_and_says_what(client, city, fund_manager, report, 
     assert Transfer.objects.filter(reference=f"revenue-report:{report.pk}").count() == 1
 
 
-@pytest.mark.parametrize(("prefix", "words"), [("", ["非限定资金", "已到账"]), ("/en", ["unrestricted money", "Money received"])])
+@pytest.mark.parametrize(
+    ("prefix", "words"), [("", ["非限定资金", "已到账"]), ("/en", ["unrestricted money", "Money received"])]
+)
 def test_money_received_confirms_then_books_into_the_fund_once(client, city, fund_manager, report, prefix, words):
     revenue_report_approve(actor=fund_manager, report=report)
     client.force_login(fund_manager)
