@@ -26,11 +26,11 @@ def _message(body: str) -> str:
 def test_the_confirm_page_shows_amount_and_whose_money_and_books_nothing(
     city,
     client,
-    held,
+    held,  # noqa: F811 - the fixture imported from test_holds
     make_user,
     prefix,
     fund_words,
-    host_words,  # noqa: F811
+    host_words,
 ):
     client.force_login(make_user("fund_manager", fund=city.fund))
     url = f"{prefix}/funds/{city.fund.pk}/holds/{held.pk}/"
