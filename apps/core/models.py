@@ -107,6 +107,47 @@ class PolicyVersion(models.Model):
     api_token_days = models.PositiveSmallIntegerField(
         _("API token lifetime (days)"), default=90, validators=[MinValueValidator(1), MaxValueValidator(3650)]
     )
+    # Residents take part (#21).
+    scorecard_weight_residents = _percent(
+        verbose_name=_("scorecard weight: rating by the people served (%)"), default=0
+    )
+    suggestion_support_threshold = models.PositiveSmallIntegerField(
+        _("supports that bring a suggestion to the community's staff"), default=10, validators=[MinValueValidator(1)]
+    )
+    suggestion_answer_days = models.PositiveSmallIntegerField(
+        _("days to answer a suggestion before it goes to the street"), default=14, validators=[MinValueValidator(1)]
+    )
+    duplicate_radius_m = models.PositiveIntegerField(
+        _("radius for similar reports (metres)"), default=50, validators=[MinValueValidator(1), MaxValueValidator(5000)]
+    )
+    open311_anonymous_posts = models.BooleanField(_("Open311 takes reports without an API key"), default=False)
+    question_deadline_days = models.PositiveSmallIntegerField(
+        _("questions close this many days before the bid deadline"), default=2
+    )
+    clarification_extension_days = models.PositiveSmallIntegerField(
+        _("days a changed condition adds to the bid deadline"), default=3
+    )
+    # Services in the field (#22).
+    shift_cancel_hours = models.PositiveSmallIntegerField(_("hours before a shift to cancel in time"), default=24)
+    checkin_code_seconds = models.PositiveSmallIntegerField(
+        _("check-in code lifetime (seconds)"), default=60, validators=[MinValueValidator(15), MaxValueValidator(3600)]
+    )
+    checkin_window_minutes = models.PositiveSmallIntegerField(
+        _("check-in window around a shift's start (minutes)"), default=30
+    )
+    checkin_radius_m = models.PositiveIntegerField(
+        _("check-in radius (metres)"), default=200, validators=[MinValueValidator(10), MaxValueValidator(5000)]
+    )
+    checkin_rounding_minutes = models.PositiveSmallIntegerField(
+        _("checked hours round down to (minutes)"), default=5, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    checkout_grace_minutes = models.PositiveSmallIntegerField(_("check-out grace after a shift (minutes)"), default=60)
+    ce_hours_assistant = models.PositiveSmallIntegerField(
+        _("continuing education hours per period: assistant social worker"), default=72
+    )
+    ce_hours_social_worker = models.PositiveSmallIntegerField(
+        _("continuing education hours per period: social worker and above"), default=90
+    )
 
     class Meta:
         ordering = ["-version"]
@@ -140,12 +181,28 @@ class PolicyVersion(models.Model):
         "scorecard_weight_hours",
         "scorecard_weight_dispatch",
         "api_token_days",
+        "scorecard_weight_residents",
+        "suggestion_support_threshold",
+        "suggestion_answer_days",
+        "duplicate_radius_m",
+        "open311_anonymous_posts",
+        "question_deadline_days",
+        "clarification_extension_days",
+        "shift_cancel_hours",
+        "checkin_code_seconds",
+        "checkin_window_minutes",
+        "checkin_radius_m",
+        "checkin_rounding_minutes",
+        "checkout_grace_minutes",
+        "ce_hours_assistant",
+        "ce_hours_social_worker",
     )
     SCORECARD_WEIGHT_KEYS = (
         "scorecard_weight_rating",
         "scorecard_weight_milestones",
         "scorecard_weight_hours",
         "scorecard_weight_dispatch",
+        "scorecard_weight_residents",
     )
 
     def clean(self):
