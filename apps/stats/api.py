@@ -71,6 +71,13 @@ REGION_PARAMETERS = [
     OpenApiParameter("to", OpenApiTypes.DATE),
 ]
 FORMAT_PARAMETER = OpenApiParameter("format", str, enum=["json", "csv", "xlsx"])
+# An organization's or a worker's figures: a period, and the download's format and headers.
+PERIOD_DOWNLOAD_PARAMETERS = [
+    OpenApiParameter("from", OpenApiTypes.DATE),
+    OpenApiParameter("to", OpenApiTypes.DATE),
+    FORMAT_PARAMETER,
+    HEADERS_OPENAPI_PARAMETER,
+]
 
 
 class _StatsDownloadView(TableDownloadView):
@@ -153,12 +160,7 @@ class OrganizationStatsView(_EntityStatsView):
     """Public figures of one organization (awards, projects, money paid, confirmed hours)."""
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE),
-            OpenApiParameter("to", OpenApiTypes.DATE),
-            FORMAT_PARAMETER,
-            HEADERS_OPENAPI_PARAMETER,
-        ],
+        parameters=PERIOD_DOWNLOAD_PARAMETERS,
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request, pk):
@@ -176,12 +178,7 @@ class WorkerStatsView(_EntityStatsView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE),
-            OpenApiParameter("to", OpenApiTypes.DATE),
-            FORMAT_PARAMETER,
-            HEADERS_OPENAPI_PARAMETER,
-        ],
+        parameters=PERIOD_DOWNLOAD_PARAMETERS,
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request, pk):
