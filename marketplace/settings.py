@@ -65,6 +65,7 @@ THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "js_lib_leaflet",  # Leaflet 1.9.4, vendored from PyPI (django-js-lib-leaflet): the maps, no CDN
 ]
 LOCAL_APPS = [
     "apps.core",
@@ -77,10 +78,12 @@ LOCAL_APPS = [
     "apps.funds",
     "apps.bidding",
     "apps.projects",
+    "apps.shifts",
     "apps.revenue",
     "apps.cooperatives",
     "apps.certification",
     "apps.dispatch",
+    "apps.participation",
     "apps.search",
     "apps.stats",
     "apps.opendata",
@@ -175,7 +178,13 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandator
 # TRUSTED_PROXY_COUNT = N proxies in front, the Nth entry from the right of X-Forwarded-For.
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/ip,5/15m/key"}
 ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
+# A person signing up may choose their street and community and becomes its resident (#21).
+ACCOUNT_SIGNUP_FORM_CLASS = "apps.accounts.forms.ResidentSignupForm"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
+# Resident reports (POST reports/, open to anyone): at most this many reports and joins an hour per
+# client address (as TRUSTED_PROXY_COUNT finds it) and per e-mail; beyond, 429.
+RESIDENT_REPORTS_PER_HOUR = env.int("RESIDENT_REPORTS_PER_HOUR", 10)
+RESIDENT_REPORTS_PER_EMAIL_PER_HOUR = env.int("RESIDENT_REPORTS_PER_EMAIL_PER_HOUR", 5)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Sanshe"
 SANSHE_MFA_ROLES = ("platform_staff", "reviewer", "fund_manager")
@@ -241,8 +250,9 @@ STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-sanshe")
-# Map tiles for the dispatch map: a URL template such as https://tiles.example.org/{z}/{x}/{y}.png.
-# Empty (the default): no tile host is assumed reachable and the dispatch map shows the grid view.
+# Map tiles for the maps (report form, public report list, dispatch map): a URL template such as
+# https://tiles.example.org/{z}/{x}/{y}.png. Empty (the default): no tile host is assumed reachable;
+# the forms offer a grid picker and the dispatch map shows the grid view.
 MAP_TILE_URL = env("MAP_TILE_URL", default="")
 SITE_BASE_URL = env("SITE_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -14,7 +14,7 @@ from apps.accounts.selectors import (
 )
 from apps.core.errors import NotFound
 from apps.core.ids import parse_id
-from apps.dispatch.models import WorkOrder
+from apps.dispatch.models import ResidentReport, WorkOrder
 from apps.regions.selectors import within_region
 
 REPORTER_ROLES = (Role.COMMUNITY_STAFF, Role.GRID_WORKER)
@@ -124,3 +124,41 @@ def can_dispatch(user, order: WorkOrder) -> bool:
 def can_see_reporter_contact(user, order: WorkOrder) -> bool:
     """Reporter phone and e-mail: only the order's community and the lead unit."""
     return order.community_id in user_community_ids(user, roles=REPORTER_ROLES) or is_lead_unit_staff(user, order)
+
+
+# --- resident reports --------------------------------------------------------------------------
+
+
+def report_get_public(*, tracking_no: str) -> ResidentReport:
+    """A resident report by its tracking number, to be shown in its public form only
+    (``selectors.report_public``); every report is public in that form. NotFound otherwise."""
+    report = (
+        ResidentReport.objects.select_related("community", "grid", "category", "work_order")
+        .filter(tracking_no=str(tracking_no)[:12].upper())
+        .first()
+    )
+    if report is None:
+        raise NotFound("Report not found.")
+    return report
+
+
+def reports_triage_visible(user) -> QuerySet[ResidentReport]:
+    """The reports ``user`` triages (in full): their communities' as grid worker or staff; all of
+    them for platform staff (who see, but do not triage)."""
+    qs = ResidentReport.objects.select_related("community", "grid", "category", "work_order")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if is_platform_staff(user):
+        return qs
+    return qs.filter(community_id__in=user_community_ids(user, roles=REPORTER_ROLES))
+
+
+def report_get_for_triage(*, user, tracking_no: str) -> ResidentReport:
+    report = reports_triage_visible(user).filter(tracking_no=str(tracking_no)[:12].upper()).first()
+    if report is None:
+        raise NotFound("Report not found.")
+    return report
+
+
+def can_triage(user, report: ResidentReport) -> bool:
+    return report.community_id in user_community_ids(user, roles=REPORTER_ROLES)

@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import localized_name
@@ -95,6 +96,7 @@ class WorkOrder(models.Model):
     class Source(models.TextChoices):
         WEB = "web", _("web or app")
         OPEN311 = "open311", _("Open311")
+        RESIDENT = "resident", _("resident report")
 
     class Escalation(models.IntegerChoices):
         NONE = 0, _("none")
@@ -258,3 +260,136 @@ class WorkOrderCoReply(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+def _tracking_no() -> str:
+    return "R" + get_random_string(9, allowed_chars="23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+
+
+class ResidentReport(models.Model):
+    """A problem reported by anyone, signed in or not (社区发现 by residents). The community's grid
+    workers and staff triage it: accepted, it becomes a ``resident`` work order and follows it;
+    rejected, it closes with a public reason. Followed on ``/r/<tracking_no>/``.
+
+    Private: ``name``, ``email``, the exact ``lat``/``lon``, ``client_address`` and the
+    reporter's account; the public form is ``selectors.report_public``."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("waiting for review")
+        REJECTED = "rejected", _("not taken up")
+        ACCEPTED = "accepted", _("taken up")
+        DISPATCHED = "dispatched", _("being handled")
+        HANDLED = "handled", _("handled, waiting for rating")
+        CLOSED = "closed", _("closed")
+
+    OPEN_STATUSES = ("submitted", "accepted", "dispatched", "handled")
+
+    tracking_no = models.CharField(_("tracking number"), max_length=12, unique=True, default=_tracking_no)
+    community = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="resident_reports", verbose_name=_("community")
+    )
+    grid = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="grid_resident_reports",
+        verbose_name=_("grid"),
+    )
+    category = models.ForeignKey(
+        DispatchCategory, on_delete=models.PROTECT, related_name="resident_reports", verbose_name=_("category")
+    )
+    description = models.TextField(_("description"), max_length=2000)
+    lat = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    lon = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(max_length=10, default="zh-hans")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resident_reports",
+    )
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    source = models.CharField(max_length=10, default="web")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    work_order = models.OneToOneField(
+        WorkOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="resident_report"
+    )
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    reject_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_comment = models.CharField(_("comment"), max_length=500, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("resident report")
+        verbose_name_plural = _("resident reports")
+        indexes = [models.Index(fields=["category", "status"]), models.Index(fields=["client_address", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                violation_error_message=_("Choose a rating from 1 to 5."),
+                name="resident_report_rating_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_no
+
+    def get_absolute_url(self) -> str:
+        return reverse("dispatch:report-track", args=[self.tracking_no])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+
+class ResidentReportPhoto(models.Model):
+    report = models.ForeignKey(ResidentReport, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(storage=private_storage, upload_to="dispatch/reports/%Y/%m/", max_length=200)
+    mime = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class ReportFollower(models.Model):
+    """Someone who follows a report by e-mail: its reporter, or a resident who met the same problem
+    ("我也遇到", ``joined``). A joiner may leave no e-mail: they still count."""
+
+    report = models.ForeignKey(ResidentReport, on_delete=models.CASCADE, related_name="followers")
+    email = models.EmailField(blank=True)
+    language = models.CharField(max_length=10, default="zh-hans")
+    joined = models.BooleanField(default=True)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "email"],
+                condition=~models.Q(email=""),
+                name="report_follower_one_per_email",
+                violation_error_message=_("This e-mail already follows the report."),
+            )
+        ]

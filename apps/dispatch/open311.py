@@ -8,6 +8,13 @@
   code) or ``attribute[grid]`` (a grid code); without either, to the one community the account
   reports for. We keep no community outlines or centroids, so ``lat``/``long`` are stored with
   the order but do not choose the community.
+- Without ``api_key``, when policy ``open311_anonymous_posts`` is on, a POST is a resident report
+  (as ``POST /api/v1/reports/``: ``lat``/``long`` required and choose the community, up to three
+  ``media`` files, ``email``, ``first_name``/``last_name``), answered with its tracking number as
+  ``service_request_id`` and ``token``; rate-limited per client address and e-mail.
+- Resident reports are listed among the requests with their tracking number as
+  ``service_request_id`` and ``media_url`` of their first photo (the work order a report became is
+  shown as the report, once).
 - Reading requests needs no key, as in GeoReport v2, and shows every order in its public form
   only (``selectors.work_order_public``, the rule ``GET /api/v1/work-orders/`` follows for
   non-parties too; README, "What is public"): never the reporter, phone or e-mail, the street
@@ -21,19 +28,23 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from apps.accounts.adapter import client_ip
 from apps.accounts.selectors import api_token_user, user_community_ids
 from apps.core.errors import ApplicationError
 from apps.core.ids import parse_id
+from apps.core.selectors import policy_current
 from apps.dispatch.access import REPORTER_ROLES, work_orders_public
-from apps.dispatch.models import DispatchCategory, WorkOrder
-from apps.dispatch.selectors import work_order_duplicates, work_order_public
-from apps.dispatch.services import work_order_report
+from apps.dispatch.models import DispatchCategory, ResidentReport, WorkOrder
+from apps.dispatch.selectors import report_public, reports_public, work_order_duplicates, work_order_public
+from apps.dispatch.services import report_submit, work_order_report
 from apps.regions.models import Region
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -146,6 +157,31 @@ def _request(order: WorkOrder) -> dict:
     }
 
 
+def _report_request(report: ResidentReport, request) -> dict:
+    public = report_public(report)
+    closed = public["status"] in (ResidentReport.Status.CLOSED, ResidentReport.Status.REJECTED)
+    order = report.work_order
+    return {
+        "service_request_id": public["tracking_no"],
+        "status": "closed" if closed else "open",
+        "status_notes": public["reject_reason"] or public["status_display"],
+        "service_name": report.category.name,
+        "service_code": public["category"],
+        "description": public["description"],
+        "agency_responsible": order.lead_unit.name if order is not None and order.lead_unit_id else "",
+        "service_notice": "",
+        "requested_datetime": public["created_at"],
+        "updated_datetime": public["updated_at"],
+        "expected_datetime": work_order_public(order)["resolve_by"] if order is not None else None,
+        "address": " ".join(part for part in (public["community_name"], public["grid_name"]) if part),
+        "address_id": "",
+        "zipcode": "",
+        "lat": public["lat"],
+        "long": public["long"],
+        "media_url": request.build_absolute_uri(public["photos"][0]) if public["photos"] else "",
+    }
+
+
 # --- views -------------------------------------------------------------------------------------
 
 
@@ -224,8 +260,54 @@ def _decimal(value: str, name: str, low: int, high: int) -> Decimal | None:
     return number
 
 
+def _post_resident_report(request, fmt):
+    """A report from anyone, without api_key, when policy ``open311_anonymous_posts`` is on."""
+    params = request.POST
+    code = params.get("service_code", "")[:40]
+    category = DispatchCategory.objects.filter(code=code, active=True).first() if code else None
+    if category is None:
+        raise Open311Error(400, f"Unknown or missing service_code: {code}")
+    lat = _decimal(params.get("lat", ""), "lat", -90, 90)
+    lon = _decimal(params.get("long", ""), "long", -180, 180)
+    if lat is None or lon is None:
+        raise Open311Error(400, "lat and long are required to post without an api_key.")
+    email = params.get("email", "")[:254]
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            raise Open311Error(400, "email is not a valid e-mail address.") from None
+    name = " ".join(p for p in (params.get("first_name", ""), params.get("last_name", "")) if p).strip()
+    report, duplicates = report_submit(
+        category=category,
+        description=params.get("description", ""),
+        lat=lat,
+        lon=lon,
+        photos=request.FILES.getlist("media"),
+        email=email,
+        name=name[:60],
+        client_address=client_ip(request),
+        language="zh-hans",
+        source="open311",
+    )
+    notice = ""
+    if duplicates:
+        notice = "Possibly a duplicate of open request(s) " + ", ".join(d["report"].tracking_no for d in duplicates)
+    rows = [
+        {
+            "service_request_id": report.tracking_no,
+            "token": report.tracking_no,
+            "service_notice": notice,
+            "account_id": "",
+        }
+    ]
+    return render(rows, fmt, root="service_requests", item="request", status=201)
+
+
 def _post_request(request, fmt):
     params = request.POST
+    if not params.get("api_key", "") and policy_current().open311_anonymous_posts:
+        return _post_resident_report(request, fmt)
     user = _account_for(params.get("api_key", ""))
     communities = user_community_ids(user, roles=REPORTER_ROLES)
     if not communities:
@@ -286,13 +368,18 @@ def requests_(request, fmt):
     if request.method == "POST":
         return _post_request(request, fmt)
     params = request.GET
-    qs = work_orders_public()
+    # Orders a resident report became are shown as the report (its tracking number).
+    qs = work_orders_public().filter(resident_report__isnull=True)
+    reports = reports_public()
     ids = params.get("service_request_id", "")
     if ids:
-        wanted = [parse_id(x) for x in ids.split(",")[:MAX_RESULTS] if x.strip()]
+        parts = [x.strip() for x in ids.split(",")[:MAX_RESULTS] if x.strip()]
+        numbers = [x.upper() for x in parts if x[:1] in "Rr"]
+        wanted = [parse_id(x) for x in parts if x[:1] not in "Rr"]
         if None in wanted:
-            raise Open311Error(400, "service_request_id must be comma-separated ids.")
+            raise Open311Error(400, "service_request_id must be comma-separated ids or tracking numbers.")
         qs = qs.filter(pk__in=wanted)
+        reports = reports.filter(tracking_no__in=numbers)
     else:
         codes = [c for c in params.get("service_code", "").split(",") if c]
         if codes:
@@ -305,11 +392,23 @@ def requests_(request, fmt):
         statuses = {s for s in params.get("status", "").split(",") if s}
         if statuses - {"open", "closed"}:
             raise Open311Error(400, "status is open or closed.")
+        reports = reports.filter(created_at__gte=start, created_at__lte=end)
+        if codes:
+            reports = reports.filter(category__code__in=codes[:50])
+        closed_reports = [ResidentReport.Status.CLOSED, ResidentReport.Status.REJECTED]
         if statuses == {"open"}:
             qs = qs.exclude(status=WorkOrder.Status.CLOSED)
+            reports = reports.exclude(status__in=closed_reports)
         elif statuses == {"closed"}:
             qs = qs.filter(status=WorkOrder.Status.CLOSED)
-    rows = [_request(o) for o in qs.order_by("-created_at", "-id")[:MAX_RESULTS]]
+            reports = reports.filter(status__in=closed_reports)
+    merged = [(o.created_at, o.pk, _request(o)) for o in qs.order_by("-created_at", "-id")[:MAX_RESULTS]]
+    merged += [
+        (r.created_at, r.pk, _report_request(r, request))
+        for r in reports.select_related("work_order__lead_unit").order_by("-created_at", "-id")[:MAX_RESULTS]
+    ]
+    merged.sort(key=lambda row: (row[0], row[1]), reverse=True)
+    rows = [row for _at, _pk, row in merged[:MAX_RESULTS]]
     return render(rows, fmt, root="service_requests", item="request")
 
 
@@ -326,7 +425,12 @@ def _parse_when(value: str | None, name: str):
 
 @open311_view()
 def request_detail(request, fmt, pk):
-    order = work_orders_public().filter(pk=pk).first()
+    if pk[:1] in "Rr":
+        report = reports_public().select_related("work_order__lead_unit").filter(tracking_no=pk[:12].upper()).first()
+        if report is None:
+            raise Open311Error(404, f"No service request {pk[:12]}.")
+        return render([_report_request(report, request)], fmt, root="service_requests", item="request")
+    order = work_orders_public().filter(pk=parse_id(pk) or 0).first()
     if order is None:
         raise Open311Error(404, f"No service request {pk}.")
     return render([_request(order)], fmt, root="service_requests", item="request")
@@ -334,6 +438,12 @@ def request_detail(request, fmt, pk):
 
 @open311_view()
 def token_detail(request, fmt, token):
+    if token[:1] in "Rr":
+        report = ResidentReport.objects.filter(tracking_no=token[:12].upper(), source="open311").first()
+        if report is None:
+            raise Open311Error(404, f"No request for token {token[:40]}.")
+        rows = [{"service_request_id": report.tracking_no, "token": report.tracking_no}]
+        return render(rows, fmt, root="service_requests", item="request")
     order = (
         WorkOrder.objects.filter(pk=parse_id(token), source=WorkOrder.Source.OPEN311).first()
         if parse_id(token)

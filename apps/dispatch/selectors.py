@@ -11,8 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.dispatch.access import work_orders_public, work_orders_visible
-from apps.dispatch.models import DispatchCategory, Unit, WorkOrder
-from apps.regions.selectors import within_region
+from apps.dispatch.models import (
+    DispatchCategory,
+    ReportFollower,
+    ResidentReport,
+    Unit,
+    WorkOrder,
+    WorkOrderEvent,
+)
+from apps.regions.selectors import distance_m, within_region
 
 DUPLICATE_WINDOW = dt.timedelta(days=7)
 
@@ -241,3 +248,144 @@ def work_order_map_points(*, user) -> list[dict]:
         }
         for order in orders
     ]
+
+
+# --- resident reports --------------------------------------------------------------------------
+
+
+def report_duplicates(*, category, lat, lon, radius_m: int, exclude_pk=None, limit: int = 5) -> list[dict]:
+    """Open reports of ``category`` within ``radius_m`` of the position, nearest first:
+    ``[{report, distance_m}]``."""
+    # A box around the position narrows the rows; the exact distance decides.
+    dlat = Decimal(radius_m) / Decimal(111_000) + Decimal("0.0001")
+    dlon = dlat * 2  # generous east-west at any latitude we serve
+    qs = ResidentReport.objects.filter(
+        category=category,
+        status__in=ResidentReport.OPEN_STATUSES,
+        lat__gte=lat - dlat,
+        lat__lte=lat + dlat,
+        lon__gte=lon - dlon,
+        lon__lte=lon + dlon,
+    ).select_related("category")
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    rows = []
+    for report in qs[:200]:
+        d = distance_m(lat, lon, report.lat, report.lon)
+        if d <= radius_m:
+            rows.append({"report": report, "distance_m": round(d)})
+    rows.sort(key=lambda r: (r["distance_m"], r["report"].pk))
+    return rows[:limit]
+
+
+def reports_public(*, status: str | None = None, community=None, open_only: bool = False) -> QuerySet[ResidentReport]:
+    """Every resident report, to be shown in its public form only (``report_public``)."""
+    qs = ResidentReport.objects.select_related("community", "grid", "category", "work_order").annotate(
+        joined_count=Count("followers", filter=Q(followers__joined=True))
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if open_only:
+        qs = qs.filter(status__in=ResidentReport.OPEN_STATUSES)
+    if community is not None:
+        qs = qs.filter(within_region(community, via="community"))
+    return qs.prefetch_related("photos")
+
+
+def report_joined_count(report: ResidentReport) -> int:
+    count = getattr(report, "joined_count", None)
+    return count if count is not None else report.followers.filter(joined=True).count()
+
+
+def report_public_replies(report: ResidentReport) -> list[dict]:
+    """The handlers' replies on the report's work order: the lead unit's replies (what was done)
+    and the co-handlers' (who the unit contacted stays private)."""
+    if not report.work_order_id:
+        return []
+    events = report.work_order.events.filter(
+        kind__in=[WorkOrderEvent.Kind.HANDLED, WorkOrderEvent.Kind.CO_REPLIED]
+    ).select_related("unit")
+    return [
+        {
+            "unit": event.unit.name if event.unit_id else "",
+            "text": event.note,
+            "lead": event.kind == WorkOrderEvent.Kind.HANDLED,
+            "created_at": _local_iso(event.created_at),
+            "created": event.created_at,
+        }
+        for event in events
+    ]
+
+
+def report_photo_url(report: ResidentReport, photo) -> str:
+    return reverse("dispatch:report-photo", args=[report.tracking_no, photo.pk])
+
+
+def report_public(report: ResidentReport) -> dict:
+    """The public form of a resident report: never the reporter's name, e-mail, account, client
+    address or exact position (rounded to about 100 m, as for work orders)."""
+    return {
+        "tracking_no": report.tracking_no,
+        "status": report.status,
+        "status_display": str(report.get_status_display()),
+        "category": report.category.code,
+        "category_name": report.category.display_name,
+        "description": report.description,
+        "community": report.community.code,
+        "community_name": report.community.name,
+        "grid": report.grid.code if report.grid_id else None,
+        "grid_name": report.grid.name if report.grid_id else "",
+        "lat": _public_coordinate(report.lat),
+        "long": _public_coordinate(report.lon),
+        "photos": [report_photo_url(report, p) for p in report.photos.all()],
+        "joined_count": report_joined_count(report),
+        "reject_reason": report.reject_reason if report.status == ResidentReport.Status.REJECTED else "",
+        "replies": [{k: v for k, v in r.items() if k != "created"} for r in report_public_replies(report)],
+        "rating": report.rating,
+        "created_at": _local_iso(report.created_at),
+        "updated_at": _local_iso(report.updated_at),
+        "url": reverse("dispatch:report-track", args=[report.tracking_no]),
+    }
+
+
+def report_map_points(reports) -> list[dict]:
+    """Markers for open reports (rounded positions): the public map."""
+    return [
+        {
+            "id": r.tracking_no,
+            "lat": float(_public_coordinate(r.lat)),
+            "lon": float(_public_coordinate(r.lon)),
+            "label": f"{r.tracking_no} {r.category.display_name} · {r.get_status_display()}",
+            "url": reverse("dispatch:report-track", args=[r.tracking_no]),
+        }
+        for r in reports
+    ]
+
+
+def report_rate_open(report: ResidentReport) -> bool:
+    """Whether the reporter may rate now: the order is handled (or closed), and not yet rated
+    since it was last handled."""
+    order = report.work_order
+    if order is None or order.status not in (WorkOrder.Status.HANDLED, WorkOrder.Status.CLOSED):
+        return False
+    if report.rated_at is None:
+        return True
+    return bool(order.handled_at and order.handled_at > report.rated_at)
+
+
+def report_rate_limited(
+    *, client_address: str | None, email: str, since: dt.datetime, per_client: int, per_email: int
+) -> bool:
+    """Whether this client address or e-mail already sent as many reports and joins since
+    ``since`` as allowed."""
+    if client_address:
+        sent = ResidentReport.objects.filter(client_address=client_address, created_at__gte=since).count()
+        sent += ReportFollower.objects.filter(client_address=client_address, created_at__gte=since).count()
+        if sent >= per_client:
+            return True
+    if email:
+        sent = ResidentReport.objects.filter(email__iexact=email, created_at__gte=since).count()
+        sent += ReportFollower.objects.filter(email__iexact=email, joined=True, created_at__gte=since).count()
+        if sent >= per_email:
+            return True
+    return False

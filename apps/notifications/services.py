@@ -10,7 +10,7 @@ from apps.core.errors import ValidationFailed
 from apps.core.pages import language_neutral_url
 from apps.notifications.models import Notification, NotificationPreference
 from apps.notifications.selectors import DEFAULT_PREFERENCE, preferences_by_user
-from apps.notifications.tasks import notification_email_task
+from apps.notifications.tasks import address_email_task, notification_email_task
 
 
 def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
@@ -43,6 +43,13 @@ def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str =
     if ids:
         transaction.on_commit(lambda: notification_email_task.delay(ids))
     return created
+
+
+def mail_address(*, to: str, subject: str, body: str, headers: dict | None = None) -> None:
+    """Mail an address with no account behind it (a resident following a report), after commit.
+    Callers pass final text in the recipient's language, with an unsubscribe link."""
+    if to:
+        transaction.on_commit(lambda: address_email_task.delay(to, subject[:200], body, headers or {}))
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:

@@ -4,7 +4,7 @@ import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.utils import timezone
 
 from apps.notifications.models import Notification
@@ -52,3 +52,10 @@ def notification_email_task(notification_ids: list[int]) -> int:
         n.emailed_at = now
         n.save(update_fields=["emailed_at"])
     return sent
+
+
+@shared_task
+def address_email_task(to: str, subject: str, body: str, headers: dict | None = None) -> int:
+    """Mail someone who has no account (a resident who reported without one), by address."""
+    message = EmailMessage(subject, body, None, [to], headers=headers or {})
+    return message.send(fail_silently=True)

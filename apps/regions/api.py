@@ -10,10 +10,21 @@ from apps.regions.selectors import region_list
 class RegionSerializer(serializers.ModelSerializer):
     parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
     parent_id = reference_pair("parent", shows="code", allow_null=True)
+    lat = serializers.DecimalField(
+        max_digits=9, decimal_places=6, allow_null=True, read_only=True, help_text="centre (communities and grids)"
+    )
+    long = serializers.DecimalField(
+        source="lon",
+        max_digits=9,
+        decimal_places=6,
+        allow_null=True,
+        read_only=True,
+        help_text="centre (communities and grids)",
+    )
 
     class Meta:
         model = Region
-        fields = ["id", "code", "name", "level", "parent", "parent_id"]
+        fields = ["id", "code", "name", "level", "parent", "parent_id", "lat", "long"]
 
 
 @extend_schema(

@@ -4,6 +4,8 @@ large size adds six districts of streets and communities."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from apps.core.demo import DemoContext, demo_step
 from apps.core.models import Category
 from apps.core.selectors import policy_current
@@ -39,6 +41,39 @@ DISTRICTS = {
     },
 }
 
+# Centres (WGS 84) of the demo communities, roughly where they are in Chengdu; each community's three
+# grids sit side by side west to east around it, with rectangular outlines (selectors.community_at).
+CENTRES = {
+    "玉林东路社区": ("30.629000", "104.068000"),
+    "玉林北路社区": ("30.633000", "104.062000"),
+    "黉门街社区": ("30.638000", "104.056000"),
+    "望江楼社区": ("30.630000", "104.086000"),
+    "九眼桥社区": ("30.641000", "104.084000"),
+    "和平社区": ("30.654000", "104.080000"),
+    "崇德里社区": ("30.657000", "104.087000"),
+    "书院街社区": ("30.662000", "104.076000"),
+    "大慈寺社区": ("30.661000", "104.085000"),
+    "望平社区": ("30.660000", "104.095000"),
+    "香香巷社区": ("30.666000", "104.101000"),
+}
+GRID_STEP = Decimal("0.002")  # west to east between grid centres (about 190 m)
+GRID_HALF = (Decimal("0.0015"), Decimal("0.001"))  # half height, half width of a grid's outline
+
+
+def grid_centre(community_lat: Decimal, community_lon: Decimal, index: int) -> tuple[Decimal, Decimal]:
+    return community_lat, community_lon + GRID_STEP * (index - 2)
+
+
+def grid_outline(lat: Decimal, lon: Decimal) -> list[list[float]]:
+    dlat, dlon = GRID_HALF
+    return [
+        [float(lat - dlat), float(lon - dlon)],
+        [float(lat - dlat), float(lon + dlon)],
+        [float(lat + dlat), float(lon + dlon)],
+        [float(lat + dlat), float(lon - dlon)],
+    ]
+
+
 LARGE_DISTRICTS = [
     ("510105000000", "青羊区"),
     ("510106000000", "金牛区"),
@@ -67,13 +102,21 @@ def seed(ctx: DemoContext) -> None:
             street = Region.objects.create(code=scode, name=sname, level="street", parent=district)
             streets.append(street)
             for i, cname in enumerate(community_names, start=1):
+                clat, clon = (Decimal(v) for v in CENTRES[cname])
                 community = Region.objects.create(
-                    code=f"{scode[:9]}{i:03d}", name=cname, level="community", parent=street
+                    code=f"{scode[:9]}{i:03d}", name=cname, level="community", parent=street, lat=clat, lon=clon
                 )
                 communities.append(community)
                 for g in range(1, 4):
+                    glat, glon = grid_centre(clat, clon, g)
                     Region.objects.create(
-                        code=f"{community.code}-{g:02d}", name=f"{cname}第{g}网格", level="grid", parent=community
+                        code=f"{community.code}-{g:02d}",
+                        name=f"{cname}第{g}网格",
+                        level="grid",
+                        parent=community,
+                        lat=glat,
+                        lon=glon,
+                        outline=grid_outline(glat, glon),
                     )
     ctx.data.update(city=city, districts=districts, streets=streets, communities=communities)
 

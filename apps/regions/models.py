@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +25,26 @@ class Region(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     # Materialised path of codes ("510100000000/510104000000/…/") so "in this area" is one prefix filter.
     path = models.CharField(max_length=140, db_index=True, editable=False)
+    # The centre (WGS 84) of a community or grid, so maps and clients can place it; and for a grid
+    # optionally its outline, a list of [lat, lon] corners. A position is matched to a community by
+    # the outlines first, else by the nearest grid (or community) centre (selectors.community_at).
+    lat = models.DecimalField(
+        _("latitude of the centre"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+    )
+    lon = models.DecimalField(
+        _("longitude of the centre"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+    )
+    outline = models.JSONField(_("outline"), default=list, blank=True)
 
     class Meta:
         ordering = ["code"]
