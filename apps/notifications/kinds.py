@@ -27,10 +27,6 @@ KINDS: dict[str, str] = {
     "bidding.award_stalled": _("Award stalled"),
     "bidding.objection_filed": _("An objection was raised"),
     "bidding.draft_deadline": _("Draft past its bid deadline"),
-    "bidding.question_asked": _("Questions on your community's needs"),
-    "bidding.question_answered": _("Answers to questions on needs"),
-    "bidding.deadline_extended": _("Bid deadline extended"),
-    "bidding.objection_decided": _("Decisions on your objections"),
     "dispatch": _("Work orders"),
     "dispatch_reporter": _("Progress of your reports"),
     "dispatch_escalation": _("Work order escalated"),
@@ -40,14 +36,8 @@ KINDS: dict[str, str] = {
     "hours_waiting": _("Service hours waiting for you"),
     "milestone_due": _("Milestones due"),
     "registration_expiring": _("Registration expiring"),
-    "shift_reminder": _("Shift reminders"),
-    "shift_late_cancel": _("Late cancellations of shifts"),
     "organization_rejected": _("Organization registration rejected"),
     "worker_rejected": _("Worker verification rejected"),
-    "participation.threshold": _("Residents' suggestions to answer"),
-    "participation.escalated": _("Unanswered residents' suggestions"),
-    "participation.suggestion": _("Answers to your suggestions"),
-    "participation.need": _("Progress of needs from your suggestions"),
 }
 
 
