@@ -20,6 +20,7 @@ API_APPS = (
     "cooperatives",
     "certification",
     "dispatch",
+    "participation",
     "search",
     "stats",
     "opendata",

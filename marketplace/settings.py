@@ -82,6 +82,7 @@ LOCAL_APPS = [
     "apps.cooperatives",
     "apps.certification",
     "apps.dispatch",
+    "apps.participation",
     "apps.search",
     "apps.stats",
     "apps.opendata",
@@ -176,6 +177,8 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandator
 # TRUSTED_PROXY_COUNT = N proxies in front, the Nth entry from the right of X-Forwarded-For.
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/ip,5/15m/key"}
 ACCOUNT_ADAPTER = "apps.accounts.adapter.AccountAdapter"
+# A person signing up may choose their street and community and becomes its resident (#21).
+ACCOUNT_SIGNUP_FORM_CLASS = "apps.accounts.forms.ResidentSignupForm"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
 # Resident reports (POST reports/, open to anyone): at most this many reports and joins an hour per
 # client address (as TRUSTED_PROXY_COUNT finds it) and per e-mail; beyond, 429.

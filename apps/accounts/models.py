@@ -26,6 +26,7 @@ class Role(models.TextChoices):
     STREET_OFFICER = "street_officer", _("street officer")
     DISTRICT_OFFICER = "district_officer", _("district officer")
     UNIT_STAFF = "unit_staff", _("handling unit staff")
+    RESIDENT = "resident", _("resident")
 
 
 # Which scope a membership of each role must name.
@@ -41,6 +42,7 @@ ROLE_SCOPE = {
     Role.STREET_OFFICER: "region",
     Role.DISTRICT_OFFICER: "region",
     Role.UNIT_STAFF: "unit",
+    Role.RESIDENT: "community",
 }
 
 

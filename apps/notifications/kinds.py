@@ -38,6 +38,10 @@ KINDS: dict[str, str] = {
     "registration_expiring": _("Registration expiring"),
     "organization_rejected": _("Organization registration rejected"),
     "worker_rejected": _("Worker verification rejected"),
+    "participation.threshold": _("Residents' suggestions to answer"),
+    "participation.escalated": _("Unanswered residents' suggestions"),
+    "participation.suggestion": _("Answers to your suggestions"),
+    "participation.need": _("Progress of needs from your suggestions"),
 }
 
 

@@ -22,6 +22,7 @@ COMPONENT_LABELS = {
     "milestones": _("Milestones accepted on time"),
     "hours": _("Hours delivered against plan"),
     "dispatch": _("Dispatch results"),
+    "residents": _("Rating by the people served"),
 }
 RAW_LABELS = {
     "ratings": _("ratings"),

@@ -1,6 +1,6 @@
 """Joint-evaluation scorecards (绩效联评) per community and per organization.
 
-Four components, each scored 0–100 from a raw figure of the period, then weighted by the policy
+Five components, each scored 0–100 from a raw figure of the period, then weighted by the policy
 values ``scorecard_weight_*`` (which sum to 100). A component with nothing to measure in the
 period (no ratings, no milestone due, no hours plan, no closed work order) is left out and the
 weights of the others are re-normalised so they sum to 100 again; the scorecard says so.
@@ -15,6 +15,9 @@ weights of the others are re-normalised so they sum to 100 again; the scorecard 
 - dispatch (communities only): mean of on-time rate × 100, (1 − reopen rate) × 100 and
   (satisfaction − 1) / 4 × 100 over work orders closed in the period, from the daily rollups.
   Handling units are not linked to organizations, so organizations have no dispatch component.
+- residents: the ratings (1–5) of the residents who supported the suggestion behind the need
+  (``participation.ResidentRating``), given in the period; score = (mean − 1) / 4 × 100. Its
+  weight (``scorecard_weight_residents``) is 0 until a policy version gives it one.
 
 contribution = score × weight / (sum of the weights of the components included); the total is
 the sum of the contributions. Every figure is a Decimal, shown as a string.
@@ -30,12 +33,13 @@ from django.db.models import Count, F, Q, Sum
 
 from apps.core.selectors import policy_current
 from apps.organizations.models import Organization
+from apps.participation.models import ResidentRating
 from apps.projects.models import DeliveryRating, Milestone, ServiceLog
 from apps.regions.models import Region
 from apps.regions.selectors import within_region
 from apps.stats.models import DailyRollup, HoursPlan
 
-COMPONENTS = ("rating", "milestones", "hours", "dispatch")
+COMPONENTS = ("rating", "milestones", "hours", "dispatch", "residents")
 KINDS = ("community", "organization")
 HUNDRED = Decimal(100)
 
@@ -90,7 +94,13 @@ def _dispatch(row) -> tuple[dict, Decimal | None]:
     return raw, sum(parts) / len(parts)
 
 
-SCORERS = {"rating": _rating, "milestones": _milestones, "hours": _hours, "dispatch": _dispatch}
+SCORERS = {
+    "rating": _rating,
+    "milestones": _milestones,
+    "hours": _hours,
+    "dispatch": _dispatch,
+    "residents": _rating,
+}
 
 
 def scorecard_weights(policy=None) -> dict[str, Decimal]:
@@ -153,6 +163,16 @@ def _period_sources(region: Region, date_from: dt.date, date_to: dt.date, group:
         .annotate(sum=Sum("rating"), count=Count("id"))
     ):
         sources[row["key"]]["rating"] = row
+    for row in (
+        ResidentRating.objects.filter(
+            within_region(region, via="milestone__project__community"),
+            created_at__date__gte=date_from,
+            created_at__date__lte=date_to,
+        )
+        .values(key=F(f"milestone__project__{group}"))
+        .annotate(sum=Sum("rating"), count=Count("id"))
+    ):
+        sources[row["key"]]["residents"] = row
 
     for row in (
         Milestone.objects.filter(in_region, due_date__gte=date_from, due_date__lte=date_to)
@@ -224,7 +244,7 @@ def scorecards(*, region: Region, date_from: dt.date, date_to: dt.date, kind: st
             .distinct()
             .order_by("name", "pk")
         ]
-        components = ("rating", "milestones", "hours")
+        components = ("rating", "milestones", "hours", "residents")
     results = [subject | score_subject(sources.get(subject["id"], {}), weights, components) for subject in subjects]
     results.sort(key=lambda r: (r["total"] is None, -Decimal(r["total"] or 0), r["name"]))
     return {"kind": kind, "weights": {c: str(w) for c, w in weights.items()}, "results": results}

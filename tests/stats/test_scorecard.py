@@ -29,7 +29,13 @@ def components(result) -> dict:
 
 def test_hand_worked_community_scorecard(api, scored, make_user):
     body = scorecards(api, make_user("platform_staff"), region=scored.street.code, kind="community").json()
-    assert body["weights"] == {"rating": "30.00", "milestones": "25.00", "hours": "25.00", "dispatch": "20.00"}
+    assert body["weights"] == {
+        "rating": "30.00",
+        "milestones": "25.00",
+        "hours": "25.00",
+        "dispatch": "20.00",
+        "residents": "0.00",
+    }
     [card] = body["results"]
     assert card["name"] == "玉林东路社区"
     c = components(card)
