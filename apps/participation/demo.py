@@ -1,7 +1,7 @@
-"""The demo's residents and their suggestions (#21): residents in the two demo communities, open
-suggestions with supports and a discussion (one comment hidden with a reason), one declined with
-its reason, one adopted into a draft need, and one behind a project already serving, whose
-supporters rated its accepted stage."""
+"""The demo's residents and their suggestions (#21): residents in the two demo communities; open
+suggestions with supports and a discussion (one comment hidden with a reason; one at the support
+threshold, waiting for the staff's answer); one declined with its reason; one adopted into a
+draft need; and one behind a project already serving, whose supporters rated its accepted stage."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def seed(ctx: DemoContext) -> None:
         title="老旧楼栋楼道加装扶手",
         description="3栋、5栋没有电梯，楼道台阶陡，老人上下楼很吃力。建议在楼道加装扶手，并在转角处增加照明。",
         category="elderly",
-        supporters=("yulin_resident2", "yulin_resident3"),
+        supporters=("yulin_resident2", "yulin_resident3", "yulin_resident4"),
     )
     first = comment_create(
         actor=ctx.users["yulin_resident2"], suggestion=handrails, text="支持！我家老人住5栋6楼，每天上下楼都要人扶。"
