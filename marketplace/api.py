@@ -16,6 +16,7 @@ API_APPS = (
     "funds",
     "bidding",
     "projects",
+    "shifts",
     "revenue",
     "cooperatives",
     "certification",

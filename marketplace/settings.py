@@ -78,6 +78,7 @@ LOCAL_APPS = [
     "apps.funds",
     "apps.bidding",
     "apps.projects",
+    "apps.shifts",
     "apps.revenue",
     "apps.cooperatives",
     "apps.certification",

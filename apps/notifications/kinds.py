@@ -36,6 +36,8 @@ KINDS: dict[str, str] = {
     "hours_waiting": _("Service hours waiting for you"),
     "milestone_due": _("Milestones due"),
     "registration_expiring": _("Registration expiring"),
+    "shift_reminder": _("Shift reminders"),
+    "shift_late_cancel": _("Late cancellations of shifts"),
     "organization_rejected": _("Organization registration rejected"),
     "worker_rejected": _("Worker verification rejected"),
     "participation.threshold": _("Residents' suggestions to answer"),

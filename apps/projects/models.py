@@ -116,6 +116,10 @@ class ServiceLog(models.Model):
         CONFIRMED = "confirmed", _("confirmed")
         REJECTED = "rejected", _("rejected")
 
+    class Evidence(models.TextChoices):
+        CONFIRMATION = "confirmation", _("community confirmation")
+        CHECKIN = "checkin", _("check-in and check-out at the place")
+
     LIVE_STATUSES = ("submitted", "approved", "confirmed")
 
     worker = models.ForeignKey("workers.SocialWorker", on_delete=models.PROTECT, related_name="service_logs")
@@ -144,6 +148,13 @@ class ServiceLog(models.Model):
     rejected_at = models.DateTimeField(null=True, blank=True)
     rejected_reason = models.CharField(_("reason for rejecting"), max_length=500, blank=True)
     superseded_at = models.DateTimeField(_("superseded by a confirmed correction at"), null=True, blank=True)
+    # How the record is evidenced: the community confirms it afterwards, or (apps.shifts) the worker
+    # checked in and out with the code of a community member present at the place, the witness.
+    evidence = models.CharField(_("evidence"), max_length=12, choices=Evidence.choices, default=Evidence.CONFIRMATION)
+    witness = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    witness_role = models.CharField(_("witness's role"), max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -202,6 +213,8 @@ class ServiceRecord(models.Model):
     verification_no = models.CharField(max_length=24, unique=True)
     total_hours = models.DecimalField(max_digits=10, decimal_places=2)
     records_count = models.PositiveIntegerField()
+    # Blank: every counted record; "checkin": only those evidenced by check-in at the place.
+    evidence = models.CharField(_("evidence"), max_length=12, blank=True)
     issued_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,6 +17,11 @@ DISCLAIMER = (
     " This is a platform record, not a certificate of the national volunteer service system."
 )
 
+# The PDF is in Chinese whatever the page's language (like its headings): how each line is evidenced
+# and the role of who vouches for it.
+EVIDENCE_NAMES = {"checkin": "现场签到", "confirmation": "社区确认"}
+WITNESS_NAMES = {"community_staff": "社区工作者", "grid_worker": "网格员"}
+
 
 def service_record_pdf(*, record, logs, verify_url: str) -> bytes:
     """``record`` is the issued ServiceRecord; ``logs`` the confirmed records it lists."""
@@ -41,7 +46,9 @@ def service_record_pdf(*, record, logs, verify_url: str) -> bytes:
         Image(qr_png(verify_url), width=30 * mm, height=30 * mm, hAlign="LEFT"),
         Spacer(1, 4 * mm),
     ]
-    rows = [["日期", "时间", "项目", "社区", "时长"]]
+    if record.evidence == "checkin":
+        story.insert(5, Paragraph("仅含现场签到签退证明的时长 Only hours evidenced by check-in at the place", body))
+    rows = [["日期", "时间", "项目", "社区", "时长", "证明方式", "见证人"]]
     for log in logs:
         rows.append(
             [
@@ -50,9 +57,11 @@ def service_record_pdf(*, record, logs, verify_url: str) -> bytes:
                 Paragraph(log.project.title, body),
                 Paragraph(log.project.community.name, body),
                 f"{log.hours:.2f}",
+                EVIDENCE_NAMES.get(log.evidence, log.evidence),
+                WITNESS_NAMES.get(log.witness_role if log.evidence == "checkin" else "community_staff", "社区工作者"),
             ]
         )
-    table = Table(rows, colWidths=[24 * mm, 26 * mm, 70 * mm, 40 * mm, 14 * mm], repeatRows=1)
+    table = Table(rows, colWidths=[21 * mm, 22 * mm, 50 * mm, 30 * mm, 13 * mm, 18 * mm, 20 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -61,7 +70,7 @@ def service_record_pdf(*, record, logs, verify_url: str) -> bytes:
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (-1, 1), (-1, -1), "RIGHT"),
+                ("ALIGN", (4, 1), (4, -1), "RIGHT"),
             ]
         )
     )

@@ -8,6 +8,7 @@ from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum,
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import Role
 from apps.bidding.models import Need
 from apps.core.errors import ValidationFailed
 from apps.core.models import localized_name
@@ -89,13 +90,17 @@ def service_log_queue_selection(
     return qs.select_related("worker", "project")
 
 
-def worker_confirmed_logs(*, worker: SocialWorker) -> QuerySet[ServiceLog]:
-    """What counts for the worker: confirmed records not replaced by a confirmed correction."""
-    return (
+def worker_confirmed_logs(*, worker: SocialWorker, evidence: str = "") -> QuerySet[ServiceLog]:
+    """What counts for the worker: confirmed records not replaced by a confirmed correction; only
+    those evidenced by check-in at the place when ``evidence`` is ``"checkin"``."""
+    qs = (
         ServiceLog.objects.counted()
         .filter(worker=worker)
         .select_related("project", "project__need__category", "project__community")
     )
+    if evidence == ServiceLog.Evidence.CHECKIN:
+        qs = qs.filter(evidence=ServiceLog.Evidence.CHECKIN)
+    return qs
 
 
 def worker_hours_summary(*, worker: SocialWorker, year: int) -> dict:
@@ -111,9 +116,11 @@ def worker_hours_summary(*, worker: SocialWorker, year: int) -> dict:
     return {"year": year, "confirmed_hours": sum((p["hours"] for p in projects), ZERO), "projects": projects}
 
 
-def worker_hours_breakdown(*, worker: SocialWorker) -> dict:
-    """The worker's page: confirmed hours by year, by project and by category, plus the total."""
-    logs = worker_confirmed_logs(worker=worker)
+def worker_hours_breakdown(*, worker: SocialWorker, evidence: str = "") -> dict:
+    """The worker's page: confirmed hours by year, by project, by category and by how they are
+    evidenced (check-in at the place or the community's confirmation), plus the total; only the
+    check-in ones when ``evidence`` is ``"checkin"``."""
+    logs = worker_confirmed_logs(worker=worker, evidence=evidence)
     by_year = list(
         logs.annotate(year=ExtractYear("date"))
         .values("year")
@@ -133,6 +140,16 @@ def worker_hours_breakdown(*, worker: SocialWorker) -> dict:
         .annotate(hours=Sum("hours"))
         .order_by("-hours")
     ]
+    by_evidence = [
+        {
+            **row,
+            "label": ServiceLog.Evidence(row["evidence"]).label,
+            "witness_label": witness_role_label(row["evidence"], row["witness_role"]),
+        }
+        for row in logs.values("evidence", "witness_role")
+        .annotate(hours=Sum("hours"), n=Count("id"))
+        .order_by("evidence", "witness_role")
+    ]
     total = sum((r["hours"] for r in by_year), ZERO)
     pending = defaultdict(lambda: ZERO)
     for row in (
@@ -147,11 +164,34 @@ def worker_hours_breakdown(*, worker: SocialWorker) -> dict:
         "by_year": by_year,
         "by_project": by_project,
         "by_category": by_category,
+        "by_evidence": by_evidence,
         "pending": [
             {"status": status, "label": ServiceLog.Status(status).label, "hours": hours}
             for status, hours in pending.items()
         ],
     }
+
+
+def worker_record_lines(*, worker: SocialWorker, evidence: str = "", limit: int = 500) -> list[dict]:
+    """The first ``limit`` lines of a worker's service record, oldest first: when, where, how many
+    hours, how each is evidenced and the role of who vouches for it."""
+    logs = worker_confirmed_logs(worker=worker, evidence=evidence).order_by("date", "start_time", "id")
+    return [
+        {
+            "log": log,
+            "evidence_label": log.get_evidence_display(),
+            "witness_label": witness_role_label(log.evidence, log.witness_role),
+        }
+        for log in logs[:limit]
+    ]
+
+
+def witness_role_label(evidence: str, witness_role: str) -> str:
+    """Who vouches for a record, by role: the community member whose code was scanned at the
+    place (community staff or grid worker), or the community's staff who confirmed it."""
+    if evidence == ServiceLog.Evidence.CHECKIN and witness_role in Role.values:
+        return str(Role(witness_role).label)
+    return str(Role.COMMUNITY_STAFF.label)
 
 
 def hours_delivered_in_year(year: int) -> Decimal:

@@ -462,8 +462,14 @@ def service_log_create(
     beneficiaries_served: int,
     now: dt.datetime | None = None,
     amends: ServiceLog | None = None,
+    evidence: str = ServiceLog.Evidence.CONFIRMATION,
+    witness=None,
+    witness_role: str = "",
 ) -> ServiceLog:
-    """Log a record after every refusal rule, checked under the worker's lock (see _log_facts)."""
+    """Log a record after every refusal rule, checked under the worker's lock (see _log_facts).
+
+    A record evidenced by check-in (``apps.shifts``) names its ``witness``: the community member
+    whose code the worker scanned at the place, which stands for the community's confirmation."""
     place = _text(place, "place", 200)
     content = _text(content, "content", 2000)
     hours = _check_log(
@@ -488,6 +494,9 @@ def service_log_create(
         content=content,
         beneficiaries_served=beneficiaries_served,
         hours=hours,
+        evidence=evidence,
+        witness=witness,
+        witness_role=witness_role,
     )
 
 
@@ -530,10 +539,19 @@ def service_log_approve(*, actor, log: ServiceLog) -> ServiceLog:
     _require_org_admin(actor, log.project)
     if log.status != ServiceLog.Status.SUBMITTED:
         raise StateConflict(_("Only a submitted record can be approved."))
+    now = timezone.now()
     log.status = ServiceLog.Status.APPROVED
     log.approved_by = actor
-    log.approved_at = timezone.now()
-    log.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
+    log.approved_at = now
+    fields = ["status", "approved_by", "approved_at", "updated_at"]
+    if log.evidence == ServiceLog.Evidence.CHECKIN and log.witness_id:
+        # The community confirmed it at the place: its witness scanned in and out, so the
+        # organization's approval is the last of the three parties.
+        log.status = ServiceLog.Status.CONFIRMED
+        log.confirmed_by = log.witness
+        log.confirmed_at = now
+        fields += ["confirmed_by", "confirmed_at"]
+    log.save(update_fields=fields)
     return log
 
 
@@ -636,10 +654,11 @@ def service_logs_bulk_approve(*, actor, logs) -> int:
 
 
 @transaction.atomic
-def service_record_issue(*, worker: SocialWorker) -> ServiceRecord:
-    """Issue a service record with a fresh verification number over the confirmed hours."""
+def service_record_issue(*, worker: SocialWorker, evidence: str = "") -> ServiceRecord:
+    """Issue a service record with a fresh verification number over the confirmed hours (only
+    those evidenced by check-in at the place when ``evidence`` is ``"checkin"``)."""
 
-    logs = worker_confirmed_logs(worker=worker)
+    logs = worker_confirmed_logs(worker=worker, evidence=evidence)
     totals = logs.aggregate(total=Sum("hours"))
     while True:
         number = f"SR{timezone.localdate():%Y%m%d}{secrets.token_hex(4).upper()}"
@@ -650,6 +669,7 @@ def service_record_issue(*, worker: SocialWorker) -> ServiceRecord:
         verification_no=number,
         total_hours=totals["total"] or Decimal("0.00"),
         records_count=logs.count(),
+        evidence=evidence,
     )
 
 

@@ -42,6 +42,7 @@ from apps.projects.selectors import (
     service_log_queue_selection,
     worker_confirmed_logs,
     worker_hours_breakdown,
+    worker_record_lines,
 )
 from apps.workers.selectors import worker_for_user
 
@@ -93,9 +94,10 @@ def hours_record(request):
 def hours_record_pdf(request):
     """Issue a service record (new verification number) and download it as a PDF."""
     worker = _worker_or_404(request)
-    record = services.service_record_issue(worker=worker)
+    evidence = _evidence_filter(request.POST)
+    record = services.service_record_issue(worker=worker, evidence=evidence)
     verify_url = request.build_absolute_uri(reverse("projects:record-verify", args=[record.verification_no]))
-    logs = worker_confirmed_logs(worker=worker).order_by("date", "start_time")
+    logs = worker_confirmed_logs(worker=worker, evidence=evidence).order_by("date", "start_time")
     pdf = service_record_pdf(record=record, logs=logs, verify_url=verify_url)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="service-record-{record.verification_no}.pdf"'
@@ -107,10 +109,17 @@ def record_verify(request, verification_no: str):
     and breakdown only when the worker consented (public_profile); the totals always."""
     record = get_object_or_404(ServiceRecord.objects.select_related("worker"), verification_no=verification_no[:24])
     worker = record.worker
-    context = {"record": record, "public": worker.public_profile}
+    evidence = record.evidence or _evidence_filter(request.GET)
+    context = {"record": record, "public": worker.public_profile, "evidence": evidence}
     if worker.public_profile:
-        context["summary"] = worker_hours_breakdown(worker=worker)
+        context["summary"] = worker_hours_breakdown(worker=worker, evidence=evidence)
+        context["lines"] = worker_record_lines(worker=worker, evidence=evidence)
     return render(request, "projects/record_verify.html", context)
+
+
+def _evidence_filter(data) -> str:
+    """``"checkin"`` when the record is to list only hours evidenced by check-in, else blank."""
+    return ServiceLog.Evidence.CHECKIN if data.get("evidence") == ServiceLog.Evidence.CHECKIN else ""
 
 
 def _queue(request, *, status: str, scope: dict, template: str, title: str):
