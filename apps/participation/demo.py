@@ -142,7 +142,7 @@ def seed(ctx: DemoContext) -> None:
         earlier = Suggestion.objects.create(
             community=yulin,
             author=ctx.users["yulin_resident4"],
-            title=f"居民提议：{need.title}",
+            title=need.title,
             description=need.description[:3000],
             category=need.category,
             status=Suggestion.Status.ADOPTED,
@@ -150,6 +150,7 @@ def seed(ctx: DemoContext) -> None:
             answered_by=staff,
             answered_at=ctx.now - dt.timedelta(days=120),
         )
+        Suggestion.objects.filter(pk=earlier.pk).update(created_at=ctx.now - dt.timedelta(days=150))
         SuggestionSupport.objects.bulk_create(
             SuggestionSupport(suggestion=earlier, user=ctx.users[name]) for name in YULIN_RESIDENTS
         )
