@@ -273,3 +273,5 @@ status_display  # serializer field (apps/participation/api.py SuggestionSerializ
 supports_count  # annotation read by serializers and templates (apps/participation/selectors.py)
 comments_count  # annotation read by serializers and templates (apps/participation/selectors.py)
 supported  # annotation read by serializers and templates (apps/participation/selectors.py)
+grounds  # serializer field (apps/bidding/api.py ObjectionSerializer: the objection's text under its public name)
+bid_deadline_extended_to  # serializer field (apps/bidding/api.py QuestionSerializer)

@@ -25,7 +25,7 @@ from apps.accounts.selectors import (
     user_organization_ids,
     user_was_member_since,
 )
-from apps.bidding.models import Need, Objection, PanelReviewer, Proposal
+from apps.bidding.models import Need, Objection, PanelReviewer, Proposal, Question
 from apps.core.errors import NotFound
 from apps.core.ids import parse_id
 from apps.core.selectors import policy_current
@@ -77,6 +77,14 @@ def objection_get(*, need: Need, pk) -> Objection:
     if objection is None:
         raise NotFound("Not found.")
     return objection
+
+
+def question_get_for_user(*, user, pk) -> Question:
+    """A question is public where its need is: read through the need's visibility."""
+    question = Question.objects.select_related("need", "need__community").filter(pk=_pk(pk)).first()
+    if question is None or not Need.objects.filter(need_visible_q(user), pk=question.need_id).exists():
+        raise NotFound("Not found.")
+    return question
 
 
 def reviewer_seat(*, user, need: Need) -> PanelReviewer | None:

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import User
+from apps.accounts.selectors import is_platform_staff
 from apps.bidding import services
 from apps.bidding.access import (
     need_get_for_user,
@@ -20,10 +21,19 @@ from apps.bidding.access import (
     panel_seat_recusal_reason,
     proposal_get_for_user,
     proposal_list_for_user,
+    question_get_for_user,
 )
 from apps.bidding.filters import NeedFilter
-from apps.bidding.models import Need, Objection, PanelReviewer, Proposal
-from apps.bidding.selectors import NeedPaginator, need_list, need_queryset, need_ranking_public
+from apps.bidding.models import Need, Objection, PanelReviewer, Proposal, Question
+from apps.bidding.selectors import (
+    NeedPaginator,
+    need_is_followed,
+    need_list,
+    need_queryset,
+    need_ranking_public,
+    objection_list_public,
+    question_list_public,
+)
 from apps.certification.badges import OrganizationCertifiedField
 from apps.core.api import (
     IdField,
@@ -431,27 +441,73 @@ class NeedAwardView(_NeedTransitionView):
 
 
 class ObjectionSerializer(serializers.ModelSerializer):
-    text = serializers.CharField(max_length=5000)
+    """An objection as the public reads it: grounds, status, and the written decision. Who objected
+    (``objector``) is null for everyone but platform staff."""
+
+    text = serializers.CharField(max_length=5000, help_text="The grounds (same as `grounds`).")
+    grounds = serializers.CharField(source="text", read_only=True)
+    submitted_at = serializers.DateTimeField(source="created_at", read_only=True)
+    decided_at = serializers.DateTimeField(source="resolved_at", read_only=True, allow_null=True)
+    objector = serializers.SerializerMethodField(help_text="Platform staff only; null for everyone else.")
 
     class Meta:
         model = Objection
-        fields = ["id", "need", "text", "status", "created_at", "resolved_at"]
-        read_only_fields = ["id", "need", "status", "created_at", "resolved_at"]
+        fields = [
+            "id",
+            "need",
+            "submitted_at",
+            "grounds",
+            "status",
+            "decision",
+            "decided_at",
+            "objector",
+            "text",
+            "created_at",
+            "resolved_at",
+        ]
+        read_only_fields = ["id", "need", "status", "decision", "created_at", "resolved_at"]
+
+    def get_objector(self, objection) -> dict | None:
+        request = self.context.get("request")
+        if request is None or not is_platform_staff(request.user):
+            return None
+        user = objection.filed_by
+        return {"id": user.pk, "username": user.username, "name": str(user)}
 
 
 class NeedObjectionsView(TransitionView):
+    """`GET`: the need's objections, public (who objected: platform staff only). `POST`: a
+    signed-in user objects during the award notice."""
+
     service = services.objection_file
     subject = "need"
     input_serializer = ObjectionSerializer
     output_serializer = ObjectionSerializer
     success_status = status.HTTP_201_CREATED
+    pagination_class = StandardPagination
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "POST" else []
 
     def get_subject(self, request, pk):
         return need_get_for_user(user=request.user, pk=pk)
 
+    @extend_schema(request=None, responses=ObjectionSerializer(many=True))
+    def get(self, request, pk):
+        need = self.get_subject(request, pk)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(objection_list_public(need=need), request, view=self)
+        return paginator.get_paginated_response(ObjectionSerializer(page, many=True, context={"request": request}).data)
+
 
 class ResolveSerializer(serializers.Serializer):
     upheld = serializers.BooleanField()
+    decision = serializers.CharField(
+        max_length=5000,
+        allow_blank=True,
+        help_text=f"The written reason, at least {Objection.DECISION_MIN_LENGTH} characters; public, sent to the objector.",
+        error_messages={"required": _("Write the reason for the decision.")},
+    )
 
 
 @extend_schema(parameters=[OpenApiParameter("oid", int, OpenApiParameter.PATH)])
@@ -463,3 +519,116 @@ class ObjectionResolveView(TransitionView):
 
     def get_subject(self, request, pk, oid):
         return objection_get(need=need_get_for_user(user=request.user, pk=pk), pk=oid)
+
+
+# Questions (Prozorro's enquiries) and follows -------------------------------------------------
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    """A question and its answer, public; never who asked."""
+
+    text = serializers.CharField(max_length=Question.TEXT_MAX_LENGTH)
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        write_only=True,
+        required=False,
+        help_text="The asking organization, when the user belongs to several (kept private).",
+    )
+    answer = serializers.CharField(read_only=True, allow_null=True)
+    bid_deadline_extended_to = serializers.DateTimeField(source="deadline_extended_to", read_only=True)
+
+    class Meta:
+        model = Question
+        fields = [
+            "id",
+            "need",
+            "text",
+            "answer",
+            "asked_at",
+            "answered_at",
+            "changes_terms",
+            "bid_deadline_extended_to",
+            "organization",
+        ]
+        read_only_fields = ["id", "need", "asked_at", "answered_at", "changes_terms"]
+
+    def to_representation(self, question):
+        data = super().to_representation(question)
+        data["answer"] = question.answer or None
+        return data
+
+
+class NeedQuestionsView(TransitionView):
+    """`GET`: the need's questions and answers, public, never who asked. `POST` (a member of a
+    verified organization): ask while bidding is open, until `question_deadline_days` (policy)
+    before the bid deadline (409 after)."""
+
+    service = services.question_ask
+    subject = "need"
+    input_serializer = QuestionSerializer
+    output_serializer = QuestionSerializer
+    success_status = status.HTTP_201_CREATED
+    pagination_class = StandardPagination
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "POST" else []
+
+    def get_subject(self, request, pk):
+        return need_get_for_user(user=request.user, pk=pk)
+
+    @extend_schema(request=None, responses=QuestionSerializer(many=True))
+    def get(self, request, pk):
+        need = self.get_subject(request, pk)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(question_list_public(need=need), request, view=self)
+        return paginator.get_paginated_response(QuestionSerializer(page, many=True).data)
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=5000)
+    changes_terms = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="修改了需求条件: the answer changes the need's terms; the bid deadline moves by "
+        "`clarification_extension_days` (policy).",
+    )
+
+
+class QuestionAnswerView(TransitionView):
+    """The need's community staff answer (403 for anyone else, another community's staff too)."""
+
+    service = services.question_answer
+    subject = "question"
+    input_serializer = AnswerSerializer
+    output_serializer = QuestionSerializer
+
+    def get_subject(self, request, pk):
+        return question_get_for_user(user=request.user, pk=pk)
+
+
+class FollowSerializer(serializers.Serializer):
+    need = serializers.IntegerField()
+    following = serializers.BooleanField()
+
+
+class NeedFollowView(APIView):
+    """Follow a need (hear of its answers, deadline changes and award); `DELETE` unfollows."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={201: FollowSerializer})
+    def post(self, request, pk):
+        need = need_get_for_user(user=request.user, pk=pk)
+        services.need_follow(actor=request.user, need=need)
+        return Response({"need": need.pk, "following": True}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk):
+        need = need_get_for_user(user=request.user, pk=pk)
+        services.need_unfollow(actor=request.user, need=need)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=FollowSerializer)
+    def get(self, request, pk):
+        need = need_get_for_user(user=request.user, pk=pk)
+        return Response({"need": need.pk, "following": need_is_followed(user=request.user, need=need)})

@@ -89,7 +89,10 @@ def seed(ctx: DemoContext) -> None:
             fund=Fund.objects.filter(community=community).first(),
             created_by=staff[community.pk],
             status=Need.Status.DRAFT if status_plan == "draft" else Need.Status.PUBLISHED,
-            published_at=None if status_plan == "draft" else deadline - dt.timedelta(days=10),
+            # Ten days before the deadline, and never in the future.
+            published_at=None
+            if status_plan == "draft"
+            else min(deadline - dt.timedelta(days=10), now - dt.timedelta(days=1)),
         )
         needs.append(need)
         return need
@@ -160,6 +163,11 @@ def seed(ctx: DemoContext) -> None:
     open2 = make("published", 2, c1, deadline=now + dt.timedelta(hours=20))
     bid(open2, 1, draft=True)
 
+    ask_questions(
+        ctx, open_need, staff=staff[c0.pk], askers=[(users["org2_admin"], orgs[1]), (users["org_admin"], orgs[0])]
+    )
+    ask_questions(ctx, open2, staff=staff[c1.pk], askers=[(users["org3_admin"], orgs[2])])
+
     evaluating = make("published", 3, c0, deadline=past)
     bid(evaluating, 0)
     bid(evaluating, 1, factor="1.1")
@@ -188,7 +196,13 @@ def seed(ctx: DemoContext) -> None:
     dismissed = services.objection_file(
         actor=users["org2_admin"], need=awarded, text="评分过程是否公开？", now=award_time
     )
-    services.objection_resolve(actor=platform, objection=dismissed, upheld=False, now=award_time)
+    services.objection_resolve(
+        actor=platform,
+        objection=dismissed,
+        upheld=False,
+        decision="经核查，评审专家均已声明无利益冲突，各项评分及加权计算过程已随公示一并公开，异议不成立，维持原评审结果。",
+        now=award_time,
+    )
     projects.append(services.need_finalize_award(need=awarded, now=now))
 
     cancelled = make("published", 6, c1, deadline=future)
@@ -217,6 +231,38 @@ def seed(ctx: DemoContext) -> None:
 
     data["needs"] = needs
     data.setdefault("projects", []).extend(projects)
+
+
+# Clarification questions on open needs (#21): (question, answer, changes the terms).
+QUESTIONS = [
+    (
+        "服务对象名单是否由社区提供？是否需要机构自行入户摸排？",
+        "社区提供现有台账名单，中标机构需在启动后一个月内入户复核并补充建档。",
+        False,
+    ),
+    (
+        "助餐服务的场地由谁提供？是否可以使用社区日间照料中心的厨房？",
+        "可使用社区日间照料中心厨房，水电费由社区承担；食品安全责任由中标机构承担。",
+        False,
+    ),
+    ("预算是否包含志愿者交通补贴？", "", False),
+]
+
+
+def ask_questions(ctx: DemoContext, need: Need, *, staff, askers) -> None:
+    """Questions asked soon after publication, answered half a day later (the third left open)."""
+    for i, (text, answer, changes_terms) in enumerate(QUESTIONS[: len(askers) + 1]):
+        actor, organization = askers[i % len(askers)]
+        asked = need.published_at + dt.timedelta(hours=2 + i * 3)
+        question = services.question_ask(actor=actor, need=need, organization=organization, text=text, now=asked)
+        if answer:
+            services.question_answer(
+                actor=staff,
+                question=question,
+                answer=answer,
+                changes_terms=changes_terms,
+                now=asked + dt.timedelta(hours=12),
+            )
 
 
 @demo_step("bidding.large", size="large", after=("bidding", "workers.large", "funds.large_city"))

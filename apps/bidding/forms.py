@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.bidding.models import Need
+from apps.bidding.models import Need, Objection
 from apps.bidding.selectors import need_range_errors
 from apps.core.forms import DatePickerInput, DateTimePickerInput, IdsChoiceField
 from apps.funds.models import Fund
@@ -173,3 +173,58 @@ class DeclarationForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("file"))
+
+
+class QuestionForm(forms.Form):
+    """A clarification question; the organization is asked for only when the user has several."""
+
+    text = forms.CharField(
+        label=_("Your question"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Questions and answers are public; who asked is never shown."),
+    )
+    organization = forms.ModelChoiceField(label=_("Ask for"), queryset=None, required=False)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        if organizations.count() < 2:
+            self.fields["organization"].widget = forms.HiddenInput()
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    changes_terms = forms.BooleanField(label=_("The answer changes the need's terms"), required=False)
+
+    def __init__(self, *args, extension_days: int, question=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.fields["changes_terms"].help_text = _("The bid deadline is then extended by %(n)s days.") % {
+            "n": extension_days
+        }
+        if question is not None:
+            self.auto_id = f"id_q{question.pk}_%s"
+
+
+class ObjectionResolveForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("0", _("Dismissed")), ("1", _("Upheld: withdraw the award"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    decision = forms.CharField(
+        label=_("Reason for the decision"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, objection=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.objection = objection
+        self.fields["decision"].help_text = _("At least %(n)s characters. Public, and sent to the objector.") % {
+            "n": Objection.DECISION_MIN_LENGTH
+        }
+        if objection is not None:
+            self.auto_id = f"id_o{objection.pk}_%s"

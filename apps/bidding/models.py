@@ -280,19 +280,89 @@ class Objection(models.Model):
         UPHELD = "upheld", _("upheld")
         DISMISSED = "dismissed", _("dismissed")
 
+    # A decision is a written reason of at least this many characters (Prozorro's complaints).
+    DECISION_MIN_LENGTH = 20
+
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="objections")
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="objections")
+    # Who objected is shown to platform staff only (API, pages); the objector hears the decision.
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("objection"), max_length=5000)
+    text = models.TextField(_("grounds"), max_length=5000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    decision = models.TextField(_("decision"), max_length=5000, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+
+class Question(models.Model):
+    """A clarification question on a need open for bids (Prozorro's enquiries), answered in public.
+
+    Who asked (``organization``, ``asked_by``) is never shown to anyone: not in the API, pages, open
+    data, search or notifications to others; an answer is public and goes to every organization that
+    bid and everyone following the need."""
+
+    TEXT_MAX_LENGTH = 2000
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="questions")
+    organization = models.ForeignKey("organizations.Organization", on_delete=models.PROTECT, related_name="+")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("question"), max_length=TEXT_MAX_LENGTH)
+    asked_at = models.DateTimeField(_("asked at"), db_index=True)
+    answer = models.TextField(_("answer"), max_length=5000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # Staff ticked "the answer changes the need's terms": the bid deadline moved from → to.
+    changes_terms = models.BooleanField(_("the answer changes the need's terms"), default=False)
+    deadline_extended_from = models.DateTimeField(null=True, blank=True)
+    deadline_extended_to = models.DateTimeField(_("bid deadline extended to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | ~Q(answer=""),
+                violation_error_message=_("An answered question has an answer."),
+                name="question_answered_has_answer",
+            ),
+            models.CheckConstraint(
+                condition=Q(changes_terms=False) | Q(deadline_extended_to__isnull=False),
+                violation_error_message=_("A change of terms records the extended deadline."),
+                name="question_change_records_extension",
+            ),
+        ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self) -> str:
+        return f"question {self.pk} on need {self.need_id}"
+
+
+class NeedFollow(models.Model):
+    """A signed-in user follows a need: they hear of its answers, deadline changes and award."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "user"],
+                violation_error_message=_("You already follow this need."),
+                name="need_follow_unique",
+            )
+        ]
 
 
 def _attachment_path(instance, filename):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.selectors import is_platform_staff, user_community_ids, user_organization_ids
 from apps.bidding.access import SEALED_BID_STATUSES, need_visible_q
 from apps.bidding.filters import NeedFilter
-from apps.bidding.models import Need, PanelReviewer, Proposal
+from apps.bidding.models import Need, NeedFollow, Objection, PanelReviewer, Proposal, Question
 from apps.core.selectors import policy_current
 from apps.organizations.models import Organization
 
@@ -182,3 +182,58 @@ def proposal_draft_of_organization(*, user, need: Need, organization: Organizati
         .prefetch_related("team", "budget_lines", "milestones")
         .first()
     )
+
+
+# Questions, follows, objections (#21) ---------------------------------------------------------
+
+
+def question_deadline(*, need: Need) -> dt.datetime:
+    """Questions are asked until ``question_deadline_days`` (policy) before the bid deadline."""
+    return need.bid_deadline - dt.timedelta(days=policy_current().question_deadline_days)
+
+
+def questions_open(*, need: Need, now: dt.datetime | None = None) -> bool:
+    return need.status == Need.Status.PUBLISHED and (now or timezone.now()) < question_deadline(need=need)
+
+
+def question_list_public(*, need: Need) -> QuerySet[Question]:
+    """A need's questions and answers as everyone reads them: never who asked (the rows keep it,
+    the public fields do not carry it)."""
+    return need.questions.order_by("asked_at", "id")
+
+
+def questions_waiting_for_staff(*, community_ids, now: dt.datetime | None = None) -> QuerySet[Question]:
+    """Unanswered questions on needs of ``community_ids``; ``overdue`` marks those still
+    unanswered at the bid deadline (by the clock)."""
+    now = now or timezone.now()
+    return (
+        Question.objects.filter(need__community_id__in=community_ids, answered_at__isnull=True)
+        .exclude(need__status__in=(Need.Status.CANCELLED, Need.Status.DRAFT))
+        .annotate(overdue=Case(When(need__bid_deadline__lte=now, then=1), default=0, output_field=IntegerField()))
+        .select_related("need")
+        .order_by("-overdue", "asked_at", "id")
+    )
+
+
+def need_is_followed(*, user, need: Need) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return NeedFollow.objects.filter(user=user, need=need).exists()
+
+
+def needs_followed_by(*, user) -> QuerySet[Need]:
+    """The needs ``user`` follows, newest follow first (a resident's or an organization's workspace)."""
+    if not getattr(user, "is_authenticated", False):
+        return Need.objects.none()
+    return (
+        Need.objects.filter(follows__user=user)
+        .exclude(status=Need.Status.DRAFT)
+        .select_related("community", "category")
+        .order_by("-follows__created_at", "-id")
+    )
+
+
+def objection_list_public(*, need: Need) -> QuerySet[Objection]:
+    """A need's objections with their grounds and decisions; who objected is for platform staff
+    (the API and pages show ``filed_by`` to them alone)."""
+    return need.objections.select_related("filed_by").order_by("created_at", "id")

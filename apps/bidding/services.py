@@ -21,6 +21,7 @@ from apps.accounts.selectors import (
 from apps.bidding.access import panel_seat_conflict_reason
 from apps.bidding.models import (
     Need,
+    NeedFollow,
     Objection,
     PanelReviewer,
     Proposal,
@@ -29,14 +30,18 @@ from apps.bidding.models import (
     ProposalMilestone,
     ProposalScore,
     ProposalTeamMember,
+    Question,
 )
 from apps.bidding.notifications import (
     notify_award_notice,
     notify_award_stalled,
     notify_need_published,
+    notify_objection_decided,
     notify_objection_filed,
+    notify_question_answered,
+    notify_question_asked,
 )
-from apps.bidding.selectors import need_publication_errors, need_range_errors
+from apps.bidding.selectors import need_publication_errors, need_range_errors, question_deadline
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.core.money import decimal_to_fen, format_yuan
 from apps.core.rubric import RUBRIC_WEIGHTS, rubric_items
@@ -609,34 +614,66 @@ def objection_file(*, actor: User, need: Need, text: str, now: dt.datetime | Non
 
 
 @transaction.atomic
-def objection_resolve(*, actor: User, objection: Objection, upheld: bool, now: dt.datetime | None = None) -> Objection:
-    """An upheld objection excludes the winner and sends the need back to evaluation (or to
-    failed when no eligible bid is left)."""
+def objection_resolve(
+    *, actor: User, objection: Objection, upheld: bool, decision: str = "", now: dt.datetime | None = None
+) -> Objection:
+    """Platform staff decide with a written reason (at least ``DECISION_MIN_LENGTH`` characters),
+    which is public and sent to the objector. An upheld objection withdraws the award
+    (``award_withdraw``)."""
     now = _now(now)
     if not is_platform_staff(actor):
         raise PermissionDenied(_("Only platform staff resolve objections."))
+    decision = (decision or "").strip()
+    if len(decision) < Objection.DECISION_MIN_LENGTH:
+        raise ValidationFailed(
+            field_errors={
+                "decision": [
+                    _(
+                        "Write the reason for the decision, at least %(n)s characters; the objector and the public read it."
+                    )
+                    % {"n": Objection.DECISION_MIN_LENGTH}
+                ]
+            }
+        )
     need = _lock_need(objection.need)
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if objection.status != Objection.Status.OPEN:
         raise StateConflict(_("This objection is already resolved."))
     objection.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
+    objection.decision = decision[:5000]
     objection.resolved_by = actor
     objection.resolved_at = now
-    objection.save(update_fields=["status", "resolved_by", "resolved_at"])
+    objection.save(update_fields=["status", "decision", "resolved_by", "resolved_at"])
     if upheld and need.status == Need.Status.NOTICE and need.awarded_proposal_id == objection.proposal_id:
-        award_release(proposal=need.awarded_proposal, memo=_("Objection upheld"))
-        Proposal.objects.filter(pk=objection.proposal_id).update(status=Proposal.Status.EXCLUDED)
-        need.objections.filter(status=Objection.Status.OPEN, proposal_id=objection.proposal_id).update(
-            status=Objection.Status.UPHELD, resolved_by=actor, resolved_at=now
-        )
-        left = need.proposals.filter(status=Proposal.Status.SUBMITTED).exists()
-        need.status = Need.Status.EVALUATING if left else Need.Status.FAILED
-        need.awarded_proposal = None
-        need.awarded_at = None
-        need.notice_ends_at = None
-        need.ranking = []
-        need.save(update_fields=["status", "awarded_proposal", "awarded_at", "notice_ends_at", "ranking", "updated_at"])
+        award_withdraw(actor=actor, need=need, decision=decision, now=now)
+    notify_objection_decided(objection_id=objection.pk)
     return objection
+
+
+def award_withdraw(*, actor: User, need: Need, decision: str, now: dt.datetime) -> Need:
+    """The award of a need in its notice is withdrawn (an objection upheld): the winner is
+    excluded, its grant reservation voided, the other open objections against it are upheld with
+    the same decision, and the need goes back to evaluation (or fails when no eligible bid is
+    left). The caller holds the need's row lock."""
+    winner_id = need.awarded_proposal_id
+    award_release(proposal=need.awarded_proposal, memo=_("Objection upheld"))
+    Proposal.objects.filter(pk=winner_id).update(status=Proposal.Status.EXCLUDED)
+    others = list(
+        need.objections.filter(status=Objection.Status.OPEN, proposal_id=winner_id).values_list("pk", flat=True)
+    )
+    need.objections.filter(pk__in=others).update(
+        status=Objection.Status.UPHELD, decision=decision[:5000], resolved_by=actor, resolved_at=now
+    )
+    left = need.proposals.filter(status=Proposal.Status.SUBMITTED).exists()
+    need.status = Need.Status.EVALUATING if left else Need.Status.FAILED
+    need.awarded_proposal = None
+    need.awarded_at = None
+    need.notice_ends_at = None
+    need.ranking = []
+    need.save(update_fields=["status", "awarded_proposal", "awarded_at", "notice_ends_at", "ranking", "updated_at"])
+    for pk in others:
+        notify_objection_decided(objection_id=pk)
+    return need
 
 
 def award_finalization_blockers(*, need: Need) -> list[str]:
@@ -708,3 +745,124 @@ def _stall(*, need: Need, reason: str) -> None:
     need.stalled_reason = reason[:1000]
     need.save(update_fields=["status", "stalled_reason", "updated_at"])
     notify_award_stalled(need_id=need.pk)
+
+
+# Questions and follows (#21) ------------------------------------------------------------------
+
+
+def _asking_organization(actor: User, organization: Organization | None) -> Organization:
+    verified = Organization.objects.filter(pk__in=user_organization_ids(actor), status=Organization.Status.VERIFIED)
+    if organization is not None:
+        if organization.pk not in user_organization_ids(actor):
+            raise PermissionDenied(_("Only members of the organization may ask for it."))
+        if organization.status != Organization.Status.VERIFIED:
+            raise PermissionDenied(_("Only verified organizations may ask questions."))
+        return organization
+    chosen = verified.order_by("pk").first()
+    if chosen is None:
+        raise PermissionDenied(_("Only members of a verified organization may ask questions."))
+    return chosen
+
+
+@transaction.atomic
+def question_ask(
+    *,
+    actor: User,
+    need: Need,
+    text: str,
+    organization: Organization | None = None,
+    now: dt.datetime | None = None,
+) -> Question:
+    """A verified organization asks a question while bidding is open, until
+    ``question_deadline_days`` (policy) before the bid deadline. Who asked is kept, never shown."""
+    now = _now(now)
+    need = _lock_need(need)
+    organization = _asking_organization(actor, organization)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(field_errors={"text": [_("Write your question.")]})
+    if len(text) > Question.TEXT_MAX_LENGTH:
+        raise ValidationFailed(
+            field_errors={"text": [_("At most %(n)s characters.") % {"n": Question.TEXT_MAX_LENGTH}]}
+        )
+    if need.status != Need.Status.PUBLISHED or now >= need.bid_deadline:
+        raise StateConflict(_("Questions are asked only while the need is open for bids."))
+    closes = question_deadline(need=need)
+    if now >= closes:
+        raise StateConflict(
+            _("Questions closed at %(closes)s, %(days)s days before the bid deadline.")
+            % {
+                "closes": timezone.localtime(closes).strftime("%Y-%m-%d %H:%M"),
+                "days": policy_current().question_deadline_days,
+            }
+        )
+    question = Question.objects.create(need=need, organization=organization, asked_by=actor, text=text, asked_at=now)
+    notify_question_asked(question_id=question.pk)
+    return question
+
+
+@transaction.atomic
+def question_answer(
+    *,
+    actor: User,
+    question: Question,
+    answer: str,
+    changes_terms: bool = False,
+    now: dt.datetime | None = None,
+) -> Question:
+    """The need's community staff answer in public. An answer that changes the need's terms
+    extends the bid deadline by ``clarification_extension_days`` (policy), recorded on the question;
+    bidders (drafts included) and followers are notified."""
+    now = _now(now)
+    need = _lock_need(question.need)
+    if need.community_id not in user_community_ids(actor):
+        raise PermissionDenied(_("Only the staff of the need's community may answer its questions."))
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationFailed(field_errors={"answer": [_("Write the answer.")]})
+    if question.answered_at is not None:
+        raise StateConflict(_("This question is already answered."))
+    if need.status in (Need.Status.CANCELLED, Need.Status.DRAFT):
+        raise StateConflict(_("This need is cancelled; its questions are closed."))
+    question.answer = answer[:5000]
+    question.answered_by = actor
+    question.answered_at = now
+    fields = ["answer", "answered_by", "answered_at"]
+    if changes_terms:
+        if need.status != Need.Status.PUBLISHED or now >= need.bid_deadline:
+            raise StateConflict(_("The terms can change only while bidding is open; the bid deadline has passed."))
+        extended = need.bid_deadline + dt.timedelta(days=policy_current().clarification_extension_days)
+        if timezone.localtime(extended).date() > need.service_start:
+            raise StateConflict(
+                _(
+                    "The extended bid deadline (%(deadline)s) would fall after the service starts (%(start)s). "
+                    "Answer without changing the terms, or cancel the need and publish it again."
+                )
+                % {"deadline": timezone.localtime(extended).strftime("%Y-%m-%d %H:%M"), "start": need.service_start}
+            )
+        question.changes_terms = True
+        question.deadline_extended_from = need.bid_deadline
+        question.deadline_extended_to = extended
+        fields += ["changes_terms", "deadline_extended_from", "deadline_extended_to"]
+        need.bid_deadline = extended
+        need.save(update_fields=["bid_deadline", "updated_at"])
+        # Drafts are reminded again before the new deadline.
+        need.proposals.filter(status=Proposal.Status.DRAFT).update(deadline_reminder_sent_at=None)
+    question.save(update_fields=fields)
+    notify_question_answered(question_id=question.pk)
+    return question
+
+
+def need_follow(*, actor: User, need: Need) -> NeedFollow:
+    """Follow a published (or later) need; following twice keeps one follow."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to follow a need."))
+    if need.status == Need.Status.DRAFT:
+        raise StateConflict(_("A draft cannot be followed."))
+    follow, _created = NeedFollow.objects.get_or_create(need=need, user=actor)
+    return follow
+
+
+def need_unfollow(*, actor: User, need: Need) -> None:
+    NeedFollow.objects.filter(need=need, user=actor).delete()

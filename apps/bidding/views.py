@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,32 +17,49 @@ from apps.accounts.selectors import is_platform_staff, user_community_ids, user_
 from apps.bidding import services
 from apps.bidding.access import (
     need_get_for_user,
+    objection_get,
     panel_seat_recusal_reason,
     proposal_get_for_user,
     proposal_list_for_user,
+    question_get_for_user,
     reviewer_seat,
 )
 from apps.bidding.filters import NeedFilter
-from apps.bidding.forms import AttachmentForm, BidForm, DeclarationForm, NeedForm
+from apps.bidding.forms import (
+    AnswerForm,
+    AttachmentForm,
+    BidForm,
+    DeclarationForm,
+    NeedForm,
+    ObjectionResolveForm,
+    QuestionForm,
+)
 from apps.bidding.models import Need, Proposal
 from apps.bidding.selectors import (
     NeedPaginator,
+    need_is_followed,
     need_list,
     need_list_of_community_staff,
     need_queryset,
     need_ranking_public,
+    objection_list_public,
     organizations_free_to_bid,
     panel_seats_of_reviewer,
     proposal_draft_of_organization,
     proposal_list_of_user_organizations,
+    question_deadline,
+    question_list_public,
+    questions_open,
+    questions_waiting_for_staff,
 )
 from apps.certification.selectors import certified_organization_ids
-from apps.core.errors import ApplicationError, NotFound
+from apps.core.errors import ApplicationError, NotFound, PermissionDenied
 from apps.core.exports import ID_COLUMN, YES_NO, Column, choice_label, csv_response, export_codes, export_table
 from apps.core.ids import parse_id
 from apps.core.models import Category
 from apps.core.pages import object_or_404, show_error
 from apps.core.rubric import rubric_items
+from apps.core.selectors import policy_current
 from apps.core.uploads import private_file_response
 from apps.organizations.models import Organization
 from apps.regions.models import Region
@@ -71,19 +89,141 @@ def need_list_view(request):
 
 def need_detail_view(request, pk):
     need = object_or_404(need_get_for_user, user=request.user, pk=pk, queryset=need_queryset(user=request.user))
+    return _render_need(request, need)
+
+
+def _verified_orgs(user):
+    return Organization.objects.filter(pk__in=user_organization_ids(user), status="verified").order_by("pk")
+
+
+def _render_need(request, need, *, question_form=None, answer_form=None, resolve_form=None, status=200):
+    """The need's page; a refused form comes back bound, with what was typed and its errors."""
     user = request.user
+    is_staff_of_need = need.community_id in user_community_ids(user)
+    staff = is_platform_staff(user)
+    verified_orgs = _verified_orgs(user)
+    questions = list(question_list_public(need=need))
+    extension_days = policy_current().clarification_extension_days
+    if is_staff_of_need:
+        for q in questions:
+            if q.answered_at is None:
+                bound = answer_form is not None and answer_form.question.pk == q.pk
+                q.answer_form = answer_form if bound else AnswerForm(extension_days=extension_days, question=q)
+    objections = list(objection_list_public(need=need))
+    if staff:
+        for o in objections:
+            if o.status == "open":
+                bound = resolve_form is not None and resolve_form.objection.pk == o.pk
+                o.resolve_form = resolve_form if bound else ObjectionResolveForm(objection=o)
+    may_ask = bool(verified_orgs) and questions_open(need=need)
     context = {
         "need": need,
-        "is_staff_of_need": need.community_id in user_community_ids(user),
-        "bidder_orgs": Organization.objects.filter(pk__in=user_organization_ids(user), status="verified"),
+        "is_staff_of_need": is_staff_of_need,
+        "bidder_orgs": verified_orgs,
         # The user's organizations that may still bid: one live proposal per organization.
         "free_bidder_orgs": organizations_free_to_bid(user=user, need=need),
         "own_proposals": Proposal.objects.filter(need=need, organization_id__in=user_organization_ids(user)),
         "seat": reviewer_seat(user=user, need=need),
         "ranking": need_ranking_public(need=need),
-        "is_platform_staff": is_platform_staff(user),
+        "is_platform_staff": staff,
+        "questions": questions,
+        "question_deadline": question_deadline(need=need),
+        "questions_open": questions_open(need=need),
+        # A refused question comes back with what was typed, even once questions have closed.
+        "question_form": question_form or (QuestionForm(organizations=verified_orgs) if may_ask else None),
+        "objections": objections,
+        "following": need_is_followed(user=user, need=need),
+        "extension_days": extension_days,
     }
-    return render(request, "bidding/need_detail.html", context)
+    return render(request, "bidding/need_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def question_ask_view(request, pk):
+    need = object_or_404(need_get_for_user, user=request.user, pk=pk, queryset=need_queryset(user=request.user))
+    form = QuestionForm(request.POST, organizations=_verified_orgs(request.user))
+    if form.is_valid():
+        try:
+            services.question_ask(
+                actor=request.user,
+                need=need,
+                text=form.cleaned_data["text"],
+                organization=form.cleaned_data.get("organization"),
+            )
+        except ApplicationError as exc:
+            show_error(request, exc, form)
+        else:
+            messages.success(request, _("Your question was sent. The answer will be published here."))
+            return redirect(need.get_absolute_url() + "#questions")
+    return _render_need(request, need, question_form=form, status=400)
+
+
+@login_required
+@require_POST
+def question_answer_view(request, pk):
+    question = object_or_404(question_get_for_user, user=request.user, pk=pk)
+    need = need_queryset(user=request.user).get(pk=question.need_id)
+    form = AnswerForm(request.POST, extension_days=policy_current().clarification_extension_days, question=question)
+    if form.is_valid():
+        try:
+            services.question_answer(actor=request.user, question=question, **form.cleaned_data)
+        except ApplicationError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise DjangoPermissionDenied(exc.message) from None
+            show_error(request, exc, form)
+        else:
+            messages.success(request, _("The answer is published."))
+            return redirect(need.get_absolute_url() + "#questions")
+    return _render_need(request, need, answer_form=form, status=400)
+
+
+@login_required
+@require_POST
+def need_follow_view(request, pk):
+    need = object_or_404(need_get_for_user, user=request.user, pk=pk)
+    try:
+        if request.POST.get("action") == "unfollow":
+            services.need_unfollow(actor=request.user, need=need)
+            messages.success(request, _("You no longer follow this need."))
+        else:
+            services.need_follow(actor=request.user, need=need)
+            messages.success(request, _("You follow this need: answers, deadline changes and the award reach you."))
+    except ApplicationError as exc:
+        show_error(request, exc)
+    return redirect(need.get_absolute_url())
+
+
+@login_required
+@require_POST
+def objection_resolve_view(request, pk, oid):
+    need = object_or_404(need_get_for_user, user=request.user, pk=pk, queryset=need_queryset(user=request.user))
+    objection = object_or_404(objection_get, need=need, pk=oid)
+    if not is_platform_staff(request.user):
+        raise DjangoPermissionDenied(_("Only platform staff resolve objections."))
+    form = ObjectionResolveForm(request.POST, objection=objection)
+    if form.is_valid():
+        try:
+            services.objection_resolve(actor=request.user, objection=objection, **form.cleaned_data)
+        except ApplicationError as exc:
+            show_error(request, exc, form)
+        else:
+            messages.success(request, _("The decision is published and sent to the objector."))
+            return redirect(need.get_absolute_url() + "#objections")
+    return _render_need(request, need, resolve_form=form, status=400)
+
+
+@login_required
+def questions_waiting_view(request):
+    """Community staff: unanswered questions on their needs, those past the bid deadline first."""
+    communities = user_community_ids(request.user)
+    if not communities:
+        raise Http404
+    return render(
+        request,
+        "bidding/questions_waiting.html",
+        {"questions": questions_waiting_for_staff(community_ids=communities)},
+    )
 
 
 @login_required
@@ -339,7 +479,16 @@ def review_sheet_view(request, pk):
 
 def ranking_view(request, pk):
     need = object_or_404(need_get_for_user, user=request.user, pk=pk)
-    return render(request, "bidding/ranking.html", {"need": need, "ranking": need_ranking_public(need=need)})
+    return render(
+        request,
+        "bidding/ranking.html",
+        {
+            "need": need,
+            "ranking": need_ranking_public(need=need),
+            "objections": objection_list_public(need=need),
+            "is_platform_staff": is_platform_staff(request.user),
+        },
+    )
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role
 from apps.bidding.models import Need, PanelReviewer, Proposal
-from apps.bidding.selectors import needs_open_for_bids
+from apps.bidding.selectors import needs_open_for_bids, questions_waiting_for_staff
 from apps.core.workspace import ActionCount, workspace_count, workspace_link
 from apps.organizations.models import Organization
 from apps.regions.models import Region
@@ -30,6 +30,22 @@ def community_needs(*, user, memberships) -> list[ActionCount]:
     return [
         ActionCount("drafts", _("Drafts"), needs.filter(status=Need.Status.DRAFT).count(), url),
         ActionCount("evaluating", _("Needs in evaluation"), needs.filter(status=Need.Status.EVALUATING).count(), url),
+    ]
+
+
+@workspace_count(Role.COMMUNITY_STAFF, order=11)
+def community_questions(*, user, memberships) -> list[ActionCount]:
+    """Questions to answer; those still unanswered at the bid deadline are flagged apart."""
+    waiting = questions_waiting_for_staff(community_ids=[m.community_id for m in memberships])
+    url = reverse("bidding:questions-waiting")
+    return [
+        ActionCount("questions", _("Questions to answer"), waiting.count(), url),
+        ActionCount(
+            "questions_overdue",
+            _("Questions unanswered at the bid deadline"),
+            waiting.filter(overdue=1).count(),
+            url,
+        ),
     ]
 
 

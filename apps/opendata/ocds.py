@@ -2,6 +2,10 @@
 
 Sealed bidding holds here as everywhere: before the deadline a release says nothing about bids;
 until the award notice it gives only the number of tenderers, never names or amounts.
+
+Clarification questions go out as ``tender.enquiries`` of the OCDS Enquiries extension (v1.1.5),
+which every package names in ``extensions``; an enquiry has no ``author`` and no party has the
+``enquirer`` role: who asked is never published.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from apps.bidding.models import Need, Proposal
+from apps.bidding.selectors import question_deadline
 
 TENDER_STATUS = {
     Need.Status.PUBLISHED: "active",
@@ -26,6 +31,9 @@ TENDER_STATUS = {
 CONTRACT_STATUS = {"active": "active", "completed": "terminated", "terminated": "terminated"}
 MILESTONE_STATUS = {"pending": "scheduled", "submitted": "scheduled", "returned": "notMet", "accepted": "met"}
 COUNTED_PROPOSALS = ("submitted", "ineligible", "awarded", "not_awarded", "excluded")
+ENQUIRY_EXTENSION = (
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_enquiry_extension/v1.1.5/extension.json"
+)
 
 
 def ocid_for(need: Need) -> str:
@@ -108,6 +116,7 @@ def need_releases(need: Need, *, now: dt.datetime | None = None) -> list[dict]:
             }
         ],
     }
+    tender.update(_enquiries(need))
     if now >= need.bid_deadline:
         # After the deadline the number of bids is public; who bid and for how much is not,
         # until the award notice.
@@ -202,6 +211,28 @@ def need_releases(need: Need, *, now: dt.datetime | None = None) -> list[dict]:
     return releases
 
 
+def _enquiries(need: Need) -> dict:
+    """``enquiryPeriod``, ``hasEnquiries`` and the questions with their answers, without authors.
+    ``need.questions`` is prefetched in order by ``needs_for_open_data``."""
+    questions = list(need.questions.all())
+    closes = question_deadline(need=need)
+    fields = {
+        "enquiryPeriod": {"startDate": _iso(need.published_at), "endDate": _iso(max(closes, need.published_at))},
+        "hasEnquiries": bool(questions),
+    }
+    if questions:
+        fields["enquiries"] = [
+            {
+                "id": f"question-{q.pk}",
+                "date": _iso(q.asked_at),
+                "description": q.text,
+                **({"answer": q.answer, "dateAnswered": _iso(q.answered_at)} if q.answered_at else {}),
+            }
+            for q in questions
+        ]
+    return fields
+
+
 def _contract(need, project, supplier, buyer_id, parties) -> dict:
     payer = {"id": buyer_id, "name": need.community.name}
     if project.fund_id:
@@ -250,6 +281,7 @@ def release_package(releases: list[dict], *, uri: str) -> dict:
         "publishedDate": timezone.localtime().isoformat(timespec="seconds"),
         "publisher": {"name": "三社联动平台 Sanshe", "uri": settings.SITE_BASE_URL},
         "license": "https://creativecommons.org/licenses/by/4.0/",
+        "extensions": [ENQUIRY_EXTENSION],
         "publicationPolicy": f"{settings.SITE_BASE_URL}/open-data/",
         "releases": releases,
     }

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from apps.bidding.models import Need
+from apps.bidding.models import Need, Question
 from apps.opendata.ocds import COUNTED_PROPOSALS
 
 
@@ -18,6 +18,15 @@ def needs_for_open_data(
         Need.objects.exclude(status=Need.Status.DRAFT)
         .filter(published_at__isnull=False)
         .select_related("community", "category", "awarded_proposal__organization__region", "project__fund")
+        # The tender's enquiries, public fields only (who asked is not even read).
+        .prefetch_related(
+            Prefetch(
+                "questions",
+                queryset=Question.objects.only("id", "need_id", "text", "asked_at", "answer", "answered_at").order_by(
+                    "asked_at", "id"
+                ),
+            )
+        )
         .annotate(tenderer_count=Count("proposals", filter=Q(proposals__status__in=COUNTED_PROPOSALS)))
         .order_by("pk")
     )

@@ -123,7 +123,11 @@ def test_upheld_objection_releases_the_reservation_and_the_next_award_reserves_a
         .post(f"/api/v1/needs/{need.pk}/objections/", {"text": "资质存疑"}, format="json")
         .json()["id"]
     )
-    resolved = platform.post(f"/api/v1/needs/{need.pk}/objections/{oid}/resolve/", {"upheld": True}, format="json")
+    resolved = platform.post(
+        f"/api/v1/needs/{need.pk}/objections/{oid}/resolve/",
+        {"upheld": True, "decision": "经核实，中标团队社工登记已过期，异议成立。"},
+        format="json",
+    )
     assert resolved.status_code == 200
     assert _fund(api, world)["available"] == "100000.00"
     assert _fund(api, world)["reserved"] == "0.00"

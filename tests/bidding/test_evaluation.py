@@ -312,12 +312,18 @@ def test_upheld_objection_excludes_the_winner_and_reopens_evaluation(api, world,
     assert Notification.objects.filter(user=world.platform, kind="bidding.objection_filed").exists()
     assert (
         api.as_user(world.staff)
-        .post(f"/api/v1/needs/{need.pk}/objections/{oid}/resolve/", {"upheld": True}, format="json")
+        .post(
+            f"/api/v1/needs/{need.pk}/objections/{oid}/resolve/",
+            {"upheld": True, "decision": "经核实，中标团队社工登记已过期，异议成立。"},
+            format="json",
+        )
         .status_code
         == 403
     )
     resolved = api.as_user(world.platform).post(
-        f"/api/v1/needs/{need.pk}/objections/{oid}/resolve/", {"upheld": True}, format="json"
+        f"/api/v1/needs/{need.pk}/objections/{oid}/resolve/",
+        {"upheld": True, "decision": "经核实，中标团队社工登记已过期，异议成立。"},
+        format="json",
     )
     assert resolved.status_code == 200
     need.refresh_from_db()
@@ -358,7 +364,9 @@ def test_open_objection_holds_the_award_until_resolved(api, world, in_notice):
     Need.objects.filter(pk=need.pk).update(notice_ends_at=timezone.now() - dt.timedelta(minutes=1))
     assert end_notices() == 0
     api.as_user(world.platform).post(
-        f"/api/v1/needs/{need.pk}/objections/{oid}/resolve/", {"upheld": False}, format="json"
+        f"/api/v1/needs/{need.pk}/objections/{oid}/resolve/",
+        {"upheld": False, "decision": "经核实，评分过程符合评审规则，异议不成立。"},
+        format="json",
     )
     assert end_notices() == 1
 

@@ -78,7 +78,9 @@ def test_need_to_project_through_the_api(api, world):
     objection = api.as_user(world.b.admin).post(f"/api/v1/needs/{nid}/objections/", {"text": "资质存疑"}, format="json")
     assert objection.status_code == 201
     resolved = platform.post(
-        f"/api/v1/needs/{nid}/objections/{objection.json()['id']}/resolve/", {"upheld": True}, format="json"
+        f"/api/v1/needs/{nid}/objections/{objection.json()['id']}/resolve/",
+        {"upheld": True, "decision": "经核实，中标团队社工登记已过期，异议成立。"},
+        format="json",
     )
     assert resolved.status_code == 200
     assert api.get(f"/api/v1/needs/{nid}/").json()["status"] == "evaluating"
