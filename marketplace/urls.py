@@ -2,7 +2,6 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -18,8 +17,9 @@ urlpatterns = [
     path("open311/", include("apps.dispatch.open311_urls")),
     # Every sign-in goes through allauth's, which asks enrolled users for their one-time code: the
     # admin sites' own forms took a password only.
-    path("cms-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
-    path("ops/django-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    # A signed-in user sent there lacks access to that admin: a page says so, instead of a redirect loop.
+    path("cms-admin/login/", portal_views.admin_sign_in),
+    path("ops/django-admin/login/", portal_views.admin_sign_in),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # The Django admin is for operators only: not linked from any page, staff-only, MFA-enforced.

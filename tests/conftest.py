@@ -8,7 +8,11 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connections
 from django.utils import timezone
+from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from apps.accounts.services import membership_add, token_for
@@ -50,6 +54,25 @@ def _kept_test_database_was_flushed() -> bool:
     except psycopg.Error:
         return False  # no kept database (or not migrated yet): the normal set-up creates it
     return row[0] == 0
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """A test marked ``serialized_rollback`` starts from the database as migrations left it.
+
+    Django restores that copy into an empty database, and a transactional test that came before
+    left it empty only if it was marked too: otherwise its closing flush re-created the content
+    types and permissions (post_migrate), and the restored copy collides with them (UNIQUE
+    constraint failed: django_content_type). So such a test's database is emptied first, without
+    post_migrate, and the content-type cache that pointed to the rows just removed is dropped."""
+    marker = item.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("serialized_rollback"):
+        return
+    with item.config.stash[blocking_manager_key].unblock():
+        for alias in connections:
+            if hasattr(connections[alias], "_test_serialized_contents"):  # the test database is set up
+                call_command("flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True)
+        ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from apps.accounts.selectors import memberships_active
 from apps.core.workspace import workspace_counts, workspace_links
@@ -40,6 +42,21 @@ def page_not_found(request, exception):
 def permission_denied(request, exception):
     """The 403 page in the site's chrome and the request's language (``handler403``)."""
     return render(request, "403.html", status=403)
+
+
+def admin_sign_in(request):
+    """The CMS admin's and the Django admin's sign-in: allauth's form, which asks enrolled users
+    for their one-time code. A user who is signed in already and still sent here lacks access to
+    that admin: they get a page that says so (403), not the form, which would send them straight
+    back to the admin, and the admin here again (a redirect loop)."""
+    if request.user.is_authenticated:
+        message = _(
+            "Your account may not open this administration area. If you need it, ask the platform's "
+            "administrator to give you access."
+        )
+        return render(request, "403.html", {"message": message}, status=403)
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("account_login") + (f"?{query}" if query else ""))
 
 
 def favicon(request):

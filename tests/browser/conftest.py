@@ -28,6 +28,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from axe_playwright_python.sync_playwright import Axe
+from django.db import connections
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
@@ -66,8 +67,19 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(scope="session")
 def browser():
+    # Between its calls, Playwright's sync API leaves its event loop marked as running in this
+    # thread. Django then takes the thread for an async one and keeps its database connections in
+    # a context variable instead of the thread (ConnectionHandler is thread-critical): every later
+    # test would get a second connection, without what the test database's set-up serialized. A
+    # test marked ``serialized_rollback`` then started from a flushed database (no Wagtail root,
+    # Editors without permissions: the CMS admin sent its editor round in a redirect loop), and on
+    # SQLite the second connection to the in-memory database met "table is locked". So the
+    # connections of the set-up are handed to the context the tests now run in.
+    opened = {alias: connections[alias] for alias in connections}
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for alias, connection in opened.items():
+            connections[alias] = connection
         yield b
         b.close()
 

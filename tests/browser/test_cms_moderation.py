@@ -44,11 +44,6 @@ def _admin_checks(page, name: str) -> None:
     assert not [url for url in page.requests_seen if "gravatar" in url]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open (#20): passes alone on SQLite and PostgreSQL, but in CI's whole SQLite suite /cms-admin/ "
-    "answers the signed-in editor with a redirect loop (ERR_TOO_MANY_REDIRECTS); not yet understood",
-)
 def test_editor_submits_a_news_item_moderator_publishes_it_and_it_is_on_the_home_page(
     cms_demo, live_server, page, other_page
 ):
