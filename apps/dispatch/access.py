@@ -153,12 +153,5 @@ def reports_triage_visible(user) -> QuerySet[ResidentReport]:
     return qs.filter(community_id__in=user_community_ids(user, roles=REPORTER_ROLES))
 
 
-def report_get_for_triage(*, user, tracking_no: str) -> ResidentReport:
-    report = reports_triage_visible(user).filter(tracking_no=str(tracking_no)[:12].upper()).first()
-    if report is None:
-        raise NotFound("Report not found.")
-    return report
-
-
 def can_triage(user, report: ResidentReport) -> bool:
     return report.community_id in user_community_ids(user, roles=REPORTER_ROLES)

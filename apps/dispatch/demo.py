@@ -4,12 +4,23 @@ every state on 玉林 and its neighbours."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw
 
 from apps.accounts.demo import demo_account
 from apps.core.demo import DemoContext, demo_step
 from apps.dispatch.jobs import escalate_overdue_work_orders
-from apps.dispatch.models import DispatchCategory, Unit, WorkOrder
+from apps.dispatch.models import DispatchCategory, ResidentReport, Unit, WorkOrder
+from apps.dispatch.report_mail import rate_token
 from apps.dispatch.services import (
+    report_accept,
+    report_join,
+    report_rate,
+    report_reject,
+    report_submit,
     work_order_accept,
     work_order_call,
     work_order_co_reply,
@@ -174,3 +185,88 @@ def seed(ctx: DemoContext) -> None:
 
     escalate_overdue_work_orders(now=ctx.now)
     ctx.data["work_orders"] = orders
+
+
+def _demo_photo(rng, label: str) -> ContentFile:
+    """A generated picture (no file from the Internet): a coloured scene with a few shapes."""
+    image = Image.new("RGB", (640, 480), tuple(rng.randint(150, 220) for _ in range(3)))
+    draw = ImageDraw.Draw(image)
+    for _ in range(6):
+        x, y = rng.randint(0, 560), rng.randint(120, 420)
+        w, h = rng.randint(40, 160), rng.randint(30, 120)
+        draw.rectangle([x, y, x + w, y + h], fill=tuple(rng.randint(40, 160) for _ in range(3)))
+    draw.rectangle([0, 0, 640, 36], fill=(40, 60, 90))
+    draw.text((12, 10), label, fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return ContentFile(out.getvalue(), name=f"{label}.png")
+
+
+# Resident reports: (category, final state, hours ago, with e-mail, joiners, photos, rating)
+RESIDENT_REPORTS = [
+    ("garbage", "submitted", 1, True, 1, 2, None),
+    ("streetlight", "submitted", 5, False, 0, 1, None),
+    ("road_damage", "rejected", 30, True, 0, 1, None),
+    ("noise", "accepted", 20, True, 2, 1, None),
+    ("street_vending", "dispatched", 40, True, 0, 2, None),
+    ("fire_hazard", "handled", 60, True, 1, 1, None),
+    ("water_leak", "closed", 24 * 6, True, 3, 3, 5),
+    ("garbage", "reopened", 24 * 4, True, 0, 1, 2),
+]
+
+
+@demo_step("dispatch.reports", after=("dispatch",))
+def seed_reports(ctx: DemoContext) -> None:
+    """Residents' reports on 玉林东路社区's grids in every status, with generated photos: waiting,
+    not taken up, taken up, being handled, handled (to rate), closed with a rating, and one whose
+    low rating reopened its order."""
+    categories = ctx.data["dispatch_categories"]
+    units = ctx.data["units"]
+    staff, grid_worker = ctx.users["yulin_staff"], ctx.users["yulin_grid"]
+    officer, unit_staff = ctx.users["street_officer"], ctx.users["unit_staff"]
+    community = staff.memberships.get(role="community_staff").community
+    grids = [g for g in community.children.filter(level="grid").order_by("code") if g.lat is not None]
+    if not grids:
+        ctx.log("  resident reports: the demo grids have no centres, skipped")
+        return
+    reports = []
+    for i, (code, state, hours_ago, with_email, joiners, photos, rating) in enumerate(RESIDENT_REPORTS):
+        grid = grids[i % len(grids)]
+        lat = grid.lat + Decimal(ctx.rng.randint(-9, 9)) / 10000
+        lon = grid.lon + Decimal(ctx.rng.randint(-6, 6)) / 10000
+        description, _address = PROBLEMS[code]
+        report, _dups = report_submit(
+            category=categories[code],
+            description=description,
+            lat=lat,
+            lon=lon,
+            photos=[_demo_photo(ctx.rng, f"{code}-{n + 1}") for n in range(photos)],
+            email=f"resident{i + 1}@example.org" if with_email else "",
+            name=ctx.person_name() if with_email else "",
+            client_address=f"192.0.2.{i + 1}",
+        )
+        for j in range(joiners):
+            report_join(
+                report=report, email=f"neighbour{i + 1}-{j + 1}@example.org", client_address=f"198.51.100.{j + 1}"
+            )
+        start = ctx.now - dt.timedelta(hours=hours_ago)
+        ResidentReport.objects.filter(pk=report.pk).update(created_at=start)
+        if state == "rejected":
+            report_reject(actor=grid_worker, report=report, reason="该路段属市政道路，已转交区建设局，请关注其公告")
+        elif state != "submitted":
+            report_accept(actor=grid_worker, report=report)
+            order = report.work_order
+            if state != "accepted":
+                work_order_call(actor=staff, order=order)
+                work_order_dispatch(actor=officer, order=order, lead_unit=units[0], note="居民报告，请按时限办理")
+            if state in ("handled", "closed", "reopened"):
+                work_order_accept(actor=unit_staff, order=order)
+                work_order_reply(
+                    actor=unit_staff, order=order, contacted="物业管理处", action="已到现场处置，问题已解决，请居民查看"
+                )
+            if rating:
+                report.refresh_from_db()
+                report_rate(report=report, token=rate_token(report), rating=rating, comment="")
+        reports.append(report)
+    ctx.log(f"  resident reports: {len(reports)} ({', '.join(sorted({r.tracking_no for r in reports})[:2])} …)")
+    ctx.data["resident_reports"] = reports

@@ -31,12 +31,15 @@
     var bounds = [];
     points.forEach(function (p) {
       if (p.lat === null || p.lon === null || p.lat === undefined) return;
-      var marker = L.circleMarker([p.lat, p.lon], {
-        radius: 8,
-        color: p.overdue ? "#8c1d18" : "#0b4f9c",
-        weight: 2,
-        fillOpacity: 0.6,
+      // A focusable marker (Tab reaches it, Enter opens its popup) drawn by our own CSS.
+      var marker = L.marker([p.lat, p.lon], {
+        icon: L.divIcon({ className: "map-marker" + (p.overdue ? " overdue" : ""), iconSize: [18, 18] }),
+        title: p.label,
+        alt: p.label,
+        keyboard: true,
       }).addTo(map);
+      marker.getElement().setAttribute("data-id", p.id);
+      marker.getElement().setAttribute("aria-label", p.label);
       marker.bindPopup('<a href="' + encodeURI(p.url) + '">' + text(p.label) + "</a>");
       bounds.push([p.lat, p.lon]);
     });

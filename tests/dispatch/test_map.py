@@ -35,7 +35,7 @@ def test_without_a_tile_server_the_map_is_the_grid_view(client, desk, placed, se
     page = client.get("/dispatch/map/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "data-slippy-map" not in html and "map.js" not in html
+    assert "data-map" not in html and "leaflet.js" not in html
     assert desk.city.grid.name in html  # the grid × category table
     assert "/dispatch/map/" not in client.get("/dispatch/").content.decode()
 

@@ -228,8 +228,8 @@ def test_bad_input_is_a_clear_4xx(placed, api, overrides, field, status):
 
 
 def test_outside_message_says_so(placed, api):
-    r = post_report(api, lat="31.500000", long="105.500000", HTTP_ACCEPT_LANGUAGE="en")
-    assert "outside every community" in r.json()["lat"][0]
+    r = post_report(api, lat="31.500000", long="105.500000")
+    assert "不在本平台服务的任何社区内" in r.json()["lat"][0]
 
 
 def test_photo_metadata_is_removed(placed, api, client):
