@@ -10,6 +10,7 @@ urlpatterns = [
     path("suggestions/", views.suggestion_list_view, name="suggestion-list"),
     path("suggestions/mine/", views.suggestions_mine_view, name="suggestions-mine"),
     path("suggestions/to-answer/", views.suggestions_to_answer_view, name="suggestions-to-answer"),
+    path("suggestions/join/", views.resident_join_view, name="resident-join"),
     path("suggestions/new/", views.suggestion_new_view, name="suggestion-new"),
     path("suggestions/<int:pk>/", views.suggestion_detail_view, name="suggestion-detail"),
     path(

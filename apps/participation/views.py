@@ -10,10 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.forms import ResidentSignupForm
+from apps.accounts.models import Role
 from apps.accounts.selectors import user_community_ids, user_officer_regions
+from apps.accounts.services import membership_add
 from apps.bidding.forms import NeedForm
 from apps.core.errors import ApplicationError, NotFound
 from apps.core.pages import object_or_404, show_error
@@ -271,3 +275,18 @@ def suggestions_to_answer_view(request):
         "participation/suggestions_to_answer.html",
         {"awaiting": awaiting.order_by("threshold_reached_at")[:100], "escalated": escalated[:100]},
     )
+
+
+@login_required
+def resident_join_view(request):
+    """A signed-in person who lives in one of the communities (an account made before, or one that
+    skipped the choice at sign-up) becomes its resident, with the sign-up's pickers."""
+    form = ResidentSignupForm(request.POST or None)
+    form.fields["community"].required = True
+    form.fields["community"].help_text = ""
+    if request.method == "POST" and form.is_valid():
+        community = form.cleaned_data["community_region"]
+        membership_add(user=request.user, role=Role.RESIDENT, community=community)
+        messages.success(request, _("You are now a resident of %(community)s.") % {"community": community.name})
+        return redirect(f"{reverse('participation:suggestion-list')}?community={community.code}")
+    return render(request, "participation/resident_join.html", {"form": form}, status=400 if form.errors else 200)

@@ -221,3 +221,16 @@ def test_the_staff_queue_lists_suggestions_at_the_threshold(client, people):
     Suggestion.objects.filter(pk=people.suggestion.pk).update(threshold_reached_at="2026-01-01T00:00:00Z")
     client.force_login(people.staff)
     assert people.suggestion.title in zh(client, "/suggestions/to-answer/").content.decode()
+
+
+def test_a_signed_in_person_registers_as_a_resident(client, city, people):
+    client.force_login(people.outsider)
+    page = zh(client, "/suggestions/").content.decode()
+    assert "/suggestions/join/" in page
+    assert zh(client, "/suggestions/join/").status_code == 200
+    refused = client.post("/suggestions/join/", {"street": city.street.pk})
+    assert refused.status_code == 400
+    done = client.post("/suggestions/join/", {"street": city.street.pk, "community": city.community.pk})
+    assert done.status_code == 302
+    assert Membership.objects.get(user=people.outsider).role == Role.RESIDENT
+    assert zh(client, "/suggestions/new/").status_code == 200

@@ -54,6 +54,7 @@ from apps.ledger.models import Account, Transfer
 from apps.notifications.kinds import KINDS as NOTIFICATION_KINDS
 from apps.notifications.models import Notification
 from apps.organizations.models import Organization
+from apps.participation.models import ResidentRating, Suggestion, SuggestionComment
 from apps.projects.models import Milestone, Project, ServiceRecord
 from apps.regions.models import Region
 from apps.revenue.models import RevenueShareAgreement, RevenueShareReport
@@ -77,6 +78,7 @@ ROLES = {
     "district_officer": "district_officer",
     "unit_staff": "unit_staff",
     "platform_staff": "staff",
+    "resident": "yulin_resident",
     "editor": "editor",
 }
 LANGUAGES = {"zh": "", "en": "/en"}
@@ -203,6 +205,16 @@ FILLED: dict[str, Callable[[], list[dict]]] = {
     "oversight-monthly-region": region_codes,
     "oversight-scorecards-region": region_codes,
     "oversight-region": region_codes,
+    "participation:suggestion-detail": one_per(Suggestion.objects, pk=pk),
+    "participation:suggestion-support": first(Suggestion.objects.filter(status="open"), pk=pk),
+    "participation:suggestion-withdraw": first(Suggestion.objects.filter(status="open"), pk=pk),
+    "participation:suggestion-comment": first(Suggestion.objects, pk=pk),
+    "participation:suggestion-adopt": first(Suggestion.objects.filter(status="open"), pk=pk),
+    "participation:suggestion-decline": first(Suggestion.objects.filter(status="open"), pk=pk),
+    "participation:comment-hide": first(SuggestionComment.objects, pk=lambda c: c.suggestion_id, cid=pk),
+    "participation:resident-rating": first(
+        ResidentRating.objects, pk=lambda r: r.milestone.project_id, mid=lambda r: r.milestone_id
+    ),
 }
 
 
