@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.bidding.models import Need, Objection
 from apps.bidding.selectors import need_range_errors
@@ -209,8 +210,8 @@ class AnswerForm(forms.Form):
 
 class ObjectionResolveForm(forms.Form):
     upheld = forms.TypedChoiceField(
-        label=_("Decision"),
-        choices=[("0", _("Dismissed")), ("1", _("Upheld: withdraw the award"))],
+        label=pgettext_lazy("objection", "Decision"),
+        choices=[("0", pgettext_lazy("objection", "Dismissed")), ("1", _("Upheld: withdraw the award"))],
         coerce=lambda v: v == "1",
         widget=forms.RadioSelect,
     )

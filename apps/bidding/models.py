@@ -276,9 +276,9 @@ class ProposalScore(models.Model):
 
 class Objection(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        UPHELD = "upheld", _("upheld")
-        DISMISSED = "dismissed", _("dismissed")
+        OPEN = "open", pgettext_lazy("objection status", "open")
+        UPHELD = "upheld", pgettext_lazy("objection status", "upheld")
+        DISMISSED = "dismissed", pgettext_lazy("objection status", "dismissed")
 
     # A decision is a written reason of at least this many characters (Prozorro's complaints).
     DECISION_MIN_LENGTH = 20
