@@ -23,6 +23,8 @@ from django.utils.crypto import salted_hmac
 SALT = "apps.shifts.codes"
 # No 0/O, 1/I/L: six characters a person reads off a screen and types on a phone.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+DIGITS = "23456789"
+DIGIT_POSITION = 3
 SHORT_LENGTH = 6
 # How far back a short code is still recognised as this shift's, to say "expired" rather than "wrong".
 EXPIRED_LOOKBACK_STEPS = 30
@@ -56,11 +58,13 @@ def _mac(shift_id: int, step: str, witness_id: int) -> str:
 
 
 def _short(mac_hex: str) -> str:
+    """Six characters; the fourth is always a digit, so the code never reads as a word."""
     number = int(mac_hex[:16], 16)
     chars = []
-    for _ in range(SHORT_LENGTH):
-        number, index = divmod(number, len(ALPHABET))
-        chars.append(ALPHABET[index])
+    for position in range(SHORT_LENGTH):
+        alphabet = DIGITS if position == DIGIT_POSITION else ALPHABET
+        number, index = divmod(number, len(alphabet))
+        chars.append(alphabet[index])
     return "".join(chars)
 
 

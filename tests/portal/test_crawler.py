@@ -58,6 +58,7 @@ from apps.participation.models import ResidentRating, Suggestion, SuggestionComm
 from apps.projects.models import Milestone, Project, ServiceRecord
 from apps.regions.models import Region
 from apps.revenue.models import RevenueShareAgreement, RevenueShareReport
+from apps.shifts.models import Attendance, Shift
 from apps.workers.models import SocialWorker
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, axe_audit
 from tests.services import service_missing
@@ -202,6 +203,12 @@ FILLED: dict[str, Callable[[], list[dict]]] = {
     "certificate-page": one_per(Certificate.objects, certificate_no=lambda c: c.certificate_no),
     "dispatch:work-order-detail": one_per(WorkOrder.objects, pk=pk),
     "dispatch:work-order-action": first(WorkOrder.objects, pk=pk, action=lambda w: "accept"),
+    "shifts:signup": first(Shift.objects, pk=pk),
+    "shifts:check": first(Attendance.objects, pk=lambda a: a.shift_id),
+    "shifts:code": one_per(Shift.objects, "project_id", pk=pk),
+    "shifts:code-live": first(Shift.objects, pk=pk),
+    "shifts:attendance": one_per(Shift.objects, "project_id", pk=pk),
+    "shifts:project-shifts": one_per(Shift.objects, "project_id", pk=lambda s: s.project_id),
     "oversight-monthly-region": region_codes,
     "oversight-scorecards-region": region_codes,
     "oversight-region": region_codes,
