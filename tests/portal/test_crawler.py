@@ -43,7 +43,7 @@ from playwright.sync_api import sync_playwright
 from wagtail.models import Page as WagtailPage
 
 from apps.accounts.models import User
-from apps.bidding.models import Need, PanelReviewer, Proposal
+from apps.bidding.models import Need, Objection, PanelReviewer, Proposal, Question
 from apps.certification.models import Application, Certificate
 from apps.cooperatives.models import Cooperative, Distribution, DistributionAllocation
 from apps.core.models import Category
@@ -172,6 +172,10 @@ FILLED: dict[str, Callable[[], list[dict]]] = {
     "bidding:bid": first(Need.objects.exclude(status="draft"), **NEED),
     "bidding:ranking": first(Need.objects.exclude(status="draft"), **NEED),
     "bidding:objection": first(Need.objects.exclude(status="draft"), **NEED),
+    "bidding:objection-resolve": first(Objection.objects, pk=lambda o: o.need_id, oid=pk),
+    "bidding:question-ask": first(Need.objects.filter(status="published"), **NEED),
+    "bidding:question-answer": first(Question.objects, pk=pk),
+    "bidding:need-follow": first(Need.objects.exclude(status="draft"), **NEED),
     "bidding:proposal-detail": one_per(Proposal.objects, pk=pk),
     "bidding:proposal-withdraw": first(Proposal.objects.filter(status="submitted"), pk=pk),
     "bidding:review-sheet": one_per(PanelReviewer.objects, "need_id", pk=lambda p: p.need_id),
