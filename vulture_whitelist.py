@@ -280,3 +280,4 @@ triaged_by  # unused variable (apps/dispatch/models.py: who reviewed a resident 
 triaged_at  # unused variable (apps/dispatch/models.py: when, likewise)
 grounds  # serializer field (apps/bidding/api.py ObjectionSerializer: the objection's text under its public name)
 bid_deadline_extended_to  # serializer field (apps/bidding/api.py QuestionSerializer)
+certificate_url  # serializer field (apps/workers/api.py TrainingSerializer: link to the access-checked certificate)

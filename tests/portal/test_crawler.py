@@ -59,7 +59,7 @@ from apps.projects.models import Milestone, Project, ServiceRecord
 from apps.regions.models import Region
 from apps.revenue.models import RevenueShareAgreement, RevenueShareReport
 from apps.shifts.models import Attendance, Shift
-from apps.workers.models import SocialWorker
+from apps.workers.models import SocialWorker, Training
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, axe_audit
 from tests.services import service_missing
 
@@ -106,6 +106,7 @@ SKIPPED_NAMES = {
     "certification-object",
     "cooperative-certificate",
     "cooperative-profit-statement",
+    "training-certificate",
     "dispatch:work-order-photo",
     "mfa_download_recovery_codes",
     # signing out, and allauth's links that only work with a key from an email
@@ -157,6 +158,8 @@ FILLED: dict[str, Callable[[], list[dict]]] = {
     "worker-detail-page": one_per(SocialWorker.objects, "verified", pk=pk),
     "worker-verify-page": first(SocialWorker.objects.filter(verified=False), pk=pk),
     "worker-reject-page": first(SocialWorker.objects.filter(verified=False), pk=pk),
+    "training-verify-page": first(Training.objects.filter(status="pending"), pk=pk),
+    "training-reject-page": first(Training.objects.filter(status="pending"), pk=pk),
     "notification-read": first(Notification.objects, pk=pk),
     "fund-detail-page": first(Fund.objects, pk=pk),
     "fund-donate-page": first(Fund.objects, pk=pk),
