@@ -44,9 +44,12 @@ def my_trainings(request):
         else:
             messages.success(request, _("The training was recorded; your employer will verify it."))
             return redirect("my-trainings")
+    summary = worker_training_summary(worker=worker)
+    days_left = (summary.period_end - timezone.localdate()).days
     context = {
         "worker": worker,
-        "summary": worker_training_summary(worker=worker),
+        "summary": summary,
+        "days_left": days_left if summary.remaining and 0 <= days_left <= max(TRAINING_WARNING_DAYS) else None,
         "trainings": worker_trainings(worker=worker),
         "form": form,
     }

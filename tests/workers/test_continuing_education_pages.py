@@ -132,3 +132,12 @@ def test_staff_see_the_workers_at_risk(people):
     assert "李晓梅" in html and "52.0" in html
     assert client_for(people.admin).get("/trainings/at-risk/").status_code == 404
     assert client_for(people.worker.user).get("/trainings/at-risk/").status_code == 404
+
+
+def test_the_worker_at_risk_is_told_on_their_page(people):
+    people.worker.registered_until = timezone.localdate() + dt.timedelta(days=45)
+    people.worker.save(update_fields=["registered_until"])
+    html = client_for(people.worker.user).get("/workers/me/trainings/").content.decode()
+    assert "还有 45 天" in html and "尚缺 72.0 学时" in html
+    TrainingFactory(worker=people.worker, hours=72, verified=True, completed_on=timezone.localdate())
+    assert "还有 45 天" not in client_for(people.worker.user).get("/workers/me/trainings/").content.decode()
