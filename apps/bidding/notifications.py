@@ -54,8 +54,9 @@ def notify_award_notice(*, need_id: int) -> None:
     bidders = need.proposals.exclude(status__in=(Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN)).values(
         "organization_id"
     )
+    followers = [f.user for f in NeedFollow.objects.filter(need=need).select_related("user")]
     notify(
-        users=users_with_role(ORG_PEOPLE, organization=bidders),
+        users=[*users_with_role(ORG_PEOPLE, organization=bidders), *followers],
         kind="bidding.award_notice",
         title=_("Award notice published: %(title)s") % {"title": need.title},
         body=_("The award notice is public until %(end)s; objections may be filed until then.")

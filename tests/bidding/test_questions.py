@@ -14,6 +14,7 @@ from apps.core.selectors import policy_current
 from apps.core.workspace import workspace_counts
 from apps.notifications.models import Notification
 from apps.organizations.models import Organization
+from tests.bidding.test_award_reservation import _income, _ready_to_award
 from tests.factories.bidding import ProposalFactory
 from tests.factories.core import OrganizationFactory
 
@@ -138,6 +139,13 @@ def test_an_answer_reaches_bidders_drafts_included_and_followers_but_nobody_else
 def test_an_answer_that_changes_the_terms_extends_the_deadline_records_and_tells_it(api, world, make_need, make_bid):
     need = make_need()
     make_bid(need, world.b)
+    draft = ProposalFactory(
+        need=need,
+        organization=world.a.org,
+        status="draft",
+        created_by=world.a.admin,
+        deadline_reminder_sent_at=timezone.now(),
+    )
     days = policy_current().clarification_extension_days
     before = need.bid_deadline
     qid = ask(api, world.a.admin, need).json()["id"]
@@ -148,6 +156,8 @@ def test_an_answer_that_changes_the_terms_extends_the_deadline_records_and_tells
     assert need.bid_deadline == before + dt.timedelta(days=days)
     question = Question.objects.get(pk=qid)
     assert question.deadline_extended_from == before and question.deadline_extended_to == need.bid_deadline
+    draft.refresh_from_db()
+    assert draft.deadline_reminder_sent_at is None  # reminded again before the new deadline
     extended = Notification.objects.filter(kind="bidding.deadline_extended", user=world.b.admin).get()
     assert timezone.localtime(need.bid_deadline).strftime("%Y-%m-%d %H:%M") in extended.title
     page = api.get(f"/api/v1/needs/{need.pk}/").json()
@@ -270,3 +280,12 @@ def test_who_asked_is_not_in_search_or_open_data(api, world, make_need, asker):
     assert ASKER_NAME not in search.content.decode()
     ocds = api.get(f"/api/v1/ocds/releases/?need={need.pk}").content.decode()
     assert "独特提问词汇甲乙丙" in ocds and ASKER_NAME not in ocds and asker.org.credit_code not in ocds
+
+
+def test_followers_hear_of_the_award_notice(api, world, make_need, make_bid, make_user):
+    [(need, _a, _b)] = _ready_to_award(api, world, make_need, make_bid)
+    _income(world.city.fund, 100000_00, "grant")
+    follower = make_user()
+    assert api.as_user(follower).post(f"/api/v1/needs/{need.pk}/follow/").status_code == 201
+    assert api.as_user(world.platform).post(f"/api/v1/needs/{need.pk}/award/").status_code == 200
+    assert Notification.objects.filter(user=follower, kind="bidding.award_notice").exists()
