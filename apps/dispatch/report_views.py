@@ -32,12 +32,17 @@ from apps.dispatch.selectors import (
     report_public,
     report_public_replies,
     report_rate_open,
+    reports_of_reporter,
     reports_public,
 )
+from apps.regions.selectors import communities_centre
 
 
 def _map_context(points) -> dict:
-    return {"tile_url": settings.MAP_TILE_URL, "map_points": points}
+    if not settings.MAP_TILE_URL:
+        return {"tile_url": "", "map_points": []}
+    lat, lon = communities_centre()
+    return {"tile_url": settings.MAP_TILE_URL, "map_points": points, "map_center": (f"{lat:.6f}", f"{lon:.6f}")}
 
 
 def report_new(request):
@@ -93,12 +98,22 @@ def report_list(request):
     state = request.GET.get("status") or None
     if state not in ResidentReport.Status.values:
         state = None
-    reports = list(reports_public(status=state, open_only=state is None)[:200])
+    mine = request.GET.get("mine") == "1" and request.user.is_authenticated
+    qs = reports_public(status=state, open_only=state is None and not mine)
+    if mine:
+        qs = qs.filter(pk__in=reports_of_reporter(user=request.user).values("pk"))
+    reports = list(qs[:200])
     points = report_map_points([r for r in reports if r.is_open])
     return render(
         request,
         "dispatch/report_list.html",
-        {"reports": reports, "status": state, "statuses": ResidentReport.Status.choices, **_map_context(points)},
+        {
+            "reports": reports,
+            "status": state,
+            "mine": mine,
+            "statuses": ResidentReport.Status.choices,
+            **_map_context(points),
+        },
     )
 
 

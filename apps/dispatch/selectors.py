@@ -389,3 +389,15 @@ def report_rate_limited(
         if sent >= per_email:
             return True
     return False
+
+
+def reports_to_triage(*, community_ids) -> QuerySet[ResidentReport]:
+    """Reports waiting for review in these communities (the workspace count)."""
+    return ResidentReport.objects.filter(community_id__in=community_ids, status=ResidentReport.Status.SUBMITTED)
+
+
+def reports_of_reporter(*, user) -> QuerySet[ResidentReport]:
+    """The reports a signed-in person made (their own list; the public list shows them too)."""
+    if not getattr(user, "is_authenticated", False):
+        return ResidentReport.objects.none()
+    return ResidentReport.objects.filter(reporter=user)

@@ -79,3 +79,13 @@ def community_at(*, lat: Decimal, lon: Decimal) -> tuple[Region, Region | None] 
     if best.level == "grid":
         return best.parent, best
     return best, None
+
+
+def communities_centre() -> tuple[float, float]:
+    """The middle of the placed communities (where a map opens), else the centre of Chengdu."""
+    rows = list(
+        Region.objects.filter(level="community", lat__isnull=False, lon__isnull=False).values_list("lat", "lon")
+    )
+    if not rows:
+        return 30.6586, 104.0648
+    return sum(float(r[0]) for r in rows) / len(rows), sum(float(r[1]) for r in rows) / len(rows)

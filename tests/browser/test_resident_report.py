@@ -20,6 +20,7 @@ from apps.dispatch.models import DispatchCategory, ResidentReport, Unit
 from apps.dispatch.services import work_order_accept, work_order_call, work_order_dispatch, work_order_reply
 from apps.regions.models import Region
 from tests.browser.conftest import DESKTOP, _new_page, sign_in, visit, wait_until
+from tests.browser.test_dispatch_map import tile_server  # noqa: F401 (the loopback tile server fixture)
 from tests.factories.core import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -173,3 +174,33 @@ def test_a_resident_reports_with_a_photo_and_follows_it_to_closing(settings, liv
     visit(desktop, "resident-report-list-1280", url=f"{live_server.url}/reports/?status=closed")
     sign_in(desktop, live_server, "yulin_grid", PASSWORD)
     visit(desktop, "resident-report-triage-1280", url=f"{live_server.url}/dispatch/reports/?status=closed")
+
+
+def test_with_a_tile_server_the_resident_marks_the_place_on_the_map(
+    settings,
+    live_server,
+    phone,
+    yulin,
+    tile_server,  # noqa: F811 (the imported fixture)
+):
+    settings.MAP_TILE_URL = tile_server.origin + "/tiles/{z}/{x}/{y}.png"
+    phone.goto(f"{live_server.url}/report/")
+    wait_until(phone, "document.querySelectorAll('img.leaflet-tile').length > 0")
+    assert phone.locator("[data-map]").count() == 1
+    box = phone.locator("[data-map]").bounding_box()
+    phone.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    wait_until(phone, "document.getElementById('id_lat').value !== ''")
+    visit(phone, "resident-report-form-map-390")
+    _no_horizontal_scroll(phone)
+    phone.select_option("select[name=category]", label="垃圾清运")
+    phone.fill("textarea[name=description]", "路口井盖松动")
+    phone.set_input_files("input[name=photos]", [_png()])
+    phone.locator("form.report-form button[type=submit]").last.click()
+    phone.wait_for_load_state("load")
+    report = ResidentReport.objects.get()
+    assert report.community == yulin["community"]
+    assert abs(report.lat - Decimal("30.629")) < Decimal("0.002")
+    # The tracking page shows the report on the same map, at its rounded position.
+    wait_until(phone, "document.querySelectorAll('.leaflet-marker-icon.map-marker').length === 1")
+    visit(phone, "resident-report-tracking-map-390")
+    assert [u for u in phone.requests_seen if not u.startswith((live_server.url, tile_server.origin, "data:"))] == []

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from apps.core.selectors import policy_current
@@ -365,3 +366,17 @@ def test_open311_anonymous_post_needs_the_policy(placed, client):
     bad = client.post("/open311/v2/requests.json", {**params, "lat": "31.9", "long": "105.9"})
     assert bad.status_code == 400
     assert any(word in bad.json()[0]["description"] for word in ("outside every community", "不在"))
+
+
+def test_workspaces_link_triage_and_a_residents_own_reports(placed, client, api, make_user):
+    no = post_report(api).json()["tracking_no"]
+    client.force_login(placed.grid_worker)
+    page = client.get(reverse("workspace")).content.decode()
+    assert reverse("dispatch:report-triage") in page
+    resident = make_user("resident", community=placed.city.community)
+    client.force_login(resident)
+    assert reverse("dispatch:report-new") in client.get(reverse("workspace")).content.decode()
+    client.post("/report/", {"category": placed.garbage.pk, "description": "井盖缺失", "grid": placed.city.grid.pk})
+    mine = ResidentReport.objects.get(reporter=resident)
+    listing = client.get("/reports/?mine=1").content.decode()
+    assert mine.tracking_no in listing and no not in listing
