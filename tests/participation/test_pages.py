@@ -7,6 +7,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.accounts.models import Membership, Role, User
 from apps.bidding.models import Need
@@ -234,3 +236,18 @@ def test_a_signed_in_person_registers_as_a_resident(client, city, people):
     assert done.status_code == 302
     assert Membership.objects.get(user=people.outsider).role == Role.RESIDENT
     assert zh(client, "/suggestions/new/").status_code == 200
+
+
+def test_the_list_page_makes_the_same_queries_for_more_rows(client, city, people):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert zh(client, "/suggestions/").status_code == 200
+        return len(captured)
+
+    client.force_login(people.resident)
+    for _ in range(3):
+        SuggestionFactory(community=city.community, author=people.resident)
+    few = queries()
+    for _ in range(6):
+        SuggestionFactory(community=city.community, author=people.resident)
+    assert queries() == few <= 12
