@@ -101,7 +101,10 @@ def registration_period(worker: SocialWorker) -> tuple[dt.date, dt.date]:
     """The worker's current registration period: the three years that end on ``registered_until``,
     both days included."""
     end = worker.registered_until
-    return end - relativedelta(years=REGISTRATION_PERIOD_YEARS) + dt.timedelta(days=1), end
+    try:
+        return end - relativedelta(years=REGISTRATION_PERIOD_YEARS) + dt.timedelta(days=1), end
+    except (ValueError, OverflowError):  # a registration date in the first years of the calendar
+        return dt.date.min, end
 
 
 def training_hours_required(worker: SocialWorker, policy: PolicyVersion | None = None) -> int:

@@ -216,3 +216,14 @@ def test_a_missing_certificate_is_a_400(api, people):
 def test_someone_without_a_worker_profile_cannot_record_training(api, people):
     response = api.as_user(people.outsider).post(MINE, body(), format="multipart")
     assert response.status_code == 403
+
+
+def test_the_training_lists_take_a_fixed_number_of_queries(api, people, django_assert_max_num_queries):
+    for _ in range(3):
+        TrainingFactory(worker=people.worker, verified=True, decided_for=people.organization)
+    as_admin, as_worker = api.as_user(people.admin), api.as_user(people.worker.user)
+    as_admin.get("/api/v1/trainings/")  # warm the policy and session caches
+    with django_assert_max_num_queries(8):
+        assert as_admin.get("/api/v1/trainings/").json()["count"] == 3
+    with django_assert_max_num_queries(8):
+        assert as_worker.get(MINE).json()["count"] == 3
