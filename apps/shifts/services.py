@@ -30,6 +30,7 @@ from apps.workers.selectors import worker_is_qualified_on
 
 EARTH_RADIUS_M = 6_371_000
 MAX_BULK_SHIFTS = 200
+MAX_BULK_DAYS = 366
 
 
 def _require_org_admin(actor, project: Project) -> None:
@@ -149,6 +150,8 @@ def shifts_create_weekly(
     _require_org_admin(actor, project)
     if date_to < date_from:
         raise ValidationFailed(field_errors={"date_to": [_("The last day must not be before the first.")]})
+    if (date_to - date_from).days > MAX_BULK_DAYS:
+        raise ValidationFailed(field_errors={"date_to": [_("At most a year at once.")]})
     days = [
         date_from + dt.timedelta(days=n)
         for n in range((date_to - date_from).days + 1)
@@ -318,20 +321,20 @@ CODE_MESSAGES = {
 }
 
 
-def _witness(shift: Shift, code: str, now: dt.datetime, seconds: int) -> tuple[codes.CodeMatch, str]:
+def _witness(shift: Shift, code: str, now: dt.datetime, seconds: int) -> codes.CodeMatch:
+    """Whose code this is (one of the shift's community's staff and grid workers), or a 400 on ``code``."""
     try:
-        match = codes.code_match(
+        return codes.code_match(
             code=code, shift_id=shift.pk, witness_ids=shift_witness_ids(shift), seconds=seconds, now=now
         )
     except codes.CodeRefused as refused:
         raise ValidationFailed(field_errors={"code": [CODE_MESSAGES[refused.reason]()]}) from None
-    held = {
-        role
-        for role in WITNESS_ROLES
-        if shift.project.community_id in user_community_ids(_user(match.witness_id), roles=(role,))
-    }
-    role = Role.COMMUNITY_STAFF if Role.COMMUNITY_STAFF in held else Role.GRID_WORKER
-    return match, str(role)
+
+
+def _witness_role(shift: Shift, witness) -> str:
+    """The role in which the witness vouches: community staff when they are, else grid worker."""
+    staff = shift.project.community_id in user_community_ids(witness, roles=(Role.COMMUNITY_STAFF,))
+    return str(Role.COMMUNITY_STAFF if staff else Role.GRID_WORKER)
 
 
 def _user(pk: int):
@@ -414,7 +417,7 @@ def _check_in(*, actor, worker, shift, code, lat, long, now) -> Attendance:
         raise StateConflict(_("Check-in opens %(n)s minutes before the start.") % {"n": policy.checkin_window_minutes})
     if now > shift.starts_at + window:
         raise StateConflict(_("Check-in closed %(n)s minutes after the start.") % {"n": policy.checkin_window_minutes})
-    match, _role = _witness(shift, code, now, policy.checkin_code_seconds)
+    match = _witness(shift, code, now, policy.checkin_code_seconds)
     try:
         distance, verified = _position(shift, lat, long, policy.checkin_radius_m)
     except _TooFar as far:
@@ -494,11 +497,12 @@ def _check_out(*, actor, worker, shift, code, content, beneficiaries_served, lat
     policy = policy_current()
     if now > shift.ends_at + dt.timedelta(minutes=policy.checkout_grace_minutes):
         raise StateConflict(_("Check-out closed; log the hours as an ordinary record instead."))
-    match, role = _witness(shift, code, now, policy.checkin_code_seconds)
+    match = _witness(shift, code, now, policy.checkin_code_seconds)
     try:
         distance, verified = _position(shift, lat, long, policy.checkin_radius_m)
     except _TooFar as far:
         raise _FarAttempt(attendance, far) from None
+    witness = _user(match.witness_id)
     date, start_time, end_time = _checkout_times(attendance.checkin_at, now, policy.checkin_rounding_minutes)
     if end_time <= start_time:
         raise ValidationFailed(
@@ -516,8 +520,8 @@ def _check_out(*, actor, worker, shift, code, content, beneficiaries_served, lat
         beneficiaries_served=beneficiaries_served,
         now=now,
         evidence=ServiceLog.Evidence.CHECKIN,
-        witness=_user(match.witness_id),
-        witness_role=role,
+        witness=witness,
+        witness_role=_witness_role(shift, witness),
     )
     attendance.status = Attendance.Status.CHECKED_OUT
     attendance.checkout_at = now
