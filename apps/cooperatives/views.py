@@ -12,7 +12,14 @@ from apps.cooperatives import access, selectors, services
 from apps.cooperatives.forms import HolderForm, ProfitForm, ShareTransferForm
 from apps.core.errors import ApplicationError, ValidationFailed
 from apps.core.money import decimal_to_fen, format_yuan
-from apps.core.pages import MoneyConfirm, money_confirm_render, money_moved_message, object_or_404, show_error
+from apps.core.pages import (
+    MoneyConfirm,
+    money_confirm_render,
+    money_confirm_stale,
+    money_moved_message,
+    object_or_404,
+    show_error,
+)
 from apps.core.uploads import private_file_response
 from apps.funds.selectors import fund_transfer_url
 
@@ -173,11 +180,10 @@ def dividend_pay(request, pk, did, aid):
     allocation = object_or_404(
         access.allocation_get_for_user, user=request.user, distribution=distribution, allocation_id=aid
     )
-    if request.method != "POST":
-        if distribution.status != distribution.Status.APPROVED or allocation.paid_at or not allocation.amount:
-            messages.error(request, _("There is no dividend to pay to this holder now."))
-            return redirect("cooperative-page", pk=coop.pk)
-        confirm = MoneyConfirm(
+    payable = distribution.status == distribution.Status.APPROVED and not allocation.paid_at and allocation.amount
+
+    def confirm():
+        return MoneyConfirm(
             title=_("Pay a dividend"),
             question=_("Pay this dividend to %(holder)s?") % {"holder": allocation.holder.name},
             move=selectors.dividend_pay_preview(allocation=allocation),
@@ -185,7 +191,14 @@ def dividend_pay(request, pk, did, aid):
             submit_label=_("Pay"),
             cancel_url=reverse("cooperative-page", args=[coop.pk]),
         )
-        return money_confirm_render(request, confirm)
+
+    if request.method != "POST":
+        if not payable:
+            messages.error(request, _("There is no dividend to pay to this holder now."))
+            return redirect("cooperative-page", pk=coop.pk)
+        return money_confirm_render(request, confirm())
+    if payable and (stale := money_confirm_stale(request, confirm())):
+        return stale
     try:
         allocation = services.dividend_pay(actor=request.user, allocation=allocation)
     except ApplicationError as exc:
@@ -256,7 +269,22 @@ def _decide(request, pk, did, decide, say):
 def distribution_approve(request, pk, did):
     """GET: where approving books the distributable profit (moves nothing). POST: approve and
     book it, then say what was booked and the ledger transfer."""
+    coop, distribution = _decided_distribution(request, pk, did)
+    declared = distribution.status == distribution.Status.DECLARED
+
+    def confirm():
+        return MoneyConfirm(
+            title=_("Approve a distribution"),
+            question=_("Approve this distribution and book it?"),
+            move=selectors.distribution_approve_preview(distribution=distribution),
+            subject=_("%(coop)s, distribution of %(year)s") % {"coop": coop.name, "year": distribution.fiscal_year},
+            submit_label=_("Approve and book"),
+            cancel_url=reverse("cooperative-page", args=[coop.pk]),
+        )
+
     if request.method == "POST":
+        if declared and (stale := money_confirm_stale(request, confirm())):
+            return stale
         return _decide(
             request,
             pk,
@@ -264,19 +292,10 @@ def distribution_approve(request, pk, did):
             lambda d: services.distribution_approve(actor=request.user, distribution=d),
             lambda d: _say_distribution_booked(request, d),
         )
-    coop, distribution = _decided_distribution(request, pk, did)
-    if distribution.status != distribution.Status.DECLARED:
+    if not declared:
         messages.error(request, _("Only a declared distribution can be approved."))
         return redirect("cooperative-page", pk=coop.pk)
-    confirm = MoneyConfirm(
-        title=_("Approve a distribution"),
-        question=_("Approve this distribution and book it?"),
-        move=selectors.distribution_approve_preview(distribution=distribution),
-        subject=_("%(coop)s, distribution of %(year)s") % {"coop": coop.name, "year": distribution.fiscal_year},
-        submit_label=_("Approve and book"),
-        cancel_url=reverse("cooperative-page", args=[coop.pk]),
-    )
-    return money_confirm_render(request, confirm)
+    return money_confirm_render(request, confirm())
 
 
 def _say_distribution_booked(request, distribution) -> None:

@@ -11,11 +11,15 @@
   message on the next page.
 - An action that moves money first shows what will move on a confirm page (``MoneyConfirm``,
   ``money_confirm_render``: a GET that moves nothing and works without JavaScript), and after it
-  moved says what did (``money_moved_message``: amount, payee and the ledger's 流水 #N).
+  moved says what did (``money_moved_message``: amount, payee and the ledger's 流水 #N). The
+  confirming POST carries a digest of the amounts shown (``money_fingerprint``); when they are no
+  longer what would move, ``money_confirm_stale`` shows the page again with the amounts now and
+  nothing moves.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -86,9 +90,42 @@ class MoneyConfirm:
     fields: tuple[tuple[str, str], ...] = ()
 
 
-def money_confirm_render(request, confirm: MoneyConfirm):
+MONEY_SHOWN_FIELD = "money_shown"
+
+
+def money_fingerprint(move: MoneyMove) -> str:
+    """A short digest of the amounts a confirm page shows (the total and each part, in fen): the
+    page posts it back, and the action runs only if it still matches what would move."""
+    shown = ":".join([str(move.amount_fen), *(str(fen) for _label, fen in move.parts)])
+    return hashlib.sha256(shown.encode()).hexdigest()[:16]
+
+
+def money_confirm_render(request, confirm: MoneyConfirm, *, status: int = 200):
     """The confirm page of a money-moving action: it shows ``confirm`` and moves nothing."""
-    return render(request, "money_confirm.html", {"confirm": confirm, "post_to": confirm.post_to or request.path})
+    context = {
+        "confirm": confirm,
+        "post_to": confirm.post_to or request.path,
+        "shown_field": MONEY_SHOWN_FIELD,
+        "shown": money_fingerprint(confirm.move),
+    }
+    return render(request, "money_confirm.html", context, status=status)
+
+
+def money_confirm_stale(request, confirm: MoneyConfirm):
+    """On the confirming POST: ``None`` when the amounts the page showed are still those of
+    ``confirm`` (what would move now), so the action may run. Otherwise (the amount changed since,
+    or the POST did not come from the confirm page) the confirm page again, with the amounts now
+    and a message saying so (409): nothing moves until the person confirms those."""
+    if request.POST.get(MONEY_SHOWN_FIELD) == money_fingerprint(confirm.move):
+        return None
+    messages.warning(
+        request,
+        _(
+            "The amount to move is no longer the one the page showed: here is what would move now. "
+            "Nothing was moved; check it and confirm again."
+        ),
+    )
+    return money_confirm_render(request, confirm, status=409)
 
 
 def ledger_transfer_link(transfer_id, url: str | None = None) -> SafeString:

@@ -15,7 +15,14 @@ from apps.core.exports import ID_COLUMN, Column, choice_label, csv_response, exp
 from apps.core.ids import parse_id
 from apps.core.models import Category
 from apps.core.money import format_yuan
-from apps.core.pages import MoneyConfirm, money_confirm_render, money_moved_message, object_or_404, show_error
+from apps.core.pages import (
+    MoneyConfirm,
+    money_confirm_render,
+    money_confirm_stale,
+    money_moved_message,
+    object_or_404,
+    show_error,
+)
 from apps.funds import pdf, selectors
 from apps.funds.access import fund_get_public, fund_require_manager
 from apps.funds.api import public_transfer_rows, receipt_data
@@ -166,6 +173,11 @@ def refund_holds(request, pk):
         hold = selectors.fund_refund_holds(fund).filter(pk=hold_id).first() if hold_id else None
         if hold is None:
             raise Http404
+        resolution = request.POST.get("resolution", "")
+        if not hold.resolved and resolution in RefundHold.Resolution.values:
+            confirm = _hold_confirm(fund, hold, resolution, request.POST.get("note", ""))
+            if stale := money_confirm_stale(request, confirm):
+                return stale
         try:
             refund_hold_resolve(
                 hold=hold,
@@ -202,7 +214,11 @@ def refund_hold_confirm(request, pk, hold_id):
         if not hold.resolved:
             messages.error(request, _("Choose how the hold is resolved."))
         return redirect(f"{reverse('fund-refund-holds', args=[fund.pk])}#hold-{hold.pk}")
-    confirm = MoneyConfirm(
+    return money_confirm_render(request, _hold_confirm(fund, hold, resolution, request.GET.get("note", "")))
+
+
+def _hold_confirm(fund, hold, resolution: str, note: str) -> MoneyConfirm:
+    return MoneyConfirm(
         title=_("Resolve a refund hold"),
         question=_("Book this %(reason)s now: %(how)s?")
         % {"reason": transfer_kind_label(hold.reason), "how": RefundHold.Resolution(resolution).label},
@@ -212,9 +228,8 @@ def refund_hold_confirm(request, pk, hold_id):
         submit_label=_("Book it"),
         cancel_url=reverse("fund-refund-holds", args=[fund.pk]),
         post_to=reverse("fund-refund-holds", args=[fund.pk]),
-        fields=(("hold", str(hold.pk)), ("resolution", resolution), ("note", request.GET.get("note", "")[:500])),
+        fields=(("hold", str(hold.pk)), ("resolution", resolution), ("note", note[:500])),
     )
-    return money_confirm_render(request, confirm)
 
 
 def _say_hold_booked(request, fund, hold) -> None:

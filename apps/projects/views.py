@@ -20,7 +20,14 @@ from apps.accounts.selectors import user_community_ids, user_organization_ids
 from apps.core.errors import ApplicationError, ValidationFailed
 from apps.core.ids import parse_id
 from apps.core.money import decimal_to_fen, format_yuan
-from apps.core.pages import MoneyConfirm, money_confirm_render, money_moved_message, object_or_404, show_error
+from apps.core.pages import (
+    MoneyConfirm,
+    money_confirm_render,
+    money_confirm_stale,
+    money_moved_message,
+    object_or_404,
+    show_error,
+)
 from apps.core.uploads import private_file_response
 from apps.funds.payouts import milestone_payout_transfer
 from apps.funds.selectors import fund_transfer_url
@@ -329,7 +336,10 @@ def milestone_accept(request, pk, mid):
     milestone = get_object_or_404(project.milestones, pk=mid)
     if project.community_id not in user_community_ids(request.user):
         raise Http404
+    submitted = milestone.status == milestone.Status.SUBMITTED
     if request.method == "POST":
+        if submitted and (stale := money_confirm_stale(request, _accept_confirm(project, milestone))):
+            return stale
         try:
             services.milestone_accept(actor=request.user, milestone=milestone)
         except ApplicationError as exc:
@@ -337,10 +347,14 @@ def milestone_accept(request, pk, mid):
         else:
             _say_milestone_paid(request, project, milestone)
         return redirect("projects:project-detail", pk=project.pk)
-    if milestone.status != milestone.Status.SUBMITTED:
+    if not submitted:
         messages.error(request, _("Only a submitted milestone can be accepted."))
         return redirect("projects:project-detail", pk=project.pk)
-    confirm = MoneyConfirm(
+    return money_confirm_render(request, _accept_confirm(project, milestone))
+
+
+def _accept_confirm(project, milestone) -> MoneyConfirm:
+    return MoneyConfirm(
         title=_("Accept and pay"),
         question=_("Accept this milestone and pay its amount?"),
         move=milestone_accept_preview(milestone=milestone),
@@ -348,7 +362,6 @@ def milestone_accept(request, pk, mid):
         submit_label=_("Accept and pay"),
         cancel_url=reverse("projects:project-detail", args=[project.pk]),
     )
-    return money_confirm_render(request, confirm)
 
 
 def _say_milestone_paid(request, project, milestone) -> None:

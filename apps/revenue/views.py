@@ -9,7 +9,14 @@ from apps.accounts.models import Role
 from apps.accounts.selectors import user_organization_ids
 from apps.core.errors import ApplicationError
 from apps.core.money import decimal_to_fen, format_yuan
-from apps.core.pages import MoneyConfirm, money_confirm_render, money_moved_message, object_or_404, show_error
+from apps.core.pages import (
+    MoneyConfirm,
+    money_confirm_render,
+    money_confirm_stale,
+    money_moved_message,
+    object_or_404,
+    show_error,
+)
 from apps.core.uploads import private_file_response
 from apps.funds.access import user_manages_fund
 from apps.funds.selectors import fund_transfer_url
@@ -85,13 +92,11 @@ def _report_money_step(request, pk, *, status, title, question, preview, submit_
     booked (``said``) and the ledger transfer, or ``said_nothing`` when the fund's share is zero."""
     report = _managed_report_or_404(request, pk)
     agreement_url = reverse("revenue-share-page", args=[report.agreement_id])
-    if request.method != "POST":
-        if report.status != status:
-            messages.error(request, _("This report is %(status)s now.") % {"status": report.get_status_display()})
-            return redirect(agreement_url)
+
+    def confirm():
         period = f"{report.period_start:%Y-%m-%d} – {report.period_end:%Y-%m-%d}"
         organization = report.agreement.organization.name
-        confirm = MoneyConfirm(
+        return MoneyConfirm(
             title=title,
             question=question,
             move=preview(report=report),
@@ -99,7 +104,14 @@ def _report_money_step(request, pk, *, status, title, question, preview, submit_
             submit_label=submit_label,
             cancel_url=agreement_url,
         )
-        return money_confirm_render(request, confirm)
+
+    if request.method != "POST":
+        if report.status != status:
+            messages.error(request, _("This report is %(status)s now.") % {"status": report.get_status_display()})
+            return redirect(agreement_url)
+        return money_confirm_render(request, confirm())
+    if report.status == status and (stale := money_confirm_stale(request, confirm())):
+        return stale
     try:
         report, transfer_id = run(actor=request.user, report=report)
     except ApplicationError as exc:

@@ -11,6 +11,7 @@ from apps.cooperatives.models import Distribution
 from apps.cooperatives.services import cooperative_create, distribution_approve, distribution_create, holder_add
 from apps.ledger.models import Transfer
 from tests.cooperatives.conftest import profit
+from tests.money_confirm import confirm, confirm_form
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,7 @@ def test_approving_books_once_and_says_what_went_where(client, city, manager, de
     client.force_login(manager)
     url = f"{prefix}/cooperatives/{declared.cooperative_id}/distributions/{declared.pk}/approve/"
 
-    said = _message(client.post(url, follow=True).content.decode())
+    said = _message(confirm(client, url, follow=True).content.decode())
 
     transfer = Transfer.objects.get(kind="dividend")
     assert Distribution.objects.get(pk=declared.pk).status == "approved"
@@ -97,7 +98,7 @@ def test_paying_a_dividend_confirms_then_pays_once(client, staff, manager, decla
         assert word in page
     assert not Transfer.objects.filter(kind="dividend_payout").exists()
 
-    message = _message(client.post(url, follow=True).content.decode())
+    message = _message(confirm(client, url, follow=True).content.decode())
 
     transfer = Transfer.objects.get(kind="dividend_payout")
     assert said.format(amount=_yuan(lina.amount)) in message
@@ -110,3 +111,18 @@ def test_only_the_fund_manager_sees_the_approval_page(client, staff, declared):
     client.force_login(staff)
     url = f"/en/cooperatives/{declared.cooperative_id}/distributions/{declared.pk}/approve/"
     assert client.get(url).status_code == 404
+
+
+def test_a_dividend_whose_amount_changed_since_the_page_was_shown_is_not_paid(client, staff, manager, declared):
+    approved = distribution_approve(actor=manager, distribution=declared)
+    lina = approved.allocations.get(holder__name="李娜")
+    url = f"/cooperatives/{approved.cooperative_id}/distributions/{approved.pk}/allocations/{lina.pk}/pay/"
+    client.force_login(staff)
+    action, shown = confirm_form(client, url)
+    shown["money_shown"] = "0" * 16  # what another amount's page would have posted
+
+    response = client.post(action, shown)
+
+    assert response.status_code == 409
+    assert "要转出的金额已不是页面上显示的" in response.content.decode()
+    assert not Transfer.objects.filter(kind="dividend_payout").exists()

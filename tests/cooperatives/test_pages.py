@@ -6,6 +6,7 @@ from apps.cooperatives.services import cooperative_create, holder_add
 from apps.funds.selectors import fund_account
 from tests.cooperatives.conftest import founded
 from tests.factories.cooperatives import PDF, statement
+from tests.money_confirm import confirm
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def test_record_profit_declare_and_the_fund_manager_approves_in_the_browser_in_c
     assert "批准并记账" in page
     statement_page = client.get(f"/cooperatives/{coop.pk}/profits/{coop.profits.get().pk}/statement/")
     assert b"".join(statement_page.streaming_content) == PDF
-    r = client.post(f"/cooperatives/{coop.pk}/distributions/{declared.pk}/approve/")
+    r = confirm(client, f"/cooperatives/{coop.pk}/distributions/{declared.pk}/approve/")
     assert r.status_code == 302
     assert Distribution.objects.get().status == "approved"
     assert fund_account(city.fund).normal_balance == 900

@@ -11,6 +11,7 @@ from apps.cooperatives.services import cooperative_create, distribution_approve,
 from apps.ledger.models import Transfer
 from apps.ledger.selectors import ledger_verify
 from tests.cooperatives.conftest import profit
+from tests.money_confirm import confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_manager_pays_from_the_register_page(client, setup, distribution):
     client.force_login(staff)
     page = client.get(f"/en/cooperatives/{coop.pk}/").content.decode()
     assert f'href="{pay_url(coop, distribution, allocation, api=False)}"' in page  # to the confirm page
-    assert client.post(pay_url(coop, distribution, allocation, api=False)).status_code == 302
+    assert confirm(client, pay_url(coop, distribution, allocation, api=False)).status_code == 302
     allocation.refresh_from_db()
     assert allocation.paid_at is not None
     page = client.get(f"/en/cooperatives/{coop.pk}/").content.decode()

@@ -8,6 +8,7 @@ from apps.funds.models import RefundHold
 from apps.funds.services import fund_income_record
 from apps.ledger.models import Transfer
 from tests.funds.test_holds import held  # noqa: F401 - the fixture
+from tests.money_confirm import confirm_form
 
 pytestmark = pytest.mark.django_db
 
@@ -51,15 +52,16 @@ def test_the_confirm_page_shows_amount_and_whose_money_and_books_nothing(
 def test_booking_it_says_amount_source_and_transfer_once(city, client, held, make_user, prefix, number):  # noqa: F811
     fund_income_record(fund=city.fund, amount_fen=6000, source="街道拨款", idempotency_key="back")
     client.force_login(make_user("fund_manager", fund=city.fund))
-    data = {"hold": held.pk, "resolution": "fund", "note": ""}
+    confirm_url = f"{prefix}/funds/{city.fund.pk}/holds/{held.pk}/"
+    action, data = confirm_form(client, confirm_url, {"resolution": "fund"})
 
-    message = _message(client.post(f"{prefix}/funds/{city.fund.pk}/holds/", data, follow=True).content.decode())
+    message = _message(client.post(action, data, follow=True).content.decode())
 
     transfer = RefundHold.objects.get(pk=held.pk).transfer
     assert transfer is not None
     for word in ["¥50.00", city.fund.name, f"{number}{transfer.pk}", f"/funds/{city.fund.pk}/#transfer-{transfer.pk}"]:
         assert word in message
-    client.post(f"{prefix}/funds/{city.fund.pk}/holds/", data)
+    client.post(action, data)
     assert Transfer.objects.filter(key__startswith=f"hold:{held.pk}:").count() == 1
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from apps.core.jobs import run_due_jobs
 from apps.notifications.models import Notification
 from apps.projects.models import DeliveryRating, ServiceLog
+from tests.money_confirm import confirm
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/service-logs/"
@@ -98,7 +99,7 @@ def test_project_page_lets_the_community_accept_a_milestone(client, api, scene):
     client.force_login(scene.staff)
     page = client.get(f"/en/projects/{scene.project.pk}/")
     assert "¥30,000.00" in page.content.decode()
-    client.post(f"/en/projects/{scene.project.pk}/milestones/{milestone.pk}/accept/")
+    confirm(client, f"/en/projects/{scene.project.pk}/milestones/{milestone.pk}/accept/")
     milestone.refresh_from_db()
     assert milestone.status == "accepted"
 
@@ -112,7 +113,7 @@ def test_community_rates_an_accepted_milestone_once_from_the_project_page(client
     rate_url = f"/en/projects/{scene.project.pk}/milestones/{milestone.pk}/rate/"
     client.force_login(scene.staff)
     assert "Rate the delivery" not in client.get(page_url).content.decode()  # not accepted yet
-    client.post(f"/en/projects/{scene.project.pk}/milestones/{milestone.pk}/accept/")
+    confirm(client, f"/en/projects/{scene.project.pk}/milestones/{milestone.pk}/accept/")
     assert "Rate the delivery" in client.get(page_url).content.decode()
 
     client.force_login(scene.org_admin)  # the rated organization can neither see the form nor rate itself

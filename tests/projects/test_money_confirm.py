@@ -5,6 +5,7 @@ to whom, and the ledger transfer (流水 #N) with a link to the fund's public bo
 import pytest
 
 from apps.ledger.models import Transfer
+from tests.money_confirm import confirm, confirm_form, form_of
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,8 @@ def test_confirming_pays_once_and_says_amount_payee_and_transfer(client, scene, 
     client.force_login(scene.staff)
     url = f"{prefix}/projects/{scene.project.pk}/milestones/{submitted.pk}/accept/"
 
-    body = client.post(url, follow=True).content.decode()
+    action, fields = confirm_form(client, url)
+    body = client.post(action, fields, follow=True).content.decode()
 
     transfer = _payouts().get()
     submitted.refresh_from_db()
@@ -67,14 +69,14 @@ def test_confirming_pays_once_and_says_amount_payee_and_transfer(client, scene, 
     assert f"{number}{transfer.pk}" in body
     assert f"/funds/{scene.project.need.fund.pk}/#transfer-{transfer.pk}" in body
 
-    again = client.post(url, follow=True).content.decode()
+    again = client.post(action, fields, follow=True).content.decode()
     assert _payouts().count() == 1
     assert "¥30,000.00" not in again.split('class="messages"')[1].split("</ul>")[0]
 
 
 def test_the_fund_page_anchors_the_paid_transfer(client, scene, submitted):
     client.force_login(scene.staff)
-    client.post(f"/projects/{scene.project.pk}/milestones/{submitted.pk}/accept/")
+    confirm(client, f"/projects/{scene.project.pk}/milestones/{submitted.pk}/accept/")
     transfer = _payouts().get()
     assert f'id="transfer-{transfer.pk}"' in client.get(f"/funds/{scene.project.need.fund.pk}/").content.decode()
 
@@ -84,3 +86,38 @@ def test_only_the_community_staff_see_the_confirm_page(client, scene, submitted)
     assert client.get(f"/en/projects/{scene.project.pk}/milestones/{submitted.pk}/accept/").status_code == 404
     client.force_login(scene.other_staff)
     assert client.get(f"/en/projects/{scene.project.pk}/milestones/{submitted.pk}/accept/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("prefix", "said"),
+    [("", "要转出的金额已不是页面上显示的"), ("/en", "The amount to move is no longer the one the page showed")],
+)
+def test_when_the_amount_changed_since_the_page_was_shown_nothing_is_paid_and_the_new_amount_is_shown(
+    client, scene, submitted, prefix, said
+):
+    """The person confirms what they saw: if the milestone's amount changed while the confirm page
+    was open (a variation, another tab), pressing the button pays nothing and shows the page again
+    with the amount now; confirming that pays it."""
+    client.force_login(scene.staff)
+    url = f"{prefix}/projects/{scene.project.pk}/milestones/{submitted.pk}/accept/"
+    action, shown = confirm_form(client, url)  # ¥30,000.00 shown
+    type(submitted).objects.filter(pk=submitted.pk).update(amount=25000)
+
+    again = client.post(action, shown)
+
+    body = again.content.decode()
+    assert again.status_code == 409
+    assert said in body and "¥25,000.00" in body and "¥30,000.00" not in body
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted" and not _payouts().exists()
+    client.post(action, form_of(again)[1])
+    assert _payouts().get().amount == 2_500_000
+    submitted.refresh_from_db()
+    assert submitted.status == "accepted"
+
+
+def test_a_post_that_did_not_come_from_the_confirm_page_pays_nothing(client, scene, submitted):
+    client.force_login(scene.staff)
+    response = client.post(f"/projects/{scene.project.pk}/milestones/{submitted.pk}/accept/")
+    assert response.status_code == 409 and "¥30,000.00" in response.content.decode()
+    assert not _payouts().exists()

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.money_confirm import confirm
+
 pytestmark = pytest.mark.django_db
 
 
@@ -11,7 +13,7 @@ def test_delivery_rating_radios_are_labelled_from_very_poor_to_very_good(client,
         f"/api/v1/projects/{scene.project.pk}/milestones/{milestone.pk}/submit/", {"report": "报告"}, format="json"
     )
     client.force_login(scene.staff)
-    client.post(f"/projects/{scene.project.pk}/milestones/{milestone.pk}/accept/")
+    confirm(client, f"/projects/{scene.project.pk}/milestones/{milestone.pk}/accept/")
     page = client.get(f"/projects/{scene.project.pk}/").content.decode()
     for n, label in enumerate(["很差", "较差", "一般", "较好", "很好"], start=1):
         assert f'value="{n}" required> {n} {label}</label>' in page

@@ -11,6 +11,7 @@ from django.utils import timezone
 from apps.ledger.models import Transfer
 from apps.revenue.models import RevenueShareReport
 from apps.revenue.services import revenue_report_approve, revenue_report_submit
+from tests.money_confirm import confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def test_approving_books_once_and_says_what(client, city, fund_manager, report, 
     client.force_login(fund_manager)
     url = f"{prefix}/revenue-share-reports/{report.pk}/approve/"
 
-    message = _message(client.post(url, follow=True).content.decode())
+    message = _message(confirm(client, url, follow=True).content.decode())
 
     transfer = Transfer.objects.get(reference=f"revenue-report:{report.pk}")
     assert RevenueShareReport.objects.get(pk=report.pk).status == "approved"
@@ -85,7 +86,7 @@ def test_money_received_confirms_then_books_into_the_fund_once(client, city, fun
     for word in [*words, "¥3,703.68", city.fund.name]:
         assert word in page
     assert not Transfer.objects.filter(kind="revenue_share").exists()
-    message = _message(client.post(url, follow=True).content.decode())
+    message = _message(confirm(client, url, follow=True).content.decode())
     transfer = Transfer.objects.get(kind="revenue_share")
     assert "¥3,703.68" in message and f"/funds/{city.fund.pk}/#transfer-{transfer.pk}" in message
     client.post(url)
