@@ -380,3 +380,26 @@ def test_workspaces_link_triage_and_a_residents_own_reports(placed, client, api,
     mine = ResidentReport.objects.get(reporter=resident)
     listing = client.get("/reports/?mine=1").content.decode()
     assert mine.tracking_no in listing and no not in listing
+
+
+def test_report_form_offers_duplicates_first_then_sends_anyway(placed, client):
+    data = {"category": placed.garbage.pk, "description": "垃圾堆积", "grid": placed.city.grid.pk}
+    assert client.post("/report/", data).status_code == 302
+    first = ResidentReport.objects.get()
+    page = client.post("/report/", {**data, "description": "同一处垃圾"})
+    html = page.content.decode()
+    assert page.status_code == 200 and first.tracking_no in html and f"/r/{first.tracking_no}/join/" in html
+    assert "同一处垃圾" in html and 'name="confirm_new"' in html
+    assert ResidentReport.objects.count() == 1
+    assert client.post("/report/", {**data, "description": "同一处垃圾", "confirm_new": "on"}).status_code == 302
+    assert ResidentReport.objects.count() == 2
+    # "我也遇到" from the offer joins the first report.
+    client.post(f"/r/{first.tracking_no}/join/", {"email": ""})
+    assert first.followers.filter(joined=True).count() == 1
+
+
+def test_english_tracking_page(placed, api, client):
+    no = post_report(api).json()["tracking_no"]
+    html = client.get(f"/en/r/{no}/").content.decode()
+    assert 'lang="en"' in html and "waiting for review" in html and "Me too" in html
+    assert "待受理" not in html and "我也遇到" not in html.replace("(我也遇到)", "")
