@@ -149,6 +149,8 @@ class ServiceLogSerializer(serializers.ModelSerializer):
             "confirmed_at",
             "rejected_reason",
             "superseded",
+            "evidence",
+            "witness_role",
             "created_at",
         ]
 
