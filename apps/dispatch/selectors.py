@@ -280,8 +280,11 @@ def report_duplicates(*, category, lat, lon, radius_m: int, exclude_pk=None, lim
 
 def reports_public(*, status: str | None = None, community=None, open_only: bool = False) -> QuerySet[ResidentReport]:
     """Every resident report, to be shown in its public form only (``report_public``)."""
-    qs = ResidentReport.objects.select_related("community", "grid", "category", "work_order").annotate(
-        joined_count=Count("followers", filter=Q(followers__joined=True))
+    # Meta.ordering does not apply to a query with an aggregate: newest first, said here.
+    qs = (
+        ResidentReport.objects.select_related("community", "grid", "category", "work_order")
+        .annotate(joined_count=Count("followers", filter=Q(followers__joined=True)))
+        .order_by("-created_at", "-id")
     )
     if status:
         qs = qs.filter(status=status)
