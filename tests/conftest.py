@@ -71,7 +71,14 @@ def pytest_runtest_setup(item):
     with item.config.stash[blocking_manager_key].unblock():
         for alias in connections:
             if hasattr(connections[alias], "_test_serialized_contents"):  # the test database is set up
-                call_command("flush", verbosity=0, interactive=False, database=alias, inhibit_post_migrate=True)
+                call_command(
+                    "flush",
+                    verbosity=0,
+                    interactive=False,
+                    database=alias,
+                    reset_sequences=False,  # the restored rows keep their ids; new ones come after
+                    inhibit_post_migrate=True,
+                )
         ContentType.objects.clear_cache()
 
 

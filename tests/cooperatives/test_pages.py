@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.utils import timezone
 
@@ -73,6 +75,13 @@ def test_record_profit_declare_and_the_fund_manager_approves_in_the_browser_in_c
     assert r.status_code == 302
     assert Distribution.objects.get().status == "approved"
     assert fund_account(city.fund).normal_balance == 900
+    # Money reads ¥1,234.50 on the register and the distribution (#20), never ¥1000 or ¥81.0000.
+    page = client.get(f"/cooperatives/{coop.pk}/").content.decode()
+    assert "¥1,000.00" in page and "¥81.00" in page and "¥100.00" in page
+    assert not re.search(r"¥\d{4}", page) and not re.search(r"¥[\d,]+\.\d{3}", page)
+    client.force_login(staff)
+    preview = client.get(f"/cooperatives/{coop.pk}/distribute/").content.decode()
+    assert f"{year} 年度：已登记利润 ¥100.00" in preview
 
 
 def test_resident_page_shows_own_holding_not_the_register(client, setup):

@@ -16,7 +16,7 @@ def test_agreement_page_lists_reports_for_the_parties(client, agreement, enterpr
     )
     client.force_login(enterprise_admin)
     body = client.get(f"/en/revenue-shares/{agreement.pk}/").content.decode()
-    assert "1234.00" in body
+    assert "¥1,234.00" in body  # money reads ¥1,234.50 (#20)
     assert "/approve/" not in body
     client.force_login(make_user())
     assert client.get(f"/en/revenue-shares/{agreement.pk}/").status_code == 404
