@@ -187,9 +187,9 @@ def proposal_draft_of_organization(*, user, need: Need, organization: Organizati
 # Questions, follows, objections (#21) ---------------------------------------------------------
 
 
-def question_deadline(*, need: Need) -> dt.datetime:
+def question_deadline(*, need: Need, policy=None) -> dt.datetime:
     """Questions are asked until ``question_deadline_days`` (policy) before the bid deadline."""
-    return need.bid_deadline - dt.timedelta(days=policy_current().question_deadline_days)
+    return need.bid_deadline - dt.timedelta(days=(policy or policy_current()).question_deadline_days)
 
 
 def questions_open(*, need: Need, now: dt.datetime | None = None) -> bool:

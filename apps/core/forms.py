@@ -2,8 +2,18 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.ids import parse_id
+
+# The five-level scale every rating on the site uses (很好 … 很差), best first.
+RATING_CHOICES = [
+    (5, _("5 · Very good")),
+    (4, _("4 · Good")),
+    (3, _("3 · Fair")),
+    (2, _("2 · Poor")),
+    (1, _("1 · Very poor")),
+]
 
 
 class DatePickerInput(forms.DateInput):

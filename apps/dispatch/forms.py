@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import DatePickerInput, DateTimePickerInput, IdsChoiceField, MultipleFileField, MultipleFileInput
+from apps.core.forms import (
+    RATING_CHOICES,
+    DatePickerInput,
+    DateTimePickerInput,
+    IdsChoiceField,
+    MultipleFileField,
+    MultipleFileInput,
+)
 from apps.dispatch.models import DispatchCategory, Unit
 from apps.regions.models import Region
 
@@ -71,13 +78,7 @@ class CoReplyForm(forms.Form):
 
 class RateForm(forms.Form):
     rating = forms.TypedChoiceField(
-        choices=[
-            (5, _("5 · Very good")),
-            (4, _("4 · Good")),
-            (3, _("3 · Fair")),
-            (2, _("2 · Poor")),
-            (1, _("1 · Very poor")),
-        ],
+        choices=RATING_CHOICES,
         coerce=int,
         label=_("Rating (1–5)"),
     )

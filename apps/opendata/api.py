@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.errors import NotFound
+from apps.core.selectors import policy_current
 from apps.opendata.ocds import need_releases, release_package
 from apps.opendata.selectors import needs_for_open_data
 
@@ -57,7 +58,8 @@ class OcdsPackagesView(APIView):
         query = PackageQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         needs = needs_for_open_data(date_from=query.validated_data.get("from"), date_to=query.validated_data.get("to"))
-        releases = [release for need in needs for release in need_releases(need)]
+        policy = policy_current()
+        releases = [release for need in needs for release in need_releases(need, policy=policy)]
         if not releases:
             # A release package holds at least one release (OCDS schema, minItems 1).
             response = Response(status=204)

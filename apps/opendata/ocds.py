@@ -68,12 +68,12 @@ def _org_party(org, roles: list[str]) -> dict:
     }
 
 
-def need_releases(need: Need, *, now: dt.datetime | None = None) -> list[dict]:
+def need_releases(need: Need, *, now: dt.datetime | None = None, policy=None) -> list[dict]:
     """One release per stage the need has reached: tender, award, contract, implementation.
     ``need`` comes from ``selectors.needs_for_open_data`` (which counts its tenderers).
 
     Drafts have none. Each release carries its own date and tag, as OCDS expects releases to be
-    published as events happen.
+    published as events happen. A package of many needs passes the ``policy`` in force, read once.
     """
     if need.status == Need.Status.DRAFT or need.published_at is None:
         return []
@@ -116,7 +116,7 @@ def need_releases(need: Need, *, now: dt.datetime | None = None) -> list[dict]:
             }
         ],
     }
-    tender.update(_enquiries(need))
+    tender.update(_enquiries(need, policy=policy))
     if now >= need.bid_deadline:
         # After the deadline the number of bids is public; who bid and for how much is not,
         # until the award notice.
@@ -211,11 +211,11 @@ def need_releases(need: Need, *, now: dt.datetime | None = None) -> list[dict]:
     return releases
 
 
-def _enquiries(need: Need) -> dict:
+def _enquiries(need: Need, *, policy=None) -> dict:
     """``enquiryPeriod``, ``hasEnquiries`` and the questions with their answers, without authors.
     ``need.questions`` is prefetched in order by ``needs_for_open_data``."""
     questions = list(need.questions.all())
-    closes = question_deadline(need=need)
+    closes = question_deadline(need=need, policy=policy)
     fields = {
         "enquiryPeriod": {"startDate": _iso(need.published_at), "endDate": _iso(max(closes, need.published_at))},
         "hasEnquiries": bool(questions),

@@ -3,16 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import RATING_CHOICES
 from apps.core.models import Category
 from apps.participation.models import COMMENT_MAX, DESCRIPTION_MAX, REASON_MAX, TITLE_MAX
-
-RATING_CHOICES = [
-    (5, _("5 · Very good")),
-    (4, _("4 · Good")),
-    (3, _("3 · Fair")),
-    (2, _("2 · Poor")),
-    (1, _("1 · Very poor")),
-]
 
 
 class SuggestionForm(forms.Form):

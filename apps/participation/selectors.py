@@ -61,9 +61,10 @@ def suggestions_supported_by(*, user) -> QuerySet[Suggestion]:
 
 
 def needs_followed_by(*, user) -> QuerySet[Need]:
-    """The needs made from suggestions the user wrote or supports."""
+    """The needs a resident follows: those made from suggestions they wrote or support, and those
+    they follow with the need page's button (``bidding``'s follows)."""
     return (
-        Need.objects.filter(Q(suggestion__author=user) | Q(suggestion__supports__user=user))
+        Need.objects.filter(Q(suggestion__author=user) | Q(suggestion__supports__user=user) | Q(follows__user=user))
         .exclude(status=Need.Status.DRAFT)
         .select_related("community")
         .distinct()

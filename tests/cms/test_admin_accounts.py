@@ -107,6 +107,6 @@ def test_the_page_listing_counts_and_labels_in_chinese(client, cms_demo):
     assert " of " not in page
     assert "更新日期" in page and "页面类型" in page
     assert 'aria-label="Actions"' not in page
-    assert 'aria-label="动作"' in page
+    assert 'aria-label="操作"' in page
     dashboard = client.get("/cms-admin/").content.decode()
     assert "created in" not in dashboard

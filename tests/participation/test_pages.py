@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from apps.accounts.models import Membership, Role, User
 from apps.bidding.models import Need
 from apps.participation.models import Suggestion, SuggestionComment, SuggestionSupport
+from tests.factories.bidding import NeedFactory
 from tests.factories.participation import SuggestionFactory
 from tests.participation.conftest import need_terms
 
@@ -99,6 +100,16 @@ def test_a_resident_has_a_workspace_with_their_cards(client, people, city, today
     assert "提出建议" in page or "Make a suggestion" in page
     mine = zh(client, "/suggestions/mine/")
     assert mine.status_code == 200 and people.suggestion.title in mine.content.decode()
+
+
+def test_a_need_followed_with_the_button_is_among_the_residents_followed_needs(client, people, city):
+    need = NeedFactory(community=city.community, status=Need.Status.PUBLISHED, title="楼道照明改造")
+    client.force_login(people.resident2)
+    assert "楼道照明改造" not in zh(client, "/suggestions/mine/").content.decode()
+    assert client.post(f"/api/v1/needs/{need.pk}/follow/").status_code in (200, 201)
+    assert "楼道照明改造" in zh(client, "/suggestions/mine/").content.decode()
+    page = zh(client, "/workspace/").content.decode()
+    assert 'data-count="followed_needs"' in page
 
 
 def test_the_list_page_is_public_and_a_resident_sees_their_community_first(client, city, people):

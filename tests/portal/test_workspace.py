@@ -46,9 +46,12 @@ def test_community_staff_see_their_apps_links_in_order_and_org_members_do_not(ci
         reverse("bidding:need-new"),
         reverse("bidding:needs-mine"),
         reverse("projects:community-projects"),
+        reverse("shifts:witness-today"),
         reverse("projects:confirm-queue"),
         reverse("dispatch:work-order-new"),
+        reverse("dispatch:report-triage"),
         reverse("cooperative-list-page"),
+        reverse("participation:suggestion-list"),
     ]
     assert 'data-count="drafts"' in staff
 
@@ -73,7 +76,7 @@ def test_fund_managers_see_funds_and_revenue_cards_and_grid_workers_do_not(city,
 
     html = page(make_user("grid_worker", community=city.community))
     assert reverse("fund-list-page") not in _links(html)
-    assert "data-count=" not in html
+    assert re.findall(r'data-count="([^"]+)"', html) == ["reports_to_review"]  # residents' reports only
 
 
 @pytest.fixture
@@ -92,7 +95,12 @@ def test_a_card_an_app_registers_shows_for_its_role_only(registry_copy, city, ma
         return [ActionCount("open_problems", "Open problems", 3, reverse("notifications"))]
 
     grid = page(make_user("grid_worker", community=city.community))
-    assert _links(grid) == [reverse("notifications"), reverse("dispatch:work-order-new")]
+    assert _links(grid) == [
+        reverse("notifications"),
+        reverse("shifts:witness-today"),
+        reverse("dispatch:work-order-new"),
+        reverse("dispatch:report-triage"),
+    ]
     assert '<li data-count="open_problems">' in grid and '<strong class="count">3</strong>' in grid
 
     staff = page(make_user("community_staff", community=city.community))
