@@ -1,5 +1,6 @@
 """The loop through the API (#21): a resident's suggestion, supports, the staff adopt it, the need
-is published, organizations bid, the panel scores, the award becomes a project, milestones are
+is published, a bidder's question is answered in public, organizations bid, the panel scores, an
+objection to the award is dismissed with reasons, the award becomes a project, milestones are
 accepted, the supporters rate the service, and the scorecard counts their ratings."""
 
 from __future__ import annotations
@@ -52,6 +53,18 @@ def test_suggestion_to_rated_service_through_the_api(api, world, make_user):  # 
     assert Need.objects.get(pk=nid).suggestion.pk == sid
     assert staff.post(f"/api/v1/needs/{nid}/publish/").json()["status"] == "published"
     need = Need.objects.get(pk=nid)
+
+    asked = api.as_user(world.b.admin).post(
+        f"/api/v1/needs/{nid}/questions/", {"text": "托管场地由社区提供吗？"}, format="json"
+    )
+    assert asked.status_code == 201, asked.json()
+    answered = staff.post(
+        f"/api/v1/questions/{asked.json()['id']}/answer/", {"answer": "社区活动室免费提供。"}, format="json"
+    )
+    assert answered.status_code == 200, answered.json()
+    [public_question] = api.get(f"/api/v1/needs/{nid}/questions/").json()["results"]
+    assert public_question["answer"] == "社区活动室免费提供。"
+    assert world.b.org.name not in str(public_question)  # who asked is never shown
     fund_income_record(fund=city.fund, amount_fen=60000_00, source="bank", idempotency_key="loop-grant")
 
     bids = {}
@@ -72,6 +85,22 @@ def test_suggestion_to_rated_service_through_the_api(api, world, make_user):  # 
             value = 90 if org_pk == world.a.org.pk else 75
             client.post(f"/api/v1/proposals/{pid}/scores/", {"scores": dict.fromkeys(SCORES, value)}, format="json")
     assert staff.post(f"/api/v1/needs/{nid}/award/").status_code == 200
+    objected = api.as_user(fan).post(
+        f"/api/v1/needs/{nid}/objections/", {"text": "中标机构的报价偏高。"}, format="json"
+    )
+    assert objected.status_code == 201, objected.json()
+    oid = objected.json()["id"]
+    reason = "经核查，中标报价在预算范围内且评分高于其他投标，异议不成立。"
+    assert (
+        platform.post(f"/api/v1/needs/{nid}/objections/{oid}/resolve/", {"upheld": False}, format="json").status_code
+        == 400
+    )
+    dismissed = platform.post(
+        f"/api/v1/needs/{nid}/objections/{oid}/resolve/", {"upheld": False, "decision": reason}, format="json"
+    )
+    assert dismissed.status_code == 200, dismissed.json()
+    [objection] = api.get(f"/api/v1/needs/{nid}/objections/").json()["results"]
+    assert objection["decision"] == reason and objection["status"] != "open"
     Need.objects.filter(pk=nid).update(notice_ends_at=timezone.now() - dt.timedelta(minutes=1))
     call_command("run_scheduled")
     project = Project.objects.get(need_id=nid)
