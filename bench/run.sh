@@ -19,6 +19,8 @@ rm -f /tmp/sanshe_bench_hours.sqlite3
 DATABASE_URL=sqlite:////tmp/sanshe_bench_hours.sqlite3 $PY manage.py migrate -v0
 DATABASE_URL=sqlite:////tmp/sanshe_bench_hours.sqlite3 $PY manage.py seed_demo --i-know-this-is-public >/dev/null
 DATABASE_URL=sqlite:////tmp/sanshe_bench_hours.sqlite3 $PY bench/projects/bench_hours.py --n 300
+echo "== check-in storm: 200 workers, 20 shifts vs a plain insert (bench/shifts/README.md)"
+DATABASE_URL=$PG/sanshe_bench $PY bench/shifts/bench_checkin.py
 echo "== search backends vs LIKE (bench/search/README.md)"
 rm -f /tmp/sanshe_bench_search.sqlite3
 DATABASE_URL=sqlite:////tmp/sanshe_bench_search.sqlite3 $PY manage.py migrate -v0
