@@ -16,16 +16,27 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end packages (package.json, package-lock.json): jsQR for the in-page QR scanner of
+# /shifts/mine/. Without npm (or when npm ci fails) the page keeps the code input only.
+NPM_STAMP := node_modules/.installed
+$(NPM_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $(NPM_STAMP) \
+	    || echo "npm ci failed: the in-page QR scanner of /shifts/mine/ is unavailable (the code input still works)"; \
+	else \
+	  echo "npm not found: the in-page QR scanner of /shifts/mine/ is unavailable (the code input still works); install Node.js and npm, then make install"; \
+	fi
 
-run: $(STAMP)
+install: $(STAMP) $(NPM_STAMP)
+
+run: $(STAMP) $(NPM_STAMP)
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py seed_demo --if-empty --i-know-this-is-public
 	$(PYTHON) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite: the fast default plus the slower marked suites (browser tests need Chromium
 # and skip with a reason when it is missing; PostgreSQL-only tests skip on SQLite).
-test: $(STAMP)
+test: $(STAMP) $(NPM_STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)

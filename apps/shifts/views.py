@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -73,6 +74,8 @@ def _my_shifts_page(request, worker, *, form=None, status=200):
             "upcoming": upcoming,
             "past": past,
             "open_shifts": open_shifts_for_worker(worker=worker, now=now)[:30],
+            # The in-page QR scanner needs jsQR from npm (`make install`); without it, the code input.
+            "scanner": (settings.JSQR_DIST / "jsQR.js").is_file(),
         },
         status=status,
     )
