@@ -206,8 +206,6 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
-MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Front-end packages come from npm (package.json + package-lock.json, `make install` runs `npm ci`);
 # only the folder a page needs is served, under a prefix, so nothing else in node_modules is. Without
 # npm the folder is absent: the entry is left out (no staticfiles warning) and /shifts/mine/ keeps
@@ -215,6 +213,8 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 JSQR_DIST = BASE_DIR / "node_modules" / "jsqr" / "dist"
 if (JSQR_DIST / "jsQR.js").is_file():
     STATICFILES_DIRS.append(("vendor/jsqr", JSQR_DIST))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Files only some users may see (proposal attachments, reports) live outside MEDIA_ROOT
 # and are streamed by views that check access first.
 PRIVATE_MEDIA_ROOT = env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media"))
