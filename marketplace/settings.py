@@ -198,6 +198,8 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 # after ours so that makemessages never writes there; LOCALE_PATHS win over the apps' catalogs).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 TIME_ZONE = "Asia/Shanghai"
+# Dates in page text (#20): 2026年12月4日 on zh pages, 4 Dec 2026 on en pages; templates use |date.
+FORMAT_MODULE_PATH = ["marketplace.formats"]
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False

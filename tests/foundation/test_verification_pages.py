@@ -50,7 +50,8 @@ def test_the_organization_queue_shows_what_a_verifier_checks_and_only_pending_on
     assert pending_org.name in html
     assert pending_org.credit_code in html
     assert "social group" in html
-    assert pending_org.registered_on.strftime("%Y-%m-%d") in html
+    registered = pending_org.registered_on
+    assert f"{registered.day} {registered:%b} {registered.year}" in html, "dates read 4 Dec 2026 on en pages"
     assert pending_org.admin.username in html
     assert organization.name not in html, "verified organizations are not in the queue"
 

@@ -47,7 +47,7 @@ def test_the_list_shows_each_project_with_its_next_milestone_and_money(staff_cli
     assert "我社区的项目" in html
     assert project.title in html and other.title not in html
     assert organization.name in html and '<span class="status active">有效</span>' in html
-    assert nxt.title in html and f"截止 {nxt.due_date:%Y-%m-%d}" in html
+    assert nxt.title in html and f"截止 {nxt.due_date.year}年{nxt.due_date.month}月{nxt.due_date.day}日" in html
     assert "¥30,000.00" in html and "¥70,000.00" in html
     assert "Next milestone" not in html and ">active<" not in html
 

@@ -1,0 +1,9 @@
+"""Dates on en pages (#20): 4 Dec 2026, with time 4 Dec 2026 14:30."""
+
+DATE_FORMAT = "j M Y"
+DATETIME_FORMAT = "j M Y H:i"
+SHORT_DATE_FORMAT = "j M Y"
+SHORT_DATETIME_FORMAT = "j M Y H:i"
+YEAR_MONTH_FORMAT = "M Y"
+MONTH_DAY_FORMAT = "j M"
+TIME_FORMAT = "H:i"
