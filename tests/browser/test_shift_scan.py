@@ -44,14 +44,15 @@ def moved_clock(monkeypatch):
 
 
 def qr_video(text: str, path) -> None:
-    """A few frames of ``text``'s QR code in a Y4M file (4:2:0), which Chromium's fake camera loops."""
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="png", scale=1, border=4)
-    qr = Image.open(buffer).convert("L")
-    side = HEIGHT - 40
-    qr = qr.resize((side, side), Image.NEAREST)
+    """A few frames of ``text``'s QR code (white without text) in a Y4M file (4:2:0), which
+    Chromium's fake camera loops."""
     frame = Image.new("L", (WIDTH, HEIGHT), 255)
-    frame.paste(qr, ((WIDTH - side) // 2, 20))
+    if text:
+        buffer = io.BytesIO()
+        segno.make(text, error="m").save(buffer, kind="png", scale=1, border=4)
+        side = HEIGHT - 40
+        qr = Image.open(buffer).convert("L").resize((side, side), Image.NEAREST)
+        frame.paste(qr, ((WIDTH - side) // 2, 20))
     y = frame.tobytes()
     chroma = bytes([128]) * (WIDTH // 2 * HEIGHT // 2)
     with open(path, "wb") as out:
@@ -116,6 +117,65 @@ def test_worker_checks_in_by_scanning_the_qr_code_with_the_page(
         assert attendance.checkin_witness_id == staff.pk
         assert page.csp_violations == []
         shot(page, "shift-mine-scanned-390")
+    finally:
+        context.close()
+
+
+def test_worker_checks_out_by_scanning_then_fills_in_the_service(
+    city, organization, make_user, worker_factory, live_server, camera_browser, monkeypatch, tmp_path
+):
+    day = timezone.localdate() - dt.timedelta(days=1)
+    real = timezone.now
+    offset = local(day, 11, 2) - real()
+    monkeypatch.setattr(timezone, "now", lambda: real() + offset)
+    worker, staff, shift = _world(city, organization, make_user, worker_factory, day)
+    Attendance.objects.filter(shift=shift).update(status="checked_in", checkin_at=local(day, 8, 55))
+    token = code_payload(user=staff, shift=shift)["code"]
+    video = tmp_path / "qr-out.y4m"
+    qr_video(f"{live_server.url}/shifts/mine/?shift={shift.pk}&code={token}", video)
+
+    context, page = _new_page(camera_browser(video), PHONE, "zh-CN")
+    try:
+        sign_in(page, live_server, worker.user.username, PW)
+        page.goto(f"{live_server.url}/shifts/mine/")
+        page.get_by_role("button", name="扫码签退").click()
+        # The code is read; the number of people served is still to be given, so the page asks.
+        page.locator("#qr-scan-status", has_text="已识别签退码").wait_for()
+        assert page.get_by_label("签退码").input_value() == token
+        assert page.evaluate("document.activeElement.name") == "beneficiaries_served"
+        assert page.locator(".qr-scan-view").is_hidden()  # the camera is closed again
+        shot(page, "shift-mine-scanned-check-out-390")
+        page.get_by_label("服务对象人次").fill("6")
+        page.get_by_role("button", name="签退", exact=True).click()
+        page.wait_for_load_state("load")
+        assert "已签退" in page.locator(".messages").inner_text()
+        attendance = Attendance.objects.select_related("service_log").get(shift=shift)
+        assert attendance.status == "checked_out" and attendance.service_log.evidence == "checkin"
+    finally:
+        context.close()
+
+
+def test_camera_view_opens_and_closes(
+    city, organization, make_user, worker_factory, live_server, camera_browser, moved_clock, tmp_path
+):
+    worker, _staff, shift = _world(city, organization, make_user, worker_factory, moved_clock)
+    video = tmp_path / "no-qr.y4m"
+    qr_video("", video)  # a white picture: nothing to read
+
+    context, page = _new_page(camera_browser(video), PHONE, "zh-CN")
+    try:
+        sign_in(page, live_server, worker.user.username, PW)
+        page.goto(f"{live_server.url}/shifts/mine/")
+        page.get_by_role("button", name="扫码签到").click()
+        page.locator(".qr-scan-view video").wait_for()
+        assert page.get_by_role("button", name="扫码签到").is_hidden()
+        assert "对准" in page.locator("#qr-scan-status").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        shot(page, "shift-mine-camera-open-390")
+        page.get_by_role("button", name="关闭相机").click()
+        assert page.locator(".qr-scan-view").is_hidden()
+        assert page.evaluate("document.activeElement.name") == "code"
+        assert Attendance.objects.get(shift=shift).status == "signed_up"
     finally:
         context.close()
 
