@@ -155,6 +155,32 @@ def test_worker_checks_out_by_scanning_then_fills_in_the_service(
         context.close()
 
 
+def test_native_barcode_detector_is_used_when_the_browser_has_one(
+    city, organization, make_user, worker_factory, live_server, camera_browser, moved_clock, tmp_path
+):
+    """Chromium on Linux has no BarcodeDetector (Android's and macOS's have): a stand-in that
+    reads the link whatever the picture shows, while the camera films a white page jsQR reads nothing on."""
+    worker, staff, shift = _world(city, organization, make_user, worker_factory, moved_clock)
+    link = f"{live_server.url}/shifts/mine/?shift={shift.pk}&code={code_payload(user=staff, shift=shift)['code']}"
+    video = tmp_path / "no-qr.y4m"
+    qr_video("", video)
+
+    context, page = _new_page(camera_browser(video), PHONE, "zh-CN")
+    page.add_init_script(
+        f"window.BarcodeDetector = class {{ detect() {{ return Promise.resolve([{{ rawValue: {link!r} }}]); }} }};"
+    )
+    try:
+        sign_in(page, live_server, worker.user.username, PW)
+        page.goto(f"{live_server.url}/shifts/mine/")
+        page.get_by_role("button", name="扫码签到").click()
+        page.wait_for_url("**/shifts/mine/", wait_until="load")
+        page.locator(".messages").wait_for()
+        assert "已签到" in page.locator(".messages").inner_text()
+        assert Attendance.objects.get(shift=shift).status == "checked_in"
+    finally:
+        context.close()
+
+
 def test_camera_view_opens_and_closes(
     city, organization, make_user, worker_factory, live_server, camera_browser, moved_clock, tmp_path
 ):
