@@ -212,7 +212,7 @@ class CommentListView(APIView):
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
-class ReasonSerializer(serializers.Serializer):
+class DeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=REASON_MAX)
 
 
@@ -276,7 +276,7 @@ class DeclineView(_SuggestionTransition):
     """The community's staff decline the suggestion with a public reason (at least 10 characters)."""
 
     service = services.suggestion_decline
-    input_serializer = ReasonSerializer
+    input_serializer = DeclineSerializer
 
 
 class ResidentRatingSerializer(serializers.ModelSerializer):
