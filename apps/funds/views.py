@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -62,7 +63,10 @@ def fund_detail(request, pk):
     categories: dict = {}
     for row in monthly:
         label = (
-            timezone.localtime(row["month"]).strftime("%Y-%m") if hasattr(row["month"], "tzinfo") else str(row["month"])
+            # 2026年12月 / Dec 2026 (#20): the page's own month format
+            date_format(timezone.localtime(row["month"]), "YEAR_MONTH_FORMAT")
+            if hasattr(row["month"], "tzinfo")
+            else str(row["month"])
         )
         m = months.setdefault(label, {"label": label, "in": 0, "out": 0})
         m["in"] += row["in"]

@@ -7,6 +7,8 @@ from pathlib import Path
 from django.template import Context, Template
 from django.utils import timezone, translation
 
+from apps.funds.services import fund_income_record
+
 TEMPLATE = Template(
     '{{ d|date }}|{{ t|date:"DATETIME_FORMAT" }}|{{ d|date:"SHORT_DATE_FORMAT" }}|{{ d|date:"YEAR_MONTH_FORMAT" }}|{{ d }}'
 )
@@ -35,3 +37,12 @@ def test_no_template_prints_an_iso_date_as_page_text():
             if '|date:"Y-m' in line:
                 offenders.append(f"{path.name}:{number}")
     assert not offenders, offenders
+
+
+def test_the_books_month_chart_names_months_in_the_page_language(city, client):
+    fund_income_record(fund=city.fund, amount_fen=5000, source="银行转账", idempotency_key="m1", purpose="elderly")
+    today = timezone.localdate()
+    zh = client.get(f"/funds/{city.fund.pk}/").content.decode()
+    en = client.get(f"/en/funds/{city.fund.pk}/").content.decode()
+    assert f">{today.year}年{today.month}月<" in zh and f">{today:%b} {today.year}<" in en
+    assert f"{today:%Y-%m}" not in zh + en, "no ISO month left on the books page"
