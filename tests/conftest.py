@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connections
 from django.utils import timezone
 from pytest_django.plugin import blocking_manager_key
@@ -80,6 +81,23 @@ def pytest_runtest_setup(item):
                     inhibit_post_migrate=True,
                 )
         ContentType.objects.clear_cache()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    """After a ``serialized_rollback`` test, Django's closing flush skips post_migrate, which leaves
+    no django.contrib.sites Site, content types or permissions for the transactional tests that
+    follow (allauth's sign-in page then fails: Site matching query does not exist). They are
+    re-created here, as the flush after any other transactional test does."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("serialized_rollback"):
+        return
+    with item.config.stash[blocking_manager_key].unblock():
+        ContentType.objects.clear_cache()
+        for alias in connections:
+            if hasattr(connections[alias], "_test_serialized_contents"):
+                emit_post_migrate_signal(0, False, alias)
 
 
 @pytest.fixture(autouse=True)

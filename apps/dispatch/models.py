@@ -262,8 +262,17 @@ class WorkOrderCoReply(models.Model):
         ordering = ["created_at", "id"]
 
 
+TRACKING_CHARS = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L to misread
+
+
 def _tracking_no() -> str:
-    return "R" + get_random_string(9, allowed_chars="23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+    """R, then nine characters with a digit in the middle, so a number is never read as a word."""
+    return (
+        "R"
+        + get_random_string(4, allowed_chars=TRACKING_CHARS)
+        + get_random_string(1, allowed_chars="23456789")
+        + get_random_string(4, allowed_chars=TRACKING_CHARS)
+    )
 
 
 class ResidentReport(models.Model):

@@ -196,6 +196,8 @@ LOG_FIELDS = [
     "rejected_reason",
     "created_at",
     "updated_at",
+    "evidence",
+    "witness_role",
 ]
 
 
@@ -360,6 +362,8 @@ def _large_hours(ctx: DemoContext, projects: list) -> int:
                     "",
                     a_now,
                     a_now,
+                    ServiceLog.Evidence.CONFIRMATION,
+                    "",
                 )
             )
             if len(buffer) >= BATCH:

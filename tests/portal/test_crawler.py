@@ -47,7 +47,7 @@ from apps.bidding.models import Need, Objection, PanelReviewer, Proposal, Questi
 from apps.certification.models import Application, Certificate
 from apps.cooperatives.models import Cooperative, Distribution, DistributionAllocation
 from apps.core.models import Category
-from apps.dispatch.models import WorkOrder
+from apps.dispatch.models import ResidentReport, WorkOrder
 from apps.funds.models import Donation, Fund, RefundHold
 from apps.ledger.labels import TRANSFER_KIND_LABELS
 from apps.ledger.models import Account, Transfer
@@ -108,11 +108,13 @@ SKIPPED_NAMES = {
     "cooperative-profit-statement",
     "training-certificate",
     "dispatch:work-order-photo",
+    "dispatch:report-photo",
     "mfa_download_recovery_codes",
     # signing out, and allauth's links that only work with a key from an email
     "account_logout",
     "account_confirm_email",
     "account_reset_password_from_key",
+    "dispatch:report-unsubscribe",
     "wagtailcore_authenticate_with_password",
     "wagtailcore_login",
 }
@@ -210,6 +212,16 @@ FILLED: dict[str, Callable[[], list[dict]]] = {
     "certificate-page": one_per(Certificate.objects, certificate_no=lambda c: c.certificate_no),
     "dispatch:work-order-detail": one_per(WorkOrder.objects, pk=pk),
     "dispatch:work-order-action": first(WorkOrder.objects, pk=pk, action=lambda w: "accept"),
+    "dispatch:report-track": one_per(ResidentReport.objects, tracking_no=lambda r: r.tracking_no),
+    "dispatch:report-join": first(
+        ResidentReport.objects.filter(status="submitted"), tracking_no=lambda r: r.tracking_no
+    ),
+    "dispatch:report-rate": first(ResidentReport.objects.filter(status="handled"), tracking_no=lambda r: r.tracking_no),
+    "dispatch:report-triage-action": first(
+        ResidentReport.objects.filter(status="submitted"),
+        tracking_no=lambda r: r.tracking_no,
+        action=lambda r: "accept",
+    ),
     "shifts:signup": first(Shift.objects, pk=pk),
     "shifts:check": first(Attendance.objects, pk=lambda a: a.shift_id),
     "shifts:code": one_per(Shift.objects, "project_id", pk=pk),
@@ -368,6 +380,9 @@ PROPER_NOUNS = {
     "BY",
     "Office",
     "MB",
+    "JPEG",
+    "PNG",
+    "WebP",
     "ledger_verify",
 }
 # An HTTP status as the open-data page's API notes name it; a file name's extension.
