@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import users_with_role
 from apps.bidding.models import Need, NeedFollow, Objection, Proposal, Question
+from apps.core.dates import local_datetime
 from apps.notifications.services import notify
 from apps.organizations.models import Organization
 
@@ -20,7 +20,7 @@ ORG_PEOPLE = (Role.ORG_ADMIN, Role.ORG_MEMBER)
 
 
 def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return local_datetime(moment)
 
 
 def notify_need_published(*, need_id: int) -> None:

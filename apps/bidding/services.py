@@ -42,6 +42,7 @@ from apps.bidding.notifications import (
     notify_question_asked,
 )
 from apps.bidding.selectors import need_publication_errors, need_range_errors, question_deadline
+from apps.core.dates import local_date, local_datetime
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.core.money import decimal_to_fen, format_yuan
 from apps.core.rubric import RUBRIC_WEIGHTS, rubric_items
@@ -792,7 +793,7 @@ def question_ask(
         raise StateConflict(
             _("Questions closed at %(closes)s, %(days)s days before the bid deadline.")
             % {
-                "closes": timezone.localtime(closes).strftime("%Y-%m-%d %H:%M"),
+                "closes": local_datetime(closes),
                 "days": policy_current().question_deadline_days,
             }
         )
@@ -839,7 +840,7 @@ def question_answer(
                     "The extended bid deadline (%(deadline)s) would fall after the service starts (%(start)s). "
                     "Answer without changing the terms, or cancel the need and publish it again."
                 )
-                % {"deadline": timezone.localtime(extended).strftime("%Y-%m-%d %H:%M"), "start": need.service_start}
+                % {"deadline": local_datetime(extended), "start": local_date(need.service_start)}
             )
         question.changes_terms = True
         question.deadline_extended_from = need.bid_deadline

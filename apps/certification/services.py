@@ -32,6 +32,7 @@ from apps.certification.models import (
     PanelMember,
     Score,
 )
+from apps.core.dates import local_date, local_datetime
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.core.selectors import policy_current
 from apps.core.uploads import validate_upload
@@ -166,7 +167,7 @@ def certification_create(*, actor, organization, **facts) -> Application:
         if timezone.localdate() < opens:
             raise StateConflict(
                 _("The certificate is valid until %(until)s; the renewal window opens on %(opens)s.")
-                % {"until": current.valid_until.isoformat(), "opens": opens.isoformat()}
+                % {"until": local_date(current.valid_until), "opens": local_date(opens)}
             )
         renewal_of = current
     _check_facts(facts)
@@ -384,7 +385,7 @@ def certification_decide(*, actor, application: Application) -> Application:
         _notify_applicant(
             application,
             _("Your application passed expert review and is in public notice until %(date)s.")
-            % {"date": timezone.localtime(application.notice_ends_at).strftime("%Y-%m-%d %H:%M")},
+            % {"date": local_datetime(application.notice_ends_at)},
         )
     else:
         application.decision_note = _("Mean score %(mean)s is below the pass score %(pass)s.") % {
@@ -530,12 +531,12 @@ def certification_certify(*, application: Application, today: dt.date | None = N
         application,
         Application.Status.CERTIFIED,
         note=_("Certificate %(no)s valid until %(until)s.")
-        % {"no": certificate.certificate_no, "until": valid_until.isoformat()},
+        % {"no": certificate.certificate_no, "until": local_date(valid_until)},
     )
     _notify_applicant(
         application,
         _("Certified as a social enterprise: certificate %(no)s, valid until %(until)s.")
-        % {"no": certificate.certificate_no, "until": valid_until.isoformat()},
+        % {"no": certificate.certificate_no, "until": local_date(valid_until)},
     )
     return certificate
 
@@ -666,7 +667,7 @@ def annual_reports_enforce(*, today: dt.date | None = None) -> dict:
                 _("Your annual report for certificate %(no)s was due on %(date)s; submit it within %(days)s days.")
                 % {
                     "no": certificate.certificate_no,
-                    "date": report.due_on.isoformat(),
+                    "date": local_date(report.due_on),
                     "days": grace_days,
                 },
             )
@@ -706,7 +707,7 @@ def renewal_windows_open(*, today: dt.date | None = None) -> int:
         _notify_applicant(
             certificate.application,
             _("Certificate %(no)s expires on %(until)s: the renewal window is open.")
-            % {"no": certificate.certificate_no, "until": certificate.valid_until.isoformat()},
+            % {"no": certificate.certificate_no, "until": local_date(certificate.valid_until)},
         )
         count += 1
     return count

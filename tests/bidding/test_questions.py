@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.bidding.models import Need, NeedFollow, Question
 from apps.bidding.services import question_answer, question_ask
+from apps.core.dates import local_datetime
 from apps.core.selectors import policy_current
 from apps.core.workspace import workspace_counts
 from apps.notifications.models import Notification
@@ -159,7 +160,7 @@ def test_an_answer_that_changes_the_terms_extends_the_deadline_records_and_tells
     draft.refresh_from_db()
     assert draft.deadline_reminder_sent_at is None  # reminded again before the new deadline
     extended = Notification.objects.filter(kind="bidding.deadline_extended", user=world.b.admin).get()
-    assert timezone.localtime(need.bid_deadline).strftime("%Y-%m-%d %H:%M") in extended.title
+    assert local_datetime(need.bid_deadline) in extended.title
     page = api.get(f"/api/v1/needs/{need.pk}/").json()
     assert page["bid_deadline"].startswith(timezone.localtime(need.bid_deadline).strftime("%Y-%m-%dT%H:%M"))
 
