@@ -49,9 +49,9 @@ class ShiftSerializer(serializers.ModelSerializer):
         ]
 
 
-class ShiftInputSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+class _ShiftTermsSerializer(serializers.Serializer):
+    """What one shift and a weekly pattern of shifts both set: the place, the places and the work."""
+
     place = serializers.CharField(max_length=200)
     lat = serializers.DecimalField(min_value=-90, max_value=90, **COORDINATE)
     long = serializers.DecimalField(min_value=-180, max_value=180, **COORDINATE)
@@ -60,7 +60,12 @@ class ShiftInputSerializer(serializers.Serializer):
     content = serializers.CharField(max_length=2000)
 
 
-class ShiftBulkSerializer(serializers.Serializer):
+class ShiftInputSerializer(_ShiftTermsSerializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+class ShiftBulkSerializer(_ShiftTermsSerializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     weekdays = serializers.ListField(
@@ -68,12 +73,6 @@ class ShiftBulkSerializer(serializers.Serializer):
     )
     start_time = serializers.TimeField()
     end_time = serializers.TimeField()
-    place = serializers.CharField(max_length=200)
-    lat = serializers.DecimalField(min_value=-90, max_value=90, **COORDINATE)
-    long = serializers.DecimalField(min_value=-180, max_value=180, **COORDINATE)
-    capacity = serializers.IntegerField(min_value=1, max_value=500)
-    min_worker_level = serializers.ChoiceField(choices=SocialWorker.Level.choices)
-    content = serializers.CharField(max_length=2000)
 
 
 class AttendanceSerializer(serializers.ModelSerializer):
