@@ -22,6 +22,8 @@ API_APPS = (
     "certification",
     "dispatch",
     "participation",
+    "expenses",
+    "fundreports",
     "search",
     "stats",
     "opendata",

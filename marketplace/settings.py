@@ -84,11 +84,14 @@ LOCAL_APPS = [
     "apps.certification",
     "apps.dispatch",
     "apps.participation",
+    "apps.expenses",
+    "apps.fundreports",
     "apps.search",
     "apps.stats",
     "apps.opendata",
     "cms",
     "apps.portal",
+    "apps.ops",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

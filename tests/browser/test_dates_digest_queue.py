@@ -67,7 +67,7 @@ def test_the_digest_copies_and_stays_inside_a_phone(books, server, browser):
         page.goto(f"{server.url}/funds/{fund.pk}/")
         code = page.locator("#digest-hash")
         assert code.inner_text().strip() == digest.head_hash
-        assert f"({_chinese(today)})" in page.locator("main").inner_text(), "the digest's date reads the Chinese way"
+        assert f"（{_chinese(today)}）" in page.locator("main").inner_text(), "the digest's date reads the Chinese way"
         _not_wider_than_the_viewport(page)
         box = code.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]

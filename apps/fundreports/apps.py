@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FundreportsConfig(AppConfig):
+    name = "apps.fundreports"
+    label = "fundreports"
