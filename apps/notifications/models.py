@@ -63,3 +63,54 @@ class DigestRun(models.Model):
 
     class Meta:
         ordering = ["-day"]
+
+
+class OutboxMessage(models.Model):
+    """One e-mail to leave the platform, written in the caller's transaction and sent by a Celery
+    task after commit. The key makes it unique (a second call with the same key adds nothing), the
+    status transition makes two workers never both send it, and a failed send is retried with a
+    growing pause until ``OUTBOX_MAX_ATTEMPTS``, then stays failed for platform staff to see."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    to = models.CharField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # When the relay job may (re)send it: due for queued and failed rows; for a row being sent,
+    # the end of the sender's lease (a worker that died mid-send leaves it to the relay after that).
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"
+
+
+class OutboxAttachment(models.Model):
+    """A file sent with an outgoing e-mail, its bytes kept until the mail has left."""
+
+    message = models.ForeignKey(OutboxMessage, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("file name"), max_length=200)
+    mimetype = models.CharField(_("type"), max_length=100)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.filename

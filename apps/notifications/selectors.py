@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from apps.notifications.kinds import KINDS, kind_label
-from apps.notifications.models import Notification, NotificationPreference
+from apps.notifications.models import Notification, NotificationPreference, OutboxMessage
 
 DEFAULT_PREFERENCE = {"in_app": True, "email": True, "digest": False}
 # Past this many immediate mails in 24 hours, further mails wait for the daily digest.
@@ -49,3 +49,12 @@ def preference_table(user) -> list[dict]:
 
 def emails_sent_since(user, since: dt.datetime) -> int:
     return Notification.objects.filter(user=user, emailed_at__gte=since, digest_pending=False).count()
+
+
+def outbox_problem_counts() -> dict[str, int]:
+    """Mails that gave up (failed, no next attempt) and mails waiting to be retried."""
+    failed = OutboxMessage.objects.filter(status=OutboxMessage.Status.FAILED)
+    return {
+        "failed": failed.filter(next_attempt_at__isnull=True).count(),
+        "waiting": failed.filter(next_attempt_at__isnull=False).count(),
+    }

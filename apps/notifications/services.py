@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -8,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import ValidationFailed
 from apps.core.pages import language_neutral_url
-from apps.notifications.models import Notification, NotificationPreference
+from apps.notifications.models import Notification, NotificationPreference, OutboxMessage
 from apps.notifications.selectors import DEFAULT_PREFERENCE, preferences_by_user
-from apps.notifications.tasks import address_email_task, notification_email_task
+from apps.notifications.tasks import notification_email_task, outbox_message_add
 
 
 def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
@@ -45,11 +46,29 @@ def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str =
     return created
 
 
-def mail_address(*, to: str, subject: str, body: str, headers: dict | None = None) -> None:
-    """Mail an address with no account behind it (a resident following a report), after commit.
-    Callers pass final text in the recipient's language, with an unsubscribe link."""
-    if to:
-        transaction.on_commit(lambda: address_email_task.delay(to, subject[:200], body, headers or {}))
+def outbox_mail(
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    key: str,
+    headers: dict | None = None,
+    attachments: list[tuple[str, bytes, str]] | None = None,
+) -> OutboxMessage | None:
+    """Queue one e-mail in the caller's transaction; a Celery task sends it after commit, retries
+    it when the send fails, and never sends it twice. ``key`` names the message (e.g.
+    ``receipt:<no>``): a second call with the same key adds nothing and returns the first row.
+    ``attachments`` are ``(filename, content, mimetype)``. Returns None when ``to`` is empty."""
+    if not to or not key:
+        return None
+    return outbox_message_add(to=to, subject=subject, body=body, key=key, headers=headers, attachments=attachments)
+
+
+def mail_address(*, to: str, subject: str, body: str, headers: dict | None = None, key: str = "") -> None:
+    """Mail an address with no account behind it (a resident following a report), through the
+    outbox. Callers pass final text in the recipient's language, with an unsubscribe link; a
+    ``key`` keeps the same mail from being queued twice (without one, each call is a new mail)."""
+    outbox_mail(to=to, subject=subject, body=body, key=key or f"address:{uuid.uuid4().hex}", headers=headers)
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:

@@ -1,19 +1,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMessage, send_mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
-from apps.notifications.models import Notification
+from apps.notifications.models import Notification, OutboxAttachment, OutboxMessage
+from apps.notifications.outbox import OUTBOX_MAX_ATTEMPTS, outbox_send
 from apps.notifications.selectors import (
     DEFAULT_PREFERENCE,
     EMAIL_IMMEDIATE_DAILY_LIMIT,
     emails_sent_since,
     preferences_by_user,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -46,7 +51,9 @@ def notification_email_task(notification_ids: list[int]) -> int:
             n.save(update_fields=["digest_pending"])
             continue
         link = f"{settings.SITE_BASE_URL}{n.url}" if n.url else ""
-        send_mail(n.title, f"{n.body}\n\n{link}".strip(), None, [n.user.email], fail_silently=True)
+        outbox_message_add(
+            to=n.user.email, subject=n.title, body=f"{n.body}\n\n{link}".strip(), key=f"notification:{n.pk}"
+        )
         sent += 1
         sent_count[n.user_id] += 1
         n.emailed_at = now
@@ -54,8 +61,42 @@ def notification_email_task(notification_ids: list[int]) -> int:
     return sent
 
 
-@shared_task
-def address_email_task(to: str, subject: str, body: str, headers: dict | None = None) -> int:
-    """Mail someone who has no account (a resident who reported without one), by address."""
-    message = EmailMessage(subject, body, None, [to], headers=headers or {})
-    return message.send(fail_silently=True)
+@shared_task(bind=True, max_retries=OUTBOX_MAX_ATTEMPTS)
+def outbox_send_task(self, message_id: int) -> str:
+    """Send one outbox row; after a failure Celery tries again after the row's pause (in eager
+    mode, where a retry would run at once, the relay job retries it instead)."""
+    outcome = outbox_send(message_id=message_id)
+    if outcome.retry_in is not None and not self.request.is_eager:
+        raise self.retry(countdown=outcome.retry_in.total_seconds())
+    return outcome.status
+
+
+def outbox_message_add(
+    *, to: str, subject: str, body: str, key: str, headers: dict | None = None, attachments=None
+) -> OutboxMessage:
+    """Write one outbox row (or find the one with this key) and send it after commit."""
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                key=key[:200],
+                to=to,
+                subject=subject[:200],
+                body=body,
+                headers=headers or {},
+                next_attempt_at=timezone.now(),
+            )
+    except IntegrityError:
+        return OutboxMessage.objects.get(key=key[:200])
+    OutboxAttachment.objects.bulk_create(
+        OutboxAttachment(message=message, filename=filename[:200], mimetype=mimetype[:100], content=bytes(content))
+        for filename, content, mimetype in attachments or ()
+    )
+    transaction.on_commit(lambda: _enqueue(message.pk))
+    return message
+
+
+def _enqueue(message_id: int) -> None:
+    try:
+        outbox_send_task.delay(message_id)
+    except OperationalError:  # the broker is down: the relay job sends it on its next run
+        logger.warning("outbox: mail %s not queued (broker down); the relay job will send it", message_id)
