@@ -11,7 +11,12 @@ from apps.core.money import decimal_to_fen, fen_to_decimal, fen_to_str
 from apps.funds import selectors
 from apps.funds.access import fund_get_public, fund_require_manager
 from apps.funds.models import Donation, Fund
-from apps.funds.services import donation_create, fund_income_record
+from apps.funds.services import (
+    donation_create,
+    fund_income_record,
+    giving_interval_validate,
+    giving_schedule_create,
+)
 from apps.ledger.labels import transfer_memo_display
 
 
@@ -151,17 +156,25 @@ class DonationCreateSerializer(serializers.Serializer):
     donor_name = serializers.CharField(required=False, allow_blank=True, max_length=80)
     anonymous = serializers.BooleanField(default=True)
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+    interval = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text='Empty or "once" for a one-time gift; "month" for monthly giving (Checkout in subscription mode).',
+    )
 
 
 class DonationCreatedSerializer(serializers.Serializer):
-    donation_id = serializers.IntegerField()
+    donation_id = serializers.IntegerField(allow_null=True, help_text="A one-time gift's donation; null when monthly.")
+    schedule_id = serializers.IntegerField(allow_null=True, help_text="A monthly gift's schedule; null when one-time.")
+    interval = serializers.CharField(help_text='"" (one-time) or "month".')
     checkout_url = serializers.CharField()
     stripe_session_id = serializers.CharField()
 
 
 class DonationCreateView(APIView):
     @extend_schema(
-        summary="Start a donation (Stripe Checkout)",
+        summary="Start a donation, one-time or monthly (Stripe Checkout)",
         request=DonationCreateSerializer,
         responses={201: DonationCreatedSerializer},
     )
@@ -170,6 +183,26 @@ class DonationCreateView(APIView):
         ser = DonationCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
+        interval = giving_interval_validate(d.get("interval", ""))
+        if interval == "month":
+            schedule = giving_schedule_create(
+                fund=fund,
+                amount_fen=decimal_to_fen(d["amount"]),
+                purpose=d.get("purpose", ""),
+                donor_name=d.get("donor_name", ""),
+                anonymous=d["anonymous"],
+                email=d.get("email", ""),
+            )
+            return Response(
+                {
+                    "donation_id": None,
+                    "schedule_id": schedule.pk,
+                    "interval": interval,
+                    "checkout_url": getattr(schedule, "checkout_url", ""),
+                    "stripe_session_id": schedule.stripe_session_id,
+                },
+                status=status.HTTP_201_CREATED,
+            )
         donation = donation_create(
             fund=fund,
             amount_fen=decimal_to_fen(d["amount"]),
@@ -181,6 +214,8 @@ class DonationCreateView(APIView):
         return Response(
             {
                 "donation_id": donation.pk,
+                "schedule_id": None,
+                "interval": "",
                 "checkout_url": getattr(donation, "checkout_url", ""),
                 "stripe_session_id": donation.stripe_session_id,
             },
@@ -217,7 +252,7 @@ def receipt_data(donation) -> dict:
 class ReceiptVerifyView(APIView):
     @extend_schema(summary="Verify a donation receipt (public)", responses=ReceiptSerializer)
     def get(self, request, receipt_no):
-        donation = Donation.objects.select_related("fund").filter(receipt_no=receipt_no[:40]).first()
+        donation = Donation.objects.select_related("fund").filter(receipt_no=receipt_no[:64]).first()
         if donation is None:
             raise NotFound(_("No such receipt."))
         return Response(receipt_data(donation))

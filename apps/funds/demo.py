@@ -11,12 +11,13 @@ that covers them, through the ledger's ``transfers_bulk_load``."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
+
+from django.utils import timezone
 
 from apps.core.demo import DemoContext, aware, demo_step
 from apps.core.money import decimal_to_fen
-from apps.funds.models import Donation, Fund, Income, ReceiptCounter
+from apps.funds.models import Donation, Fund, GivingSchedule, Income, ReceiptCounter
 from apps.funds.services import (
     donation_book_fee,
     donation_book_payment,
@@ -25,7 +26,11 @@ from apps.funds.services import (
     fund_bank_account,
     fund_book,
     fund_income_record,
+    giving_invoice_book,
+    giving_payment_failed,
+    giving_schedule_link,
     organization_account,
+    receipt_no_format,
     stripe_account,
 )
 from apps.ledger.services import BulkTransfer, digest_make, transfers_bulk_load
@@ -74,8 +79,44 @@ def seed(ctx: DemoContext) -> None:
             donation_book_fee(donation=d, fee_fen=amount * 6 // 1000)
             if i == 0:
                 donation_book_refund(donation=d, refunded_total_fen=amount // 2, object_id=f"ch_demo_{fi}_{i}")
+    _seed_monthly_donor(ctx, funds[0])
     digest_make(date=ctx.today)
     ctx.data["funds"] = funds
+
+
+def _seed_monthly_donor(ctx: DemoContext, fund) -> None:
+    """A monthly donor (定期捐赠): six paid months and one failed payment, booked through the
+    services the Stripe webhook calls (no network: the ids are made up)."""
+    schedule = GivingSchedule.objects.create(
+        fund=fund,
+        amount_fen=200_00,
+        currency=fund.currency,
+        purpose="elderly",
+        donor_name="王秀英",
+        anonymous=False,
+        email="monthly.donor@example.org",
+        stripe_session_id="cs_demo_monthly",
+    )
+    schedule = giving_schedule_link(
+        schedule=schedule, subscription_id="sub_demo_monthly", customer_id="cus_demo_monthly"
+    )
+    for month in range(1, 7):
+        giving_invoice_book(
+            schedule=schedule,
+            invoice_id=f"in_demo_monthly_{month}",
+            amount_fen=schedule.amount_fen,
+            payment_intent=f"pi_demo_monthly_{month}",
+            charge=f"ch_demo_monthly_{month}",
+            subscription_id="sub_demo_monthly",
+            next_payment_at=ctx.now + dt.timedelta(days=30),
+        )
+    giving_payment_failed(schedule=schedule, next_payment_at=ctx.now + dt.timedelta(days=3))
+    # the months are shown on the donor's page a month apart (within this year: the receipt
+    # numbers carry the year they were booked in)
+    start_of_year = timezone.localtime(ctx.now).replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    for months_ago, donation in enumerate(schedule.donations.order_by("-stripe_invoice_id")):
+        paid = max(ctx.now - dt.timedelta(days=30 * months_ago), start_of_year)
+        Donation.objects.filter(pk=donation.pk).update(paid_at=paid)
 
 
 @demo_step("funds.large_city", size="large", after=("regions.large", "funds.community"))
@@ -103,7 +144,7 @@ def _gift(at: dt.datetime, key: str, kind: str, phase: str, legs, memo: str, ref
 @demo_step("funds.large", size="large", after=("funds", "funds.large_city", "projects.large"))
 def seed_large(ctx: DemoContext) -> None:
     """The large city's books, as apps.funds/apps.ledger services would have written them: same
-    keys, legs, fingerprints and per-book hash chain; receipt numbers in payment order per host
+    keys, legs, fingerprints and per-book hash chain; receipt numbers in payment order per fund
     and year."""
     ctx.log("large demo: ledger …")
     rng, now = ctx.rng, ctx.now
@@ -136,17 +177,15 @@ def seed_large(ctx: DemoContext) -> None:
             )
         )
     rows.sort(key=lambda d: d.paid_at)
-    counters: dict[tuple[str, int], int] = {}
+    counters: dict[tuple[int, int], int] = {}
     for d in rows:
-        year = d.paid_at.year
-        host = d.fund.host_name
-        if (host, year) not in counters:
-            counters[(host, year)] = ReceiptCounter.objects.get_or_create(host=host, year=year)[0].last
-        counters[(host, year)] += 1
-        host_code = hashlib.sha1(host.encode()).hexdigest()[:4].upper()  # noqa: S324 - a label, as the service
-        d.receipt_no = f"R{host_code}-{year}-{counters[(host, year)]:06d}"
-    for (host, year), last in counters.items():
-        ReceiptCounter.objects.filter(host=host, year=year).update(last=last)
+        year = timezone.localtime(d.paid_at).year
+        if (d.fund_id, year) not in counters:
+            counters[(d.fund_id, year)] = ReceiptCounter.objects.get_or_create(fund=d.fund, year=year)[0].last
+        counters[(d.fund_id, year)] += 1
+        d.receipt_no = receipt_no_format(d.fund.code, year, counters[(d.fund_id, year)])
+    for (fund_id, year), last in counters.items():
+        ReceiptCounter.objects.filter(fund_id=fund_id, year=year).update(last=last)
     rows = ctx.insert(Donation, rows, "donations")
     accounts: dict[tuple[int, str], object] = {}
 

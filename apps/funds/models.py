@@ -51,7 +51,12 @@ class Donation(models.Model):
     charge_id = models.CharField(max_length=255, blank=True, db_index=True)
     fee_fen = models.BigIntegerField(default=0)
     refunded_fen = models.BigIntegerField(default=0)
-    receipt_no = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    receipt_no = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    schedule = models.ForeignKey(
+        "funds.GivingSchedule", null=True, blank=True, on_delete=models.PROTECT, related_name="donations"
+    )
+    # the invoice a monthly payment paid: one donation per invoice, whatever Stripe sends again
+    stripe_invoice_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -64,9 +69,13 @@ class Donation(models.Model):
 
 
 class ReceiptCounter(models.Model):
-    """Sequential receipt numbers per host foundation and year (row-locked when taken)."""
+    """Sequential receipt numbers per fund and year (row-locked when taken): ``<fund code>-<year>-<seq>``.
 
-    host = models.CharField(max_length=120)
+    Rows with a ``host`` and no ``fund`` are the earlier counters per host foundation: the numbers
+    they gave stay as they are, and they give no new ones."""
+
+    fund = models.ForeignKey(Fund, null=True, blank=True, on_delete=models.PROTECT, related_name="receipt_counters")
+    host = models.CharField(max_length=120, blank=True)
     year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
 
@@ -74,10 +83,50 @@ class ReceiptCounter(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["host", "year"],
+                condition=models.Q(fund__isnull=True),
                 violation_error_message=_("This year's receipt counter already exists."),
                 name="funds_receipt_counter_host_year",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["fund", "year"],
+                condition=models.Q(fund__isnull=False),
+                violation_error_message=_("This year's receipt counter already exists."),
+                name="funds_receipt_counter_fund_year",
+            ),
         ]
+
+
+class GivingSchedule(models.Model):
+    """Monthly giving (定期捐赠): a Stripe subscription; each paid invoice books one donation."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the first payment")
+        ACTIVE = "active", _("active")
+        PAST_DUE = "past_due", _("a payment failed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="giving_schedules")
+    amount_fen = models.BigIntegerField()
+    currency = models.CharField(max_length=3, default="CNY")
+    purpose = models.CharField(_("purpose"), max_length=40, blank=True)
+    donor_name = models.CharField(_("donor name"), max_length=80, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=True)
+    email = models.EmailField(_("email"), blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    stripe_session_id = models.CharField(max_length=255, blank=True, db_index=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_subscription_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    next_payment_at = models.DateTimeField(null=True, blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def donor_display(self) -> str:
+        return self.donor_name if (self.donor_name and not self.anonymous) else str(_("Anonymous donor"))
 
 
 class StripeEvent(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.core import signing
 from django.db.models import Case, IntegerField, Q, QuerySet, Sum, When
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from apps.core.ids import parse_id
 from apps.core.models import Category
 from apps.core.money import MoneyMove
-from apps.funds.models import Donation, Fund, RefundHold
+from apps.funds.models import Donation, Fund, GivingSchedule, RefundHold
 from apps.ledger.models import Account, Leg, Transfer
 from apps.ledger.services import account_get_or_create
 from apps.notifications.models import Notification
@@ -22,6 +23,24 @@ from apps.projects.models import Project
 MOVING = ["single", "post"]
 # The notification kind the Stripe reconciliation job sends a fund's managers.
 RECONCILIATION_NOTICE_KIND = "fund_reconciliation"
+
+
+GIVING_TOKEN_SALT = "funds.giving.manage"  # noqa: S105 - a signing salt, not a secret
+
+
+def giving_schedule_by_token(token: str) -> GivingSchedule | None:
+    """The monthly gift a donor's signed link names, or None (wrong, tampered or unknown)."""
+    try:
+        pk = signing.loads(token[:200], salt=GIVING_TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int) or isinstance(pk, bool):
+        return None
+    return GivingSchedule.objects.select_related("fund").filter(pk=pk).first()
+
+
+def giving_schedule_donations(schedule) -> QuerySet:
+    return schedule.donations.order_by("-paid_at", "-id").exclude(receipt_no=None)
 
 
 def fund_book(fund) -> str:

@@ -10,11 +10,12 @@ Organizations: ``organization_account(org)`` (what the platform paid them; credi
 
 from __future__ import annotations
 
-import hashlib
+import datetime as dt
 import logging
 
 import stripe
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +26,8 @@ from apps.accounts.selectors import users_with_role
 from apps.core.errors import StateConflict, ValidationFailed
 from apps.core.models import Category
 from apps.core.money import is_fen
-from apps.funds.models import Donation, Income, ReceiptCounter, RefundHold
-from apps.funds.selectors import fund_account, fund_book
+from apps.funds.models import Donation, GivingSchedule, Income, ReceiptCounter, RefundHold
+from apps.funds.selectors import GIVING_TOKEN_SALT, fund_account, fund_book
 from apps.ledger.idempotency import idempotent_replay
 from apps.ledger.models import Account
 from apps.ledger.services import InsufficientFunds, account_get_or_create, transfer_post
@@ -134,10 +135,7 @@ def donation_create(
 ):
     """A pending donation and its Stripe Checkout Session (card, Alipay, WeChat Pay)."""
 
-    if not is_fen(amount_fen) or amount_fen < 100:
-        raise ValidationFailed(_("At least ¥1.00."), field_errors={"amount": _("At least ¥1.00.")})
-    if amount_fen > 100_000_000:
-        raise ValidationFailed(_("At most ¥1,000,000.00."), field_errors={"amount": _("At most ¥1,000,000.00.")})
+    donation_amount_validate(amount_fen)
     purpose = purpose_validate(purpose)
     donation = Donation.objects.create(
         fund=fund,
@@ -186,13 +184,23 @@ def donation_create(
 
 
 def _receipt_no_take(fund) -> str:
+    """The fund's next receipt number this year, ``<fund code>-<year>-<seq>``: taken under the
+    counter's row lock inside the booking's transaction, so numbers run without gaps (a booking
+    that rolls back gives its number back with it) and are never given twice."""
     year = timezone.localdate().year
-    ReceiptCounter.objects.get_or_create(host=fund.host_name, year=year)
-    counter = ReceiptCounter.objects.select_for_update().get(host=fund.host_name, year=year)
+    try:
+        with transaction.atomic():
+            ReceiptCounter.objects.get_or_create(fund=fund, year=year)
+    except IntegrityError:  # created by a concurrent booking since we looked
+        pass
+    counter = ReceiptCounter.objects.select_for_update().get(fund=fund, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
-    host_code = hashlib.sha1(fund.host_name.encode()).hexdigest()[:4].upper()  # noqa: S324 - a label
-    return f"R{host_code}-{year}-{counter.last:06d}"
+    return receipt_no_format(fund.code, year, counter.last)
+
+
+def receipt_no_format(fund_code: str, year: int, seq: int) -> str:
+    return f"{fund_code}-{year}-{seq:06d}"
 
 
 def donation_book_payment(*, donation, gross_fen: int, payment_intent: str = "", charge: str = "", fee_fen: int = 0):
@@ -365,3 +373,194 @@ def refund_hold_resolve(*, hold, actor, resolution: str, note: str = ""):
     hold.transfer = transfer
     hold.save(update_fields=["resolved", "resolution", "note", "resolved_by", "resolved_at", "transfer"])
     return hold
+
+
+# --------------------------------------------------------------------------- monthly giving (定期捐赠)
+
+GIVING_INTERVALS = ("month",)
+
+
+def donation_amount_validate(amount_fen: int) -> None:
+    if not is_fen(amount_fen) or amount_fen < 100:
+        raise ValidationFailed(_("At least ¥1.00."), field_errors={"amount": _("At least ¥1.00.")})
+    if amount_fen > 100_000_000:
+        raise ValidationFailed(_("At most ¥1,000,000.00."), field_errors={"amount": _("At most ¥1,000,000.00.")})
+
+
+def giving_interval_validate(interval: str | None) -> str:
+    """``""``/``"once"`` for a one-time gift, ``"month"`` for monthly giving; anything else is refused."""
+    interval = (interval or "").strip()
+    if interval in ("", "once"):
+        return ""
+    if interval not in GIVING_INTERVALS:
+        message = _("Donations are one-time or monthly: interval is empty or “month”.")
+        raise ValidationFailed(message, field_errors={"interval": message})
+    return interval
+
+
+@transaction.atomic
+def giving_schedule_create(
+    *, fund, amount_fen: int, purpose: str = "", donor_name: str = "", anonymous: bool = True, email: str = ""
+) -> GivingSchedule:
+    """A monthly gift waiting for its first payment, and its Stripe Checkout Session in
+    subscription mode (a monthly price of the amount for the fund, made by Checkout from
+    ``price_data``). Nothing is booked until Stripe sends ``invoice.paid``."""
+
+    donation_amount_validate(amount_fen)
+    purpose = purpose_validate(purpose)
+    schedule = GivingSchedule.objects.create(
+        fund=fund,
+        amount_fen=amount_fen,
+        currency=fund.currency,
+        purpose=purpose,
+        donor_name=donor_name,
+        anonymous=anonymous,
+        email=email,
+    )
+    base_url = settings.SITE_BASE_URL.rstrip("/")
+    metadata = {"giving_schedule_id": str(schedule.pk), "fund": fund.code, "purpose": purpose}
+    params = {
+        "mode": "subscription",
+        "payment_method_types": ["card"],  # recurring payments: cards (Alipay/WeChat Pay are one-time here)
+        "line_items": [
+            {
+                "quantity": 1,
+                "price_data": {
+                    "currency": fund.currency.lower(),
+                    "unit_amount": amount_fen,
+                    "recurring": {"interval": "month"},
+                    "product_data": {"name": f"{fund.name} · 定期捐赠" + (f" · {purpose}" if purpose else "")},
+                },
+            }
+        ],
+        "metadata": metadata,
+        "subscription_data": {"metadata": metadata},
+        "success_url": f"{base_url}{reverse('giving-page', args=[giving_token(schedule)])}",
+        "cancel_url": f"{base_url}/funds/{fund.pk}/",
+    }
+    if email:
+        params["customer_email"] = email
+    try:
+        session = stripe_client().v1.checkout.sessions.create(
+            params=params, options={"idempotency_key": f"giving-{schedule.pk}-checkout"}
+        )
+    except Exception as exc:  # the payment service is down or refused: nothing is booked
+        logging.getLogger(__name__).warning("stripe checkout (subscription) failed: %s", exc)
+        raise StateConflict(_("The payment service is not available; please try again.")) from exc
+    schedule.stripe_session_id = session.id
+    schedule.checkout_url = session.url or ""
+    schedule.save(update_fields=["stripe_session_id"])
+    return schedule
+
+
+def giving_token(schedule) -> str:
+    """The donor's signed link to their monthly gift (no account needed)."""
+    return signing.dumps(schedule.pk, salt=GIVING_TOKEN_SALT)
+
+
+def giving_url(schedule) -> str:
+    return settings.SITE_BASE_URL.rstrip("/") + reverse("giving-page", args=[giving_token(schedule)])
+
+
+def giving_schedule_link(*, schedule, subscription_id: str = "", customer_id: str = "", session_id: str = ""):
+    """Checkout finished in subscription mode: remember the subscription (books nothing)."""
+    schedule = GivingSchedule.objects.select_for_update().get(pk=schedule.pk)
+    changed = []
+    for field, value in (
+        ("stripe_subscription_id", subscription_id),
+        ("stripe_customer_id", customer_id),
+        ("stripe_session_id", session_id),
+    ):
+        if value and not getattr(schedule, field):
+            setattr(schedule, field, value)
+            changed.append(field)
+    if changed:
+        schedule.save(update_fields=changed)
+    return schedule
+
+
+def giving_invoice_book(
+    *,
+    schedule,
+    invoice_id: str,
+    amount_fen: int,
+    payment_intent: str = "",
+    charge: str = "",
+    subscription_id: str = "",
+    next_payment_at: dt.datetime | None = None,
+):
+    """One paid invoice of a monthly gift: one donation with its own receipt number, booked once
+    per invoice however often and in whatever order Stripe sends it (the schedule's row lock
+    serialises its invoices; the invoice id is unique)."""
+
+    schedule = GivingSchedule.objects.select_for_update().get(pk=schedule.pk)
+    if amount_fen != schedule.amount_fen:
+        raise ValidationFailed(
+            _("The amount paid is not the donation's amount."),
+            field_errors={"amount": _("The amount paid is not the donation's amount.")},
+        )
+    if subscription_id and not schedule.stripe_subscription_id:
+        schedule.stripe_subscription_id = subscription_id
+    donation = Donation.objects.filter(stripe_invoice_id=invoice_id).first()
+    if donation is None:
+        donation = Donation.objects.create(
+            fund=schedule.fund,
+            amount_fen=schedule.amount_fen,
+            currency=schedule.currency,
+            purpose=schedule.purpose,
+            donor_name=schedule.donor_name,
+            anonymous=schedule.anonymous,
+            email=schedule.email,
+            schedule=schedule,
+            stripe_invoice_id=invoice_id,
+        )
+    donation = donation_book_payment(
+        donation=donation, gross_fen=amount_fen, payment_intent=payment_intent, charge=charge
+    )
+    if schedule.status != GivingSchedule.Status.CANCELLED:
+        schedule.status = GivingSchedule.Status.ACTIVE
+    if next_payment_at and (schedule.next_payment_at is None or next_payment_at > schedule.next_payment_at):
+        schedule.next_payment_at = next_payment_at
+    schedule.save()
+    return donation
+
+
+def giving_payment_failed(*, schedule, next_payment_at: dt.datetime | None = None):
+    """A monthly payment failed: the schedule shows it; nothing is booked."""
+    schedule = GivingSchedule.objects.select_for_update().get(pk=schedule.pk)
+    if schedule.status != GivingSchedule.Status.CANCELLED:
+        schedule.status = GivingSchedule.Status.PAST_DUE
+    schedule.last_failed_at = timezone.now()
+    if next_payment_at:
+        schedule.next_payment_at = next_payment_at
+    schedule.save(update_fields=["status", "last_failed_at", "next_payment_at"])
+    return schedule
+
+
+def giving_schedule_mark_cancelled(*, schedule):
+    schedule = GivingSchedule.objects.select_for_update().get(pk=schedule.pk)
+    if schedule.status != GivingSchedule.Status.CANCELLED:
+        schedule.status = GivingSchedule.Status.CANCELLED
+        schedule.cancelled_at = timezone.now()
+        schedule.next_payment_at = None
+        schedule.save(update_fields=["status", "cancelled_at", "next_payment_at"])
+    return schedule
+
+
+def giving_schedule_cancel(*, schedule):
+    """The donor stops their monthly gift: cancelled at Stripe first (through the SDK), then here.
+    Stripe's ``customer.subscription.deleted`` that follows changes nothing more."""
+    if schedule.status == GivingSchedule.Status.CANCELLED:
+        return schedule
+    if schedule.stripe_subscription_id:
+        try:
+            stripe_client().v1.subscriptions.cancel(schedule.stripe_subscription_id)
+        except stripe.InvalidRequestError as exc:
+            if getattr(exc, "http_status", None) != 404:  # already gone at Stripe: cancelled all the same
+                logging.getLogger(__name__).warning("stripe subscription cancel failed: %s", exc)
+                raise StateConflict(_("The payment service is not available; please try again.")) from exc
+        except Exception as exc:
+            logging.getLogger(__name__).warning("stripe subscription cancel failed: %s", exc)
+            raise StateConflict(_("The payment service is not available; please try again.")) from exc
+    with transaction.atomic():
+        return giving_schedule_mark_cancelled(schedule=schedule)

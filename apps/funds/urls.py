@@ -15,4 +15,5 @@ urlpatterns = [
     path("funds/donations/<int:pk>/thanks/", views.donation_thanks, name="donation-thanks"),
     path("receipts/<str:receipt_no>/", views.receipt, name="receipt-page"),
     path("receipts/<str:receipt_no>/pdf/", views.receipt_pdf, name="receipt-pdf"),
+    path("giving/<str:token>/", views.giving_page, name="giving-page"),
 ]

@@ -27,8 +27,8 @@ from apps.core.pages import (
 from apps.funds import pdf, selectors
 from apps.funds.access import fund_get_public, fund_require_manager
 from apps.funds.api import public_transfer_rows, receipt_data
-from apps.funds.models import Donation, RefundHold
-from apps.funds.services import refund_hold_resolve
+from apps.funds.models import Donation, GivingSchedule, RefundHold
+from apps.funds.services import giving_schedule_cancel, refund_hold_resolve
 from apps.ledger.labels import transfer_kind_label
 from apps.ledger.models import Digest
 
@@ -132,7 +132,7 @@ def donation_form(request, pk):
 
 
 def _receipt_or_404(receipt_no):
-    donation = Donation.objects.select_related("fund").filter(receipt_no=receipt_no[:40]).first()
+    donation = Donation.objects.select_related("fund").filter(receipt_no=receipt_no[:64]).first()
     if donation is None:
         raise Http404
     return donation
@@ -260,3 +260,33 @@ def fund_payouts(request, pk):
     page = Paginator(selectors.fund_payouts(fund), PAYOUTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"fund": fund, "page": page, "rows": selectors.fund_payout_rows(page.object_list)}
     return render(request, "funds/fund_payouts.html", context)
+
+
+def giving_page(request, token):
+    """The donor's monthly gift through the signed link in every receipt email (no account):
+    what it is, what it has paid, and a button that stops it (at Stripe, then here)."""
+    schedule = selectors.giving_schedule_by_token(token)
+    if schedule is None:
+        raise Http404
+    if request.method == "POST":
+        if request.POST.get("action") == "cancel":
+            try:
+                giving_schedule_cancel(schedule=schedule)
+            except ApplicationError as exc:
+                show_error(request, exc)
+            else:
+                messages.success(request, _("Your monthly gift is stopped. Nothing more will be charged."))
+        return redirect("giving-page", token=token)
+    donations = list(selectors.giving_schedule_donations(schedule))
+    for d in donations:
+        d.amount_display = format_yuan(d.amount_fen)
+    category = Category.objects.filter(code=schedule.purpose).first() if schedule.purpose else None
+    context = {
+        "schedule": schedule,
+        "amount_display": format_yuan(schedule.amount_fen),
+        "purpose_display": category.display_name if category else "",
+        "donations": donations,
+        "total_display": format_yuan(sum(d.amount_fen - d.refunded_fen for d in donations)),
+        "can_cancel": schedule.status != GivingSchedule.Status.CANCELLED,
+    }
+    return render(request, "funds/giving.html", context)

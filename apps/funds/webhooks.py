@@ -16,6 +16,7 @@ warning with the event id and the reason:
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 
@@ -23,13 +24,17 @@ from django.db import IntegrityError, transaction
 
 from apps.core.ids import parse_id
 from apps.core.money import is_fen
-from apps.funds.models import Donation, StripeEvent
+from apps.funds.models import Donation, GivingSchedule, StripeEvent
 from apps.funds.selectors import fund_account
 from apps.funds.services import (
     _hold,
     donation_book_fee,
     donation_book_payment,
     donation_book_refund,
+    giving_invoice_book,
+    giving_payment_failed,
+    giving_schedule_link,
+    giving_schedule_mark_cancelled,
     stripe_account,
 )
 from apps.ledger.services import InsufficientFunds, transfer_post
@@ -45,6 +50,10 @@ HANDLED_TYPES = {
     "charge.succeeded": "charge",
     "charge.refunded": "charge",
     "charge.dispute.created": "dispute",
+    # monthly giving (定期捐赠): each paid invoice is one donation; the subscription's state
+    "invoice.paid": "invoice",
+    "invoice.payment_failed": "invoice",
+    "customer.subscription.deleted": "subscription",
 }
 # per object kind: amounts that must be positive, then amounts that may be zero (all whole fen).
 # A PaymentIntent's ``amount_received`` is checked when present (localstripe leaves it out).
@@ -53,7 +62,11 @@ _AMOUNTS = {
     "payment_intent": (("amount",), ()),
     "charge": (("amount",), ("amount_refunded",)),
     "dispute": (("amount",), ()),
+    "invoice": ((), ("amount_paid",)),
+    "subscription": ((), ()),
 }
+# objects that may come without a currency (a subscription's is on its prices)
+_NO_CURRENCY = ("subscription",)
 # fields that name another Stripe object: its id, the object expanded, or null
 _REFERENCES = ("payment_intent", "charge", "latest_charge", "balance_transaction")
 
@@ -108,7 +121,7 @@ def _check_object(kind: str, obj: dict) -> None:
         raise Malformed(f"object: expected {expected!r}, got {obj.get('object')!r}")
     if not isinstance(obj.get("id"), str) or not obj["id"]:
         raise Malformed("id: missing or not a string")
-    if not isinstance(obj.get("currency"), str) or not obj["currency"]:
+    if expected not in _NO_CURRENCY and (not isinstance(obj.get("currency"), str) or not obj["currency"]):
         raise Malformed("currency: missing or not a string")
     if not isinstance(obj.get("metadata", {}), dict):
         raise Malformed("metadata: not an object")
@@ -187,9 +200,123 @@ def _fee_of(obj) -> int:
     return _get(bt, "fee", 0) if isinstance(bt, dict) else 0
 
 
+# --------------------------------------------------------------------------- monthly giving
+
+
+def _subscription_of(obj) -> tuple[str, dict]:
+    """The subscription id and metadata an invoice (any API version) or subscription names."""
+    if _get(obj, "object") == "subscription":
+        return _id_of(_get(obj, "id")), _get(obj, "metadata", {}) or {}
+    details = _get(obj, "subscription_details") or _get(_get(obj, "parent", {}), "subscription_details") or {}
+    subscription = _id_of(_get(obj, "subscription")) or _id_of(_get(details, "subscription"))
+    metadata = _get(details, "metadata", {}) or {}
+    if not metadata:
+        lines = _get(_get(obj, "lines", {}), "data", []) or []
+        metadata = (_get(lines[0], "metadata", {}) or {}) if lines and isinstance(lines, list) else {}
+    return subscription, metadata if isinstance(metadata, dict) else {}
+
+
+def _schedule_for(subscription_id: str, metadata: dict) -> GivingSchedule | None:
+    if subscription_id:
+        found = GivingSchedule.objects.filter(stripe_subscription_id=subscription_id).first()
+        if found:
+            return found
+    schedule_id = parse_id(_get(metadata, "giving_schedule_id"))
+    if schedule_id:
+        found = GivingSchedule.objects.filter(pk=schedule_id).first()
+        # a schedule already linked to another subscription is not this one's
+        if found and (not subscription_id or found.stripe_subscription_id in (None, "", subscription_id)):
+            return found
+    return None
+
+
+def _timestamp(value) -> dt.datetime | None:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+    return None
+
+
+def _invoice_payment(obj) -> tuple[str, str]:
+    """(payment intent, charge) of an invoice: top-level fields (API before 2025-03) or ``payments``."""
+    payment_intent, charge = _id_of(_get(obj, "payment_intent")), _id_of(_get(obj, "charge"))
+    for row in _get(_get(obj, "payments", {}), "data", []) or []:
+        payment = _get(row, "payment", {})
+        payment_intent = payment_intent or _id_of(_get(payment, "payment_intent"))
+        charge = charge or _id_of(_get(payment, "charge"))
+    return payment_intent, charge
+
+
+def _invoice_period_end(obj) -> dt.datetime | None:
+    lines = _get(_get(obj, "lines", {}), "data", []) or []
+    if lines and isinstance(lines, list):
+        return _timestamp(_get(_get(lines[0], "period", {}), "end"))
+    return _timestamp(_get(obj, "period_end"))
+
+
+def _handle_giving(kind: str, obj: dict) -> str:
+    subscription_id, metadata = _subscription_of(obj)
+    schedule = _schedule_for(subscription_id, metadata)
+    if schedule is None:
+        logger.warning(
+            "stripe %s %s ignored: subscription %r is not a monthly gift we know",
+            kind,
+            obj.get("id"),
+            subscription_id,
+        )
+        return "ignored"
+    if kind == "customer.subscription.deleted":
+        giving_schedule_mark_cancelled(schedule=schedule)
+        return "schedule cancelled"
+    if obj["currency"] != schedule.currency.lower():
+        raise Mismatch(f"currency {obj['currency']!r} is not the monthly gift's {schedule.currency.lower()!r}")
+    if kind == "invoice.payment_failed":
+        giving_payment_failed(schedule=schedule, next_payment_at=_timestamp(_get(obj, "next_payment_attempt")))
+        return "payment failed"
+    amount = obj["amount_paid"]
+    if amount == 0:
+        return "ignored"
+    if amount != schedule.amount_fen:
+        raise Mismatch(f"amount_paid {amount} does not match the monthly gift's amount {schedule.amount_fen}")
+    payment_intent, charge = _invoice_payment(obj)
+    giving_invoice_book(
+        schedule=schedule,
+        invoice_id=obj["id"],
+        amount_fen=amount,
+        payment_intent=payment_intent,
+        charge=charge,
+        subscription_id=subscription_id,
+        next_payment_at=_invoice_period_end(obj),
+    )
+    return "booked"
+
+
+def _link_subscription(obj) -> str:
+    """Checkout finished in subscription mode: the schedule learns its subscription; nothing is
+    booked (each ``invoice.paid`` books its month, the first one included)."""
+    metadata = _get(obj, "metadata", {}) or {}
+    schedule_id = parse_id(_get(metadata, "giving_schedule_id"))
+    schedule = GivingSchedule.objects.filter(pk=schedule_id).first() if schedule_id else None
+    if schedule is None:
+        schedule = GivingSchedule.objects.filter(stripe_session_id=obj["id"]).first()
+    if schedule is None:
+        logger.warning("stripe checkout session %s (subscription) ignored: no monthly gift", obj["id"])
+        return "ignored"
+    giving_schedule_link(
+        schedule=schedule,
+        subscription_id=_id_of(_get(obj, "subscription")),
+        customer_id=_id_of(_get(obj, "customer")),
+        session_id=obj["id"],
+    )
+    return "subscription linked"
+
+
 def _handle(event) -> str:
     kind = event["type"]
     obj = event["data"]["object"]
+    if kind in ("invoice.paid", "invoice.payment_failed", "customer.subscription.deleted"):
+        return _handle_giving(kind, obj)
+    if kind.startswith("checkout.session.") and _get(obj, "mode") == "subscription":
+        return _link_subscription(obj) if kind == "checkout.session.completed" else "ignored"
     if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
         donation = _donation_for(obj)
         if donation is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import factory
 
-from apps.funds.models import Fund, Income
+from apps.funds.models import Fund, GivingSchedule, Income
 from apps.funds.services import fund_income_record
 from tests.factories.core import RegionFactory
 
@@ -33,3 +33,19 @@ class IncomeFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, **kwargs):
         return fund_income_record(**kwargs)
+
+
+class GivingScheduleFactory(factory.django.DjangoModelFactory):
+    """A monthly gift (定期捐赠) linked to a Stripe subscription (amount in fen)."""
+
+    class Meta:
+        model = GivingSchedule
+
+    fund = factory.SubFactory(FundFactory)
+    amount_fen = 100_00
+    email = "donor@example.org"
+    donor_name = "李明"
+    anonymous = False
+    status = GivingSchedule.Status.ACTIVE
+    stripe_subscription_id = factory.Sequence(lambda n: f"sub_factory_{n}")
+    stripe_customer_id = factory.Sequence(lambda n: f"cus_factory_{n}")
