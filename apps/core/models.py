@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.accounting import ledger_account_codes_default, validate_ledger_account_codes
+
 
 def localized_name(name: str, name_en: str) -> str:
     """The English name on English pages when there is one, the Chinese name otherwise."""
@@ -148,6 +150,16 @@ class PolicyVersion(models.Model):
     ce_hours_social_worker = models.PositiveSmallIntegerField(
         _("continuing education hours per period: social worker and above"), default=90
     )
+    # Books for accountants (#23): see apps/core/accounting.py.
+    ledger_account_codes = models.JSONField(
+        _("account codes of the non-profit accounting system for the ledger's accounts and transfer kinds"),
+        default=ledger_account_codes_default,
+        validators=[validate_ledger_account_codes],
+        help_text=_(
+            "accounts: owner:kind → code (a trailing * covers a prefix); transfers: transfer kind → "
+            "income or expense code; names: code → [Chinese name, English name]."
+        ),
+    )
 
     class Meta:
         ordering = ["-version"]
@@ -196,6 +208,7 @@ class PolicyVersion(models.Model):
         "checkout_grace_minutes",
         "ce_hours_assistant",
         "ce_hours_social_worker",
+        "ledger_account_codes",
     )
     SCORECARD_WEIGHT_KEYS = (
         "scorecard_weight_rating",

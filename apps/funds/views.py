@@ -29,6 +29,7 @@ from apps.funds.access import fund_get_public, fund_require_manager
 from apps.funds.api import public_transfer_rows, receipt_data
 from apps.funds.models import Donation, GivingSchedule, RefundHold
 from apps.funds.services import giving_schedule_cancel, refund_hold_resolve
+from apps.funds.statement import transfer_account_codes
 from apps.ledger.labels import transfer_kind_label
 from apps.ledger.models import Digest
 
@@ -103,7 +104,10 @@ def fund_detail(request, pk):
 TRANSFER_COLUMNS = [
     ID_COLUMN,
     Column("created_at", gettext_lazy("time")),
-    Column("kind", gettext_lazy("kind")),
+    Column("kind", gettext_lazy("kind"), transfer_kind_label),  # the kind's name, its code with ?headers=codes
+    # #23: the codes of 民间非营利组织会计制度 (PolicyVersion.ledger_account_codes)
+    Column("kind_code", gettext_lazy("income or expense code")),
+    Column("account_code", gettext_lazy("fund account code")),
     Column(
         "direction", gettext_lazy("direction"), choice_label([("in", gettext_lazy("in")), ("out", gettext_lazy("out"))])
     ),
@@ -117,8 +121,9 @@ TRANSFER_COLUMNS = [
 def fund_transfers_csv(request, pk):
     fund = _fund_or_404(pk)
     transfers = list(selectors.fund_transfers(fund))
+    codes = transfer_account_codes(transfers, fund=fund)
     rows = (
-        [r[c.code] for c in TRANSFER_COLUMNS]
+        [(r | codes[r["id"]])[c.code] for c in TRANSFER_COLUMNS]
         for r in public_transfer_rows(transfers, selectors.donor_displays(transfers))
     )
     table = export_table(TRANSFER_COLUMNS, rows, codes=export_codes(request))

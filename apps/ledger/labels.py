@@ -19,6 +19,8 @@ TRANSFER_KIND_LABELS: dict[str, str] = {
     "dividend_payout": _("Dividend payout"),
     "coop_profit": _("Cooperative profit"),
     "revenue_share": _("Revenue share"),
+    "revenue_share_receivable": _("Revenue share due"),
+    "expense_payout": _("Expense reimbursement payout"),
 }
 
 

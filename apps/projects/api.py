@@ -493,7 +493,19 @@ _EXPORT_PARAMS = [
     OpenApiParameter("status", OpenApiTypes.STR, enum=ServiceLog.Status.values, extensions=_FILTER),
     *(OpenApiParameter(name, OpenApiTypes.DATE, extensions=_FILTER) for name in ("date_from", "date_to")),
     HEADERS_OPENAPI_PARAMETER,
+    OpenApiParameter(
+        "include_superseded",
+        OpenApiTypes.STR,
+        enum=["1"],
+        extensions=_FILTER,
+        description="`1` also lists the records a confirmed correction replaced, with the time they were "
+        "superseded; by default they are left out, so the file sums to the hours that count.",
+    ),
 ]
+
+
+def _include_superseded(request) -> bool:
+    return request.query_params.get("include_superseded") in ("1", "true", "yes")
 
 
 class ServiceLogExportCsvView(APIView):
@@ -504,6 +516,7 @@ class ServiceLogExportCsvView(APIView):
         return service_logs_csv(
             service_log_list(user=request.user, filters=request.query_params).order_by("date", "start_time", "id"),
             codes=export_codes(request),
+            include_superseded=_include_superseded(request),
         )
 
 
@@ -518,6 +531,7 @@ class ServiceLogExportXlsxView(APIView):
         return service_logs_xlsx(
             service_log_list(user=request.user, filters=request.query_params).order_by("date", "start_time", "id"),
             codes=export_codes(request),
+            include_superseded=_include_superseded(request),
         )
 
 

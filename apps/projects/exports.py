@@ -28,11 +28,14 @@ COLUMNS = [
     Column("confirmed_at", _("confirmed at")),
     Column("rejected_reason", _("reason for rejection")),
 ]
+# Only with ``include_superseded``: a record a confirmed correction replaced still reads
+# "confirmed", and a reader summing the file would count both it and its replacement.
+SUPERSEDED_COLUMN = Column("superseded_at", _("superseded by a confirmed correction at"))
 
 
-def _rows(queryset):
+def _rows(queryset, include_superseded: bool):
     for log in queryset[:EXPORT_LIMIT].iterator(chunk_size=2000):
-        yield [
+        row = [
             log.pk,
             log.worker_id,
             log.worker.name,
@@ -50,11 +53,29 @@ def _rows(queryset):
             export_time(log.confirmed_at),
             log.rejected_reason,
         ]
+        if include_superseded:
+            row.append(export_time(log.superseded_at))
+        yield row
 
 
-def service_logs_csv(queryset, *, codes: bool, filename: str = "service-logs.csv") -> StreamingHttpResponse:
-    return csv_response(*export_table(COLUMNS, _rows(queryset), codes=codes), filename=filename, streaming=True)
+def _table(queryset, *, codes: bool, include_superseded: bool):
+    """Header and rows. Superseded records are left out unless ``include_superseded``, which adds
+    the column saying when each was superseded, so a sum over the file never counts a record twice."""
+    if not include_superseded:
+        queryset = queryset.filter(superseded_at__isnull=True)
+    columns = [*COLUMNS, SUPERSEDED_COLUMN] if include_superseded else COLUMNS
+    return export_table(columns, _rows(queryset, include_superseded), codes=codes)
 
 
-def service_logs_xlsx(queryset, *, codes: bool, filename: str = "service-logs.xlsx") -> HttpResponse:
-    return xlsx_response(*export_table(COLUMNS, _rows(queryset), codes=codes), filename=filename, sheet="service-logs")
+def service_logs_csv(
+    queryset, *, codes: bool, include_superseded: bool = False, filename: str = "service-logs.csv"
+) -> StreamingHttpResponse:
+    table = _table(queryset, codes=codes, include_superseded=include_superseded)
+    return csv_response(*table, filename=filename, streaming=True)
+
+
+def service_logs_xlsx(
+    queryset, *, codes: bool, include_superseded: bool = False, filename: str = "service-logs.xlsx"
+) -> HttpResponse:
+    table = _table(queryset, codes=codes, include_superseded=include_superseded)
+    return xlsx_response(*table, filename=filename, sheet="service-logs")
