@@ -300,3 +300,12 @@ _.render_html  # Wagtail dashboard panel (apps/notifications/wagtail_hooks.py)
 _.total_debit  # serializer field (apps/ledger/api.py, #23)
 _.total_credit  # serializer field (apps/ledger/api.py, #23)
 _.raise_request_exception  # test client flag (tests/ledger/test_books.py, #23)
+RequestIdMiddleware  # unused class (apps/ops/logs.py), named in MIDDLEWARE
+MetricsMiddleware  # unused class (apps/ops/metrics.py), named in MIDDLEWARE
+collect  # unused method (apps/ops/metrics.py), prometheus-client calls a collector's collect()
+_restore_request_id  # unused function (apps/ops/signals.py), a Celery signal receiver
+_count_outcome  # unused function (apps/ops/signals.py), a Celery signal receiver
+CELERY_TASK_REJECT_ON_WORKER_LOST  # unused variable (marketplace/settings.py), read by Celery
+CELERY_WORKER_PREFETCH_MULTIPLIER  # unused variable (marketplace/settings.py), read by Celery
+CELERY_WORKER_HIJACK_ROOT_LOGGER  # unused variable (marketplace/settings.py), read by Celery
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP  # unused variable (marketplace/settings.py), read by Celery

@@ -11,6 +11,7 @@ from marketplace.api import API_APPS
 
 urlpatterns = [
     path("favicon.ico", portal_views.favicon),
+    path("", include("apps.ops.urls")),  # /healthz, /readyz, /metrics
     path("api/v1/", include("marketplace.api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("stripe/", include("apps.funds.stripe_urls")),
