@@ -3,16 +3,23 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
-STAMP := $(VENV)/.installed
+# Two stamps: `make run` needs the runtime requirements only; `make test` and the other developer
+# targets add the dev ones (pytest, Playwright, localstripe, ruff, schemathesis, honcho, …).
+RUN_STAMP := $(VENV)/.installed-run
+STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format demo bench migrations-check install messages
+.PHONY: run test test-fast lint format demo bench migrations-check install messages stack-smoke
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(RUN_STAMP): requirements.txt
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
 	test -x $(PYTHON) || $(PY) -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r requirements.txt
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP) requirements-dev.txt
 	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
@@ -29,7 +36,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 install: $(STAMP) $(NPM_STAMP)
 
-run: $(STAMP) $(NPM_STAMP)
+run: $(RUN_STAMP) $(NPM_STAMP)
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py seed_demo --if-empty --i-know-this-is-public
 	$(PYTHON) manage.py runserver $(HOST):$(PORT)
@@ -67,3 +74,8 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	bash bench/run.sh
+
+# The production profile (deploy/Procfile: gunicorn, Celery worker and beat) on PostgreSQL and Redis,
+# with a smoke journey over HTTP; CI runs it (deploy/ci_stack_smoke.sh, deploy/README.md).
+stack-smoke: $(STAMP)
+	bash deploy/ci_stack_smoke.sh

@@ -5,6 +5,9 @@ from celery import Celery
 from apps.core.jobs import beat_schedule
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
+# Prometheus counters of the worker's pool processes (deploy/README.md, Metrics).
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 app = Celery("marketplace")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -13,6 +13,7 @@ import os
 import time
 
 from django.apps import apps as django_apps
+from django.db import DatabaseError
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -71,6 +72,12 @@ class DatabaseCollector:
     """Gauges read from the database when Prometheus scrapes."""
 
     def collect(self):
+        try:
+            yield from self._collect()
+        except DatabaseError:
+            return  # the database is down or not migrated: /readyz says so; the counters still serve
+
+    def _collect(self):
         run = LedgerVerifyRun.objects.order_by("-finished_at").first()
         if run is not None:
             yield GaugeMetricFamily(
