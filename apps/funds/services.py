@@ -17,21 +17,25 @@ import stripe
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import users_with_role
 from apps.core.errors import StateConflict, ValidationFailed
 from apps.core.models import Category
-from apps.core.money import is_fen
+from apps.core.money import format_yuan, is_fen
+from apps.core.pdf import qr_png
+from apps.funds import pdf
 from apps.funds.models import Donation, GivingSchedule, Income, ReceiptCounter, RefundHold
 from apps.funds.selectors import GIVING_TOKEN_SALT, fund_account, fund_book
 from apps.ledger.idempotency import idempotent_replay
 from apps.ledger.models import Account
 from apps.ledger.services import InsufficientFunds, account_get_or_create, transfer_post
-from apps.notifications.services import notify
+from apps.notifications.services import notify, outbox_mail
 
 
 def fund_bank_account(fund) -> Account:
@@ -233,10 +237,55 @@ def donation_book_payment(*, donation, gross_fen: int, payment_intent: str = "",
         donation.paid_at = timezone.now()
         if donation.status in (Donation.Status.PENDING, Donation.Status.FAILED):
             donation.status = Donation.Status.PAID
-    donation.save()
+        donation.save()
+        donation_receipt_mail(donation=donation)
+    else:
+        donation.save()
     if fee_fen:
         donation_book_fee(donation=donation, fee_fen=fee_fen)
     return donation
+
+
+RECEIPT_MAIL_LANGUAGE = "zh-hans"
+
+
+def donation_receipt_mail(*, donation):
+    """Queue the receipt email (in Chinese) of a paid donation whose donor gave an address, in
+    the booking's transaction: amount, fund, date, number, the verification link and its QR code,
+    the receipt as a PDF and, for a monthly gift, the signed link to manage it. Queued once per
+    receipt number (the outbox's key), whatever books the payment again."""
+    if not donation.email or not donation.receipt_no:
+        return None
+    base_url = settings.SITE_BASE_URL.rstrip("/")
+    with translation.override(RECEIPT_MAIL_LANGUAGE):
+        verify_url = base_url + reverse("receipt-page", args=[donation.receipt_no])
+        category = Category.objects.filter(code=donation.purpose).first() if donation.purpose else None
+        context = {
+            "donor": donation.donor_name or str(_("donor")),
+            "receipt_no": donation.receipt_no,
+            "amount": format_yuan(donation.amount_fen),
+            "fund_name": donation.fund.name,
+            "purpose": category.display_name if category else str(_("Wherever most needed")),
+            "date": date_format(timezone.localtime(donation.paid_at), "DATE_FORMAT"),
+            "host": donation.fund.host_name,
+            "verify_url": verify_url,
+            "giving_url": giving_url(donation.schedule) if donation.schedule_id else "",
+        }
+        subject = str(
+            _("Donation receipt %(receipt)s · %(fund)s") % {"receipt": donation.receipt_no, "fund": donation.fund.name}
+        )
+        body = render_to_string("funds/email/receipt.txt", context)
+        receipt = pdf.receipt_pdf(donation=donation, verify_url=verify_url)
+    return outbox_mail(
+        to=donation.email,
+        subject=subject,
+        body=body,
+        key=f"receipt:{donation.receipt_no}",
+        attachments=[
+            (f"receipt-{donation.receipt_no}.pdf", receipt, "application/pdf"),
+            (f"receipt-{donation.receipt_no}-qr.png", qr_png(verify_url).getvalue(), "image/png"),
+        ],
+    )
 
 
 def donation_book_fee(*, donation, fee_fen: int):

@@ -52,6 +52,7 @@ HANDLED_TYPES = {
     "charge.dispute.created": "dispute",
     # monthly giving (定期捐赠): each paid invoice is one donation; the subscription's state
     "invoice.paid": "invoice",
+    "invoice.payment_succeeded": "invoice",  # sent with invoice.paid (localstripe sends only this one)
     "invoice.payment_failed": "invoice",
     "customer.subscription.deleted": "subscription",
 }
@@ -313,7 +314,7 @@ def _link_subscription(obj) -> str:
 def _handle(event) -> str:
     kind = event["type"]
     obj = event["data"]["object"]
-    if kind in ("invoice.paid", "invoice.payment_failed", "customer.subscription.deleted"):
+    if kind in ("invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed", "customer.subscription.deleted"):
         return _handle_giving(kind, obj)
     if kind.startswith("checkout.session.") and _get(obj, "mode") == "subscription":
         return _link_subscription(obj) if kind == "checkout.session.completed" else "ignored"
