@@ -199,6 +199,10 @@ def expense_submit(
                 ]
             }
         )
+    if spent_on > timezone.localdate():
+        raise ValidationFailed(
+            field_errors={"spent_on": [_("An expense is claimed once it is spent: the date is in the future.")]}
+        )
     payee = (payee or "").strip()
     if not payee:
         raise ValidationFailed(field_errors={"payee": [_("Name who was paid.")]})

@@ -110,12 +110,14 @@ def test_no_receipt_or_html_posing_as_pdf_is_refused(api, scene, spent_on, setti
     assert not Expense.objects.exists() and not ExpenseReceipt.objects.exists()
 
 
-def test_a_claim_dated_outside_the_project_period_is_refused(api, scene, days):
+def test_a_claim_dated_outside_the_project_period_or_in_the_future_is_refused(api, scene, days, today):
     org = api.as_user(scene.org_admin)
     before = claim(org, scene, line=scene.line(0), amount="10.00", spent_on=scene.project.start_date - days(1))
     after = claim(org, scene, line=scene.line(0), amount="10.00", spent_on=scene.project.end_date + days(1))
-    assert before.status_code == after.status_code == 400
+    tomorrow = claim(org, scene, line=scene.line(0), amount="10.00", spent_on=today + days(1))
+    assert before.status_code == after.status_code == tomorrow.status_code == 400
     assert "spent_on" in before.json()
+    assert "将来" in tomorrow.json()["spent_on"][0]
     assert not Expense.objects.exists()
 
 
