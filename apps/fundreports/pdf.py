@@ -77,7 +77,7 @@ def report_pdf(*, report, page_url: str) -> bytes:
         story.append(
             Paragraph(
                 _("Digest of the fund's books at the quarter's end (%(date)s), transfer #%(sequence)s:")
-                % {"date": digest["date"], "sequence": digest["sequence"]},
+                % {"date": date_format(digest["date"]), "sequence": digest["sequence"]},
                 s["body"],
             )
         )

@@ -221,7 +221,7 @@ def report_display(report: FundReport) -> dict:
         "hours": f.get("hours", []),
         "total_hours": Decimal(f.get("total_hours", "0")),
         "donations": f.get("donations", 0),
-        "digest": f.get("digest"),
+        "digest": f["digest"] | {"date": dt.date.fromisoformat(f["digest"]["date"])} if f.get("digest") else None,
     }
 
 

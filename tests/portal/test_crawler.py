@@ -48,6 +48,7 @@ from apps.certification.models import Application, Certificate
 from apps.cooperatives.models import Cooperative, Distribution, DistributionAllocation
 from apps.core.models import Category
 from apps.dispatch.models import ResidentReport, WorkOrder
+from apps.fundreports.models import FundReport
 from apps.funds.models import Donation, Fund, RefundHold
 from apps.ledger.labels import TRANSFER_KIND_LABELS
 from apps.ledger.models import Account, Transfer
@@ -97,6 +98,7 @@ SKIPPED_NAMES = {
     # files
     "fund-transfers-csv",
     "receipt-pdf",
+    "fundreport-pdf",
     "bidding:proposals-csv",
     "bidding:proposal-attachment",
     "projects:hours-record-pdf",
@@ -115,6 +117,7 @@ SKIPPED_NAMES = {
     "account_confirm_email",
     "account_reset_password_from_key",
     "dispatch:report-unsubscribe",
+    "fundreport-unsubscribe",
     "wagtailcore_authenticate_with_password",
     "wagtailcore_login",
 }
@@ -190,6 +193,10 @@ FILLED: dict[str, Callable[[], list[dict]]] = {
     "projects:milestone-action": first(Milestone.objects, pk=lambda m: m.project_id, mid=pk, action=lambda m: "submit"),
     "fund-refund-hold-confirm": one_per(RefundHold.objects, "resolved", pk=lambda h: h.fund_id, hold_id=pk),
     "fund-payouts": first(Fund.objects, pk=pk),
+    "fundreport-list": first(Fund.objects, pk=pk),
+    "fundreport-page": first(
+        FundReport.objects, pk=lambda r: r.fund_id, year=lambda r: r.year, quarter=lambda r: r.quarter
+    ),
     "revenue-report-approve-page": first(RevenueShareReport.objects.filter(status="submitted"), pk=pk),
     "revenue-report-settle-page": first(RevenueShareReport.objects, pk=pk),
     "revenue-share-page": first(RevenueShareAgreement.objects, pk=pk),
