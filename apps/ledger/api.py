@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.selectors import is_platform_staff
 from apps.core.errors import PermissionDenied
-from apps.core.exports import Column, csv_response, export_codes, export_table
+from apps.core.exports import Column, choice_label, csv_response, export_codes, export_table
 from apps.core.money import fen_to_str
 from apps.core.renderers import HEADERS_OPENAPI_PARAMETER
 from apps.ledger.books import book_get_for_user, general_ledger, parse_day, trial_balance
@@ -114,7 +114,13 @@ GENERAL_LEDGER_COLUMNS = [
     Column("reference", _("reference")),
     Column("debit", _("debit (yuan)")),
     Column("credit", _("credit (yuan)")),
-    Column("balance", _("balance, debit positive (yuan)")),
+    # as ledgers print it: the side (借/贷/平) and the amount, never a negative figure
+    Column(
+        "balance_side",
+        _("side of the balance"),
+        choice_label([("debit", _("debit")), ("credit", _("credit")), ("zero", _("balanced"))]),
+    ),
+    Column("balance", _("balance (yuan)")),
     Column("hash", _("ledger hash")),
 ]
 
@@ -136,7 +142,8 @@ def _general_ledger_rows(lines, *, codes: bool):
             line.reference,
             fen_to_str(line.debit),
             fen_to_str(line.credit),
-            fen_to_str(line.balance),
+            "debit" if line.balance > 0 else "credit" if line.balance < 0 else "zero",
+            fen_to_str(abs(line.balance)),
             line.hash,
         ]
 

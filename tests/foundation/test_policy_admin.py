@@ -1,5 +1,7 @@
 """Platform staff change policy values in the Wagtail admin; each save is a new version."""
 
+import json
+
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 
@@ -21,7 +23,9 @@ def test_platform_staff_save_a_new_policy_version_in_the_wagtail_admin(staff_cli
     form = staff_client.get("/cms-admin/policy/new/")
     assert form.status_code == 200
     assert 'name="min_bidding_days"' in form.content.decode()
-    data = {key: str(value) for key, value in before.values().items()} | {"min_bidding_days": "9", "note": "延长投标期"}
+    assert 'name="ledger_account_codes"' in form.content.decode()  # #23: a JSON field, sent as JSON
+    data = {key: json.dumps(value) if isinstance(value, dict) else str(value) for key, value in before.values().items()}
+    data |= {"min_bidding_days": "9", "note": "延长投标期"}
     response = staff_client.post("/cms-admin/policy/new/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     after = policy_current()

@@ -242,6 +242,10 @@ def test_general_ledger_running_balances_and_headers(api, scene):
     header, body = rows[0], rows[1:]
     col = {name: header.index(name) for name in header}
     assert header[:3] == ["code", "code_name", "account"]
+
+    def signed(row):  # the side and the amount, as printed, back to a debit-positive balance
+        return {"debit": 1, "credit": -1, "zero": 0}[row[col["balance_side"]]] * _fen(row[col["balance"]])
+
     by_account = defaultdict(list)
     for row in body:
         by_account[row[col["account"]]].append(row)
@@ -252,11 +256,11 @@ def test_general_ledger_running_balances_and_headers(api, scene):
         first, rest = lines[0], lines[1:]
         assert first[col["transfer"]] == ""  # the opening line
         pk = next(pk for pk, code in codes.items() if code == account)
-        assert _fen(first[col["balance"]]) == opening.get(pk, 0)
+        assert signed(first) == opening.get(pk, 0)
         balance = opening.get(pk, 0)
         for line in rest:
             balance += _fen(line[col["debit"]]) - _fen(line[col["credit"]])
-            assert _fen(line[col["balance"]]) == balance
+            assert signed(line) == balance
         assert balance == closing.get(account, 0)
     kinds = {row[col["kind"]] for row in body}
     assert {"grant_payout", "refund", "income"} <= kinds
@@ -266,6 +270,7 @@ def test_general_ledger_running_balances_and_headers(api, scene):
     chinese = _csv(staff.get(GL, {k: v for k, v in params.items() if k != "headers"}))
     assert chinese[0][:2] == ["科目代码", "科目名称"]
     assert "资助拨付" in {r[8] for r in chinese[1:]}
+    assert {r[col["balance_side"]] for r in chinese[1:]} <= {"借", "贷", "平"}
     assert not any(r[8] == "grant_payout" for r in chinese[1:])
     one = _csv(staff.get(GL, {**params, "account": codes[opening and next(iter(opening))]}))
     assert len({r[col["account"]] for r in one[1:]}) == 1
