@@ -309,3 +309,4 @@ CELERY_TASK_REJECT_ON_WORKER_LOST  # unused variable (marketplace/settings.py), 
 CELERY_WORKER_PREFETCH_MULTIPLIER  # unused variable (marketplace/settings.py), read by Celery
 CELERY_WORKER_HIJACK_ROOT_LOGGER  # unused variable (marketplace/settings.py), read by Celery
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP  # unused variable (marketplace/settings.py), read by Celery
+JsonLogger  # unused class (apps/ops/gunicorn.py), named by deploy/gunicorn.conf.py's logger_class
