@@ -43,4 +43,6 @@ if [ "${BENCH_LARGE:-0}" = "1" ]; then
   DATABASE_URL=$LARGE $PY bench/stats/bench_stats.py
   echo "== worker's yearly hours summary on 1,000,000 records (bench/projects/README.md)"
   DATABASE_URL=$LARGE $PY bench/projects/bench_summary.py
+  echo "== trial balance and fund statement on the large city's ledger (bench/books/README.md)"
+  DATABASE_URL=$LARGE $PY bench/books/bench_books.py
 fi
