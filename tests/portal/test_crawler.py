@@ -48,8 +48,10 @@ from apps.certification.models import Application, Certificate
 from apps.cooperatives.models import Cooperative, Distribution, DistributionAllocation
 from apps.core.models import Category
 from apps.dispatch.models import ResidentReport, WorkOrder
+from apps.expenses.models import BudgetLine, Expense
 from apps.fundreports.models import FundReport
-from apps.funds.models import Donation, Fund, RefundHold
+from apps.funds.models import Donation, Fund, GivingSchedule, RefundHold
+from apps.funds.services import giving_token
 from apps.ledger.labels import TRANSFER_KIND_LABELS
 from apps.ledger.models import Account, Transfer
 from apps.notifications.kinds import KINDS as NOTIFICATION_KINDS
@@ -103,6 +105,7 @@ SKIPPED_NAMES = {
     "bidding:proposal-attachment",
     "projects:hours-record-pdf",
     "projects:milestone-attachment",
+    "expenses:expense-receipt",
     "revenue-report-attachment",
     "certificate-pdf",
     "certification-object",
@@ -171,6 +174,7 @@ FILLED: dict[str, Callable[[], list[dict]]] = {
     "fund-refund-holds": first(Fund.objects, pk=pk),
     "donation-thanks": one_per(Donation.objects, pk=pk),
     "receipt-page": one_per(Donation.objects.exclude(receipt_no=None), receipt_no=lambda d: d.receipt_no),
+    "giving-page": one_per(GivingSchedule.objects, token=giving_token),
     "bidding:need-detail": one_per(Need.objects, **NEED),
     "bidding:need-panel": first(Need.objects.exclude(status="draft"), **NEED),
     "bidding:need-edit": first(Need.objects.filter(status="draft"), **NEED),
@@ -245,6 +249,13 @@ FILLED: dict[str, Callable[[], list[dict]]] = {
     "participation:suggestion-adopt": first(Suggestion.objects.filter(status="open"), pk=pk),
     "participation:suggestion-decline": first(Suggestion.objects.filter(status="open"), pk=pk),
     "participation:comment-hide": first(SuggestionComment.objects, pk=lambda c: c.suggestion_id, cid=pk),
+    "expenses:project-budget": first(Expense.objects, pk=lambda e: e.project_id),
+    "expenses:project-expenses": first(Expense.objects, pk=lambda e: e.project_id),
+    "expenses:expense-pay": one_per(Expense.objects, pk=lambda e: e.project_id, eid=pk),
+    "expenses:expense-action": first(
+        Expense.objects.filter(status="submitted"), pk=lambda e: e.project_id, eid=pk, action=lambda e: "approve"
+    ),
+    "expenses:budget-line-revise": first(BudgetLine.objects, pk=lambda line: line.project_id, lid=pk),
     "participation:resident-rating": first(
         ResidentRating.objects, pk=lambda r: r.milestone.project_id, mid=lambda r: r.milestone_id
     ),
