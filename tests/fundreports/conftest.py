@@ -1,6 +1,7 @@
 """A fund's books for this quarter, shared by the report tests and the browser test."""
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from apps.funds.models import Donation
@@ -21,17 +22,18 @@ def _donate(fund, fen, email):
 def books(city, project_factory):  # noqa: F811
     """This quarter's books of 玉林东路社区's fund: a bank income, three gifts (two donors with an
     address, one twice), a reserved project with one accepted and paid milestone, 6 confirmed hours."""
-    fund = city.fund
-    fund_income_record(fund=fund, amount_fen=200_000, source="成都银行转账", idempotency_key="q-income")
-    _donate(fund, 10_000, "a@example.org")
-    _donate(fund, 20_000, "A@example.org")
-    _donate(fund, 5_000, "b@example.org")
-    _donate(fund, 3_000, "")
-    project = project_factory(amounts=("600.00", "400.00"))
-    award_reserve(need=project.need, proposal=project.proposal)
-    first = project.milestones.order_by("position").first()
-    Milestone.objects.filter(pk=first.pk).update(status=Milestone.Status.ACCEPTED, accepted_at=timezone.now())
-    milestone_payout(milestone=first)
-    ServiceLogFactory(project=project, hours="6.00", confirmed_at=timezone.now())
-    digest_make(date=timezone.localdate())
+    with transaction.atomic():  # the browser test runs outside the test transaction on PostgreSQL
+        fund = city.fund
+        fund_income_record(fund=fund, amount_fen=200_000, source="成都银行转账", idempotency_key="q-income")
+        _donate(fund, 10_000, "a@example.org")
+        _donate(fund, 20_000, "A@example.org")
+        _donate(fund, 5_000, "b@example.org")
+        _donate(fund, 3_000, "")
+        project = project_factory(amounts=("600.00", "400.00"))
+        award_reserve(need=project.need, proposal=project.proposal)
+        first = project.milestones.order_by("position").first()
+        Milestone.objects.filter(pk=first.pk).update(status=Milestone.Status.ACCEPTED, accepted_at=timezone.now())
+        milestone_payout(milestone=first)
+        ServiceLogFactory(project=project, hours="6.00", confirmed_at=timezone.now())
+        digest_make(date=timezone.localdate())
     return fund, project

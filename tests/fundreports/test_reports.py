@@ -5,6 +5,7 @@ unsubscribe that the next quarter honours."""
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 
 from django.core import mail
 from django.db.models import Sum
@@ -12,11 +13,14 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from apps.core.jobs import run_due_jobs
+from apps.expenses.models import BudgetLine, Expense
 from apps.fundreports.models import FundReport, ReportUnsubscribe
 from apps.fundreports.selectors import quarter_bounds, quarter_of
 from apps.fundreports.services import fund_report_build, fund_reports_publish_due
+from apps.funds.payouts import project_reservation
 from apps.funds.selectors import MOVING, fund_account_ids
 from apps.ledger.models import Leg
+from apps.ledger.services import transfer_post_pending
 from apps.notifications.models import OutboxMessage
 
 
@@ -122,3 +126,32 @@ def test_unsubscribe_is_one_click_and_honoured_next_quarter(books, client, djang
     with django_capture_on_commit_callbacks(execute=True):
         fund_reports_publish_due(now=_next_quarter_start())
     assert sorted(m.to[0] for m in mail.outbox) == ["a@example.org"]
+
+
+def test_expense_payouts_show_under_their_budget_line(books, make_user):
+    """An expense paid from the project's grant (ledger key ``expense:<id>:payout``, as
+    apps.expenses books it) is shown under its project and budget line."""
+    fund, project = books
+    line = BudgetLine.objects.create(project=project, title="活动物资", amount=Decimal("300.00"))
+    expense = Expense.objects.create(
+        project=project,
+        line=line,
+        amount=Decimal("120.00"),
+        spent_on=timezone.localdate(),
+        payee="玉林文具店",
+        submitted_by=make_user(),
+        status=Expense.Status.PAID,
+    )
+    transfer_post_pending(
+        key=f"expense:{expense.pk}:payout",
+        pending=project_reservation(project),
+        amount=12_000,
+        kind="grant_payout",
+        memo="活动物资",
+        reference=f"project:{project.pk}",
+    )
+    year, quarter = _this_quarter()
+    f = fund_report_build(fund=fund, year=year, quarter=quarter).figures
+    lines = {(r["project_id"], r["line"]): r["amount"] for r in f["money_out"]}
+    assert lines == {(project.pk, "milestone 0"): 60_000, (project.pk, "活动物资"): 12_000}
+    assert f["total_out"] == 72_000
