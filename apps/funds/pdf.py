@@ -21,6 +21,14 @@ NOTE = (
 )
 
 
+# a receipt whose money went back keeps its number and says so
+REVERSED = {
+    "refunded": "已退款 Refunded",
+    "partially_refunded": "部分退款 Partially refunded",
+    "disputed": "有争议（拒付） Disputed",
+}
+
+
 def receipt_pdf(*, donation, verify_url: str) -> bytes:
     s = styles()
     fund = donation.fund
@@ -36,6 +44,8 @@ def receipt_pdf(*, donation, verify_url: str) -> bytes:
         ["日期 Date", paid.date().isoformat() if paid else "—"],
         ["接收机构 Host foundation", Paragraph(fund.host_name, s["body"])],
     ]
+    if donation.status in REVERSED:
+        rows.append(["状态 Status", REVERSED[donation.status]])
     if donation.refunded_fen:
         rows.append(["已退款 Refunded", format_yuan(donation.refunded_fen)])
     table = Table(rows, colWidths=[42 * mm, 78 * mm])

@@ -1,11 +1,13 @@
 """Receipt numbers run per fund and year without gaps: ``<fund code>-<year>-<seq>`` (#23). The
 numbers given by the earlier counters per host foundation stay as they are and are never reused."""
 
+import io
 import threading
 
 import pytest
 from django.db import connection, connections, transaction
 from django.utils import timezone
+from pypdf import PdfReader
 
 from apps.funds.models import Donation, ReceiptCounter
 from apps.funds.services import donation_book_payment, donation_book_refund
@@ -43,6 +45,9 @@ def test_a_refunded_donation_keeps_its_number_and_the_next_one_is_new(city, clie
     assert second.receipt_no.endswith("-000002")
     page = client.get(f"/receipts/{first.receipt_no}/").content.decode()
     assert first.receipt_no in page and "已退款" in page
+    pdf = client.get(f"/receipts/{first.receipt_no}/pdf/").content
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert first.receipt_no in text and "Refunded" in text
 
 
 def test_a_booking_that_rolls_back_gives_its_number_back(city):
