@@ -54,18 +54,13 @@ class MetricsMiddleware:
 
 
 def outbox_backlog() -> int | None:
-    """Rows waiting in the notifications outbox, when that model exists (None otherwise)."""
-    for name in ("Outbox", "OutboxMessage", "OutboxItem", "OutboxEntry"):
-        try:
-            model = django_apps.get_model("notifications", name)
-        except LookupError:
-            continue
-        fields = {f.name for f in model._meta.get_fields()}
-        for done in ("sent_at", "relayed_at", "delivered_at", "done_at", "published_at"):
-            if done in fields:
-                return model.objects.filter(**{f"{done}__isnull": True}).count()
-        return model.objects.count()
-    return None
+    """Messages waiting in the notifications outbox (queued or being sent), when that model exists
+    (None otherwise: the gauge is left out)."""
+    try:
+        model = django_apps.get_model("notifications", "OutboxMessage")
+    except LookupError:
+        return None
+    return model.objects.filter(status__in=["queued", "sending"]).count()
 
 
 class DatabaseCollector:

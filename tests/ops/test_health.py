@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+from django.apps import apps as django_apps
 from django.db.utils import ConnectionHandler
 from django.test import override_settings
 
@@ -162,3 +163,17 @@ def test_metrics_count_celery_task_outcomes(client):
     assert run_job_task.apply(args=["no_such_job"], throw=False).state == "FAILURE"
     assert outcomes("SUCCESS") == ok_before + 1
     assert outcomes("FAILURE") == failed_before + 1
+
+
+@pytest.mark.django_db
+@override_settings(METRICS_TOKEN="tok")
+def test_metrics_outbox_backlog(client):
+    try:
+        outbox = django_apps.get_model("notifications", "OutboxMessage")
+    except LookupError:
+        pytest.skip("the notifications outbox is not in this tree yet")
+    outbox.objects.create(key="ops-1", to="a@example.test", subject="s1")
+    outbox.objects.create(key="ops-2", to="b@example.test", subject="s2")
+    outbox.objects.create(key="ops-3", to="c@example.test", subject="s3", status="sent")
+    text = client.get("/metrics", HTTP_AUTHORIZATION="Bearer tok").content.decode()
+    assert _sample(text, "sanshe_outbox_backlog") == 2.0
