@@ -105,9 +105,6 @@ TRANSFER_COLUMNS = [
     ID_COLUMN,
     Column("created_at", gettext_lazy("time")),
     Column("kind", gettext_lazy("kind"), transfer_kind_label),  # the kind's name, its code with ?headers=codes
-    # #23: the codes of 民间非营利组织会计制度 (PolicyVersion.ledger_account_codes)
-    Column("kind_code", gettext_lazy("income or expense code")),
-    Column("account_code", gettext_lazy("fund account code")),
     Column(
         "direction", gettext_lazy("direction"), choice_label([("in", gettext_lazy("in")), ("out", gettext_lazy("out"))])
     ),
@@ -115,6 +112,10 @@ TRANSFER_COLUMNS = [
     Column("memo", gettext_lazy("memo")),
     Column("donor_display", gettext_lazy("donor")),
     Column("hash", gettext_lazy("ledger hash")),
+    # #23: the codes of 民间非营利组织会计制度 (PolicyVersion.ledger_account_codes), last so the
+    # earlier columns keep their places for readers that parse the file
+    Column("kind_code", gettext_lazy("income or expense code")),
+    Column("account_code", gettext_lazy("fund account code")),
 ]
 
 

@@ -49,7 +49,9 @@ def test_transfers_csv_headers_follow_the_language_and_times_carry_the_offset(ci
     assert chinese[0].startswith("编号,时间,")
     assert ",收入," in chinese[1] or ",支出," in chinese[1]
     english = client.get(f"/en/funds/{city.fund.pk}/transfers.csv").content.decode("utf-8-sig").splitlines()
-    assert english[0] == "ID,time,kind,direction,amount (yuan),memo,donor,ledger hash"
+    assert english[0] == (
+        "ID,time,kind,direction,amount (yuan),memo,donor,ledger hash,income or expense code,fund account code"
+    )
     codes = client.get(f"/funds/{city.fund.pk}/transfers.csv?headers=codes").content.decode("utf-8-sig").splitlines()
-    assert codes[0] == "id,created_at,kind,direction,amount,memo,donor_display,hash"
+    assert codes[0] == "id,created_at,kind,direction,amount,memo,donor_display,hash,kind_code,account_code"
     assert codes[1].split(",")[1].endswith("+08:00")
