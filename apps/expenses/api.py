@@ -174,6 +174,7 @@ class ProjectExpenseListView(generics.GenericAPIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [MultiPartParser, DepthLimitedJSONParser]
     serializer_class = ExpenseClaimSerializer
+    queryset = Expense.objects.none()  # the schema's model; reads go through expense_list
 
     def project(self, request, pk):
         project = project_get_for_user(user=request.user, pk=pk)

@@ -207,6 +207,7 @@ def receipt_no_format(fund_code: str, year: int, seq: int) -> str:
     return f"{fund_code}-{year}-{seq:06d}"
 
 
+@transaction.atomic
 def donation_book_payment(*, donation, gross_fen: int, payment_intent: str = "", charge: str = "", fee_fen: int = 0):
     """Book a paid donation once (gross in; fee out when known); give it a receipt number.
 
@@ -322,6 +323,7 @@ def _hold(*, donation, amount_fen: int, reason: str, object_id: str):
     return hold
 
 
+@transaction.atomic
 def donation_book_refund(*, donation, refunded_total_fen: int, object_id: str, reason: str = "refund"):
     """Book refunds up to the cumulative ``refunded_total_fen`` (monotone: stale events do nothing).
 
@@ -511,6 +513,7 @@ def giving_url(schedule) -> str:
     return settings.SITE_BASE_URL.rstrip("/") + reverse("giving-page", args=[giving_token(schedule)])
 
 
+@transaction.atomic
 def giving_schedule_link(*, schedule, subscription_id: str = "", customer_id: str = "", session_id: str = ""):
     """Checkout finished in subscription mode: remember the subscription (books nothing)."""
     schedule = GivingSchedule.objects.select_for_update().get(pk=schedule.pk)
@@ -528,6 +531,7 @@ def giving_schedule_link(*, schedule, subscription_id: str = "", customer_id: st
     return schedule
 
 
+@transaction.atomic
 def giving_invoice_book(
     *,
     schedule,
@@ -574,6 +578,7 @@ def giving_invoice_book(
     return donation
 
 
+@transaction.atomic
 def giving_payment_failed(*, schedule, next_payment_at: dt.datetime | None = None):
     """A monthly payment failed: the schedule shows it; nothing is booked."""
     schedule = GivingSchedule.objects.select_for_update().get(pk=schedule.pk)
@@ -586,6 +591,7 @@ def giving_payment_failed(*, schedule, next_payment_at: dt.datetime | None = Non
     return schedule
 
 
+@transaction.atomic
 def giving_schedule_mark_cancelled(*, schedule):
     schedule = GivingSchedule.objects.select_for_update().get(pk=schedule.pk)
     if schedule.status != GivingSchedule.Status.CANCELLED:

@@ -1,7 +1,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,6 +39,7 @@ class LedgerVerifyView(APIView):
         return Response(report)
 
 
+_NO_SUCH_BOOK = OpenApiResponse(description="No such book (platform staff).")
 _BOOK_PARAMETER = OpenApiParameter(
     "book",
     OpenApiTypes.STR,
@@ -71,7 +72,7 @@ class LedgerTrialBalanceView(APIView):
     @extend_schema(
         summary="Trial balance at the end of a day (fund managers: their fund's book; platform staff: any or all)",
         parameters=[OpenApiParameter("at", OpenApiTypes.DATE, description="Default: today."), _BOOK_PARAMETER],
-        responses=LedgerTrialBalanceSerializer,
+        responses={200: LedgerTrialBalanceSerializer, 404: _NO_SUCH_BOOK},
     )
     def get(self, request):
         at = parse_day(request.query_params.get("at"), "at", default=timezone.localdate())
@@ -160,7 +161,7 @@ class LedgerGeneralLedgerCsvView(APIView):
             _BOOK_PARAMETER,
             HEADERS_OPENAPI_PARAMETER,
         ],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        responses={(200, "text/csv"): OpenApiTypes.BINARY, 404: _NO_SUCH_BOOK},
     )
     def get(self, request):
         params = request.query_params

@@ -10,8 +10,9 @@ from django.conf import settings
 from apps.accounts.demo import DEMO_TOTP_SECRET
 from apps.expenses.models import Expense
 from apps.ledger.models import Transfer
-from tests.browser.conftest import DESKTOP, _new_page, browser, may_sign_in, sign_in, visit  # noqa: F401 - fixture
+from tests.browser.conftest import DESKTOP, _new_page, may_sign_in, sign_in, visit
 from tests.browser.test_money_confirm import server  # noqa: F401 - the fixture
+from tests.expenses.conftest import _no_mfa, scene, spent_on  # noqa: F401 - fixtures shared with tests/expenses
 from tests.factories.expenses import PDF_BYTES, png_bytes
 
 ON_SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")

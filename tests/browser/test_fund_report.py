@@ -8,7 +8,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from apps.fundreports.selectors import quarter_of
 from apps.fundreports.services import fund_report_build
-from tests.browser.conftest import DESKTOP, browser, shot  # noqa: F401 - the browser fixture
+from tests.browser.conftest import DESKTOP, shot
+from tests.fundreports.conftest import books, project_factory  # noqa: F401 - fixtures shared with tests/fundreports
 
 ON_SQLITE = settings.DATABASES["default"]["ENGINE"].endswith("sqlite3")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=not ON_SQLITE)]
