@@ -154,7 +154,11 @@ def proposal_list_of_user_organizations(*, user) -> QuerySet[Proposal]:
 def panel_seats_of_reviewer(*, user) -> QuerySet[PanelReviewer]:
     if not getattr(user, "is_authenticated", False):
         return PanelReviewer.objects.none()
-    return PanelReviewer.objects.filter(reviewer=user).select_related("need", "need__community", "need__project").order_by("-id")
+    return (
+        PanelReviewer.objects.filter(reviewer=user)
+        .select_related("need", "need__community", "need__project")
+        .order_by("-id")
+    )
 
 
 def need_ranking_public(*, need: Need) -> list[dict]:
