@@ -134,6 +134,16 @@ def stripe_client():
 
 
 @transaction.atomic
+def _checkout_session_open(*, params: dict, idempotency_key: str):
+    """A Stripe Checkout Session for a one-time gift or a monthly one; the payment service down or
+    refusing is a 409 and nothing is booked."""
+    try:
+        return stripe_client().v1.checkout.sessions.create(params=params, options={"idempotency_key": idempotency_key})
+    except Exception as exc:  # whatever the SDK raised: the donor is told to try again
+        logging.getLogger(__name__).warning("stripe checkout (%s) failed: %s", idempotency_key, exc)
+        raise StateConflict(_("The payment service is not available; please try again.")) from exc
+
+
 def donation_create(
     *, fund, amount_fen: int, purpose: str = "", donor_name: str = "", anonymous: bool = True, email: str = ""
 ):
@@ -174,13 +184,7 @@ def donation_create(
         params["payment_method_options"] = {"wechat_pay": {"client": "web"}}
     if email:
         params["customer_email"] = email
-    try:
-        session = stripe_client().v1.checkout.sessions.create(
-            params=params, options={"idempotency_key": f"donation-{donation.pk}-checkout"}
-        )
-    except Exception as exc:  # the payment service is down or refused: nothing is booked
-        logging.getLogger(__name__).warning("stripe checkout failed: %s", exc)
-        raise StateConflict(_("The payment service is not available; please try again.")) from exc
+    session = _checkout_session_open(params=params, idempotency_key=f"donation-{donation.pk}-checkout")
     donation.stripe_session_id = session.id
     donation.checkout_url = session.url or ""
     donation.save(update_fields=["stripe_session_id"])
@@ -491,13 +495,7 @@ def giving_schedule_create(
     }
     if email:
         params["customer_email"] = email
-    try:
-        session = stripe_client().v1.checkout.sessions.create(
-            params=params, options={"idempotency_key": f"giving-{schedule.pk}-checkout"}
-        )
-    except Exception as exc:  # the payment service is down or refused: nothing is booked
-        logging.getLogger(__name__).warning("stripe checkout (subscription) failed: %s", exc)
-        raise StateConflict(_("The payment service is not available; please try again.")) from exc
+    session = _checkout_session_open(params=params, idempotency_key=f"giving-{schedule.pk}-checkout")
     schedule.stripe_session_id = session.id
     schedule.checkout_url = session.url or ""
     schedule.save(update_fields=["stripe_session_id"])
