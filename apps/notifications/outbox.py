@@ -9,8 +9,10 @@ the row "sending" until its lease ends; the relay job then sends it again."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -39,8 +41,18 @@ class SendOutcome:
     retry_in: dt.timedelta | None = None
 
 
+def outbox_message_id(key: str) -> str:
+    """The ``Message-ID`` of the row with this key: the same on every attempt, so a mail sent a
+    second time (a worker killed between the server's accept and the row's mark) carries the id of
+    the first, and a receiving server or client that drops repeated ids shows it once."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "sanshe.local"
+    return f"<outbox.{digest}@{domain}>"
+
+
 def _build(message: OutboxMessage) -> EmailMessage:
-    email = EmailMessage(message.subject, message.body, None, [message.to], headers=message.headers or {})
+    headers = {"Message-ID": outbox_message_id(message.key), **(message.headers or {})}
+    email = EmailMessage(message.subject, message.body, None, [message.to], headers=headers)
     for a in message.attachments.all():
         email.attach(a.filename, bytes(a.content), a.mimetype)
     return email
@@ -105,11 +117,15 @@ def outbox_relay(*, now: dt.datetime | None = None) -> int:
         Q(status__in=[OutboxMessage.Status.QUEUED, OutboxMessage.Status.FAILED], attempts__lt=OUTBOX_MAX_ATTEMPTS)
         | Q(status=OutboxMessage.Status.SENDING)
     ) & Q(next_attempt_at__lte=now)
-    ids = list(
-        OutboxMessage.objects.filter(due).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:RELAY_BATCH]
+    rows = list(
+        OutboxMessage.objects.filter(due).order_by("next_attempt_at", "id").values_list("pk", "status")[:RELAY_BATCH]
     )
     sent = 0
-    for pk in ids:
-        if outbox_send(message_id=pk, relay=True, now=now).status == "sent":
+    for pk, status in rows:
+        outcome = outbox_send(message_id=pk, relay=True, now=now)
+        if outcome.status == "sent":
             sent += 1
+            if status == OutboxMessage.Status.SENDING:
+                # its sender died after claiming it: perhaps after the mail server accepted it
+                logger.warning("outbox: mail %s sent again after its sender's lease ended (may be a repeat)", pk)
     return sent

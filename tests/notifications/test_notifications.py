@@ -77,11 +77,13 @@ def test_digest_preference_sends_one_mail_a_day(alice, django_capture_on_commit_
             _notify([alice], title=f"新需求 {i}")
     assert mail.outbox == []
     morning = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(8, 0)))
-    assert send_daily_digests(now=morning) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_digests(now=morning) == 1
     assert len(mail.outbox) == 1
     assert all(f"新需求 {i}" in mail.outbox[0].body for i in range(5))
     # same day again: nothing more; the notifications are marked as mailed
-    assert send_daily_digests(now=morning + dt.timedelta(hours=3)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_daily_digests(now=morning + dt.timedelta(hours=3)) == 0
     assert not Notification.objects.filter(user=alice, digest_pending=True).exists()
     assert len(mail.outbox) == 1
 
@@ -101,7 +103,8 @@ def test_flood_of_notifications_falls_back_to_digest(alice, django_capture_on_co
             _notify([alice], title=f"事件 {i}")
     assert len(mail.outbox) == EMAIL_IMMEDIATE_DAILY_LIMIT
     assert Notification.objects.filter(user=alice, digest_pending=True).count() == 50 - EMAIL_IMMEDIATE_DAILY_LIMIT
-    send_daily_digests(force=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_daily_digests(force=True)
     assert len(mail.outbox) == EMAIL_IMMEDIATE_DAILY_LIMIT + 1
     assert "事件 49" in mail.outbox[-1].body
 

@@ -53,6 +53,20 @@ def test_rolled_back_transaction_sends_nothing(django_capture_on_commit_callback
     assert mail.outbox == [] and not OutboxMessage.objects.exists()
 
 
+def test_a_repeated_send_carries_the_same_message_id(django_capture_on_commit_callbacks):
+    # A worker killed between the server's accept and the row's mark: the relay sends it again
+    # after the lease; both copies carry one Message-ID derived from the key, so receivers dedupe.
+    with django_capture_on_commit_callbacks(execute=True):
+        row = _mail()
+    OutboxMessage.objects.filter(pk=row.pk).update(status=OutboxMessage.Status.SENDING, next_attempt_at=timezone.now())
+    assert outbox_relay(now=timezone.now() + dt.timedelta(minutes=11)) == 1
+    first, second = (m.message()["Message-ID"] for m in mail.outbox)
+    assert first == second and first.startswith("<outbox.") and first.endswith("@sanshe.local>")
+    with django_capture_on_commit_callbacks(execute=True):
+        other = _mail(key="receipt:R-2")
+    assert mail.outbox[-1].message()["Message-ID"] != first and other.pk != row.pk
+
+
 def test_same_key_is_one_row_and_one_mail(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = _mail()
