@@ -310,3 +310,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER  # unused variable (marketplace/settings.py), 
 CELERY_WORKER_HIJACK_ROOT_LOGGER  # unused variable (marketplace/settings.py), read by Celery
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP  # unused variable (marketplace/settings.py), read by Celery
 JsonLogger  # unused class (apps/ops/gunicorn.py), named by deploy/gunicorn.conf.py's logger_class
+PublicFileSystemStorage  # unused class (apps/core/uploads.py), named in STORAGES by apps/core/storage_url.py
+PrivateFileSystemStorage  # unused class (apps/core/uploads.py), named in STORAGES by apps/core/storage_url.py
+PublicS3Storage  # unused class (apps/core/uploads.py), named in STORAGES by apps/core/storage_url.py
+PrivateS3Storage  # unused class (apps/core/uploads.py), named in STORAGES by apps/core/storage_url.py
+StorageFailureMiddleware  # unused class (apps/core/uploads.py), named in MIDDLEWARE
+listdir  # Storage API (apps/core/uploads.py PrivateStorage), called by Django and tools, not by our code
+generate_filename  # Storage API (apps/core/uploads.py PrivateStorage), called by FileField

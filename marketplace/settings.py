@@ -5,6 +5,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.core.storage_url import storages_from_url
 from marketplace.secret_key import secret_key_load
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A refused upload (full or read-only disk, object store down) is a 503, nothing half-saved.
+    "apps.core.uploads.StorageFailureMiddleware",
     "apps.accounts.middleware.RequireMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -253,8 +256,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # the gunicorn processes. The embedded default (`make run`, tests) serves from the apps' folders as
 # they are (no collectstatic step, no manifest to keep in step). STATIC_MANIFEST=true/false forces it.
 STATIC_MANIFEST = env.bool("STATIC_MANIFEST", PRODUCTION and not DEBUG)
+# Uploads: the folders above, or an S3-compatible bucket when STORAGE_URL is set
+# (apps/core/storage_url.py; deploy/README.md, "Object storage"). "private" is the storage of every
+# private FileField (apps.core.uploads.private_storage).
+STORAGE_URL = env("STORAGE_URL", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **storages_from_url(STORAGE_URL),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if STATIC_MANIFEST
