@@ -317,3 +317,11 @@ PrivateS3Storage  # unused class (apps/core/uploads.py), named in STORAGES by ap
 StorageFailureMiddleware  # unused class (apps/core/uploads.py), named in MIDDLEWARE
 listdir  # Storage API (apps/core/uploads.py PrivateStorage), called by Django and tools, not by our code
 generate_filename  # Storage API (apps/core/uploads.py PrivateStorage), called by FileField
+DatabaseUnavailableMiddleware  # unused class (apps/ops/outage.py), named in MIDDLEWARE
+handle_RCPT  # aiosmtpd's hooks (tests/ops/faults_support.py, the fault tests' mail server)
+handle_DATA  # aiosmtpd's hooks (tests/ops/faults_support.py)
+rcpt_options  # aiosmtpd's hook argument (tests/ops/faults_support.py)
+_pool  # Celery app's broker pools, reset by tests/ops/faults_support.py tasks_through
+_producer_pool  # Celery app's broker pools, reset by tests/ops/faults_support.py tasks_through
+_pause_after_statement  # Celery signal receiver (tests/ops/faults_worker.py)
+_pause_before_ack  # Celery signal receiver (tests/ops/faults_worker.py)

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     # First: the request id (X-Request-ID) and the request metrics see every response (apps.ops).
     "apps.ops.logs.RequestIdMiddleware",
     "apps.ops.metrics.MetricsMiddleware",
+    "apps.ops.outage.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "apps.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
