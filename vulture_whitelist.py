@@ -310,6 +310,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER  # unused variable (marketplace/settings.py), 
 CELERY_WORKER_HIJACK_ROOT_LOGGER  # unused variable (marketplace/settings.py), read by Celery
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP  # unused variable (marketplace/settings.py), read by Celery
 JsonLogger  # unused class (apps/ops/gunicorn.py), named by deploy/gunicorn.conf.py's logger_class
+Sanshe  # the Locust user class, found by `locust -f bench/load/locustfile.py`
+wait_time  # read by Locust (bench/load/locustfile.py)
 PublicFileSystemStorage  # unused class (apps/core/uploads.py), named in STORAGES by apps/core/storage_url.py
 PrivateFileSystemStorage  # unused class (apps/core/uploads.py), named in STORAGES by apps/core/storage_url.py
 PublicS3Storage  # unused class (apps/core/uploads.py), named in STORAGES by apps/core/storage_url.py
@@ -325,3 +327,10 @@ _pool  # Celery app's broker pools, reset by tests/ops/faults_support.py tasks_t
 _producer_pool  # Celery app's broker pools, reset by tests/ops/faults_support.py tasks_through
 _pause_after_statement  # Celery signal receiver (tests/ops/faults_worker.py)
 _pause_before_ack  # Celery signal receiver (tests/ops/faults_worker.py)
+ReplicaMiddleware  # named in settings.MIDDLEWARE (apps/ops/replica.py)
+ReplicaRouter  # named in settings.DATABASE_ROUTERS (apps/ops/replica.py)
+DATABASE_ROUTERS  # read by Django (marketplace/settings.py)
+db_for_read  # database router hook (apps/ops/replica.py)
+db_for_write  # database router hook (apps/ops/replica.py)
+allow_relation  # database router hook (apps/ops/replica.py)
+allow_migrate  # database router hook (apps/ops/replica.py)

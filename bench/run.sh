@@ -46,3 +46,8 @@ if [ "${BENCH_LARGE:-0}" = "1" ]; then
   echo "== trial balance and fund statement on the large city's ledger (bench/books/README.md)"
   DATABASE_URL=$LARGE $PY bench/books/bench_books.py
 fi
+if [ "${BENCH_LOAD:-0}" = "1" ]; then
+  # Long (about 20 min: two servers, 60 s per step): only when asked for.
+  echo "== load: the mixed journey with Locust, Procfile stack vs make run's server (bench/load/README.md)"
+  bash bench/load/run.sh
+fi

@@ -108,18 +108,18 @@ def _primary_only(model) -> bool:
 
 
 class ReplicaRouter:
-    def db_for_read(self, model, **hints):
+    def db_for_read(self, model, **_hints):
         if not use_replica_var.get():
             return None  # Django's choice: the primary, or the database the related instance came from
         if _primary_only(model) or connections[PRIMARY].in_atomic_block:
             return PRIMARY
         return REPLICA
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model, **_hints):
         return PRIMARY  # also for an instance read from the replica
 
-    def allow_relation(self, obj1, obj2, **hints):
+    def allow_relation(self, *_objs, **_hints):
         return True  # one database's rows, wherever they were read from
 
-    def allow_migrate(self, db, app_label, model_name=None, **hints):
+    def allow_migrate(self, db, app_label, model_name=None, **_hints):
         return False if db == REPLICA else None  # the replica copies the primary's schema
