@@ -106,8 +106,8 @@ wait_ready() {
   return 1
 }
 
-stop_group() {
-  kill -TERM -- "-$1" 2>/dev/null || true
+stop_group() {  # the process (also before it became its session's leader) and its session's group
+  kill -TERM -- "-$1" 2>/dev/null || kill -TERM "$1" 2>/dev/null || true
   for _ in $(seq 1 40); do kill -0 "$1" 2>/dev/null || break; sleep 0.5; done
   kill -KILL -- "-$1" 2>/dev/null || true
 }
