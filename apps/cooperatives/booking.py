@@ -97,17 +97,27 @@ def book_distribution(*, distribution) -> str:
     return str(transfer.pk)
 
 
+def dividend_payout_content(*, allocation, holder_account: Account, bank: Account) -> dict:
+    """What paying a holder's dividend books (key, kind, legs, memo, reference): one by one
+    (``book_dividend_payout``) or in a payout run's batch (``cooperatives.payout_run``)."""
+    holder = allocation.holder
+    amount = decimal_to_fen(allocation.amount)
+    return {
+        "key": f"coop-dividend-payout:{allocation.pk}",
+        "kind": "dividend_payout",
+        "legs": [(holder_account, amount), (bank, -amount)],
+        "memo": f"{holder.cooperative.name} {allocation.distribution.fiscal_year}年度股金分红 · {holder.name}",
+        "reference": f"coop-distribution:{allocation.distribution_id}",
+    }
+
+
 def book_dividend_payout(*, allocation) -> str:
     """Paying a holder's dividend: Dr the holder's ``dividends_payable`` (the debt is settled),
     Cr the cooperative's ``bank`` (the money leaves to the holder outside the platform)."""
     holder = allocation.holder
-    coop = holder.cooperative
-    amount = decimal_to_fen(allocation.amount)
-    transfer = transfer_post(
-        key=f"coop-dividend-payout:{allocation.pk}",
-        kind="dividend_payout",
-        legs=[(holder_dividend_account(holder), amount), (cooperative_account(coop, "bank"), -amount)],
-        memo=f"{coop.name} {allocation.distribution.fiscal_year}年度股金分红 · {holder.name}",
-        reference=f"coop-distribution:{allocation.distribution_id}",
+    content = dividend_payout_content(
+        allocation=allocation,
+        holder_account=holder_dividend_account(holder),
+        bank=cooperative_account(holder.cooperative, "bank"),
     )
-    return str(transfer.pk)
+    return str(transfer_post(**content).pk)
