@@ -334,3 +334,5 @@ db_for_read  # database router hook (apps/ops/replica.py)
 db_for_write  # database router hook (apps/ops/replica.py)
 allow_relation  # database router hook (apps/ops/replica.py)
 allow_migrate  # database router hook (apps/ops/replica.py)
+CELERY_BROKER_TRANSPORT_OPTIONS  # unused variable (marketplace/settings.py), read by Celery
+CELERY_TASK_PUBLISH_RETRY_POLICY  # unused variable (marketplace/settings.py), read by Celery

@@ -296,6 +296,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # The worker logs through LOGGING below (JSON lines with the request id), not its own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that stops answering (Redis hung, a failover, a dropped NAT entry) must not hold a
+# request: without socket timeouts a publish waits forever on the dead connection, and with
+# Celery's default retries a hung broker held it for 50 s. With these, a publish gives up within a
+# few seconds (tests/ops/test_faults_redis.py); the outbox keeps the mails that could not be queued.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 3}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # The Whoosh index has one writer: run `celery -A marketplace worker -Q search_writer --concurrency 1`.
 CELERY_TASK_ROUTES = {"apps.search.tasks.whoosh_write": {"queue": "search_writer"}}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
