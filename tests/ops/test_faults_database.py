@@ -7,6 +7,8 @@ shared one; gunicorn is started from deploy/gunicorn.conf.py as deploy/README.md
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 import threading
 import time
 from decimal import Decimal
@@ -32,15 +34,20 @@ SEED = Path(__file__).with_name("faults_seed.py")
 LOAD_THREADS = 6
 
 
-@pytest.fixture
-def site(fault_database, fault_work):
-    env = site_env(database_url=fault_database, work=fault_work)
+@pytest.fixture(scope="module")
+def site(private_postgres):
+    """One seeded database and one gunicorn for the module: each test leaves the server running
+    and the database up, and checks only what its own requests changed."""
+    private_postgres.create_database("sanshe_faults_database", template="sanshe_template")
+    work = Path(tempfile.mkdtemp(prefix="sanshe-faults-"))
+    env = site_env(database_url=private_postgres.url("sanshe_faults_database"), work=work)
     seed = json.loads(run_script(env, SEED).strip().splitlines()[-1])
-    server = Gunicorn(env, fault_work / "gunicorn.log").start()
+    server = Gunicorn(env, work / "gunicorn.log").start()
     try:
         yield server, env, seed
     finally:
         server.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def _token(base: str, username: str, password: str) -> str:
