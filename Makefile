@@ -47,7 +47,7 @@ test: $(STAMP) $(NPM_STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(BIN)/pytest -m "not slow and not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not slow and not browser and not faults" $(PYTEST_ARGS)
 
 # ruff; the layers (import-linter's contract in pyproject.toml); dead code (vulture, whitelist in
 # vulture_whitelist.py).
