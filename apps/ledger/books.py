@@ -111,10 +111,18 @@ def balances_at(*, before: dt.datetime, book: str | None = None, accounts=None) 
 
     For one book, two sums instead of one ``OR``: the legs of the transfers chained in the book
     (found through the ``(book, sequence)`` index), plus the legs of the few transfers chained
-    elsewhere that touch one of its accounts (a cooperative's share to a fund)."""
+    elsewhere that touch one of its accounts (a cooperative's share to a fund).
+
+    Accounts of one book (a fund's statement) are summed the same way, through their book: the
+    same legs, but PostgreSQL reads them from the book's transfers and the covering leg indexes
+    (``ledger.0006``) instead of scanning every transfer before ``before``."""
     moving = Leg.objects.filter(transfer__phase__in=MOVING, transfer__created_at__lt=before)
     if accounts is not None:
+        accounts = list(accounts)
         moving = moving.filter(account_id__in=accounts)
+        if book is None:
+            books = set(Account.objects.filter(pk__in=accounts).values_list("book", flat=True).distinct())
+            book = books.pop() if len(books) == 1 else None
     if book is None:
         parts = [moving]
     else:

@@ -160,6 +160,14 @@ class Leg(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="ledger_leg_nonzero")]
+        # Covering indexes for the books' sums (``apps.ledger.books``): on PostgreSQL a book's
+        # transfers → their legs, and an account's legs → their transfers, are read from the index
+        # alone (bench/books/README.md). The plain foreign-key indexes stay: changing them would
+        # rebuild the table on SQLite, which drops the ledger's triggers.
+        indexes = [
+            models.Index(fields=["transfer"], include=["account", "amount"], name="ledger_leg_transfer_cover"),
+            models.Index(fields=["account", "transfer"], include=["amount"], name="ledger_leg_account_transfer"),
+        ]
 
 
 class Digest(models.Model):
