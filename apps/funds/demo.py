@@ -100,6 +100,11 @@ def _seed_monthly_donor(ctx: DemoContext, fund) -> None:
     schedule = giving_schedule_link(
         schedule=schedule, subscription_id="sub_demo_monthly", customer_id="cus_demo_monthly"
     )
+    # the six months were paid a month apart, the latest today (within this year: the receipt
+    # numbers carry the year they were booked in); each donation carries the day Stripe took it,
+    # as the webhook passes an invoice's ``status_transitions.paid_at``. The ledger dates each
+    # transfer when it is booked (the chain is append-only): today, for all six.
+    start_of_year = timezone.localtime(ctx.now).replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     for month in range(1, 7):
         giving_invoice_book(
             schedule=schedule,
@@ -109,14 +114,9 @@ def _seed_monthly_donor(ctx: DemoContext, fund) -> None:
             charge=f"ch_demo_monthly_{month}",
             subscription_id="sub_demo_monthly",
             next_payment_at=ctx.now + dt.timedelta(days=30),
+            paid_at=max(ctx.now - dt.timedelta(days=30 * (6 - month)), start_of_year),
         )
     giving_payment_failed(schedule=schedule, next_payment_at=ctx.now + dt.timedelta(days=3))
-    # the months are shown on the donor's page a month apart (within this year: the receipt
-    # numbers carry the year they were booked in)
-    start_of_year = timezone.localtime(ctx.now).replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
-    for months_ago, donation in enumerate(schedule.donations.order_by("-stripe_invoice_id")):
-        paid = max(ctx.now - dt.timedelta(days=30 * months_ago), start_of_year)
-        Donation.objects.filter(pk=donation.pk).update(paid_at=paid)
 
 
 @demo_step("funds.large_city", size="large", after=("regions.large", "funds.community"))

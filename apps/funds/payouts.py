@@ -8,7 +8,9 @@
 - upheld objection or cancelled award: ``award_release`` voids the reservation;
 - notice ends: the project takes the same reservation over (``project_reservation``);
 - each accepted milestone: ``milestone_payout`` posts the milestone's amount of that reservation,
-  once (idempotency key ``milestone:<id>:payout``);
+  once (idempotency key ``milestone:<id>:payout``); paid expense claims (``apps.expenses``) post
+  from the same reservation, so milestone and expense payouts together never exceed the grant:
+  a payout larger than what is left is a 409 naming what is left, and nothing is booked;
 - project ends or is terminated: ``grant_release`` voids what is left.
 Needs and projects without a fund book nothing.
 """
@@ -24,7 +26,13 @@ from apps.funds.models import Fund
 from apps.funds.selectors import fund_account
 from apps.funds.services import organization_account
 from apps.ledger.models import Account, Transfer
-from apps.ledger.services import InsufficientFunds, transfer_pending, transfer_post_pending, transfer_void
+from apps.ledger.services import (
+    InsufficientFunds,
+    pending_remaining,
+    transfer_pending,
+    transfer_post_pending,
+    transfer_void,
+)
 
 
 class FundShortfall(StateConflict):
@@ -141,6 +149,20 @@ def milestone_payout(*, milestone) -> None:
     amount = decimal_to_fen(milestone.amount)
     if amount <= 0:
         return
+    if Transfer.objects.filter(key=_payout_key(milestone)).exists():
+        return  # paid already (a repeat posts nothing)
+    reservation = Transfer.objects.select_for_update().get(pk=reservation.pk)
+    left = (
+        max(pending_remaining(reservation).values(), default=0) if reservation.status == Transfer.Status.PENDING else 0
+    )
+    if amount > left:
+        raise StateConflict(
+            _(
+                "Only %(left)s is left of the project's grant reservation, which milestone and expense"
+                " payouts share: this milestone of %(amount)s cannot be paid from it."
+            )
+            % {"left": format_yuan(left), "amount": format_yuan(amount)}
+        )
     transfer_post_pending(
         key=_payout_key(milestone),
         pending=reservation,

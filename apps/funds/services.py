@@ -212,10 +212,21 @@ def receipt_no_format(fund_code: str, year: int, seq: int) -> str:
 
 
 @transaction.atomic
-def donation_book_payment(*, donation, gross_fen: int, payment_intent: str = "", charge: str = "", fee_fen: int = 0):
+def donation_book_payment(
+    *,
+    donation,
+    gross_fen: int,
+    payment_intent: str = "",
+    charge: str = "",
+    fee_fen: int = 0,
+    paid_at: dt.datetime | None = None,
+):
     """Book a paid donation once (gross in; fee out when known); give it a receipt number.
 
     ``gross_fen`` is what Stripe took: it must be the donation's amount (a mismatch books nothing).
+    ``paid_at`` is when Stripe took it, when it says (a monthly invoice's payment): the donation's
+    date on its receipt and pages. The ledger's transfer is dated when it is booked (the chain is
+    append-only), which can be later.
     """
 
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
@@ -239,7 +250,8 @@ def donation_book_payment(*, donation, gross_fen: int, payment_intent: str = "",
             reference=f"donation:{donation.pk}",
         )
         donation.receipt_no = _receipt_no_take(fund)
-        donation.paid_at = timezone.now()
+        now = timezone.now()
+        donation.paid_at = min(paid_at, now) if paid_at else now
         if donation.status in (Donation.Status.PENDING, Donation.Status.FAILED):
             donation.status = Donation.Status.PAID
         donation.save()
@@ -539,6 +551,7 @@ def giving_invoice_book(
     charge: str = "",
     subscription_id: str = "",
     next_payment_at: dt.datetime | None = None,
+    paid_at: dt.datetime | None = None,
 ):
     """One paid invoice of a monthly gift: one donation with its own receipt number, booked once
     per invoice however often and in whatever order Stripe sends it (the schedule's row lock
@@ -566,7 +579,7 @@ def giving_invoice_book(
             stripe_invoice_id=invoice_id,
         )
     donation = donation_book_payment(
-        donation=donation, gross_fen=amount_fen, payment_intent=payment_intent, charge=charge
+        donation=donation, gross_fen=amount_fen, payment_intent=payment_intent, charge=charge, paid_at=paid_at
     )
     if schedule.status != GivingSchedule.Status.CANCELLED:
         schedule.status = GivingSchedule.Status.ACTIVE
@@ -586,6 +599,34 @@ def giving_payment_failed(*, schedule, next_payment_at: dt.datetime | None = Non
     if next_payment_at:
         schedule.next_payment_at = next_payment_at
     schedule.save(update_fields=["status", "last_failed_at", "next_payment_at"])
+    return schedule
+
+
+@transaction.atomic
+def giving_schedule_update(
+    *, schedule, status: str | None = None, amount_fen: int | None = None, next_payment_at: dt.datetime | None = None
+):
+    """Stripe changed the subscription (``customer.subscription.updated``): its monthly amount,
+    its status, its next payment. Books nothing. A cancelled schedule stays cancelled (Stripe
+    never revives a cancelled subscription; a late event must not either)."""
+    schedule = GivingSchedule.objects.select_for_update().get(pk=schedule.pk)
+    if schedule.status == GivingSchedule.Status.CANCELLED:
+        return schedule
+    changed = []
+    if amount_fen is not None and amount_fen != schedule.amount_fen:
+        donation_amount_validate(amount_fen)
+        schedule.amount_fen = amount_fen
+        changed.append("amount_fen")
+    if status and status != schedule.status:
+        if status == GivingSchedule.Status.CANCELLED:
+            return giving_schedule_mark_cancelled(schedule=schedule)
+        schedule.status = status
+        changed.append("status")
+    if next_payment_at and next_payment_at != schedule.next_payment_at:
+        schedule.next_payment_at = next_payment_at
+        changed.append("next_payment_at")
+    if changed:
+        schedule.save(update_fields=changed)
     return schedule
 
 

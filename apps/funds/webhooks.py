@@ -35,6 +35,7 @@ from apps.funds.services import (
     giving_payment_failed,
     giving_schedule_link,
     giving_schedule_mark_cancelled,
+    giving_schedule_update,
     stripe_account,
 )
 from apps.ledger.services import InsufficientFunds, transfer_post
@@ -55,6 +56,23 @@ HANDLED_TYPES = {
     "invoice.payment_succeeded": "invoice",  # sent with invoice.paid (localstripe sends only this one)
     "invoice.payment_failed": "invoice",
     "customer.subscription.deleted": "subscription",
+    "customer.subscription.updated": "subscription",  # amount, quantity or status changed
+}
+GIVING_TYPES = (
+    "invoice.paid",
+    "invoice.payment_succeeded",
+    "invoice.payment_failed",
+    "customer.subscription.deleted",
+    "customer.subscription.updated",
+)
+# Stripe's subscription status → the schedule's ("incomplete", "paused"… change nothing)
+_SUBSCRIPTION_STATUS = {
+    "active": GivingSchedule.Status.ACTIVE,
+    "trialing": GivingSchedule.Status.ACTIVE,
+    "past_due": GivingSchedule.Status.PAST_DUE,
+    "unpaid": GivingSchedule.Status.PAST_DUE,
+    "canceled": GivingSchedule.Status.CANCELLED,
+    "incomplete_expired": GivingSchedule.Status.CANCELLED,
 }
 # per object kind: amounts that must be positive, then amounts that may be zero (all whole fen).
 # A PaymentIntent's ``amount_received`` is checked when present (localstripe leaves it out).
@@ -254,6 +272,39 @@ def _invoice_period_end(obj) -> dt.datetime | None:
     return _timestamp(_get(obj, "period_end"))
 
 
+def _subscription_amount(obj, schedule: GivingSchedule) -> int | None:
+    """The monthly amount a subscription now charges: the sum of its items' price × quantity
+    (``None`` when it carries no items). A price in another currency, or an amount that is not
+    whole positive fen, is a ``Mismatch``: nothing changes."""
+    items = _get(_get(obj, "items", {}), "data", None)
+    if not isinstance(items, list) or not items:
+        return None
+    total = 0
+    for item in items:
+        price = _get(item, "price") or _get(item, "plan") or {}
+        unit, quantity = _get(price, "unit_amount", _get(price, "amount")), _get(item, "quantity", 1)
+        currency = _get(price, "currency", schedule.currency.lower())
+        if not is_fen(unit) or not is_fen(quantity) or currency != schedule.currency.lower():
+            raise Mismatch(f"subscription item {_get(item, 'id')!r}: not a monthly price in {schedule.currency}")
+        total += unit * quantity
+    if not 100 <= total <= 100_000_000:  # as a gift made on the site (donation_amount_validate)
+        raise Mismatch(f"the subscription's monthly amount {total} is outside ¥1.00–¥1,000,000.00")
+    return total
+
+
+def _subscription_period_end(obj) -> dt.datetime | None:
+    end = _timestamp(_get(obj, "current_period_end"))
+    if end is None:  # API 2025-03 and later: per item
+        items = _get(_get(obj, "items", {}), "data", []) or []
+        end = _timestamp(_get(items[0], "current_period_end")) if isinstance(items, list) and items else None
+    return end
+
+
+def _invoice_paid_at(obj) -> dt.datetime | None:
+    """When Stripe took the month's money (``status_transitions.paid_at``), for the donation's date."""
+    return _timestamp(_get(_get(obj, "status_transitions", {}), "paid_at"))
+
+
 def _handle_giving(kind: str, obj: dict) -> str:
     subscription_id, metadata = _subscription_of(obj)
     schedule = _schedule_for(subscription_id, metadata)
@@ -268,6 +319,15 @@ def _handle_giving(kind: str, obj: dict) -> str:
     if kind == "customer.subscription.deleted":
         giving_schedule_mark_cancelled(schedule=schedule)
         return "schedule cancelled"
+    if kind == "customer.subscription.updated":
+        status = _SUBSCRIPTION_STATUS.get(_get(obj, "status"))
+        giving_schedule_update(
+            schedule=schedule,
+            status=status,
+            amount_fen=_subscription_amount(obj, schedule),
+            next_payment_at=None if status == GivingSchedule.Status.CANCELLED else _subscription_period_end(obj),
+        )
+        return "schedule updated"
     if obj["currency"] != schedule.currency.lower():
         raise Mismatch(f"currency {obj['currency']!r} is not the monthly gift's {schedule.currency.lower()!r}")
     if kind == "invoice.payment_failed":
@@ -287,6 +347,7 @@ def _handle_giving(kind: str, obj: dict) -> str:
         charge=charge,
         subscription_id=subscription_id,
         next_payment_at=_invoice_period_end(obj),
+        paid_at=_invoice_paid_at(obj),
     )
     return "booked"
 
@@ -314,7 +375,7 @@ def _link_subscription(obj) -> str:
 def _handle(event) -> str:
     kind = event["type"]
     obj = event["data"]["object"]
-    if kind in ("invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed", "customer.subscription.deleted"):
+    if kind in GIVING_TYPES:
         return _handle_giving(kind, obj)
     if kind.startswith("checkout.session.") and _get(obj, "mode") == "subscription":
         return _link_subscription(obj) if kind == "checkout.session.completed" else "ignored"

@@ -69,3 +69,37 @@ def session_completed(schedule, *, subscription: str) -> dict:
             "metadata": {"giving_schedule_id": str(schedule.pk)},
         },
     )
+
+
+def subscription_updated(
+    schedule, *, status: str = "active", unit_amount: int | None = None, quantity: int = 1
+) -> dict:
+    """The subscription after a change: its status and one item of ``unit_amount`` × ``quantity``."""
+    now = int(time.time())
+    return event(
+        "customer.subscription.updated",
+        {
+            "id": schedule.stripe_subscription_id,
+            "object": "subscription",
+            "status": status,
+            "current_period_end": now + MONTH,
+            "metadata": {"giving_schedule_id": str(schedule.pk)},
+            "items": {
+                "object": "list",
+                "data": [
+                    {
+                        "id": "si_1",
+                        "object": "subscription_item",
+                        "quantity": quantity,
+                        "price": {
+                            "id": "price_1",
+                            "object": "price",
+                            "currency": "cny",
+                            "unit_amount": schedule.amount_fen if unit_amount is None else unit_amount,
+                            "recurring": {"interval": "month"},
+                        },
+                    }
+                ],
+            },
+        },
+    )

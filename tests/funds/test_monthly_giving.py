@@ -2,11 +2,13 @@
 with its own receipt number, failed payments and cancellations on the schedule, refunds of one
 month only. Every Stripe event is signed and posted to the real webhook view."""
 
+import datetime as dt
 import json
 import logging
 from urllib.parse import unquote
 
 import pytest
+from django.utils import timezone
 
 from apps.funds.models import Donation, GivingSchedule, StripeEvent
 from apps.funds.selectors import fund_account
@@ -14,7 +16,13 @@ from apps.ledger.models import Transfer
 from apps.ledger.selectors import ledger_verify
 from tests.factories.funds import GivingScheduleFactory
 from tests.funds.conftest import event, post_event
-from tests.funds.giving import invoice_failed, invoice_paid, session_completed, subscription_deleted
+from tests.funds.giving import (
+    invoice_failed,
+    invoice_paid,
+    session_completed,
+    subscription_deleted,
+    subscription_updated,
+)
 
 
 @pytest.fixture
@@ -122,6 +130,57 @@ def test_subscription_deleted_marks_it_cancelled(city, client, schedule):
     assert not Transfer.objects.exists()
 
 
+def test_subscription_updated_changes_the_amount_and_books_nothing(city, client, schedule):
+    post_event(client, invoice_paid(schedule, 1))
+    # the donor raised the gift to 2 × ¥75.00 a month (quantity 2 of a ¥75.00 price)
+    r = post_event(client, subscription_updated(schedule, unit_amount=75_00, quantity=2))
+    assert r.status_code == 200 and r.json()["outcome"] == "schedule updated"
+    schedule.refresh_from_db()
+    assert schedule.amount_fen == 150_00 and schedule.status == "active"
+    assert Donation.objects.count() == 1 and Transfer.objects.filter(kind="donation").count() == 1
+    assert fund_account(city.fund).normal_balance == 100_00
+    # the next month is paid at the new amount, and booked at it
+    assert post_event(client, invoice_paid(schedule, 2)).json()["outcome"] == "booked"
+    assert sorted(Donation.objects.values_list("amount_fen", flat=True)) == [100_00, 150_00]
+    assert fund_account(city.fund).normal_balance == 250_00
+    # an amount in another currency or outside ¥1–¥1,000,000 changes nothing
+    euro = subscription_updated(schedule, unit_amount=80_00)
+    euro["data"]["object"]["items"]["data"][0]["price"]["currency"] = "eur"
+    for bad in (euro, subscription_updated(schedule, unit_amount=50), subscription_updated(schedule, unit_amount=-100)):
+        r = post_event(client, bad)
+        assert r.status_code == 200 and r.json()["outcome"] == "ignored"
+    schedule.refresh_from_db()
+    assert schedule.amount_fen == 150_00
+
+
+def test_subscription_updated_follows_its_status(city, client, schedule):
+    post_event(client, invoice_paid(schedule, 1))
+    assert post_event(client, subscription_updated(schedule, status="past_due")).json()["outcome"] == "schedule updated"
+    schedule.refresh_from_db()
+    assert schedule.status == "past_due"
+    post_event(client, subscription_updated(schedule, status="active"))
+    schedule.refresh_from_db()
+    assert schedule.status == "active" and schedule.next_payment_at is not None
+    post_event(client, subscription_updated(schedule, status="canceled"))
+    schedule.refresh_from_db()
+    assert schedule.status == "cancelled" and schedule.cancelled_at is not None and schedule.next_payment_at is None
+    # a late "active" does not revive a cancelled gift; nothing was booked by any of them
+    post_event(client, subscription_updated(schedule, status="active", unit_amount=500_00))
+    schedule.refresh_from_db()
+    assert schedule.status == "cancelled" and schedule.amount_fen == 100_00
+    assert Donation.objects.count() == 1 and Transfer.objects.filter(kind="donation").count() == 1
+
+
+def test_a_late_invoice_is_dated_when_stripe_took_the_money(city, client, schedule):
+    paid = timezone.now() - dt.timedelta(days=40)
+    evt = invoice_paid(schedule, 1, status_transitions={"paid_at": int(paid.timestamp())})
+    assert post_event(client, evt).json()["outcome"] == "booked"
+    donation = Donation.objects.get()
+    assert abs((donation.paid_at - paid).total_seconds()) < 1
+    # the ledger's transfer is dated when it was booked: the chain is append-only
+    assert Transfer.objects.get(kind="donation").created_at > paid + dt.timedelta(days=39)
+
+
 def test_invoice_of_an_unknown_subscription_is_logged_answered_200_and_books_nothing(city, client, schedule, caplog):
     stranger = invoice_paid(schedule, 1, subscription="sub_nobody")
     stranger["data"]["object"]["subscription_details"] = {"metadata": {}}
@@ -144,12 +203,16 @@ def test_invoice_with_another_amount_books_nothing(city, client, schedule):
     assert not Donation.objects.exists()
 
 
-@pytest.mark.parametrize("kind", ["invoice.paid", "invoice.payment_failed", "customer.subscription.deleted"])
+@pytest.mark.parametrize(
+    "kind",
+    ["invoice.paid", "invoice.payment_failed", "customer.subscription.deleted", "customer.subscription.updated"],
+)
 def test_subscription_event_with_a_bad_signature_is_400_and_books_nothing(city, client, schedule, kind):
     evt = {
         "invoice.paid": lambda: invoice_paid(schedule, 1),
         "invoice.payment_failed": lambda: invoice_failed(schedule, 1),
         "customer.subscription.deleted": lambda: subscription_deleted(schedule),
+        "customer.subscription.updated": lambda: subscription_updated(schedule, status="past_due", unit_amount=1),
     }[kind]()
     assert post_event(client, evt, secret="whsec_wrong").status_code == 400
     assert post_event(client, evt, tamper=True).status_code == 400
