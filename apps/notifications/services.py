@@ -11,7 +11,7 @@ from apps.core.errors import ValidationFailed
 from apps.core.pages import language_neutral_url
 from apps.notifications.models import Notification, NotificationPreference, OutboxMessage
 from apps.notifications.selectors import DEFAULT_PREFERENCE, preferences_by_user
-from apps.notifications.tasks import notification_email_task, outbox_message_add
+from apps.notifications.tasks import notification_emails_queue, outbox_message_add
 
 
 def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str = "") -> list[Notification]:
@@ -42,7 +42,7 @@ def notify(*, users: Iterable, kind: str, title: str, body: str = "", url: str =
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created if n.pk]
     if ids:
-        transaction.on_commit(lambda: notification_email_task.delay(ids))
+        transaction.on_commit(lambda: notification_emails_queue(ids))
     return created
 
 

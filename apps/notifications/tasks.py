@@ -28,6 +28,25 @@ def notification_email_task(notification_ids: list[int]) -> int:
     A user who already had ``EMAIL_IMMEDIATE_DAILY_LIMIT`` mails in the last 24 hours gets the
     rest in the digest, so nobody receives fifty mails a day.
     """
+    return _notification_emails(notification_ids)
+
+
+def notification_emails_queue(notification_ids: list[int]) -> None:
+    """After the commit of ``notify()``: hand the mails to a worker. With the broker down, the
+    request that notified has already saved its work and must not fail: the mails are written to
+    the outbox here instead (one transaction, without trying the broker again for each), and the
+    relay job (``notifications_outbox_relay``) sends them on its next run."""
+    try:
+        notification_email_task.delay(notification_ids)
+    except OperationalError:
+        logger.warning(
+            "notifications %s: broker down; their mails wait in the outbox for the relay job", notification_ids
+        )
+        with transaction.atomic():
+            _notification_emails(notification_ids, enqueue=False)
+
+
+def _notification_emails(notification_ids: list[int], *, enqueue: bool = True) -> int:
     sent = 0
     now = timezone.now()
     pending = list(
@@ -52,7 +71,11 @@ def notification_email_task(notification_ids: list[int]) -> int:
             continue
         link = f"{settings.SITE_BASE_URL}{n.url}" if n.url else ""
         outbox_message_add(
-            to=n.user.email, subject=n.title, body=f"{n.body}\n\n{link}".strip(), key=f"notification:{n.pk}"
+            to=n.user.email,
+            subject=n.title,
+            body=f"{n.body}\n\n{link}".strip(),
+            key=f"notification:{n.pk}",
+            enqueue=enqueue,
         )
         sent += 1
         sent_count[n.user_id] += 1
@@ -72,9 +95,10 @@ def outbox_send_task(self, message_id: int) -> str:
 
 
 def outbox_message_add(
-    *, to: str, subject: str, body: str, key: str, headers: dict | None = None, attachments=None
+    *, to: str, subject: str, body: str, key: str, headers: dict | None = None, attachments=None, enqueue: bool = True
 ) -> OutboxMessage:
-    """Write one outbox row (or find the one with this key) and send it after commit."""
+    """Write one outbox row (or find the one with this key) and send it after commit (or, with
+    ``enqueue=False``, when the broker is known to be down, leave it to the relay job)."""
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
@@ -91,7 +115,8 @@ def outbox_message_add(
         OutboxAttachment(message=message, filename=filename[:200], mimetype=mimetype[:100], content=bytes(content))
         for filename, content, mimetype in attachments or ()
     )
-    transaction.on_commit(lambda: _enqueue(message.pk))
+    if enqueue:
+        transaction.on_commit(lambda: _enqueue(message.pk))
     return message
 
 
