@@ -149,9 +149,12 @@ def milestone_payout(*, milestone) -> None:
     amount = decimal_to_fen(milestone.amount)
     if amount <= 0:
         return
-    if Transfer.objects.filter(key=_payout_key(milestone)).exists():
-        return  # paid already (a repeat posts nothing)
     reservation = Transfer.objects.select_for_update().get(pk=reservation.pk)
+    # Looked at once the reservation is locked: a concurrent accept that held the lock first has
+    # paid it by now, and this repeat posts nothing (checked before the lock, it would find the
+    # reservation already drawn by that payout and refuse the milestone as too large).
+    if Transfer.objects.filter(key=_payout_key(milestone)).exists():
+        return
     left = (
         max(pending_remaining(reservation).values(), default=0) if reservation.status == Transfer.Status.PENDING else 0
     )
