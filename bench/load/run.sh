@@ -8,7 +8,7 @@
 #   bash bench/load/run.sh            prepare + both servers (about 20 min on 2 cores)
 #   bash bench/load/run.sh prepare    only the database (sanshe_load: migrate, seed_demo, seed_load)
 #   bash bench/load/run.sh run        only the steps, on what prepare made
-# Environment: LOAD_STEPS ("2 5 10 20 40 80 160"), LOAD_STEP_SECONDS (60), LOAD_WARMUP_SECONDS (30), LOAD_DB (sanshe_load),
+# Environment: LOAD_STEPS ("2 5 10 20 40 80 160 320 640"), LOAD_SERVERS ("stack dev": which servers, in that order), LOAD_STEP_SECONDS (60), LOAD_WARMUP_SECONDS (30), LOAD_DB (sanshe_load),
 # LOAD_REDIS_DB (11), PG_USER/PG_HOST/PG_PORT, LOAD_WORK (/tmp/sanshe_load). Results: the table
 # on standard output and in $LOAD_WORK/table.md, each step's Locust CSV files beside it.
 set -euo pipefail
@@ -21,7 +21,8 @@ PG_USER=${PG_USER:-postgres}
 PG_HOST=${PG_HOST:-127.0.0.1}
 PG_PORT=${PG_PORT:-5432}
 LOAD_DB=${LOAD_DB:-sanshe_load}
-STEPS=${LOAD_STEPS:-2 5 10 20 40 80 160}
+STEPS=${LOAD_STEPS:-2 5 10 20 40 80 160 320 640}
+SERVERS=${LOAD_SERVERS:-stack dev}
 STEP_SECONDS=${LOAD_STEP_SECONDS:-60}
 work=${LOAD_WORK:-${TMPDIR:-/tmp}/sanshe_load}
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -121,6 +122,7 @@ trap cleanup EXIT
 echo "| server | users | requests | failures | p50 ms | p95 ms | req/s | load avg before | load avg after |" >"$table"
 echo "|---|---|---|---|---|---|---|---|---|" >>"$table"
 
+if [[ " $SERVERS " == *" stack "* ]]; then
 # 1. the production profile, as deploy/ci_stack_smoke.sh starts it
 [ -f "$work/static/staticfiles.json" ] || DJANGO_ENV=production STATIC_ROOT="$work/static" "$PY" manage.py collectstatic --noinput -v0
 say "static files collected (manifest, compressed)"
@@ -148,6 +150,9 @@ stop_group "$stack_pid"
 stack_pid=""
 check_books "Procfile stack"
 
+fi
+
+if [[ " $SERVERS " == *" dev "* ]]; then
 # 2. `make run`'s development server (runserver, tasks in the web process) on the same database
 port=$(free_port)
 say "make run (runserver) on 127.0.0.1:$port"
@@ -158,5 +163,6 @@ steps "make run (runserver)" "http://127.0.0.1:$port"
 stop_group "$dev_pid"
 dev_pid=""
 check_books "make run"
+fi
 say "done"
 cat "$table"
