@@ -2,10 +2,10 @@
 
 Counted in the process that handles the event: requests by view and status with a latency
 histogram (``MetricsMiddleware``), Celery task outcomes (``apps.ops.signals``). Read from the
-database at each scrape (``DatabaseCollector``): the ledger's last verification and the outbox
-backlog. With several processes (gunicorn workers, Celery's pool) set ``PROMETHEUS_MULTIPROC_DIR``
-to one empty directory shared by all of them: each process writes its own file there and
-``/metrics`` adds them up (deploy/gunicorn.conf.py clears files of dead processes at start)."""
+database at each scrape (``DatabaseCollector``): the ledger's last verification, the outbox
+backlog and the search index updates waiting for their relay. With several processes (gunicorn
+workers, Celery's pool) set ``PROMETHEUS_MULTIPROC_DIR`` to one empty directory shared by all of
+them: each process writes its own file there and ``/metrics`` adds them up (deploy/gunicorn.conf.py clears files of dead processes at start)."""
 
 from __future__ import annotations
 
@@ -63,6 +63,15 @@ def outbox_backlog() -> int | None:
     return model.objects.filter(status__in=["queued", "sending"]).count()
 
 
+def search_index_pending() -> int | None:
+    """Search index updates kept while the broker was down, waiting for ``search_index_relay``."""
+    try:
+        model = django_apps.get_model("search", "PendingIndexUpdate")
+    except LookupError:
+        return None
+    return model.objects.count()
+
+
 class DatabaseCollector:
     """Gauges read from the database when Prometheus scrapes."""
 
@@ -89,6 +98,11 @@ class DatabaseCollector:
         backlog = outbox_backlog()
         if backlog is not None:
             yield GaugeMetricFamily("sanshe_outbox_backlog", "Outbox rows not yet relayed", value=backlog)
+        pending = search_index_pending()
+        if pending is not None:
+            yield GaugeMetricFamily(
+                "sanshe_search_index_pending", "Search index updates waiting for the relay job", value=pending
+            )
 
 
 def metrics_render() -> bytes:

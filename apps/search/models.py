@@ -27,3 +27,16 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.doc_type}:{self.obj_id}"
+
+
+class PendingIndexUpdate(models.Model):
+    """An index update that could not be queued because the broker was down (``tasks.index_queue``).
+    The relay job ``search_index_relay`` reloads each object, indexes it and deletes its rows: one
+    row per failed attempt, so an object changed twice while Redis was down is indexed once."""
+
+    doc_type = models.CharField(max_length=16)
+    obj_id = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}:{self.obj_id}"

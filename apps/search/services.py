@@ -6,10 +6,12 @@ import logging
 import re
 from collections.abc import Callable
 
+from django.db import transaction
 from django.utils.html import escape
 
 from . import documents
 from .backends import SearchQuery, SearchResult, get_backend
+from .models import PendingIndexUpdate
 from .segmentation import highlight_terms, is_cjk, parse_query
 
 logger = logging.getLogger(__name__)
@@ -95,6 +97,31 @@ def index_object(*, doc_type: str, obj_id, backend: str | None = None) -> bool:
         return False
     engine.index([doc])
     return True
+
+
+def index_update_keep(*, doc_type: str, obj_id) -> None:
+    """Keep an index update the broker could not take, for ``search_index_relay``."""
+    PendingIndexUpdate.objects.create(doc_type=doc_type, obj_id=str(obj_id))
+
+
+@transaction.atomic
+def search_index_relay(*, backend: str | None = None, batch: int = 2000) -> int:
+    """Apply the index updates kept while the broker was down: reload each object once (however
+    often it changed), index it or remove it, and delete its rows. Rows another relay holds are
+    skipped; a row added while this runs stays for the next run. Returns the objects indexed."""
+    done = 0
+    while True:
+        rows = list(
+            PendingIndexUpdate.objects.select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", "doc_type", "obj_id")[:batch]
+        )
+        if not rows:
+            return done
+        for doc_type, obj_id in dict.fromkeys((t, i) for _pk, t, i in rows):
+            index_object(doc_type=doc_type, obj_id=obj_id, backend=backend)
+            done += 1
+        PendingIndexUpdate.objects.filter(pk__in=[pk for pk, _t, _i in rows]).delete()
 
 
 def search_rebuild(*, backend: str | None = None, types=documents.TYPES, progress: Callable | None = None) -> int:

@@ -1,5 +1,7 @@
 """The fault tests' seed (run in the site's environment, on a private database): the smoke
-journey's seed (tests/ops/stack_seed.py) and a manager of its fund. Prints one JSON line."""
+journey's seed (tests/ops/stack_seed.py), a manager of its fund, and the search index built from
+it, as a running site has it (the project's public need titled "春季义诊活动": ``indexed_need``).
+Prints one JSON line."""
 
 from __future__ import annotations
 
@@ -16,7 +18,9 @@ import django  # noqa: E402
 django.setup()
 
 from apps.accounts.services import membership_add  # noqa: E402
+from apps.bidding.models import Need  # noqa: E402
 from apps.funds.models import Fund  # noqa: E402
+from apps.search.services import search_rebuild  # noqa: E402
 from tests.factories.core import UserFactory  # noqa: E402
 from tests.ops.stack_seed import seed  # noqa: E402
 
@@ -24,4 +28,7 @@ if __name__ == "__main__":
     data = seed()
     manager = UserFactory(username="faults_fund_manager")
     membership_add(user=manager, role="fund_manager", fund=Fund.objects.get(pk=data["fund"]))
-    print(json.dumps({**data, "fund_manager": manager.username}))
+    need = Need.objects.get(project__pk=data["project"])
+    Need.objects.filter(pk=need.pk).update(title="春季义诊活动")
+    search_rebuild()
+    print(json.dumps({**data, "fund_manager": manager.username, "indexed_need": need.pk}))

@@ -1,6 +1,9 @@
 """Redis (the Celery broker) stops while requests keep coming: pages and writes still succeed
 without waiting on the broker, the mails they start wait in the outbox, and once Redis is back
-the relay job (``notifications_outbox_relay``, run by Celery beat) sends each of them once.
+the relay job (``notifications_outbox_relay``, run by Celery beat) sends each of them once. The
+search index updates they start wait too (``PendingIndexUpdate``): once Redis is back the job
+``search_index_relay`` applies them, so a title edited during the outage is found by its new
+title (the nightly ``search_reconcile`` adds and removes documents but never re-reads a title).
 
 gunicorn (deploy/gunicorn.conf.py) and a Celery worker run against a private Redis and a
 private PostgreSQL (tests/ops/faults_support.py); mails go to a mail server on 127.0.0.1."""
@@ -10,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -39,6 +43,20 @@ def _timed(*args, **kwargs):
     return status, content, time.monotonic() - started
 
 
+EDIT = """
+from apps.bidding.models import Need
+need = Need.objects.get(pk={pk})
+need.title = {title!r}
+need.save()
+"""
+
+
+def _search(base: str, text: str) -> list[str]:
+    status, _headers, content = http(base, "GET", f"/api/v1/search/?type=need&q={urllib.parse.quote(text)}")
+    assert status == 200, content
+    return [r["id"] for r in json.loads(content)["results"]]
+
+
 def test_redis_down_pages_and_writes_succeed_and_their_mails_go_out_once_it_is_back(
     fault_database, fault_work, private_redis, smtp_sink, private_postgres
 ):
@@ -48,9 +66,11 @@ def test_redis_down_pages_and_writes_succeed_and_their_mails_go_out_once_it_is_b
     private_postgres.query(
         db, "UPDATE funds_donation SET email = %s WHERE id = %s RETURNING id", (DONOR, seed["donation"])
     )
+    old_need = seed["indexed_need"]  # public, indexed by the seed as "春季义诊活动"
     server = Gunicorn(env, fault_work / "gunicorn.log").start()
     try:
         base = server.base
+        assert _search(base, "义诊") == [str(old_need)]
         status, content, _ = _timed(
             base, "POST", "/api/v1/auth/token/", body={"username": seed["staff"], "password": seed["password"]}
         )
@@ -117,6 +137,13 @@ def test_redis_down_pages_and_writes_succeed_and_their_mails_go_out_once_it_is_b
         slowest = max(slowest, seconds)
         assert slowest < 5, f"a request waited {slowest:.1f} s on the stopped broker"
 
+        # Staff correct the indexed need's title (a save through the ORM, as the admin saves it).
+        done = manage(env, "shell", "-c", EDIT.format(pk=old_need, title="夜间助浴服务"))
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert _search(base, "助浴") == []  # not in the index yet: the update waits
+        kept = private_postgres.query(db, "SELECT doc_type, obj_id FROM search_pendingindexupdate")
+        assert ("need", str(old_need)) in kept and ("need", str(need_id)) in kept, kept
+
         queued = private_postgres.query(db, "SELECT key, status FROM notifications_outboxmessage ORDER BY id")
         assert any(key.startswith("receipt:") and status == "queued" for key, status in queued), queued
         assert smtp_sink.messages == []
@@ -126,7 +153,7 @@ def test_redis_down_pages_and_writes_succeed_and_their_mails_go_out_once_it_is_b
         worker = CeleryWorker(env, fault_work / "worker.log").start()
         try:
             worker.wait_ready()
-            done = manage(env, "run_scheduled", "--only", "notifications_outbox_relay")
+            done = manage(env, "run_scheduled", "--only", "notifications_outbox_relay", "search_index_relay")
             assert done.returncode == 0, done.stderr[-2000:]
             waiting = len(queued)
             wait_until(lambda: len(smtp_sink.messages) >= waiting, timeout=60, what="the outbox's mails")
@@ -145,6 +172,12 @@ def test_redis_down_pages_and_writes_succeed_and_their_mails_go_out_once_it_is_b
                 timeout=60,
                 what="the need's notification mail",
             )
+            # The edited title and the need published during the outage are found, each once.
+            assert _search(base, "夜间助浴服务") == [str(old_need)]
+            assert _search(base, "义诊") == []
+            assert _search(base, need["title"]) == [str(need_id)]
+            left = private_postgres.query(db, "SELECT count(*) FROM search_pendingindexupdate")
+            assert left == [(0,)]
         finally:
             worker.stop()
     finally:

@@ -175,5 +175,8 @@ def test_metrics_outbox_backlog(client):
     outbox.objects.create(key="ops-1", to="a@example.test", subject="s1")
     outbox.objects.create(key="ops-2", to="b@example.test", subject="s2")
     outbox.objects.create(key="ops-3", to="c@example.test", subject="s3", status="sent")
+    pending = django_apps.get_model("search", "PendingIndexUpdate")
+    pending.objects.create(doc_type="need", obj_id="7")  # an index update kept while Redis was down
     text = client.get("/metrics", HTTP_AUTHORIZATION="Bearer tok").content.decode()
     assert _sample(text, "sanshe_outbox_backlog") == 2.0
+    assert _sample(text, "sanshe_search_index_pending") == 1.0
