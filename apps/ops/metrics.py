@@ -5,7 +5,8 @@ histogram (``MetricsMiddleware``), Celery task outcomes (``apps.ops.signals``). 
 database at each scrape (``DatabaseCollector``): the ledger's last verification, the outbox
 backlog and the search index updates waiting for their relay. With several processes (gunicorn
 workers, Celery's pool) set ``PROMETHEUS_MULTIPROC_DIR`` to one empty directory shared by all of
-them: each process writes its own file there and ``/metrics`` adds them up (deploy/gunicorn.conf.py clears files of dead processes at start)."""
+them: each process writes its own file there and ``/metrics`` adds them up (deploy/gunicorn.conf.py
+clears files of dead processes at start)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ settings and tasks) plus what only the test needs, so production code carries no
 - ``faults.milestone_payout``: the test's own task. A payout runs inside a request today
   (accepting a milestone); as a task it loads the milestone and calls the service, as every task does.
 - A pause: with ``FAULTS_PAUSE`` set, the worker's pool process stops at that point of its first
-  task, writes ``$FAULTS_DIR/reached`` and waits to be killed:
+  task, writes its process id to ``$FAULTS_DIR/reached`` and waits to be killed (once: when that
+  file exists, a later task or pool process runs through):
   ``sql:<text>`` just after the first SQL statement containing <text> (inside the service's
   transaction, not committed); ``task_postrun:<task name>`` after that task's work is committed but
   before the broker is told (acks_late).
@@ -31,7 +32,11 @@ PAUSE = os.environ.get("FAULTS_PAUSE", "")
 
 
 def _pause_here() -> None:
-    Path(os.environ["FAULTS_DIR"], "reached").write_text(str(os.getpid()))
+    """Once per test: a task redelivered to a new pool process after the kill runs through."""
+    reached = Path(os.environ["FAULTS_DIR"], "reached")
+    if reached.exists():
+        return
+    reached.write_text(str(os.getpid()))
     while True:  # until the test's SIGKILL
         time.sleep(1)
 

@@ -1,5 +1,7 @@
 """Faults of the database under the production profile: PostgreSQL restarts while gunicorn serves
-a load that writes the ledger, and a Stripe webhook arrives while the database is down.
+a load that writes the ledger (a clean ``fast`` stop, and an ``immediate`` one: the server dies
+without a checkpoint and starts with crash recovery, as after a power cut or an OOM kill), and a
+Stripe webhook arrives while the database is down.
 
 Everything runs against a private PostgreSQL cluster (tests/ops/faults_support.py), never the
 shared one; gunicorn is started from deploy/gunicorn.conf.py as deploy/README.md starts it."""
@@ -39,6 +41,11 @@ def site(private_postgres):
     """One seeded database and one gunicorn for the module: each test leaves the server running
     and the database up, and checks only what its own requests changed."""
     private_postgres.create_database("sanshe_faults_database", template="sanshe_template")
+    # The private cluster runs with synchronous_commit=off for speed: a crash would then lose the
+    # last commits already answered 201. Production keeps PostgreSQL's default (on), so does this
+    # database, for the immediate stop's crash recovery to find every acknowledged transfer.
+    with private_postgres.connect() as conn:
+        conn.execute("ALTER DATABASE sanshe_faults_database SET synchronous_commit = on")
     work = Path(tempfile.mkdtemp(prefix="sanshe-faults-"))
     env = site_env(database_url=private_postgres.url("sanshe_faults_database"), work=work)
     seed = json.loads(run_script(env, SEED).strip().splitlines()[-1])
@@ -69,7 +76,10 @@ def _balance(base: str, fund: int) -> Decimal:
     return Decimal(json.loads(content)["balance"])
 
 
-def test_postgres_restart_under_load_answers_503_and_recovers_without_half_written_transfers(site, private_postgres):
+@pytest.mark.parametrize("mode", ["fast", "immediate"])
+def test_postgres_restart_under_load_answers_503_and_recovers_without_half_written_transfers(
+    site, private_postgres, mode
+):
     server, env, seed = site
     base = server.base
     token = _token(base, seed["fund_manager"], seed["password"])
@@ -85,7 +95,7 @@ def test_postgres_restart_under_load_answers_503_and_recovers_without_half_writt
         while not stop.is_set():
             i += 1
             if i % 2:
-                key = f"load-{n}-{i}"
+                key = f"load-{mode}-{n}-{i}"
                 body = {"amount": "1.00", "source": "bank", "idempotency_key": key}
                 request = ("income", key, "POST", f"/api/v1/funds/{fund}/income/", body)
             else:
@@ -101,7 +111,11 @@ def test_postgres_restart_under_load_answers_503_and_recovers_without_half_writt
     for t in threads:
         t.start()
     wait_until(lambda: sum(o[2] == 201 for o in outcomes) >= 20, timeout=30, what="the load to book incomes")
-    private_postgres.restart("fast")  # terminates every open session, then accepts connections again
+    # fast: every open session is terminated, a checkpoint written; immediate: the server dies at
+    # once and the start replays the WAL (crash recovery). Either way it then accepts connections.
+    private_postgres.restart(mode)
+    if mode == "immediate":
+        assert "automatic recovery in progress" in private_postgres.log.read_text(errors="replace")
     served_before_restart = len(outcomes)
     wait_until(
         lambda: sum(o[2] == 201 for o in outcomes[served_before_restart:]) >= 20,
@@ -146,12 +160,14 @@ def test_postgres_restart_under_load_answers_503_and_recovers_without_half_writt
         db,
         "SELECT t.key, count(DISTINCT t.id), count(l.id), coalesce(sum(l.amount), 0) FROM ledger_transfer t "
         "JOIN ledger_leg l ON l.transfer_id = t.id WHERE t.key LIKE %s GROUP BY t.key",
-        (f"fund:{fund}:income:load-%",),
+        (f"fund:{fund}:income:load-{mode}-%",),
     )
     by_key = {key.rsplit(":", 1)[1]: (transfers, legs, total) for key, transfers, legs, total in rows}
     assert set(by_key) == keys
     assert all(v == (1, 2, 0) for v in by_key.values()), [kv for kv in by_key.items() if kv[1] != (1, 2, 0)][:5]
-    incomes = private_postgres.query(db, "SELECT count(*) FROM funds_income WHERE idempotency_key LIKE 'load-%%'")
+    incomes = private_postgres.query(
+        db, "SELECT count(*) FROM funds_income WHERE idempotency_key LIKE %s", (f"load-{mode}-%",)
+    )
     assert incomes[0][0] == len(keys)
     assert _balance(base, fund) - balance_before == Decimal(len(keys))
     _ledger_verify(env)

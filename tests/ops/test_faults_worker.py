@@ -4,11 +4,16 @@ task and its effect happens exactly once (a payout, a search index update, an ou
 The worker is the site's own (``celery -A tests.ops.faults_worker worker``: marketplace.celery
 plus the test's pause, see that module) on a private Redis, against this test's database. The
 whole worker (main process and pool child) is killed with SIGKILL, so nothing is acknowledged or
-cleaned up; task_acks_late leaves the message with the broker, which gives it to the next worker."""
+cleaned up; task_acks_late leaves the message with the broker, which gives it to the next worker.
+When only the prefork pool's child is killed (the OOM killer's usual choice), the worker's main
+process sees it die and, with task_reject_on_worker_lost, puts the message back at once: its new
+child runs the task again without waiting for Redis's visibility timeout."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -50,8 +55,8 @@ class Workers:
         )
         self.started: list[CeleryWorker] = []
 
-    def start(self, pause: str = "") -> CeleryWorker:
-        env = {**self.env, "FAULTS_PAUSE": pause}
+    def start(self, pause: str = "", **env: str) -> CeleryWorker:
+        env = {**self.env, "FAULTS_PAUSE": pause, **env}
         worker = CeleryWorker(env, self.work / f"worker{len(self.started)}.log", app="tests.ops.faults_worker")
         self.started.append(worker.start())
         worker.wait_ready()
@@ -81,9 +86,8 @@ def _settle(check, seconds: float = 2.0) -> None:
         time.sleep(0.2)
 
 
-def test_payout_killed_inside_its_transaction_is_posted_once_by_the_restarted_worker(
-    workers, private_redis, city, organization, make_user
-):
+def _milestone_due(city, organization, make_user):
+    """A funded project whose first milestone (600.00) is ready to be paid; its payout's ledger key."""
     fund_income_record(fund=city.fund, amount_fen=200_000, source="bank", idempotency_key="faults-seed")
     proposal = grant_bid(
         community=city.community,
@@ -95,7 +99,24 @@ def test_payout_killed_inside_its_transaction_is_posted_once_by_the_restarted_wo
     project = project_with_milestones(proposal=proposal, amounts=("600.00", "400.00"))
     award_reserve(need=project.need, proposal=proposal)
     milestone = project.milestones.order_by("position").first()
-    key = f"milestone:{milestone.pk}:payout"
+    return milestone, f"milestone:{milestone.pk}:payout"
+
+
+def _posted_once(key: str, organization) -> None:
+    """The payout has one transfer, the organization 600.00, and no redelivery adds another."""
+
+    def once():
+        assert Transfer.objects.filter(key=key).count() == 1
+        assert organization_account(organization).normal_balance == 60_000
+
+    _settle(once)
+    assert ledger_verify()["ok"]
+
+
+def test_payout_killed_inside_its_transaction_is_posted_once_by_the_restarted_worker(
+    workers, private_redis, city, organization, make_user
+):
+    milestone, key = _milestone_due(city, organization, make_user)
 
     first = workers.start(pause="sql:ledger_append")  # stops after the ledger's append, before commit
     with tasks_through(private_redis.url) as app:
@@ -110,12 +131,28 @@ def test_payout_killed_inside_its_transaction_is_posted_once_by_the_restarted_wo
         app.send_task("faults.milestone_payout", args=[milestone.pk])
     wait_until(lambda: private_redis.queued() == 0, timeout=15, what="the duplicate to be taken")
 
-    def once():
-        assert Transfer.objects.filter(key=key).count() == 1
-        assert organization_account(organization).normal_balance == 60_000
+    _posted_once(key, organization)
 
-    _settle(once)
-    assert ledger_verify()["ok"]
+
+def test_payout_whose_pool_process_is_killed_alone_is_redelivered_at_once_and_posted_once(
+    workers, private_redis, city, organization, make_user
+):
+    milestone, key = _milestone_due(city, organization, make_user)
+    # Redis's own redelivery (the visibility timeout) back at its hour: only the worker can bring it back.
+    worker = workers.start(pause="sql:ledger_append", FAULTS_VISIBILITY_TIMEOUT="3600")
+    with tasks_through(private_redis.url) as app:
+        app.send_task("faults.milestone_payout", args=[milestone.pk])
+    workers.wait_paused()
+    child = int((workers.work / "reached").read_text())
+    assert child != worker.process.pid  # the prefork pool's process, inside the payout's transaction
+    os.kill(child, signal.SIGKILL)
+
+    wait_until(lambda: Transfer.objects.filter(key=key).exists(), timeout=30, what="the payout run again")
+    assert worker.process.poll() is None  # the same worker, never restarted, ran it in a new child
+    assert "WorkerLostError" in worker.output()
+    wait_until(lambda: private_redis.queued() == 0, timeout=15, what="the queue to be empty")
+
+    _posted_once(key, organization)
 
 
 def test_index_update_killed_in_mid_task_is_done_once_by_the_restarted_worker(workers, private_redis, city):
