@@ -128,6 +128,7 @@ def test_backup_drop_restore_verify(scratch, tmp_path):
     folder = Path(backup.stdout.strip().splitlines()[-1])
     backup_seconds = time.monotonic() - started
     assert {p.name for p in folder.iterdir()} == {"db.dump", "media.tar.gz", "private_media.tar.gz", "MANIFEST"}
+    assert "uploads_in_bucket" not in (folder / "MANIFEST").read_text()  # the uploads are in it
 
     # disaster: the database and the uploads are gone
     _admin(f'DROP DATABASE "{SCRATCH}" WITH (FORCE)')
@@ -148,13 +149,22 @@ def test_backup_drop_restore_verify(scratch, tmp_path):
     print(f"backup {backup_seconds:.1f} s, restore and checks {restore_seconds:.1f} s")
 
 
-def test_restore_refuses_a_damaged_backup(scratch, tmp_path):
-    env = scratch
+def test_backup_with_uploads_in_a_bucket_says_so_and_restore_refuses_a_damaged_backup(scratch, tmp_path):
+    # With STORAGE_URL the uploads are in the bucket: the backup holds the database only and says
+    # so (never with the bucket's keys), on the terminal and in its MANIFEST.
+    env = {**scratch, "STORAGE_URL": "s3://KEYID:s3cret@sanshe-drill?endpoint_url=http://127.0.0.1:9"}
     backup = subprocess.run(
         ["bash", "deploy/backup.sh", str(tmp_path / "backups")], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert backup.returncode == 0, backup.stderr
+    assert "s3://sanshe-drill/media/ s3://sanshe-drill/private/), NOT in this backup" in backup.stderr
+    assert "the database only" in backup.stderr.splitlines()[-1]
     folder = Path(backup.stdout.strip().splitlines()[-1])
+    manifest = (folder / "MANIFEST").read_text()
+    assert "uploads_in_bucket=s3://sanshe-drill/media/ s3://sanshe-drill/private/ (not in this backup)" in manifest
+    assert "s3cret" not in backup.stderr + backup.stdout + manifest
+
+    env = scratch
     with open(folder / "db.dump", "r+b") as f:
         f.seek(100)
         f.write(b"\x00damaged\x00")
