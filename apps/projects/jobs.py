@@ -66,3 +66,10 @@ def remind_registrations_expiring() -> int:
         .select_related("user")
     )
     return services.workers_remind_registration_expiring(workers=workers)
+
+
+@scheduled_job("projects_servicelog_partitions")
+def servicelog_partitions() -> list[int]:
+    """The service-hour records' partitions of this year and the next (PostgreSQL): next year's
+    exists from the first run of the year on, long before its first record."""
+    return services.servicelog_partitions_ensure(today=timezone.localdate())

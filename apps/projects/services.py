@@ -25,6 +25,7 @@ from apps.core.uploads import validate_upload
 from apps.funds.payouts import award_reserve, grant_release, milestone_payout
 from apps.notifications.services import notify
 from apps.organizations.selectors import organization_employs
+from apps.projects import partitioning
 from apps.projects.models import (
     DeliveryRating,
     Milestone,
@@ -750,3 +751,11 @@ def workers_remind_registration_expiring(*, workers: Iterable[SocialWorker]) -> 
         )
         sent += 1
     return sent
+
+
+@transaction.atomic
+def servicelog_partitions_ensure(*, today: dt.date) -> list[int]:
+    """Make this year's and next year's partition of the service-hour records when one is missing
+    (PostgreSQL; SQLite has no partitions). Returns the years made; records of such a year that
+    had landed in the DEFAULT partition move into it. See ``apps.projects.partitioning``."""
+    return partitioning.partitions_ensure(connection, today=today)
