@@ -16,7 +16,6 @@ from apps.core.demo import DemoContext, demo_step
 DEMO_PASSWORD = "sanshe-demo-2026"  # published in README, demo only
 # A fixed, public demo secret so a newcomer can add it to an authenticator app (demo only).
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-LARGE_WORKERS, LARGE_WORKERS_MIN = 2_000, 12
 
 
 def demo_account(
@@ -72,7 +71,7 @@ def seed_large(ctx: DemoContext) -> None:
     orgs, communities = city["orgs"], city["new_communities"]
     verified = [o for o in orgs if o.status == "verified"]
     password = make_password(DEMO_PASSWORD)
-    n_workers = ctx.scaled(LARGE_WORKERS, LARGE_WORKERS_MIN)
+    n_workers = ctx.count("workers")
     users = [
         User(
             username=f"{prefix}{i + 1}",
@@ -101,4 +100,4 @@ def seed_large(ctx: DemoContext) -> None:
     city["staff_by_community"] = {c.pk: u for c, u in zip(communities, staff_users, strict=True)}
     city["admin_by_org"] = {o.pk: u for o, u in zip(orgs, admins, strict=True)}
     city["worker_accounts"] = list(zip(worker_users, worker_orgs, strict=True))
-    ctx.accounts.append(("l_org1 … l_worker1 …", "large demo", f"{len(users):,} accounts"))
+    ctx.accounts.append(("l_org1 … l_worker1 …", f"{ctx.size} demo", f"{len(users):,} accounts"))

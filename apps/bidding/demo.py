@@ -2,7 +2,7 @@
 becomes a project through project_create_from_award, and one that stalls at the end of its notice.
 Each award reserves its grant in the community fund (apps.funds.payouts).
 
-The large size bulk-inserts ``LARGE_NEEDS`` needs in every status over two years, 2-3 bids on
+The large and city sizes bulk-insert ``ctx.count("needs")`` needs in every status over two years, 2-3 bids on
 every need past its deadline (0-2 on open ones) and the winners of the awarded ones; the projects'
 large step makes their projects."""
 
@@ -21,8 +21,7 @@ from apps.funds.models import Fund
 from apps.funds.services import fund_income_record
 from apps.workers.services import worker_profile_save
 
-LARGE_NEEDS, LARGE_NEEDS_MIN = 100_000, 60
-# status → share of the large city's needs (sums to 1).
+# status → share of the large and city sizes' needs (sums to 1).
 LARGE_NEED_STATUSES = [
     ("draft", 0.06),
     ("published", 0.15),
@@ -267,16 +266,17 @@ def ask_questions(ctx: DemoContext, need: Need, *, staff, askers) -> None:
 
 @demo_step("bidding.large", size="large", after=("bidding", "workers.large", "funds.large_city"))
 def seed_large(ctx: DemoContext) -> None:
-    ctx.log("large demo: needs, proposals, projects …")
+    ctx.log(f"{ctx.size} demo: needs, proposals, projects …")
     rng, today, now, city = ctx.rng, ctx.today, ctx.now, ctx.data["large_city"]
     categories = {c.code: c for c in city["categories"]}
     communities, orgs = city["communities"], city["bidding_orgs"]
     fallback_staff = ctx.users["staff"]
-    n = ctx.scaled(LARGE_NEEDS, LARGE_NEEDS_MIN)
+    n = ctx.count("needs")
     statuses = [s for s, _w in LARGE_NEED_STATUSES]
     weights = [w for _s, w in LARGE_NEED_STATUSES]
     plan = []
     needs = []
+    funded = ctx.funded_share
     for i in range(n):
         status = statuses[i % len(statuses)] if i < len(statuses) else rng.choices(statuses, weights)[0]
         code, title, description = TITLES[rng.randrange(len(TITLES))]
@@ -322,7 +322,7 @@ def seed_large(ctx: DemoContext) -> None:
                 min_worker_level=rng.choice(("assistant", "assistant", "intermediate")),
                 workers_needed=rng.randint(1, 3),
                 bid_deadline=deadline,
-                fund=getattr(community, "fund", None),
+                fund=getattr(community, "fund", None) if funded >= 1 or rng.random() < funded else None,
                 status=status,
                 published_at=published,
                 cancelled_reason="需求已由其他渠道解决" if status == "cancelled" else "",
@@ -373,10 +373,15 @@ def seed_large(ctx: DemoContext) -> None:
     ctx.insert(Proposal, proposals, "proposals")
     awarded_needs = [need for need in needs if need.pk in winners]
     with connection.cursor() as cursor:
-        cursor.executemany(
-            "UPDATE bidding_need SET awarded_proposal_id = %s WHERE id = %s",
-            [(winners[need.pk].pk, need.pk) for need in awarded_needs],
-        )
+        pairs = [(winners[need.pk].pk, need.pk) for need in awarded_needs]
+        if connection.vendor == "postgresql":  # one statement (the city awards 165,000)
+            cursor.execute(
+                "UPDATE bidding_need AS n SET awarded_proposal_id = v.proposal_id"
+                " FROM unnest(%s::bigint[], %s::bigint[]) AS v(proposal_id, need_id) WHERE n.id = v.need_id",
+                [[p for p, _n in pairs], [n for _p, n in pairs]],
+            )
+        else:
+            cursor.executemany("UPDATE bidding_need SET awarded_proposal_id = %s WHERE id = %s", pairs)
     for need in awarded_needs:
         need.awarded_proposal_id = winners[need.pk].pk
     # The awarded needs and their winning bids become projects (apps.projects.demo.seed_large).

@@ -7,8 +7,9 @@
     def seed_large(ctx: DemoContext) -> None: ...
 
 ``after`` names the steps whose data a step uses (through ``ctx.data``/``ctx.users`` or the
-database). Small steps build the demo city and run for both sizes; large steps run only for
-``seed_demo --size large``, on top of the small city. ``demo_plan`` orders the steps so each runs
+database). Small steps build the demo city and run for every size; large steps run for
+``seed_demo --size large`` and ``--size city``, on top of the small city, with that size's counts
+(``COUNTS``, read by ``ctx.count``). The city size is PostgreSQL only. ``demo_plan`` orders the steps so each runs
 after what it names; among the steps that could run next, small ones go first, then the app that
 comes first in INSTALLED_APPS (lower layers first), then the one declared first. The order is
 fixed by the code, so everything derived from ``ctx.rng`` replays for a seed.
@@ -29,7 +30,37 @@ from django.utils import timezone
 from apps.core.bulk import objects_insert
 from apps.core.validators import CREDIT_CODE_CHARS, credit_code_check_char
 
-SIZES = ("small", "large")
+SIZES = ("small", "large", "city")
+STEP_SIZES = ("small", "large")  # a step is small (every size) or large (the large and city sizes)
+
+# The large steps' counts per size at scale 1, as (count, minimum at any --scale): one table, so
+# the sizes differ here and not in ifs. ``communities`` is what the city adds to the small city's 11
+# (the large size adds a fixed 6 districts of 120). The city is Chengdu's: 23 districts
+# (12 districts, 5 county-level cities, 3 counties and 3 management areas), 4,300 communities,
+# 11,000 organizations, 50,000 workers, 300,000 needs, 10,000,000 service records over one year and
+# 2,000,000 ledger transfers (its donations make up what the grants and incomes leave).
+COUNTS: dict[str, dict[str, tuple[int, int]]] = {
+    "large": {
+        "organizations": (300, 6),
+        "workers": (2_000, 12),
+        "needs": (100_000, 60),
+        "donations": (30_000, 30),
+        "service_logs": (1_000_000, 600),
+    },
+    "city": {
+        "communities": (4_300 - 11, 20),
+        "organizations": (11_000, 20),
+        "workers": (50_000, 40),
+        "needs": (300_000, 120),
+        "transfers": (2_000_000, 400),
+        "service_logs": (10_000_000, 1_000),
+    },
+}
+# The share of the large steps' needs paid from their community's fund (the others are paid from
+# budgets outside the platform's books). Every funded award reserves its grant through the ledger's
+# one-by-one path (funds.payouts.award_reserve) in the city, so its share is what that path books in
+# minutes; the city's transfers are mostly donations, booked in batches.
+FUNDED_SHARE = {"large": 1.0, "city": 0.1}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = "丽娜敏静伟芳强磊洋艳勇军杰娟涛明超秀霞平刚桂英华玲建国晓燕"
 
@@ -64,8 +95,8 @@ class DemoContext:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, scope
     users: dict = field(default_factory=dict)
     data: dict = field(default_factory=dict)
-    scale: float = 1.0  # multiplies the large size's counts (seed_demo --scale)
-    log: Callable[[str], None] = print  # progress lines of the large size
+    scale: float = 1.0  # multiplies the large and city sizes' counts (seed_demo --scale)
+    log: Callable[[str], None] = print  # progress lines of the large and city sizes
 
     @property
     def today(self) -> dt.date:
@@ -73,11 +104,25 @@ class DemoContext:
 
     @property
     def large(self) -> bool:
-        return self.size == "large"
+        """The large steps run (sizes ``large`` and ``city``)."""
+        return self.size in COUNTS
+
+    @property
+    def city(self) -> bool:
+        """The city size: PostgreSQL only, its biggest tables built by set-based SQL and COPY."""
+        return self.size == "city"
 
     def scaled(self, full: int, minimum: int) -> int:
-        """A large-size count: ``full`` at scale 1, never below ``minimum``."""
+        """``full`` at scale 1, never below ``minimum``."""
         return max(minimum, round(full * self.scale))
+
+    @property
+    def funded_share(self) -> float:
+        return FUNDED_SHARE[self.size]
+
+    def count(self, name: str) -> int:
+        """This size's count of ``name`` (``COUNTS``) at this scale."""
+        return self.scaled(*COUNTS[self.size][name])
 
     def progress(self, label: str, total: int) -> DemoProgress:
         return DemoProgress(self.log, label, total)
@@ -105,21 +150,25 @@ class DemoStep:
     after: tuple[str, ...]
     func: Callable[[DemoContext], None]
     app: str  # the module that declared it, e.g. "apps.bidding.demo"
+    atomic: bool = True  # False: the step commits as it goes (its own transactions)
 
 
 _registry: dict[str, DemoStep] = {}
 
 
-def demo_step(name: str, *, size: str = "small", after: tuple[str, ...] = ()):
-    """Register ``func(ctx)`` as the demo step ``name`` (unique), run after the steps in ``after``."""
-    if size not in SIZES:
-        raise ValueError(f"demo step {name}: size must be one of {SIZES}")
+def demo_step(name: str, *, size: str = "small", after: tuple[str, ...] = (), atomic: bool = True):
+    """Register ``func(ctx)`` as the demo step ``name`` (unique), run after the steps in ``after``,
+    in one transaction unless ``atomic`` is false."""
+    if size not in STEP_SIZES:
+        raise ValueError(f"demo step {name}: size must be one of {STEP_SIZES}")
 
     def register(func):
         existing = _registry.get(name)
         if existing is not None and (existing.app, existing.func.__qualname__) != (func.__module__, func.__qualname__):
             raise ValueError(f"demo step {name} is declared twice ({existing.app} and {func.__module__})")
-        _registry[name] = DemoStep(name=name, size=size, after=tuple(after), func=func, app=func.__module__)
+        _registry[name] = DemoStep(
+            name=name, size=size, after=tuple(after), func=func, app=func.__module__, atomic=atomic
+        )
         return func
 
     return register
@@ -143,7 +192,7 @@ def demo_plan(size: str, *, steps: dict[str, DemoStep] | None = None, upto: tupl
         unknown = [name for name in step.after if name not in steps]
         if unknown:
             raise ValueError(f"demo step {step.name} runs after unknown steps {unknown}")
-    chosen = {name: step for name, step in steps.items() if step.size == "small" or size == "large"}
+    chosen = {name: step for name, step in steps.items() if step.size == "small" or size in COUNTS}
     if upto:
         wanted: set[str] = set()
         todo = list(upto)
@@ -157,7 +206,7 @@ def demo_plan(size: str, *, steps: dict[str, DemoStep] | None = None, upto: tupl
     declared = {name: i for i, name in enumerate(steps)}
 
     def rank(step: DemoStep):
-        return (SIZES.index(step.size), app_rank.get(step.app, len(app_rank)), declared[step.name])
+        return (STEP_SIZES.index(step.size), app_rank.get(step.app, len(app_rank)), declared[step.name])
 
     plan: list[DemoStep] = []
     done: set[str] = set()

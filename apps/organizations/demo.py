@@ -1,5 +1,5 @@
 """The demo city's organizations: six in the first districts (five verified, one pending); the
-large size adds ``LARGE_ORGANIZATIONS`` more across every district."""
+large and city sizes add ``ctx.count("organizations")`` more across every district."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from apps.core.demo import DemoContext, demo_step
 from apps.organizations.models import Organization
 from apps.regions.models import Region
 
-LARGE_ORGANIZATIONS, LARGE_ORGANIZATIONS_MIN = 300, 6
 ORG_KINDS = ["社会工作服务中心", "社区发展中心", "公益服务社", "社会工作服务社", "志愿服务协会"]
 
 
@@ -49,7 +48,7 @@ def seed_large(ctx: DemoContext) -> None:
     words = city["place_words"]
     all_districts = list(Region.objects.filter(level="district").order_by("code"))
     orgs = []
-    for i in range(ctx.scaled(LARGE_ORGANIZATIONS, LARGE_ORGANIZATIONS_MIN)):
+    for i in range(ctx.count("organizations")):
         region = all_districts[i % len(all_districts)]
         form = "social_service_org" if i % 7 else "social_group"
         orgs.append(

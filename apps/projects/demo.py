@@ -2,17 +2,21 @@
 
 Uses the bidding demo's projects (ctx.data["projects"]) when there are some, else makes two
 projects from Need/Proposal rows. The large size (``seed_large``) makes a project (team,
-milestones) for every need the bidding demo's large step awarded, then ``LARGE_LOGS``
+milestones) for every need the bidding demo's large step awarded, then ``ctx.count("service_logs")``
 service-hour records spread over the workers, their projects and two years of dates, in fixed
-non-overlapping slots (never two records of one worker in the same slot).
+non-overlapping slots (never two records of one worker in the same slot). The city size writes
+its records (over the last year) with one set-based ``INSERT … SELECT`` in PostgreSQL instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from apps.accounts.models import Membership, Role
@@ -169,7 +173,6 @@ def seed(ctx: DemoContext) -> None:
     ServiceLog.objects.bulk_create(logs, batch_size=2000)
 
 
-LARGE_LOGS, LARGE_LOGS_MIN = 1_000_000, 600
 # A worker's fixed daily slots in the large city (7 h in all, under the policy's daily cap).
 LARGE_SLOTS = [
     (dt.time(8, 30), dt.time(10, 0)),
@@ -205,8 +208,9 @@ LOG_FIELDS = [
 def seed_large(ctx: DemoContext) -> None:
     projects = _large_projects(ctx)
     ctx.data["large_projects"] = projects
-    ctx.log("large demo: service-hour records …")
-    ctx.data["large_counts"] = {"service_logs": _large_hours(ctx, projects)}
+    ctx.log(f"{ctx.size} demo: service-hour records …")
+    written = _city_hours(ctx) if ctx.city else _large_hours(ctx, projects)
+    ctx.data["large_counts"] = {"service_logs": written}
 
 
 def _large_projects(ctx: DemoContext) -> list:
@@ -302,7 +306,7 @@ def _large_hours(ctx: DemoContext, projects: list) -> int:
         for _p, first, last in spans:
             days.update(range(first.toordinal(), last.toordinal() + 1))
         capacity[worker_id] = len(days) * len(LARGE_SLOTS)
-    target = ctx.scaled(LARGE_LOGS, LARGE_LOGS_MIN)
+    target = ctx.count("service_logs")
     total_capacity = sum(capacity.values())
     if target > total_capacity // 2:
         raise RuntimeError(f"Not enough project time for {target} records (capacity {total_capacity}).")
@@ -376,4 +380,124 @@ def _large_hours(ctx: DemoContext, projects: list) -> int:
         written += len(buffer)
     progress.update(written)
     progress.done()
+    return written
+
+
+# The city's records, written by PostgreSQL in one statement: per team member, draws of (day, slot)
+# in the part of its project inside the last year, as many as its share of the target (with 20 %
+# more, for the draws that land on a cell the worker already has); one record per worker, day and
+# slot (DISTINCT ON), so a worker's records never overlap; then a share of those picked by their
+# hash (the temporary table is in worker and day order, so the (worker, date) index fills in order).
+# Every random choice is a bit field of ``hashint8extended`` of (member id, draw) and the seed: the
+# same seed gives the same city.
+CITY_CELLS_SQL = """
+CREATE TEMP TABLE demo_city_cells AS
+WITH win AS (
+    SELECT m.id, m.worker_id, m.project_id, p.organization_id, p.community_id,
+           GREATEST(p.start_date, %(first)s::date) AS d0,
+           LEAST(p.end_date, %(last)s::date) - GREATEST(p.start_date, %(first)s::date) + 1 AS days
+    FROM projects_projectteammember m JOIN projects_project p ON p.id = m.project_id
+    WHERE m.id BETWEEN %(lo)s AND %(hi)s AND p.end_date >= %(first)s AND p.start_date <= %(last)s
+), sized AS (
+    SELECT win.*, CEIL(%(want)s::numeric * days / SUM(days) OVER ())::int AS n FROM win
+), draws AS (
+    SELECT sized.*, i, hashint8extended(sized.id * 1048576 + i, %(seed)s) AS h
+    FROM sized, generate_series(1, sized.n) AS i
+)
+SELECT DISTINCT ON (worker_id, day, slot) *
+FROM (
+    SELECT worker_id, project_id, organization_id, community_id, i, h,
+           hashint8extended(h, %(seed)s + 1) AS h2,
+           d0 + ((h & 2147483647) %% days)::int AS day, 1 + ((h >> 31) & 3)::int AS slot
+    FROM draws
+) AS cells
+ORDER BY worker_id, day, slot, project_id
+"""
+
+CITY_LOGS_SQL = """
+INSERT INTO projects_servicelog (
+    worker_id, project_id, date, start_time, end_time, place, content, beneficiaries_served, hours,
+    status, approved_by_id, approved_at, confirmed_by_id, confirmed_at, rejected_reason,
+    created_at, updated_at, evidence, witness_role
+)
+SELECT c.worker_id, c.project_id, c.day, s.start_time, s.end_time,
+       (%(places)s::text[])[(1 + ((c.h2 >> 10) & 255) %% %(n_places)s)::int],
+       replace((%(contents)s::text[])[(1 + ((c.h2 >> 18) & 255) %% %(n_contents)s)::int], '{n}', c.i::text),
+       3 + ((c.h2 >> 26) & 31) %% 23, s.hours,
+       c.status,
+       CASE WHEN c.status <> 'submitted' THEN COALESCE(a.user_id, %(fallback)s) END,
+       CASE WHEN c.status <> 'submitted' THEN c.at END,
+       CASE WHEN c.status = 'confirmed' THEN COALESCE(st.user_id, %(fallback)s) END,
+       CASE WHEN c.status = 'confirmed' THEN c.at END,
+       '', %(now)s, %(now)s, %(evidence)s, ''
+FROM (
+    SELECT cells.*,
+           CASE WHEN %(today)s::date - day <= 7 THEN 'submitted'
+                WHEN %(today)s::date - day <= 21 THEN
+                    CASE WHEN ((h >> 33) & 1023) < 819 THEN 'approved' ELSE 'submitted' END
+                ELSE CASE WHEN ((h >> 33) & 1023) < 1004 THEN 'confirmed' ELSE 'approved' END
+           END AS status,
+           LEAST(((day + time '20:00') AT TIME ZONE %(tz)s) + make_interval(days => (1 + ((h >> 43) & 3) %% 3)::int),
+                 %(now)s) AS at
+    FROM demo_city_cells AS cells
+    WHERE (h2 & 1023) < %(keep)s
+    LIMIT %(target)s
+) AS c
+JOIN unnest(%(starts)s::time[], %(ends)s::time[], %(hours)s::numeric[]) WITH ORDINALITY
+     AS s(start_time, end_time, hours, slot) ON s.slot = c.slot
+LEFT JOIN unnest(%(admin_orgs)s::bigint[], %(admin_users)s::bigint[]) AS a(org_id, user_id)
+     ON a.org_id = c.organization_id
+LEFT JOIN unnest(%(staff_communities)s::bigint[], %(staff_users)s::bigint[]) AS st(community_id, user_id)
+     ON st.community_id = c.community_id
+"""
+
+
+def _city_hours(ctx: DemoContext) -> int:
+    """``ctx.count("service_logs")`` records over the last year (PostgreSQL, two statements)."""
+    city, today = ctx.data["large_city"], ctx.today
+    team_ids = [m.pk for m in city["team"]]
+    target = ctx.count("service_logs")
+    started = time.monotonic()
+    params = {
+        "first": today - dt.timedelta(days=365),
+        "last": today - dt.timedelta(days=1),
+        "lo": min(team_ids),
+        "hi": max(team_ids),
+        "want": round(target * 1.2),
+        "seed": ctx.seed,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(CITY_CELLS_SQL, params)
+        cursor.execute("SELECT COUNT(*) FROM demo_city_cells")
+        cells = cursor.fetchone()[0]
+        ctx.log(f"  service-hour cells: {cells:,} in {time.monotonic() - started:.1f} s")
+        if cells < target:
+            raise RuntimeError(f"Not enough project time for {target} records ({cells} free slots drawn).")
+        admins, staff = city["admin_by_org"], city["staff_by_community"]
+        cursor.execute(
+            CITY_LOGS_SQL,
+            {
+                "places": PLACES,
+                "n_places": len(PLACES),
+                "contents": CONTENTS,
+                "n_contents": len(CONTENTS),
+                "fallback": ctx.users["staff"].pk,
+                "now": ctx.now,
+                "evidence": ServiceLog.Evidence.CONFIRMATION,
+                "today": today,
+                "tz": settings.TIME_ZONE,
+                "keep": min(1024, -(-1024 * target * 101 // (100 * cells))),  # a 1 % margin, cut by the LIMIT
+                "target": target,
+                "starts": [a for a, _b in LARGE_SLOTS],
+                "ends": [b for _a, b in LARGE_SLOTS],
+                "hours": [service_hours(a, b) for a, b in LARGE_SLOTS],
+                "admin_orgs": list(admins),
+                "admin_users": [u.pk for u in admins.values()],
+                "staff_communities": list(staff),
+                "staff_users": [u.pk for u in staff.values()],
+            },
+        )
+        written = cursor.rowcount
+        cursor.execute("DROP TABLE demo_city_cells")
+    ctx.log(f"  service-hour records: {written:,} in {time.monotonic() - started:.1f} s")
     return written
