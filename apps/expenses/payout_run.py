@@ -68,16 +68,32 @@ def expense_payouts_book(*, actor, expense_ids: list[int]) -> BatchOutcome:
         items.append((expense, item))
     outcome = transfers_append_batch(transfers=[item for _expense, item in items])
     outcome.refused.update(refused)
-    paid = []
+    paid: dict[int, list] = {}  # per project, the claims paid by this batch
     for expense, item in items:
         if item.key in outcome.booked or item.key in outcome.existing:
-            paid.append(expense.pk)
-            notify(
-                users=_org_people(expense.project),
-                kind="payout",
-                title=_("Your expense claim of %(amount)s on %(project)s was paid")
-                % {"amount": format_yuan(item.amount), "project": expense.project.title},
-                url=_page(expense.project),
-            )
-    Expense.objects.filter(pk__in=paid).update(status=Expense.Status.PAID, paid_by=actor, paid_at=timezone.now())
+            paid.setdefault(expense.project_id, []).append((expense, item))
+    for claims in paid.values():
+        _notify_paid(claims)
+    Expense.objects.filter(pk__in=[e.pk for claims in paid.values() for e, _item in claims]).update(
+        status=Expense.Status.PAID, paid_by=actor, paid_at=timezone.now()
+    )
     return outcome
+
+
+def _notify_paid(claims: list) -> None:
+    """The project's organization hears of its claims paid by the batch: one message as
+    ``expense_pay`` sends for a single claim, one summing them up for several (a city's run pays
+    hundreds of one project's claims at once)."""
+    project = claims[0][0].project
+    if len(claims) == 1:
+        title = _("Your expense claim of %(amount)s on %(project)s was paid") % {
+            "amount": format_yuan(claims[0][1].amount),
+            "project": project.title,
+        }
+    else:
+        title = _("%(count)s expense claims on %(project)s were paid, %(amount)s in all") % {
+            "count": len(claims),
+            "amount": format_yuan(sum(item.amount for _expense, item in claims)),
+            "project": project.title,
+        }
+    notify(users=_org_people(project), kind="payout", title=title, url=_page(project))

@@ -37,6 +37,7 @@ from apps.core.bulk import rows_insert
 from apps.core.errors import StateConflict, ValidationFailed
 from apps.ledger.models import Account, Book, Leg, Transfer
 from apps.ledger.services import (
+    AccountRef,
     InsufficientFunds,
     _book_for,
     _validate_legs,
@@ -54,7 +55,7 @@ class BatchTransfer:
 
     key: str
     kind: str
-    legs: Sequence[tuple[Account, int]] = ()
+    legs: Sequence[tuple[Account | AccountRef, int]] = ()
     memo: str = ""
     reference: str = ""
     pending: Transfer | None = None
@@ -115,7 +116,7 @@ def _prepare(item: BatchTransfer, sides: dict[int, list[int]], accounts: dict[in
     reference = (item.reference or "")[:200]
     memo = (item.memo or "")[:500]
     if item.pending is None:
-        legs = _validate_legs(list(item.legs))
+        legs = _validate_legs(list(item.legs), account_types=(Account, AccountRef))
         return _Row(item, "single", legs, _book_for(legs), reference, memo, "", "")
     if isinstance(item.amount, bool) or not isinstance(item.amount, int) or item.amount <= 0:
         raise ValidationFailed(_("Amounts are positive whole fen."), field_errors={"amount": _("Positive whole fen.")})
@@ -128,10 +129,17 @@ class _Limits:
     """Running available balances of the locked accounts that may not go negative."""
 
     def __init__(self, ids):
-        self.accounts = {
-            a.pk: a
-            for a in Account.objects.select_for_update().filter(pk__in=ids, may_go_negative=False).order_by("pk")
-        }
+        locked = (
+            Account.objects.select_for_update()
+            .filter(pk__in=ids, may_go_negative=False)
+            .order_by("pk")
+            .values_list("pk", "normal", "balance", "pending_debits", "pending_credits")
+        )
+        self.accounts = {pk: [normal == Account.Normal.DEBIT, *amounts] for pk, normal, *amounts in locked}
+
+    @staticmethod
+    def _available(debit: bool, balance: int, pd: int, pc: int) -> int:
+        return balance - pc if debit else -balance - pd
 
     def admit(self, phase: str, legs) -> InsufficientFunds | None:
         """Apply the transfer's legs when no account would go below zero; else the refusal."""
@@ -148,18 +156,15 @@ class _Limits:
             acc = self.accounts.get(pk)
             if acc is None:
                 continue
-            after = (
-                (acc.balance + balance) - (acc.pending_credits + pc)
-                if acc.normal == Account.Normal.DEBIT
-                else -(acc.balance + balance) - (acc.pending_debits + pd)
-            )
-            if after < 0 and after < acc.available:
-                return InsufficientFunds(acc, -after)
+            debit, before_balance, before_pd, before_pc = acc
+            after = self._available(debit, before_balance + balance, before_pd + pd, before_pc + pc)
+            if after < 0 and after < self._available(*acc):
+                return InsufficientFunds(Account.objects.get(pk=pk), -after)
         for pk, (balance, pd, pc) in moved.items():
             if (acc := self.accounts.get(pk)) is not None:
-                acc.balance += balance
-                acc.pending_debits += pd
-                acc.pending_credits += pc
+                acc[1] += balance
+                acc[2] += pd
+                acc[3] += pc
         return None
 
 
@@ -177,15 +182,27 @@ def _transfer_ids(n: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _insert(transfers: list[Transfer]) -> None:
-    """Insert unsealed transfers and give them their ids (COPY on PostgreSQL)."""
+def _insert(transfers: list[dict]) -> list[int]:
+    """Insert unsealed transfers (field values by attname) and return their ids: COPY with ids
+    taken from the table's sequence on PostgreSQL, no model built."""
     if connection.vendor != "postgresql":
-        Transfer.objects.bulk_create(transfers)
-        return
-    for transfer, pk in zip(transfers, _transfer_ids(len(transfers)), strict=True):
-        transfer.pk = pk
+        return [t.pk for t in Transfer.objects.bulk_create([Transfer(**values) for values in transfers])]
+    ids = _transfer_ids(len(transfers))
     fields = Transfer._meta.concrete_fields  # the id included: taken from the sequence above
-    rows_insert(Transfer, fields, [tuple(getattr(t, f.attname) for f in fields) for t in transfers])
+    names = [f.attname for f in fields]
+    for values, pk in zip(transfers, ids, strict=True):
+        values["id"] = pk
+    rows_insert(Transfer, fields, [tuple(values.get(name) for name in names) for values in transfers])
+    return ids
+
+
+def _seal(ids: list[int]) -> None:
+    """One statement seals them all: the database's seal checks and applies them (dbguard)."""
+    if connection.vendor != "postgresql":
+        Transfer.objects.filter(pk__in=ids).update(sealed=True)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_transfer SET sealed = true WHERE id = ANY(%s)", [ids])
 
 
 @transaction.atomic
@@ -269,36 +286,36 @@ def _append(rows: list[_Row], parents: dict[int, Transfer], sides: dict[int, lis
             created_at=created_at,
         )
         transfers.append(
-            Transfer(
-                key=row.item.key,
-                kind=row.item.kind,
-                phase=row.phase,
-                status=Transfer.Status.POSTED,
-                pending_id=row.item.pending.pk if row.item.pending is not None else None,
-                reference=row.reference,
-                memo=row.memo,
-                book=row.book,
-                sequence=head.sequence,
-                prev_hash=head.head_hash,
-                hash=digest,
-                fingerprint=row.fingerprint,
-                sealed=False,
-                created_at=created_at,
-            )
+            {
+                "key": row.item.key,
+                "kind": row.item.kind,
+                "phase": row.phase,
+                "status": Transfer.Status.POSTED,
+                "pending_id": row.item.pending.pk if row.item.pending is not None else None,
+                "reverses_id": None,
+                "reference": row.reference,
+                "memo": row.memo,
+                "book": row.book,
+                "sequence": head.sequence,
+                "prev_hash": head.head_hash,
+                "hash": digest,
+                "fingerprint": row.fingerprint,
+                "sealed": False,
+                "created_at": created_at,
+            }
         )
         head.head_hash = digest
-    _insert(transfers)
+    ids = _insert(transfers)
     rows_insert(
         Leg,
         [Leg._meta.get_field(name) for name in _LEG_FIELDS],
-        [(t.pk, acc.pk, amount) for t, row in zip(transfers, rows, strict=True) for acc, amount in row.legs],
+        [(pk, acc.pk, amount) for pk, row in zip(ids, rows, strict=True) for acc, amount in row.legs],
     )
-    ids = [t.pk for t in transfers]
-    Transfer.objects.filter(pk__in=ids).update(sealed=True)  # the seal triggers check and apply each
+    _seal(ids)
     used_up = [
         pk for pk, (_d, _c, left) in sides.items() if left == 0 and parents[pk].status == Transfer.Status.PENDING
     ]
     Transfer.objects.filter(pk__in=used_up).update(status=Transfer.Status.POSTED)
     for head in heads.values():
         Book.objects.filter(pk=head.pk).update(sequence=head.sequence, head_hash=head.head_hash)
-    outcome.booked.update({t.key: t.pk for t in transfers})
+    outcome.booked.update({row.item.key: pk for row, pk in zip(rows, ids, strict=True)})

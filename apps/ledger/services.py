@@ -27,6 +27,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -90,6 +91,16 @@ def account_get_or_create(
             )
     except IntegrityError:
         return Account.objects.get(code=code)
+
+
+class AccountRef(NamedTuple):
+    """What booking a leg needs of an account, read without building the model: the batched path
+    (``apps.ledger.batch``) takes it wherever it takes an ``Account``."""
+
+    pk: int
+    code: str
+    currency: str
+    book: str
 
 
 # --------------------------------------------------------------------------- hashing
@@ -158,14 +169,14 @@ def _hash_parts(*, book, key, kind, phase, legs, reference, memo, pending_key, r
 # --------------------------------------------------------------------------- core
 
 
-def _validate_legs(legs) -> list[tuple[Account, int]]:
+def _validate_legs(legs, *, account_types: type | tuple = Account) -> list[tuple[Account | AccountRef, int]]:
     if not isinstance(legs, list | tuple) or len(legs) < 2:
         raise ValidationFailed(_("A transfer needs at least two legs."), field_errors={"legs": _("At least two legs.")})
     clean = []
     per_currency: dict[str, int] = defaultdict(int)
     for leg in legs:
         account, amount = leg
-        if not isinstance(account, Account) or account.pk is None:
+        if not isinstance(account, account_types) or account.pk is None:
             raise ValidationFailed(_("Unknown account."), field_errors={"legs": _("Unknown account.")})
         if isinstance(amount, bool) or not isinstance(amount, int) or amount == 0:
             raise ValidationFailed(

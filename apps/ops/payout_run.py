@@ -9,8 +9,9 @@ left, a key used for other content, the actor may not pay it) is refused and rep
 half-booked; the rest of its batch is booked (skip-and-report: one claim's problem does not hold up
 two hundred thousand dividends; a rerun retries what was refused).
 
-``workers`` > 1 books batches on that many database connections at once. Batches are cut in id
-order, which keeps a distribution's holders together; two batches on one book queue for its chain
+``workers`` > 1 books batches on that many database connections at once, one kind after the
+other (the claims drawn on a project's reservation are paid before its milestones, as with one
+worker). Batches are cut in id order, which keeps a distribution's holders together; two batches on one book queue for its chain
 head (locks are taken in the single-append path's order, so they wait rather than deadlock).
 """
 
@@ -91,8 +92,9 @@ def payout_run(
     if workers > 1:
         close_old_connections()
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for outcome in pool.map(book, chunks):
-                collect(outcome)
+            for kind in kinds:  # a kind's batches at once, the kinds in order (claims before milestones)
+                for outcome in pool.map(book, [chunk for chunk in chunks if chunk[0] == kind]):
+                    collect(outcome)
     else:
         for chunk in chunks:
             collect(book(chunk))

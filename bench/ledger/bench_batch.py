@@ -17,8 +17,10 @@ and SIGKILLed after S seconds, then the timed run books the rest (resumption at 
 Exits non-zero unless every payout is booked once and the ledger verifies clean.
 
 Usage (PostgreSQL, migrated database, pgbench on PATH):
-  PYTHONPATH=. DATABASE_URL=postgres://root@127.0.0.1:5432/sanshe_batch \
-    .venv/bin/python bench/ledger/bench_batch.py --holders 200000 --coops 400 --workers 2
+  PYTHONPATH=. DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanshe_batch \
+    .venv/bin/python bench/ledger/bench_batch.py --holders 200000 --coops 200 --workers 4 --batch 2000
+or build the records once (``--setup-only``), copy the database (``createdb -T``) and run each copy
+with ``--no-setup`` and the same sizes (bench/ledger/README.md).
 """
 
 import argparse
@@ -41,6 +43,7 @@ sys.path.insert(0, str(ROOT))  # the project, when run as a script
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings")
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -67,6 +70,7 @@ from tests.factories.expenses import add_budget  # noqa: E402
 from tests.factories.funds import FundFactory  # noqa: E402
 from tests.factories.projects import make_project  # noqa: E402
 
+User = get_user_model()
 DIVIDEND_FEN = 12_345  # each resident's dividend: 123.45 yuan
 
 
@@ -241,11 +245,19 @@ if __name__ == "__main__":
         type=Path,
         help="SQL run after the setup: measures a proposed trigger change (scratch database only)",
     )
+    phase = parser.add_mutually_exclusive_group()
+    phase.add_argument("--setup-only", action="store_true", help="build the records and stop (copy it: createdb -T)")
+    phase.add_argument("--no-setup", action="store_true", help="run on a database built by --setup-only (same sizes)")
     args = parser.parse_args()
     assert connection.vendor == "postgresql", "benchmark PostgreSQL"
     tag = str(time.time_ns())[-9:]
     print(f"start {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, load average {load()}", flush=True)
-    payer = setup(holders=args.holders, coops=args.coops, projects=args.projects, claims=args.claims, tag=tag)
+    if args.no_setup:
+        payer = User.objects.filter(username__startswith="payer", is_superuser=True).order_by("-pk").first()
+    else:
+        payer = setup(holders=args.holders, coops=args.coops, projects=args.projects, claims=args.claims, tag=tag)
+    if args.setup_only:
+        raise SystemExit(0)
     if args.seal_sql:
         with connection.cursor() as cursor:
             cursor.execute(args.seal_sql.read_text())

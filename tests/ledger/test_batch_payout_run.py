@@ -23,6 +23,7 @@ from apps.expenses.models import Expense
 from apps.expenses.services import budget_lines_ensure
 from apps.ledger.models import Account, Leg, Transfer
 from apps.ledger.selectors import ledger_verify
+from apps.notifications.models import Notification
 from apps.ops.payout_run import payout_run
 from apps.projects.models import Milestone
 from tests.cooperatives.conftest import profit
@@ -61,6 +62,7 @@ def due(city, organization, make_user):
     distribution_approve(actor=make_user("fund_manager", fund=city.fund), distribution=declared)
 
     project = make_project(community=city.community, organization=organization, fund=city.fund)
+    make_user("org_admin", organization=organization)  # hears of the claims paid
     add_budget(project, [("活动物资", Decimal("5000.00"))])
     budget_lines_ensure(project=project)
     line = project.budget_lines.get()
@@ -111,6 +113,15 @@ def test_a_run_books_every_due_payout_once_and_refuses_what_the_reservation_cann
     assert owed.count() == HOLDERS + 1 and all(a.balance == 0 for a in owed)
     assert not DistributionAllocation.objects.filter(paid_at__isnull=True, amount__gt=0).exists()
     assert set(Expense.objects.values_list("status", flat=True)) == {Expense.Status.PAID}
+    # the organization hears once of the claims one batch paid, not once per claim
+    project = Expense.objects.select_related("project").first().project
+    summary = gettext("%(count)s expense claims on %(project)s were paid, %(amount)s in all") % {
+        "count": EXPENSES,
+        "project": project.title,
+        "amount": "¥3,000.00",
+    }
+    titles = list(Notification.objects.filter(kind="payout").values_list("title", flat=True))
+    assert titles == [summary]
     report = ledger_verify()
     assert report["ok"], report["faults"]
 

@@ -198,3 +198,57 @@ def test_verify_api_platform_staff_only(booked, api, make_user):
     staff = api.as_user(make_user("platform_staff"))
     body = staff.get("/api/v1/ledger/verify/").json()
     assert body["ok"] is True and body["transfers"] == 1 and "fund:a" in body["heads"]
+
+
+def _unsealed(key, legs):
+    t = raw_transfer(key, book=key)
+    for account, amount in legs:
+        Leg.objects.create(transfer=t, account=account, amount=amount)
+    return t
+
+
+def test_one_statement_sealing_many_transfers_checks_each_state_in_between(booked):
+    """Sealed together, transfers are applied in id order and no account may go below zero after any
+    of them, even when a later one in the same statement would bring it back (1,000 in the fund)."""
+    bank, fund, org, _t = booked
+    spend = _unsealed("spend", [(fund, 1500), (org, -1500)])
+    refill = _unsealed("refill", [(bank, 600), (fund, -600)])
+    refused(lambda: Transfer.objects.filter(pk__in=[spend.pk, refill.pk]).update(sealed=True))
+    fund.refresh_from_db()
+    assert fund.normal_balance == 1000
+
+    def refill_first():
+        first = _unsealed("refill-first", [(bank, 600), (fund, -600)])
+        then = _unsealed("spend-then", [(fund, 1500), (org, -1500)])
+        Transfer.objects.filter(pk__in=[first.pk, then.pk]).update(sealed=True)
+
+    with transaction.atomic():
+        refill_first()
+    fund.refresh_from_db()
+    org.refresh_from_db()
+    assert fund.normal_balance == 100 and org.normal_balance == 1500
+
+
+def test_one_bad_transfer_refuses_the_whole_statement(booked):
+    bank, fund, org, _t = booked
+    good = [_unsealed(f"good{i}", [(fund, 10), (org, -10)]) for i in range(3)]
+    bad = _unsealed("bad", [(fund, 10), (org, -9)])
+    refused(lambda: Transfer.objects.filter(pk__in=[g.pk for g in good] + [bad.pk]).update(sealed=True))
+    fund.refresh_from_db()
+    assert fund.normal_balance == 1000
+    assert not Transfer.objects.filter(sealed=True, key__startswith="good").exists()
+
+
+@pytest.mark.postgres
+def test_a_leg_added_by_the_statement_that_seals_its_transfer_is_refused(booked):
+    """PostgreSQL: one statement can seal a transfer and add legs to it (a data-modifying WITH) that
+    still balance; the leg check runs after the statement, sees the transfer sealed and refuses."""
+    bank, fund, org, _t = booked
+    t = _unsealed("cte", [(fund, 100), (org, -100)])
+    refused(
+        "WITH sealed AS (UPDATE ledger_transfer SET sealed = true WHERE id = %s RETURNING id) "
+        "INSERT INTO ledger_leg (transfer_id, account_id, amount) "
+        "SELECT sealed.id, v.account, v.amount FROM sealed, (VALUES (%s::bigint, 900), (%s::bigint, -900)) v(account, amount)",
+        [t.pk, fund.pk, org.pk],
+    )
+    assert Leg.objects.filter(transfer=t).count() == 2
