@@ -42,10 +42,15 @@ SEQUENCE = f"{TABLE}_id_seq"
 
 _ID_UNIQUE = f"""
 CREATE OR REPLACE FUNCTION {TABLE}_id_unique() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  dup bigint;
 BEGIN
-  -- one index probe per new row and partition (a join would be planned as scans of the table)
-  IF EXISTS (SELECT 1 FROM new_rows n WHERE (SELECT count(*) FROM {TABLE} s WHERE s.id = n.id) > 1) THEN
-    RAISE EXCEPTION 'a service-hour record with this id already exists' USING ERRCODE = 'unique_violation';
+  -- One index probe per new row and partition. EXECUTE plans it at each call: a plan cached by
+  -- the session while the table was small (a fresh database being seeded) would scan the table.
+  EXECUTE 'SELECT n.id FROM new_rows n WHERE (SELECT count(*) FROM {TABLE} s WHERE s.id = n.id) > 1 LIMIT 1'
+    INTO dup;
+  IF dup IS NOT NULL THEN
+    RAISE EXCEPTION 'a service-hour record with id % already exists', dup USING ERRCODE = 'unique_violation';
   END IF;
   RETURN NULL;
 END $$;
@@ -66,17 +71,20 @@ _REFERENCE_CHECK = f"""
 CREATE OR REPLACE FUNCTION {TABLE}_reference_check() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   ref bigint := (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
+  found_rows bigint;
 BEGIN
   IF ref IS NOT NULL THEN
-    PERFORM 1 FROM {TABLE} WHERE id = ref FOR KEY SHARE;
-    IF NOT FOUND THEN
+    -- planned at each call, like the id check above
+    EXECUTE 'SELECT 1 FROM {TABLE} WHERE id = $1 FOR KEY SHARE' USING ref;
+    GET DIAGNOSTICS found_rows = ROW_COUNT;
+    IF found_rows = 0 THEN
       RAISE EXCEPTION '%.% = % names no service-hour record', TG_TABLE_NAME, TG_ARGV[0], ref
         USING ERRCODE = 'foreign_key_violation';
     END IF;
   END IF;
   RETURN NULL;
 END $$;
-"""
+"""  # noqa: S608 - constant SQL
 
 
 def _is_postgres(connection) -> bool:
