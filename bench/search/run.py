@@ -248,7 +248,8 @@ def main():
                     "SELECT pg_total_relation_size('search_searchdocument') + "
                     "COALESCE(pg_total_relation_size(to_regclass('search_terms')), 0) + "
                     "COALESCE(pg_total_relation_size(to_regclass('search_postings')), 0) + "
-                    "COALESCE(pg_total_relation_size(to_regclass('search_title_postings')), 0)"
+                    "COALESCE(pg_total_relation_size(to_regclass('search_title_postings')), 0) + "
+                    "COALESCE(pg_total_relation_size(to_regclass('search_bits')), 0)"
                 )
                 size = cur.fetchone()[0] / 1e6
         rows.append((name, rate, p50, p95, f"{statistics.median(ups):.1f}", f"{size:.0f} MB"))
