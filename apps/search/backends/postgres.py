@@ -168,13 +168,15 @@ class PostgresBackend(SqlBackend):
             newest_titles = newest(match_bits(q, fields[1]), window) if matched > window else []
             windowed = matched > window
             candidates = sorted(set(newest_ids) | set(newest_titles))
-            # The candidates' rows by primary key, then the match (dropping hash collisions), the
-            # ranking and the facets, in one statement. The rows are read first (materialized), the
-            # match tested after: given `d.tsv @@ query` with the ids, the planner took the tsv index
+            # The candidates' rows by primary key (`id = ANY`: one index scan over the sorted ids,
+            # which reads their pages in table order; first runs 5–10 ms against 7–12 ms for a
+            # join with the unnested ids), then the match (dropping hash collisions), the ranking
+            # and the facets, in one statement. The rows are read first (materialized), the match
+            # tested after: given `d.tsv @@ query` with the ids, the planner took the tsv index
             # (underestimating 垃圾 & 分类 at 292 rows of 5,410) and read every match (20–31 ms).
             cur.execute(
                 f"WITH d AS MATERIALIZED (SELECT d.id, d.doc_type, d.category, d.tsv "  # noqa: S608
-                f"FROM unnest(%s::bigint[]) AS c(id) JOIN {TABLE} d ON d.id = c.id), "
+                f"FROM {TABLE} d WHERE d.id = ANY(%s::bigint[])), "
                 f"h AS MATERIALIZED (SELECT d.id, d.doc_type, d.category, {RANK}::float8 AS score "
                 "FROM d, CAST(%s AS tsquery) AS query WHERE d.tsv @@ query) SELECT "
                 "(SELECT json_agg(json_build_array(id, score)) FROM "
