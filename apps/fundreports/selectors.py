@@ -61,8 +61,8 @@ def report_figures(fund: Fund, year: int, quarter: int) -> dict:
         Leg.objects.filter(
             account_id__in=fund_account_ids(fund),
             transfer__phase__in=MOVING,
-            transfer__created_at__gte=start,
-            transfer__created_at__lt=end,
+            created_at__gte=start,  # the leg's copy of its transfer's time: the quarter's partition
+            created_at__lt=end,
         ).values_list("transfer_id", "transfer__kind", "transfer__key", "transfer__reference", "amount")
     )
     # Money in: credits to the fund's accounts, by kind (income by the source people wrote).

@@ -45,7 +45,7 @@ from apps.ledger.services import (
     hash_for,
 )
 
-_LEG_FIELDS = ("transfer", "account", "amount")
+_LEG_FIELDS = ("transfer", "account", "amount", "created_at")
 
 
 @dataclass(frozen=True)
@@ -309,7 +309,7 @@ def _append(rows: list[_Row], parents: dict[int, Transfer], sides: dict[int, lis
     rows_insert(
         Leg,
         [Leg._meta.get_field(name) for name in _LEG_FIELDS],
-        [(pk, acc.pk, amount) for pk, row in zip(ids, rows, strict=True) for acc, amount in row.legs],
+        [(pk, acc.pk, amount, created_at) for pk, row in zip(ids, rows, strict=True) for acc, amount in row.legs],
     )
     _seal(ids)
     used_up = [

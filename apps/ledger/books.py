@@ -116,7 +116,7 @@ def balances_at(*, before: dt.datetime, book: str | None = None, accounts=None) 
     Accounts of one book (a fund's statement) are summed the same way, through their book: the
     same legs, but PostgreSQL reads them from the book's transfers and the covering leg indexes
     (``ledger.0006``) instead of scanning every transfer before ``before``."""
-    moving = Leg.objects.filter(transfer__phase__in=MOVING, transfer__created_at__lt=before)
+    moving = Leg.objects.filter(transfer__phase__in=MOVING, created_at__lt=before)  # partitions after it skipped
     if accounts is not None:
         accounts = list(accounts)
         moving = moving.filter(account_id__in=accounts)
@@ -126,7 +126,11 @@ def balances_at(*, before: dt.datetime, book: str | None = None, accounts=None) 
     if book is None:
         parts = [moving]
     else:
-        elsewhere = Leg.objects.filter(account__book=book).exclude(transfer__book=book).values("transfer_id")
+        elsewhere = (
+            Leg.objects.filter(account__book=book, created_at__lt=before)
+            .exclude(transfer__book=book)
+            .values("transfer_id")
+        )
         parts = [moving.filter(transfer__book=book), moving.filter(transfer_id__in=elsewhere)]
     totals: dict[int, int] = {}
     for legs in parts:

@@ -11,7 +11,13 @@
 SQLite checks and applies each row. PostgreSQL (since migration 0007) checks inserted legs and
 transfers, and checks and applies the seal, once per statement over its transition tables: one
 ``UPDATE … SET sealed = true`` of a batch checks every transfer's balance in one query and moves
-each account's cached balance once, with the same outcome as per row (see ``PG_INSTALL``).
+each account's cached balance once, with the same outcome as per row (see ``_pg_install``).
+
+Since migration 0008 each leg carries its transfer's ``created_at`` (on PostgreSQL legs are
+partitioned by it, ``apps/ledger/partitioning.py``): a leg with another value is refused (SQLite
+``ledger_leg_dated``, PostgreSQL the statement-level insert check), and the seal finds a
+transfer's legs by its id and time, so it reads one partition. Migrations before 0008 install
+the triggers of their time (``dated=False``).
 
 Tests that must empty the tables (transactional tests on SQLite, whose flush uses DELETE) call
 ``uninstall`` before the flush and ``install`` after; PostgreSQL's flush is a TRUNCATE.
@@ -88,7 +94,14 @@ SQLITE_INSTALL = [
        WHEN OLD.sealed = 0 AND NEW.sealed <> 0
        BEGIN {_APPLY}; END""",
 ]
+# since migration 0008: a leg carries its transfer's created_at (legs are partitioned by it on PostgreSQL)
+SQLITE_DATED = [
+    """CREATE TRIGGER IF NOT EXISTS ledger_leg_dated BEFORE INSERT ON ledger_leg
+       WHEN NEW.created_at IS NOT (SELECT created_at FROM ledger_transfer WHERE id = NEW.transfer_id)
+       BEGIN SELECT RAISE(ABORT, 'ledger: a leg is dated as its transfer'); END""",
+]
 SQLITE_TRIGGERS = [
+    "ledger_leg_dated",
     "ledger_leg_no_update",
     "ledger_leg_no_delete",
     "ledger_leg_unsealed",
@@ -152,9 +165,12 @@ _PG_APPLY_LOOP = f"""  FOR d IN
   END LOOP;"""  # noqa: S608 - constant SQL
 
 
-def _one(sql: str) -> str:
-    """Per-row SQL for the one transfer of a statement that seals one (``v_ids[1]``)."""
-    return sql.replace("NEW.id", "v_ids[1]").replace("NEW.phase", "v_phases[1]")
+def _one(sql: str, *, dated: bool) -> str:
+    """Per-row SQL for the one transfer of a statement that seals one (``v_ids[1]``); ``dated``:
+    its legs are found by transfer and time (one partition)."""
+    if dated:
+        sql = sql.replace("l.transfer_id = NEW.id", "l.transfer_id = NEW.id AND l.created_at = NEW.created_at")
+    return sql.replace("NEW.id", "v_ids[1]").replace("NEW.phase", "v_phases[1]").replace("NEW.created_at", "v_times[1]")
 
 
 PG_INSTALL_PER_ROW = [
@@ -215,37 +231,47 @@ END $$""",  # noqa: S608 - constant SQL
 #   are checked against the same rule for an account in more than one of them.
 _PG_PHASE_SIGN = "(CASE n.phase WHEN 'pending' THEN 1 WHEN 'single' THEN 0 ELSE -1 END)"
 
-PG_INSTALL = [
-    """CREATE OR REPLACE FUNCTION ledger_leg_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+# since migration 0008 (``dated``): each leg's created_at must be its transfer's
+_PG_DATED_CHECK = """
+  IF EXISTS (SELECT 1 FROM (SELECT DISTINCT transfer_id, created_at FROM new_legs) l
+             JOIN ledger_transfer t ON t.id = l.transfer_id WHERE t.created_at IS DISTINCT FROM l.created_at) THEN
+    RAISE EXCEPTION 'ledger: a leg is dated as its transfer';
+  END IF;"""
+
+
+def _pg_install(*, dated: bool) -> list[str]:
+    return [
+        """CREATE OR REPLACE FUNCTION ledger_leg_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'ledger: legs are append-only';
 END $$""",
-    """CREATE OR REPLACE FUNCTION ledger_leg_insert_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+        f"""CREATE OR REPLACE FUNCTION ledger_leg_insert_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM (SELECT DISTINCT transfer_id FROM new_legs) l
              LEFT JOIN ledger_transfer t ON t.id = l.transfer_id WHERE t.sealed IS DISTINCT FROM false) THEN
     RAISE EXCEPTION 'ledger: transfer is sealed';
-  END IF;
+  END IF;{_PG_DATED_CHECK if dated else ""}
   RETURN NULL;
-END $$""",
-    f"""CREATE OR REPLACE FUNCTION ledger_transfer_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+END $$""",  # noqa: S608 - constant SQL
+        f"""CREATE OR REPLACE FUNCTION ledger_transfer_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'ledger: transfers are append-only'; END IF;
   IF {_pg_changed} THEN RAISE EXCEPTION 'ledger: posted transfers are append-only'; END IF;{_PG_STATUS_RULES}
   RETURN NEW;
 END $$""",
-    """CREATE OR REPLACE FUNCTION ledger_transfer_insert_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+        """CREATE OR REPLACE FUNCTION ledger_transfer_insert_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM new_t WHERE sealed IS DISTINCT FROM false) THEN
     RAISE EXCEPTION 'ledger: a transfer is inserted unsealed';
   END IF;
   RETURN NULL;
 END $$""",
-    f"""CREATE OR REPLACE FUNCTION ledger_transfer_seal() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
+        f"""CREATE OR REPLACE FUNCTION ledger_transfer_seal() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $$
 DECLARE
   d record;
   v_ids bigint[];
   v_phases text[];
+  v_times timestamptz[];
   -- per transfer and account: legs, their sum, and what they move (balance, pending debits/credits)
   v_tid bigint[];
   v_acc bigint[];
@@ -256,14 +282,15 @@ DECLARE
   v_pc bigint[];
   v_currencies int;
 BEGIN
-  SELECT array_agg(n.id ORDER BY n.id), array_agg(n.phase ORDER BY n.id) INTO v_ids, v_phases
+  SELECT array_agg(n.id ORDER BY n.id), array_agg(n.phase ORDER BY n.id), array_agg(n.created_at ORDER BY n.id)
+    INTO v_ids, v_phases, v_times
     FROM new_t n JOIN old_t o ON o.id = n.id WHERE n.sealed AND NOT o.sealed;
   IF v_ids IS NULL THEN RETURN NULL; END IF;
   IF cardinality(v_ids) = 1 THEN  -- one transfer (every single append): the per-row steps, fewer queries
-    IF ({_one(_PG_UNBALANCED)}) THEN
+    IF ({_one(_PG_UNBALANCED, dated=dated)}) THEN
       RAISE EXCEPTION 'ledger: transfer does not balance';
     END IF;
-{_one(_PG_APPLY_LOOP)}
+{_one(_PG_APPLY_LOOP, dated=dated)}
     RETURN NULL;
   END IF;
   SELECT array_agg(x.tid ORDER BY x.acc, x.tid), array_agg(x.acc ORDER BY x.acc, x.tid),
@@ -276,9 +303,9 @@ BEGIN
         SUM(CASE WHEN n.phase IN ('single', 'post') THEN l.amount ELSE 0 END)::bigint AS moved,
         SUM({_PG_PHASE_SIGN} * GREATEST(l.amount, 0))::bigint AS pd,
         SUM({_PG_PHASE_SIGN} * GREATEST(-l.amount, 0))::bigint AS pc
-      FROM unnest(v_ids, v_phases) AS n(id, phase)
+      FROM unnest(v_ids, v_phases, v_times) AS n(id, phase, created_at)
       -- per transfer by index (OFFSET 0 keeps the planner from a merge join over every leg)
-      CROSS JOIN LATERAL (SELECT * FROM ledger_leg WHERE transfer_id = n.id OFFSET 0) l
+      CROSS JOIN LATERAL (SELECT * FROM ledger_leg WHERE transfer_id = n.id{_LEG_TIME if dated else ""} OFFSET 0) l
       GROUP BY n.id, l.account_id
     ) x;
   -- the accounts locked in id order (as one transfer's seal locks them), their currencies counted
@@ -327,28 +354,32 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$""",  # noqa: S608 - constant SQL
-    *_PG_DROP_TRIGGERS,
-    "DROP FUNCTION IF EXISTS ledger_transfer_apply()",
-    "CREATE TRIGGER ledger_leg_guard BEFORE UPDATE OR DELETE ON ledger_leg "
-    "FOR EACH ROW EXECUTE FUNCTION ledger_leg_guard()",
-    "CREATE TRIGGER ledger_leg_insert AFTER INSERT ON ledger_leg REFERENCING NEW TABLE AS new_legs "
-    "FOR EACH STATEMENT EXECUTE FUNCTION ledger_leg_insert_guard()",
-    "CREATE TRIGGER ledger_transfer_guard BEFORE UPDATE OR DELETE ON ledger_transfer "
-    "FOR EACH ROW EXECUTE FUNCTION ledger_transfer_guard()",
-    "CREATE TRIGGER ledger_transfer_insert AFTER INSERT ON ledger_transfer REFERENCING NEW TABLE AS new_t "
-    "FOR EACH STATEMENT EXECUTE FUNCTION ledger_transfer_insert_guard()",
-    "CREATE TRIGGER ledger_transfer_seal AFTER UPDATE ON ledger_transfer "
-    "REFERENCING OLD TABLE AS old_t NEW TABLE AS new_t "
-    "FOR EACH STATEMENT EXECUTE FUNCTION ledger_transfer_seal()",
-]
+        *_PG_DROP_TRIGGERS,
+        "DROP FUNCTION IF EXISTS ledger_transfer_apply()",
+        "CREATE TRIGGER ledger_leg_guard BEFORE UPDATE OR DELETE ON ledger_leg "
+        "FOR EACH ROW EXECUTE FUNCTION ledger_leg_guard()",
+        "CREATE TRIGGER ledger_leg_insert AFTER INSERT ON ledger_leg REFERENCING NEW TABLE AS new_legs "
+        "FOR EACH STATEMENT EXECUTE FUNCTION ledger_leg_insert_guard()",
+        "CREATE TRIGGER ledger_transfer_guard BEFORE UPDATE OR DELETE ON ledger_transfer "
+        "FOR EACH ROW EXECUTE FUNCTION ledger_transfer_guard()",
+        "CREATE TRIGGER ledger_transfer_insert AFTER INSERT ON ledger_transfer REFERENCING NEW TABLE AS new_t "
+        "FOR EACH STATEMENT EXECUTE FUNCTION ledger_transfer_insert_guard()",
+        "CREATE TRIGGER ledger_transfer_seal AFTER UPDATE ON ledger_transfer "
+        "REFERENCING OLD TABLE AS old_t NEW TABLE AS new_t "
+        "FOR EACH STATEMENT EXECUTE FUNCTION ledger_transfer_seal()",
+    ]
 
 
-def install(connection, *, per_row: bool = False) -> None:
-    """The triggers of this version (``per_row``: PostgreSQL's before migration 0007)."""
+_LEG_TIME = " AND created_at = n.created_at"  # the transfer's legs, in one partition
+
+
+def install(connection, *, per_row: bool = False, dated: bool = True) -> None:
+    """The triggers of this version (``per_row``: PostgreSQL's before migration 0007; ``dated``:
+    legs carry their transfer's time, since migration 0008)."""
     if connection.vendor == "postgresql":
-        statements = PG_INSTALL_PER_ROW if per_row else PG_INSTALL
+        statements = PG_INSTALL_PER_ROW if per_row else _pg_install(dated=dated)
     else:
-        statements = SQLITE_INSTALL
+        statements = SQLITE_INSTALL + (SQLITE_DATED if dated else [])
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
@@ -365,7 +396,8 @@ def uninstall(connection) -> None:
 
 
 def migrate_install(apps, schema_editor) -> None:
-    install(schema_editor.connection)
+    """Migration 0002's triggers (legs without ``created_at``; 0008 installs today's)."""
+    install(schema_editor.connection, dated=False)
 
 
 def migrate_uninstall(apps, schema_editor) -> None:

@@ -156,6 +156,9 @@ class Leg(models.Model):
     transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="legs")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="legs")
     amount = models.BigIntegerField()
+    # the transfer's ``created_at``, copied (the database refuses another): on PostgreSQL legs are
+    # partitioned by it, a partition per year (``apps.ledger.partitioning``)
+    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["id"]

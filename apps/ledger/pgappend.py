@@ -21,8 +21,7 @@ its own transaction, so the head and the shared accounts are locked for one stat
 
 from __future__ import annotations
 
-INSTALL = [
-    r"""CREATE OR REPLACE FUNCTION ledger_append(
+_FUNCTION = r"""CREATE OR REPLACE FUNCTION ledger_append(
   p_key text, p_kind text, p_phase text, p_status text, p_book text,
   p_pending bigint, p_reverses bigint, p_reference text, p_memo text, p_fingerprint text,
   p_created_at timestamptz, p_accounts bigint[], p_amounts bigint[], p_hash_book text, p_hash_rest text)
@@ -94,12 +93,19 @@ BEGIN
     RETURN QUERY SELECT 'exists'::text, v_id, NULL::bigint, NULL::text, NULL::text, v_fp, NULL::bigint, NULL::bigint;
     RETURN;
   END IF;
-  INSERT INTO ledger_leg (transfer_id, account_id, amount)
-    SELECT v_id, u.acc, u.amt FROM unnest(p_accounts, p_amounts) WITH ORDINALITY AS u(acc, amt, n) ORDER BY u.n;
+  INSERT INTO ledger_leg (transfer_id, account_id, amount, created_at)
+    SELECT v_id, u.acc, u.amt, p_created_at FROM unnest(p_accounts, p_amounts) WITH ORDINALITY AS u(acc, amt, n)
+    ORDER BY u.n;
   UPDATE ledger_transfer SET sealed = true WHERE id = v_id;
   UPDATE ledger_book SET sequence = v_seq, head_hash = v_hash WHERE code = p_book;
   RETURN QUERY SELECT 'ok'::text, v_id, v_seq, v_prev, v_hash, p_fingerprint, NULL::bigint, NULL::bigint;
-END $$""",
+END $$"""
+INSTALL = [_FUNCTION]
+# before migration 0008, legs had no created_at
+INSTALL_UNDATED = [
+    _FUNCTION.replace("(transfer_id, account_id, amount, created_at)", "(transfer_id, account_id, amount)").replace(
+        "u.amt, p_created_at FROM", "u.amt FROM"
+    )
 ]
 
 UNINSTALL = [
@@ -108,11 +114,11 @@ UNINSTALL = [
 ]
 
 
-def migrate_install(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
+def install(connection, *, dated: bool = True) -> None:
+    if connection.vendor != "postgresql":
         return
-    with schema_editor.connection.cursor() as cursor:
-        for sql in INSTALL:
+    with connection.cursor() as cursor:
+        for sql in INSTALL if dated else INSTALL_UNDATED:
             cursor.execute(sql)
 
 

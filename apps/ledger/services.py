@@ -36,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.bulk import objects_insert, rows_insert
 from apps.core.errors import StateConflict, ValidationFailed
-from apps.ledger import dbguard
+from apps.ledger import dbguard, partitioning
 from apps.ledger.models import Account, Book, Digest, Leg, Transfer
 
 MAIN_BOOK = "main"
@@ -354,7 +354,9 @@ def _append_orm(content: dict, status: str, book_code: str, fingerprint: str, pe
         sealed=False,
         created_at=created_at,
     )
-    Leg.objects.bulk_create([Leg(transfer=transfer, account=acc, amount=amount) for acc, amount in legs])
+    Leg.objects.bulk_create(
+        [Leg(transfer=transfer, account=acc, amount=amount, created_at=created_at) for acc, amount in legs]
+    )
     Transfer.objects.filter(pk=transfer.pk).update(sealed=True)
     Book.objects.filter(pk=head.pk).update(sequence=sequence, head_hash=digest)
     transfer.sealed = True
@@ -624,8 +626,8 @@ def _bulk_load_book(book: str, transfers: Sequence[BulkTransfer], loaded: dict, 
     objects_insert(Transfer, children, now=now)
     rows_insert(
         Leg,
-        [Leg._meta.get_field(name) for name in ("transfer", "account", "amount")],
-        [(rows[t.key].pk, account.pk, amount) for t in transfers for account, amount in t.legs],
+        [Leg._meta.get_field(name) for name in ("transfer", "account", "amount", "created_at")],
+        [(rows[t.key].pk, account.pk, amount, t.created_at) for t in transfers for account, amount in t.legs],
     )
     Book.objects.filter(pk=head.pk).update(sequence=sequence, head_hash=prev)
     loaded.update(rows)
@@ -651,3 +653,15 @@ def digest_make(*, date: dt.date | None = None) -> list[Digest]:
         )
         made.append(digest)
     return made
+
+
+# --------------------------------------------------------------------------- partitions
+
+
+@transaction.atomic
+def leg_partitions_ensure(*, today: dt.date) -> list[int]:
+    """Make this year's and next year's partition of the legs when one is missing (PostgreSQL;
+    SQLite has no partitions) and return the years made. A year whose legs already sit in the
+    DEFAULT partition gets none (legs never move); that is logged as an error. See
+    ``apps.ledger.partitioning``."""
+    return partitioning.partitions_ensure(connection, today=today)

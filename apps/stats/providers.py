@@ -19,6 +19,7 @@ from apps.bidding.models import Need
 from apps.core.ids import parse_id
 from apps.dispatch.models import WorkOrder
 from apps.funds.models import Fund
+from apps.ledger.books import day_end, day_start
 from apps.ledger.models import Leg
 from apps.projects.models import Project, ServiceLog
 
@@ -102,11 +103,11 @@ def funds_figures(date_from: dt.date, date_to: dt.date) -> Figures:
         Leg.objects.filter(
             account__owner_type="fund",
             transfer__phase__in=("single", "post"),
-            transfer__created_at__date__gte=date_from,
-            transfer__created_at__date__lte=date_to,
+            created_at__gte=day_start(date_from),  # the leg's copy of its transfer's time (partitions)
+            created_at__lt=day_end(date_to),
         )
         .exclude(account__kind="bank")
-        .values_list("account__owner_id", "transfer__created_at", "amount", "transfer__reference")
+        .values_list("account__owner_id", "created_at", "amount", "transfer__reference")
     )
     legs = list(legs)
     project_ids = {ref.split(":", 1)[1] for *_rest, ref in legs if ref.startswith("project:")}

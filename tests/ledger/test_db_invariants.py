@@ -1,5 +1,7 @@
 """Each invariant attempted behind the service's back (ORM and raw SQL) fails at the database."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
@@ -48,6 +50,11 @@ def raw_transfer(key, *, sealed=False, **extra):
     return Transfer.objects.create(**fields)
 
 
+def leg(transfer, account, amount):
+    """A leg behind the services' back, dated as its transfer (as the database requires)."""
+    return Leg.objects.create(transfer=transfer, account=account, amount=amount, created_at=transfer.created_at)
+
+
 def test_posted_transfer_cannot_be_updated_or_deleted(booked):
     t = booked[3]
     refused(lambda: Transfer.objects.filter(pk=t.pk).update(memo="changed"))
@@ -60,13 +67,16 @@ def test_posted_transfer_cannot_be_updated_or_deleted(booked):
 
 def test_legs_cannot_be_updated_deleted_or_added_to_sealed(booked):
     bank, fund, org, t = booked
-    leg = t.legs.first()
-    refused(lambda: Leg.objects.filter(pk=leg.pk).update(amount=leg.amount + 1))
-    refused(lambda: Leg.objects.filter(pk=leg.pk).delete())
+    first = t.legs.first()
+    refused(lambda: Leg.objects.filter(pk=first.pk).update(amount=first.amount + 1))
+    refused(lambda: Leg.objects.filter(pk=first.pk).delete())
     refused("UPDATE ledger_leg SET amount = amount * 2 WHERE transfer_id = %s", [t.pk])
-    refused("DELETE FROM ledger_leg WHERE id = %s", [leg.pk])
-    refused(lambda: Leg.objects.create(transfer=t, account=org, amount=5))
-    refused("INSERT INTO ledger_leg (transfer_id, account_id, amount) VALUES (%s, %s, 5)", [t.pk, org.pk])
+    refused("DELETE FROM ledger_leg WHERE id = %s", [first.pk])
+    refused(lambda: leg(t, org, 5))
+    refused(
+        "INSERT INTO ledger_leg (transfer_id, account_id, amount, created_at) VALUES (%s, %s, 5, %s)",
+        [t.pk, org.pk, t.created_at],
+    )
 
 
 def test_unbalanced_transfer_cannot_be_sealed(booked):
@@ -74,20 +84,20 @@ def test_unbalanced_transfer_cannot_be_sealed(booked):
 
     def one_leg():
         t = raw_transfer("one")
-        Leg.objects.create(transfer=t, account=bank, amount=5)
-        Leg.objects.create(transfer=t, account=org, amount=-4)
+        leg(t, bank, 5)
+        leg(t, org, -4)
         Transfer.objects.filter(pk=t.pk).update(sealed=True)
 
     refused(one_leg)
 
     def single():
         t = raw_transfer("single")
-        Leg.objects.create(transfer=t, account=bank, amount=5)
+        leg(t, bank, 5)
         Transfer.objects.filter(pk=t.pk).update(sealed=True)
 
     refused(single)
     refused(lambda: raw_transfer("sealed-at-insert", sealed=True))
-    refused(lambda: Leg.objects.create(transfer=raw_transfer("zero"), account=bank, amount=0))
+    refused(lambda: leg(raw_transfer("zero"), bank, 0))
 
 
 def test_mixed_currency_must_balance_per_currency(accounts, booked):
@@ -96,8 +106,8 @@ def test_mixed_currency_must_balance_per_currency(accounts, booked):
 
     def mixed():
         t = raw_transfer("mixed")
-        Leg.objects.create(transfer=t, account=bank, amount=5)
-        Leg.objects.create(transfer=t, account=usd, amount=-5)
+        leg(t, bank, 5)
+        leg(t, usd, -5)
         Transfer.objects.filter(pk=t.pk).update(sealed=True)
 
     refused(mixed)
@@ -108,8 +118,8 @@ def test_fund_cannot_go_negative_behind_the_service(booked):
 
     def overspend():
         t = raw_transfer("overspend")
-        Leg.objects.create(transfer=t, account=fund, amount=1001)
-        Leg.objects.create(transfer=t, account=org, amount=-1001)
+        leg(t, fund, 1001)
+        leg(t, org, -1001)
         Transfer.objects.filter(pk=t.pk).update(sealed=True)
 
     refused(overspend)
@@ -120,8 +130,8 @@ def test_fund_cannot_go_negative_behind_the_service(booked):
 def test_balances_follow_the_legs_even_for_raw_inserts(booked):
     bank, fund, org, _t = booked
     t = raw_transfer("raw-ok")
-    Leg.objects.create(transfer=t, account=fund, amount=400)
-    Leg.objects.create(transfer=t, account=org, amount=-400)
+    leg(t, fund, 400)
+    leg(t, org, -400)
     Transfer.objects.filter(pk=t.pk).update(sealed=True)
     fund.refresh_from_db()
     assert fund.normal_balance == 600  # the trigger applied the legs to the cache
@@ -135,8 +145,8 @@ def test_pending_over_post_and_status_rewrite_refused(booked):
 
     def over_post():
         t = raw_transfer("over", phase="post", pending_id=p.pk)
-        Leg.objects.create(transfer=t, account=fund, amount=501)
-        Leg.objects.create(transfer=t, account=org, amount=-501)
+        leg(t, fund, 501)
+        leg(t, org, -501)
         Transfer.objects.filter(pk=t.pk).update(sealed=True)
 
     refused(over_post)
@@ -203,7 +213,7 @@ def test_verify_api_platform_staff_only(booked, api, make_user):
 def _unsealed(key, legs):
     t = raw_transfer(key, book=key)
     for account, amount in legs:
-        Leg.objects.create(transfer=t, account=account, amount=amount)
+        leg(t, account, amount)
     return t
 
 
@@ -247,8 +257,27 @@ def test_a_leg_added_by_the_statement_that_seals_its_transfer_is_refused(booked)
     t = _unsealed("cte", [(fund, 100), (org, -100)])
     refused(
         "WITH sealed AS (UPDATE ledger_transfer SET sealed = true WHERE id = %s RETURNING id) "
-        "INSERT INTO ledger_leg (transfer_id, account_id, amount) "
-        "SELECT sealed.id, v.account, v.amount FROM sealed, (VALUES (%s::bigint, 900), (%s::bigint, -900)) v(account, amount)",
-        [t.pk, fund.pk, org.pk],
+        "INSERT INTO ledger_leg (transfer_id, account_id, amount, created_at) "
+        "SELECT sealed.id, v.account, v.amount, %s FROM sealed, (VALUES (%s::bigint, 900), (%s::bigint, -900)) v(account, amount)",
+        [t.pk, t.created_at, fund.pk, org.pk],
     )
     assert Leg.objects.filter(transfer=t).count() == 2
+
+
+def test_a_leg_dated_otherwise_than_its_transfer_is_refused(booked):
+    """Legs carry their transfer's time (on PostgreSQL they are partitioned by it): a leg with
+    another time, or none, is refused by the ORM and by raw SQL alike."""
+    _bank, fund, org, _t = booked
+    t = raw_transfer("dated")
+    later = t.created_at + dt.timedelta(days=400)
+    refused(lambda: Leg.objects.create(transfer=t, account=fund, amount=5, created_at=later))
+    refused(
+        "INSERT INTO ledger_leg (transfer_id, account_id, amount, created_at) VALUES (%s, %s, 5, %s)",
+        [t.pk, org.pk, later],
+    )
+    refused("INSERT INTO ledger_leg (transfer_id, account_id, amount) VALUES (%s, %s, 5)", [t.pk, org.pk])
+    leg(t, fund, 5)
+    leg(t, org, -5)
+    Transfer.objects.filter(pk=t.pk).update(sealed=True)
+    fund.refresh_from_db()
+    assert fund.normal_balance == 995

@@ -23,20 +23,15 @@ from apps.projects.services import servicelog_partitions_ensure
 from apps.stats.providers import hours_figures
 from tests.factories.projects import ServiceLogFactory
 from tests.factories.shifts import AttendanceFactory, ShiftFactory
+from tests.sql import rows
 
 MIGRATION = importlib.import_module("apps.projects.migrations.0007_servicelog_partitioned_by_year")
 THIS_YEAR = timezone.localdate().year
 postgres = pytest.mark.postgres
 
 
-def _rows(sql, params=None):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def _partition_of(log) -> str:
-    return _rows("SELECT tableoid::regclass::text FROM projects_servicelog WHERE id = %s", [log.pk])[0][0]
+    return rows("SELECT tableoid::regclass::text FROM projects_servicelog WHERE id = %s", [log.pk])[0][0]
 
 
 def _refused(sql, params=None):
@@ -134,7 +129,7 @@ def test_a_record_id_stays_unique_across_partitions(db):
     columns = [f.column for f in ServiceLog._meta.concrete_fields if f.column != "date"]
     cols = ", ".join(f'"{c}"' for c in columns)
     with pytest.raises(IntegrityError), transaction.atomic():
-        _rows(  # the same id in another year's partition: the (id, date) key alone would allow it
+        rows(  # the same id in another year's partition: the (id, date) key alone would allow it
             f"INSERT INTO projects_servicelog ({cols}, date) "  # noqa: S608
             f"SELECT {cols}, date + 400 FROM projects_servicelog WHERE id = %s RETURNING id",
             [log.pk],
@@ -145,7 +140,7 @@ def test_a_record_id_stays_unique_across_partitions(db):
 def _plan(queries) -> str:
     """EXPLAIN of the captured query that reads the records (its values are in the SQL)."""
     sql = next(q["sql"] for q in queries if "projects_servicelog" in q["sql"])
-    return "\n".join(row[0] for row in _rows(f"EXPLAIN {sql}"))
+    return "\n".join(row[0] for row in rows(f"EXPLAIN {sql}"))
 
 
 @postgres
@@ -165,7 +160,7 @@ def test_the_yearly_summary_and_the_dashboard_rollup_read_one_partition(db):
 def _indexes(table) -> set[str]:
     return {
         row[0]
-        for row in _rows(
+        for row in rows(
             "SELECT regexp_replace(pg_get_indexdef(indexrelid), '^.* USING ', '') FROM pg_index "
             "WHERE indrelid = %s::regclass",
             [table],
@@ -181,7 +176,7 @@ def test_the_migration_moves_every_record_with_its_id_and_can_be_undone(db):
     _checked()
     with connection.schema_editor() as editor:
         MIGRATION.unpartition(django_apps, editor)
-    assert _rows("SELECT relkind FROM pg_class WHERE relname = 'projects_servicelog'") == [("r",)]
+    assert rows("SELECT relkind FROM pg_class WHERE relname = 'projects_servicelog'") == [("r",)]
     plain_indexes = _indexes("projects_servicelog")
     _refused("UPDATE shifts_attendance SET service_log_id = -1 WHERE id = %s", [attendance.pk])  # a real FK again
     kept = ServiceLogFactory(date=dt.date(THIS_YEAR - 3, 8, 1), project=first.project)  # written before migrating
@@ -194,7 +189,7 @@ def test_the_migration_moves_every_record_with_its_id_and_can_be_undone(db):
     assert _partition_of(second) == f"projects_servicelog_{THIS_YEAR}"
     partitions = [
         r[0]
-        for r in _rows(
+        for r in rows(
             "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = 'projects_servicelog'::regclass"
         )
     ]
@@ -223,4 +218,4 @@ def test_the_model_works_the_same_on_every_database(db):
     if connection.vendor == "sqlite":
         assert servicelog_partitions_ensure(today=timezone.localdate()) == []
         assert not partitioning.is_partitioned(connection)
-        assert _rows("SELECT type FROM sqlite_master WHERE name = 'projects_servicelog'") == [("table",)]
+        assert rows("SELECT type FROM sqlite_master WHERE name = 'projects_servicelog'") == [("table",)]

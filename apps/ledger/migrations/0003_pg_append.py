@@ -8,8 +8,8 @@ from apps.ledger import dbguard, pgappend
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        dbguard.install(schema_editor.connection)
-    pgappend.migrate_install(apps, schema_editor)
+        dbguard.install(schema_editor.connection, dated=False)
+    pgappend.install(schema_editor.connection, dated=False)
 
 
 class Migration(migrations.Migration):

@@ -21,7 +21,7 @@ LIKE_INDEXES = {
 
 def per_statement(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        dbguard.install(schema_editor.connection)
+        dbguard.install(schema_editor.connection, dated=False)  # legs get created_at in 0008
         schema_editor.execute("ALTER TABLE ledger_transfer SET (fillfactor = 50)")
         for name in LIKE_INDEXES:
             schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
