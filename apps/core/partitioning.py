@@ -11,9 +11,10 @@ the vendor, and there the table stays a plain one.
 What PostgreSQL changes, and how it still holds:
 
 - The primary key must contain the partition key, so it is ``(id, <key>)``; Django still knows
-  ``id`` as the primary key. A statement-level trigger (``<table>_id_unique``) refuses an insert
-  whose id is already used in any partition. Ids come from the table's sequence (hand-written ids
-  only could collide; two concurrent transactions writing the same one are not serialized by it).
+  ``id`` as the primary key. Ids come from the table's sequence; with ``unique_ids`` a
+  statement-level trigger (``<table>_id_unique``) also refuses an insert whose id is already used
+  in any partition (only hand-written ids could collide; two concurrent transactions writing the
+  same one are not serialized by it).
 - No foreign key can point at ``id`` alone (the caller replaces those: see projects).
 - Every index of the model is created on the parent, hence on each partition; the foreign keys the
   table itself holds are recreated on the parent under their names.
@@ -42,6 +43,7 @@ class YearPartitioned:
     noun: str  # names one row in the duplicate-id error: "a service-hour record"
     timestamp: bool = False  # the key is a timestamp with time zone (else a date)
     movable: bool = True  # rows may move out of the DEFAULT partition (False: append-only rows)
+    unique_ids: bool = True  # a trigger keeps ids unique across partitions (for tables others reference)
 
     @property
     def default_partition(self) -> str:
@@ -227,7 +229,8 @@ CREATE TRIGGER {table}_id_unique_update AFTER UPDATE OF id ON {table}
         for year in sorted(present | {today.year + k for k in (-2, -1, 0, 1)}):
             self.year_partition_create(cursor, year)
         self._rebuild(cursor, catalog, old, primary_key=f'id, "{self.column}"', copy=copy)
-        self._id_unique_install(cursor)
+        if self.unique_ids:
+            self._id_unique_install(cursor)
 
     def unpartition(self, cursor, *, copy: str = "SELECT * FROM {old}") -> None:
         """Back to one plain table with ``id`` as its primary key (the table locked by the caller)."""

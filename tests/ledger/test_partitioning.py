@@ -81,16 +81,17 @@ def test_a_years_balance_reads_the_partitions_up_to_it(db):
 
 
 @postgres
-def test_a_leg_id_stays_unique_across_partitions(db):
+def test_a_leg_id_cannot_repeat_within_its_transfers_time(db):
     bank, fund = _accounts()
     loaded = _load(bank, fund, dt.datetime(THIS_YEAR - 1, 3, 1, tzinfo=CHENGDU))
-    taken = Leg.objects.filter(transfer=loaded["in:0"]).first().pk
+    taken = Leg.objects.filter(transfer=loaded["in:0"]).first()
     unsealed = Transfer.objects.create(
         key="dup", kind="x", book="dup", sequence=1, prev_hash="0" * 64, hash="f" * 64, fingerprint="f" * 64,
-        created_at=dt.datetime(THIS_YEAR, 3, 1, tzinfo=CHENGDU),
+        created_at=taken.created_at,
     )  # fmt: skip
-    with pytest.raises(DatabaseError, match="already exists"), transaction.atomic():
-        Leg.objects.create(id=taken, transfer=unsealed, account=fund, amount=5, created_at=unsealed.created_at)
+    with pytest.raises(DatabaseError, match="ledger_leg"), transaction.atomic():
+        Leg.objects.create(id=taken.pk, transfer=unsealed, account=fund, amount=5, created_at=unsealed.created_at)
+    assert not rows("SELECT 1 FROM pg_trigger WHERE tgname = 'ledger_leg_id_unique'")
 
 
 @postgres
