@@ -43,16 +43,20 @@ def docs(n: int):
         topic = rng.choice(TOPICS)
         acts = rng.sample(ACTS, 2)
         title = f"{topic}项目{i}" if rng.random() < 0.5 else f"第{i}期{acts[0]}"
-        yield Doc(
-            type="need",
-            id=str(i + 1),
-            title=title,
-            body=f"计划开展{topic}，包括{acts[0]}和{acts[1]}。",
-            url=f"/needs/{i + 1}/",
-            category="elderly",
-            region_path="510100000000/",
-            status="published",
-        )
+        yield need(str(i + 1), title, f"计划开展{topic}，包括{acts[0]}和{acts[1]}。")
+
+
+def need(obj_id: str, title: str, body: str) -> Doc:
+    return Doc(
+        type="need",
+        id=obj_id,
+        title=title,
+        body=body,
+        url=f"/needs/{obj_id}/",
+        category="elderly",
+        region_path="510100000000/",
+        status="published",
+    )
 
 
 def _terms_rows() -> int:

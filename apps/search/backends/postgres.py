@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .base import Hit, SearchQuery, SearchResult, count_cap, rank_window
 from .sql import TABLE, SqlBackend
@@ -64,6 +64,12 @@ BITS_SQL = (
 BITS_FILL = import_module("apps.search.migrations.0007_bits").BITS_FILL
 BULK_ON = "SELECT set_config('search.bits_bulk', 'on', false)"
 BULK_OFF = "SELECT set_config('search.bits_bulk', '', false)"
+# One writer at a time changes the bitmaps (held to the end of its transaction). A re-index deletes
+# the old document's bits, then ORs in the new one's; each statement locks its rows in key order,
+# but two such transactions could each hold rows the other's second statement needs (a deadlock,
+# which PostgreSQL breaks after a second by failing one of them). Writers of the newest documents
+# already queued on the same rows of the newest chunk, so this costs little.
+WRITE_LOCK = "SELECT pg_advisory_xact_lock(hashtext('search_bits'))"
 
 Bitmap = dict[int, int]  # chunk -> bits as an int; bit (CHUNK_BITS - 1 - k) is id chunk * CHUNK_BITS + k
 
@@ -202,6 +208,10 @@ class PostgresBackend(SqlBackend):
 
     # ---- writes: search_terms follows the documents -------------------------------------------
 
+    def _lock_writes(self) -> None:
+        with connection.cursor() as cur:
+            cur.execute(WRITE_LOCK)
+
     def _after_add(self, ids: list[int]) -> None:
         if ids:
             with connection.cursor() as cur:
@@ -231,9 +241,15 @@ class PostgresBackend(SqlBackend):
                 self._fill_bits()
 
     def _fill_bits(self) -> None:
+        # In one transaction under the writers' lock: a document indexed between the DELETE and
+        # the fill would otherwise make the fill's INSERT fail on its rows.
+        # The switch goes off first, on its own: were it rolled back with a failed fill, this
+        # session's later writes would skip the bitmaps.
         with connection.cursor() as cur:
             cur.execute(BULK_OFF)
-            self._bulk = False
+        self._bulk = False
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(WRITE_LOCK)
             cur.execute(f"DELETE FROM {BITS}")  # noqa: S608 - a name only
             cur.execute(BITS_FILL)
 

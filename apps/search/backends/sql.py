@@ -179,11 +179,15 @@ class SqlBackend(SearchBackend):
     def _after_add(self, ids: list[int]) -> None:
         pass
 
+    def _lock_writes(self) -> None:
+        """Called first in every index or delete transaction (SQLite serializes writers itself)."""
+
     @transaction.atomic
     def index(self, docs: Iterable[Doc]) -> int:
         docs = list({d.key: d for d in docs}.values())
         if not docs:
             return 0
+        self._lock_writes()
         self.delete([d.key for d in docs])
         insert_rows(docs)
         self._after_add(self._ids_for([d.key for d in docs]))
@@ -203,6 +207,7 @@ class SqlBackend(SearchBackend):
         keys = list(keys)
         if not keys:
             return 0
+        self._lock_writes()
         ids = self._ids_for(keys)
         if ids:
             self._before_remove(ids)
