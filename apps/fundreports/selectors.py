@@ -9,10 +9,11 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core import signing
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.core.aggregates import DecimalSum
 from apps.core.ids import parse_id
 from apps.core.money import decimal_to_fen
 from apps.expenses.models import Expense
@@ -106,7 +107,7 @@ def report_figures(fund: Fund, year: int, quarter: int) -> dict:
         ServiceLog.objects.counted()
         .filter(project__in=fund_projects, confirmed_at__gte=start, confirmed_at__lt=end)
         .values("project_id", "project__title")
-        .annotate(hours=Sum("hours"))
+        .annotate(hours=DecimalSum("hours"))
         .order_by("project__title")
     )
     digest = (

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.bidding.models import Need
+from apps.core.aggregates import DecimalSum
 from apps.core.errors import ValidationFailed
 from apps.core.models import localized_name
 from apps.core.money import MoneyMove, decimal_to_fen
@@ -109,7 +110,7 @@ def worker_hours_summary(*, worker: SocialWorker, year: int) -> dict:
         ServiceLog.objects.counted()
         .filter(worker=worker, date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
         .values("project_id", "project__title")
-        .annotate(hours=Sum("hours"))
+        .annotate(hours=DecimalSum("hours"))
         .order_by("project_id")
     )
     projects = [{"project": r["project_id"], "title": r["project__title"], "hours": r["hours"]} for r in rows]
@@ -124,12 +125,12 @@ def worker_hours_breakdown(*, worker: SocialWorker, evidence: str = "") -> dict:
     by_year = list(
         logs.annotate(year=ExtractYear("date"))
         .values("year")
-        .annotate(hours=Sum("hours"), n=Count("id"))
+        .annotate(hours=DecimalSum("hours"), n=Count("id"))
         .order_by("-year")
     )
     by_project = list(
         logs.values("project_id", "project__title", "project__community__name")
-        .annotate(hours=Sum("hours"), n=Count("id"))
+        .annotate(hours=DecimalSum("hours"), n=Count("id"))
         .order_by("-hours", "project_id")
     )
     by_category = [
@@ -137,7 +138,7 @@ def worker_hours_breakdown(*, worker: SocialWorker, evidence: str = "") -> dict:
         for row in logs.values(
             "project__need__category__code", "project__need__category__name", "project__need__category__name_en"
         )
-        .annotate(hours=Sum("hours"))
+        .annotate(hours=DecimalSum("hours"))
         .order_by("-hours")
     ]
     by_evidence = [
@@ -147,7 +148,7 @@ def worker_hours_breakdown(*, worker: SocialWorker, evidence: str = "") -> dict:
             "witness_label": witness_role_label(row["evidence"], row["witness_role"]),
         }
         for row in logs.values("evidence", "witness_role")
-        .annotate(hours=Sum("hours"), n=Count("id"))
+        .annotate(hours=DecimalSum("hours"), n=Count("id"))
         .order_by("evidence", "witness_role")
     ]
     total = sum((r["hours"] for r in by_year), ZERO)
@@ -155,7 +156,7 @@ def worker_hours_breakdown(*, worker: SocialWorker, evidence: str = "") -> dict:
     for row in (
         ServiceLog.objects.filter(worker=worker, status__in=("submitted", "approved"))
         .values("status")
-        .annotate(hours=Sum("hours"))
+        .annotate(hours=DecimalSum("hours"))
     ):
         pending[row["status"]] = row["hours"]
     return {
@@ -197,7 +198,7 @@ def witness_role_label(evidence: str, witness_role: str) -> str:
 def hours_delivered_in_year(year: int) -> Decimal:
     """Service hours confirmed by communities in ``year`` (home page figure); corrections replace
     the records they supersede."""
-    total = ServiceLog.objects.counted().filter(date__year=year).aggregate(hours=Sum("hours"))["hours"]
+    total = ServiceLog.objects.counted().filter(date__year=year).aggregate(hours=DecimalSum("hours"))["hours"]
     return total or Decimal("0.00")
 
 
@@ -252,7 +253,7 @@ def organization_project_figures(*, organization, date_from: dt.date, date_to: d
     hours = (
         ServiceLog.objects.counted()
         .filter(project__organization=organization, date__gte=date_from, date__lte=date_to)
-        .aggregate(hours=Sum("hours"), served=Sum("beneficiaries_served"))
+        .aggregate(hours=DecimalSum("hours"), served=Sum("beneficiaries_served"))
     )
     return {
         "awards": awards,

@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import user_community_ids, user_organization_ids, users_with_role
+from apps.core.aggregates import DecimalSum
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.core.models import PolicyVersion
 from apps.core.money import allocate, decimal_to_fen, fen_to_decimal
@@ -660,7 +660,7 @@ def service_record_issue(*, worker: SocialWorker, evidence: str = "") -> Service
     those evidenced by check-in at the place when ``evidence`` is ``"checkin"``)."""
 
     logs = worker_confirmed_logs(worker=worker, evidence=evidence)
-    totals = logs.aggregate(total=Sum("hours"))
+    totals = logs.aggregate(total=DecimalSum("hours"))
     while True:
         number = f"SR{timezone.localdate():%Y%m%d}{secrets.token_hex(4).upper()}"
         if not ServiceRecord.objects.filter(verification_no=number).exists():

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import user_community_ids, user_organization_ids
+from apps.core.aggregates import DecimalSum
 from apps.core.errors import ApplicationError, ValidationFailed
 from apps.core.ids import parse_id
 from apps.core.money import decimal_to_fen, format_yuan
@@ -142,7 +142,7 @@ def _queue(request, *, status: str, scope: dict, template: str, title: str):
         {
             "form": form,
             "logs": logs[:200],
-            "total": logs.aggregate(total=Sum("hours"))["total"],
+            "total": logs.aggregate(total=DecimalSum("hours"))["total"],
             "count": logs.count(),
             "title": title,
             "export_query": export_query,
@@ -258,7 +258,7 @@ def _project_page(request, project, *, bound_form=None, bound_mid=None, status=2
         )
     hours = None
     if party:
-        hours = project.service_logs.counted().aggregate(total=Sum("hours"))["total"]
+        hours = project.service_logs.counted().aggregate(total=DecimalSum("hours"))["total"]
     return render(
         request,
         "projects/project_detail.html",

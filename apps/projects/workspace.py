@@ -2,12 +2,13 @@
 
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Role
+from apps.core.aggregates import DecimalSum
 from apps.core.workspace import ActionCount, workspace_count, workspace_link
 from apps.projects.models import Milestone, Project, ServiceLog
 from apps.workers.selectors import worker_for_user
@@ -77,7 +78,7 @@ def social_worker_hours(*, user, memberships) -> list[ActionCount]:
         ActionCount(
             "hours_this_month",
             _("Hours this month"),
-            month.aggregate(total=Sum("hours"))["total"] or Decimal("0.00"),
+            month.aggregate(total=DecimalSum("hours"))["total"] or Decimal("0.00"),
             url,
         ),
         ActionCount("submitted", _("Records awaiting approval"), by_status.get(ServiceLog.Status.SUBMITTED, 0), url),

@@ -16,6 +16,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from apps.bidding.models import Need
+from apps.core.aggregates import DecimalSum
 from apps.core.ids import parse_id
 from apps.dispatch.models import WorkOrder
 from apps.funds.models import Fund
@@ -81,7 +82,7 @@ def hours_figures(date_from: dt.date, date_to: dt.date) -> Figures:
         ServiceLog.objects.counted()
         .filter(date__gte=date_from, date__lte=date_to)
         .values("project__community_id", "date", "project__need__category__code")
-        .annotate(hours=Sum("hours"), served=Sum("beneficiaries_served"))
+        .annotate(hours=DecimalSum("hours"), served=Sum("beneficiaries_served"))
     )
     return {
         (r["project__community_id"], r["date"], r["project__need__category__code"]): {

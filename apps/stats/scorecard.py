@@ -31,6 +31,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, Sum
 
+from apps.core.aggregates import DecimalSum
 from apps.core.selectors import policy_current
 from apps.organizations.models import Organization
 from apps.participation.models import ResidentRating
@@ -192,7 +193,7 @@ def _period_sources(region: Region, date_from: dt.date, date_to: dt.date, group:
         ServiceLog.objects.counted()
         .filter(project_id__in=[p[0] for p in plans], date__gte=date_from, date__lte=date_to)
         .values("project_id")
-        .annotate(hours=Sum("hours"))
+        .annotate(hours=DecimalSum("hours"))
         .values_list("project_id", "hours")
     )
     for project_id, key, planned, start, end in plans:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role
 from apps.accounts.selectors import is_platform_staff, memberships_active
 from apps.certification.selectors import certified_organization_ids, organization_is_certified_social_enterprise
+from apps.core.aggregates import DecimalSum
 from apps.core.errors import NotFound
 from apps.core.money import fen_to_str
 from apps.dispatch.selectors import unit_monthly_results
@@ -245,7 +246,7 @@ def worker_figures(*, worker, date_from: dt.date, date_to: dt.date) -> dict:
     """Confirmed service of one worker in the period (corrections replace what they supersede)."""
 
     logs = ServiceLog.objects.counted().filter(worker=worker, date__gte=date_from, date__lte=date_to)
-    totals = logs.aggregate(hours=Sum("hours"), served=Sum("beneficiaries_served"), records=Count("id"))
+    totals = logs.aggregate(hours=DecimalSum("hours"), served=Sum("beneficiaries_served"), records=Count("id"))
     return {
         "hours_confirmed": str(Decimal(totals["hours"] or 0).quantize(Decimal("0.01"))),
         "records": totals["records"],

@@ -1,6 +1,6 @@
-from django.db.models import Sum
 from django.shortcuts import render
 
+from apps.core.aggregates import DecimalSum
 from apps.core.pages import object_or_404
 from apps.projects.selectors import worker_confirmed_logs
 from apps.workers.selectors import worker_get_for_user
@@ -12,5 +12,5 @@ def worker_detail(request, pk: int):
     worker = object_or_404(worker_get_for_user, user=request.user, pk=pk)
     hours = None
     if worker.public_profile:
-        hours = worker_confirmed_logs(worker=worker).aggregate(total=Sum("hours"))["total"] or 0
+        hours = worker_confirmed_logs(worker=worker).aggregate(total=DecimalSum("hours"))["total"] or 0
     return render(request, "workers/worker_detail.html", {"worker": worker, "hours": hours})
