@@ -215,7 +215,8 @@ class PostgresBackend(SqlBackend):
     def _after_add(self, ids: list[int]) -> None:
         if ids:
             with connection.cursor() as cur:
-                cur.execute(FILL_TERMS + "WHERE d.id = ANY(%s)", [list(ids)])
+                # A rebuild's batch may name a document a live writer indexed meanwhile.
+                cur.execute(FILL_TERMS + "WHERE d.id = ANY(%s) ON CONFLICT (id) DO NOTHING", [list(ids)])
 
     def _bulk_add(self, docs) -> int:
         n = super()._bulk_add(docs)

@@ -36,15 +36,18 @@ def to_values(doc: Doc) -> tuple:
     )
 
 
-def insert_rows(docs: list[Doc]) -> None:
-    """One ``executemany`` of plain tuples (no model instances: ~5× cheaper than bulk_create)."""
+def insert_rows(docs: list[Doc], *, keep_existing: bool = False) -> None:
+    """One ``executemany`` of plain tuples (no model instances: ~5× cheaper than bulk_create).
+    ``keep_existing``: a document already in the table stays as it is (a rebuild's batch meeting
+    a document that a live writer indexed while the rebuild ran, which is the newer one)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     cols = ", ".join((*COLUMNS, "updated_at"))
     marks = ", ".join(["%s"] * (len(COLUMNS) + 1))
     # One transaction: in autocommit SQLite would sync after every row.
     with transaction.atomic(), connection.cursor() as cur:
         cur.executemany(
-            f"INSERT INTO {TABLE} ({cols}) VALUES ({marks})",  # noqa: S608
+            f"INSERT INTO {TABLE} ({cols}) VALUES ({marks})"  # noqa: S608
+            + (" ON CONFLICT (doc_type, obj_id) DO NOTHING" if keep_existing else ""),
             [(*to_values(d), now) for d in docs],
         )
 
@@ -170,7 +173,9 @@ class SqlBackend(SearchBackend):
     # ---- writes ----------------------------------------------------------------------------------
 
     def _bulk_add(self, docs) -> int:
-        insert_rows(docs)
+        # The rebuild's batches: the site stays up meanwhile, so a document may be indexed by a
+        # live writer before the rebuild reaches it.
+        insert_rows(docs, keep_existing=True)
         return len(docs)
 
     def _before_remove(self, ids: list[int]) -> None:
