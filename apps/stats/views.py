@@ -150,6 +150,8 @@ def scorecard_page(request, code: str | None = None):
         return render(request, "stats/no_area.html", status=403 if code is None else 404)
     kind = request.GET.get("kind") if request.GET.get("kind") in KINDS else "community"
     data = scorecards(region=region, date_from=date_from, date_to=date_to, kind=kind)
+    # Every component's weight (the residents' one included), named as in the table.
+    data["weight_items"] = [(str(COMPONENT_LABELS[c]), w) for c, w in data["weights"].items()]
     for result in data["results"]:
         for component in result["components"]:
             component["label"] = str(COMPONENT_LABELS[component["component"]])

@@ -307,6 +307,17 @@ def test_triage_page_only_for_the_community(placed, client, api):
     assert client.get("/dispatch/reports/").status_code == 403
 
 
+def test_triage_page_names_who_reviewed_by_their_name_not_their_login(placed, client, api):
+    no = post_report(api).json()["tracking_no"]
+    placed.grid_worker.display_name = "网格员小李"
+    placed.grid_worker.save(update_fields=["display_name"])
+    client.force_login(placed.grid_worker)
+    client.post(f"/dispatch/reports/{no}/accept/")
+    page = client.get("/dispatch/reports/?status=accepted").content.decode()
+    assert no in page and "网格员小李" in page
+    assert placed.grid_worker.username not in page
+
+
 def test_report_form_page_creates_a_report(placed, client):
     page = client.get("/report/")
     assert page.status_code == 200

@@ -37,5 +37,8 @@ def test_scorecards_in_chinese_show_rates_as_percentages(client, scored, make_us
     html = _zh(client, f"/oversight/scorecards/?from={PERIOD['from']}&to={PERIOD['to']}")
     assert "按时率: " in html and re.search(r"按时率: \d+%", html)
     assert re.search(r"已确认时长: [\d.]+ 小时", html)
+    # Every weight of the policy, the residents' one included, as whole percentages.
+    weights = re.search(r"政策权重：([^<]*)</p>", html).group(1)
+    assert weights.count("%") == 5 and "服务对象评价" in weights and ".00%" not in weights
     for english in SCORECARD_ENGLISH:
         assert english not in html
