@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.charts import EXPENSE, INCOME, Series, bar_chart
+from apps.core.dates import local_date
 from apps.core.errors import ApplicationError, PermissionDenied
 from apps.core.exports import ID_COLUMN, Column, choice_label, csv_response, export_codes, export_table
 from apps.core.ids import parse_id
@@ -151,6 +152,7 @@ def receipt(request, receipt_no):
     category = selectors.donation_purpose_category(donation)
     data["purpose_display"] = category.display_name if category else donation.purpose  # a name, not the code
     data["refunded_display"] = format_yuan(donation.refunded_fen)
+    data["date_display"] = local_date(timezone.localtime(donation.paid_at).date())  # the API keeps ISO
     return render(request, "funds/receipt.html", {"r": data, "donation": donation})
 
 
