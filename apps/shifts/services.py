@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import user_community_ids, user_organization_ids, users_with_role
+from apps.core.dates import local_datetime
 from apps.core.errors import PermissionDenied, StateConflict, ValidationFailed
 from apps.core.selectors import policy_current
 from apps.notifications.services import notify
@@ -295,7 +296,7 @@ def shift_signup_cancel(*, actor, attendance: Attendance, now: dt.datetime | Non
             title=_("%(worker)s cancelled late for the shift of %(time)s (%(project)s)")
             % {
                 "worker": attendance.worker.name,
-                "time": f"{timezone.localtime(shift.starts_at):%Y-%m-%d %H:%M}",
+                "time": local_datetime(shift.starts_at),
                 "project": shift.project.title,
             },
             url=reverse("shifts:attendance", args=[shift.pk]),

@@ -253,7 +253,10 @@ def test_cancel_in_time_and_late(api, scene, clock, day):
     assert in_time.json()["status"] == "cancelled"
     late = client.delete(f"/api/v1/shifts/{later.pk}/signup/")
     assert late.json()["status"] == "late_cancelled"
-    assert Notification.objects.filter(user=scene.org_admin, kind="shift_late_cancel").count() == 1
+    told = Notification.objects.get(user=scene.org_admin, kind="shift_late_cancel")
+    assert told.title == (
+        f"{scene.worker.name} 逾时取消了 {day.year}年{day.month}月{day.day}日 09:00 的排班（{scene.project.title}）"
+    )
     # A cancelled place is free again, and the worker may take it back.
     assert signup(api, scene.worker, shift).status_code == 201
 
