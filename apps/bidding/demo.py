@@ -105,7 +105,7 @@ def seed(ctx: DemoContext) -> None:
             actor=users[("org_admin", "org2_admin", "org3_admin", "enterprise_admin")[org_index]],
             need=need,
             organization=orgs[org_index],
-            title=f"{orgs[org_index].name[:12]}服务方案",
+            title=f"{need.title}实施方案"[:120],
             summary="需求调研、分阶段服务、成效评估。",
             approach="第一阶段入户走访建档；第二阶段开展常态化服务；第三阶段总结评估并培育居民骨干。",
             budget_lines=[
