@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role
 from apps.accounts.selectors import user_organization_ids
+from apps.core.dates import local_date
 from apps.core.errors import ApplicationError
 from apps.core.money import decimal_to_fen, format_yuan
 from apps.core.pages import (
@@ -94,7 +95,7 @@ def _report_money_step(request, pk, *, status, title, question, preview, submit_
     agreement_url = reverse("revenue-share-page", args=[report.agreement_id])
 
     def confirm():
-        period = f"{report.period_start:%Y-%m-%d} – {report.period_end:%Y-%m-%d}"
+        period = f"{local_date(report.period_start)} – {local_date(report.period_end)}"
         organization = report.agreement.organization.name
         return MoneyConfirm(
             title=title,
