@@ -13,6 +13,10 @@ derived from the report, so a retried or concurrent call books at most once.
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
+
+from apps.core.dates import local_date
 from apps.core.money import decimal_to_fen
 from apps.funds.selectors import fund_account, fund_book
 from apps.funds.services import fund_bank_account
@@ -49,7 +53,10 @@ def organization_payable_account(organization, currency: str = "CNY") -> Account
 
 
 def _period(report) -> str:
-    return f"{report.period_start.isoformat()}–{report.period_end.isoformat()}"
+    """2026年3月1日–2026年5月31日: memos are written in the ledger's language (Chinese), whatever
+    page the booking came from. Transfers booked before this keep their ISO dates."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return f"{local_date(report.period_start)}–{local_date(report.period_end)}"
 
 
 def book_revenue_receivable(*, report) -> str:

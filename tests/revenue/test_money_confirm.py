@@ -70,6 +70,27 @@ def test_approving_books_once_and_says_what(client, city, fund_manager, report, 
     assert f"#{transfer.pk}" in message
     client.post(url)
     assert Transfer.objects.filter(reference=f"revenue-report:{report.pk}").count() == 1
+    # the public ledger's memo is Chinese whichever language the manager's page was in
+    assert (
+        transfer.memo == f"{report.agreement.organization} 项目分成 {_zh(report.period_start)}–{_zh(report.period_end)}"
+    )
+
+
+def _zh(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def test_the_confirm_page_writes_the_period_in_the_readers_language(client, fund_manager, report):
+    client.force_login(fund_manager)
+    start, end = report.period_start, report.period_end
+    url = f"/revenue-share-reports/{report.pk}/approve/"
+
+    zh = client.get(url).content.decode()
+    en = client.get(f"/en{url}").content.decode()
+
+    assert f"的项目分成，{_zh(start)} – {_zh(end)}" in zh
+    assert f"{start.day} {start:%b} {start.year} – {end.day} {end:%b} {end.year}" in en
+    assert start.isoformat() not in zh and start.isoformat() not in en
 
 
 @pytest.mark.parametrize(
