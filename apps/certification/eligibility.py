@@ -12,8 +12,11 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from apps.core.dates import local_date
 from apps.core.models import PolicyVersion
+from apps.core.money import decimal_to_fen, format_yuan
 
 RULES = (
     "legal_form",
@@ -29,6 +32,15 @@ RULES = (
 
 def _result(rule: str, passed: bool, detail: str) -> dict:
     return {"rule": rule, "passed": bool(passed), "detail": str(detail)}
+
+
+def _percent(value: Decimal) -> str:
+    """70 from 70.00, 66.67 kept: a percentage without needless decimals."""
+    return f"{Decimal(value).quantize(Decimal('0.01')).normalize():f}"
+
+
+def _yuan(amount: Decimal) -> str:
+    return format_yuan(decimal_to_fen(amount))
 
 
 def years_operating_met(registered_on: dt.date, on: dt.date, years: int) -> bool:
@@ -58,7 +70,9 @@ def judge(
             _("Legal form: %(form)s; accepted: %(allowed)s.")
             % {
                 "form": organization.get_legal_form_display(),
-                "allowed": ", ".join(str(labels.get(code, code)) for code in policy.legal_forms),
+                "allowed": pgettext("list separator", ", ").join(
+                    str(labels.get(code, code)) for code in policy.legal_forms
+                ),
             },
         )
     )
@@ -77,7 +91,7 @@ def judge(
             "min_years_operating",
             years_operating_met(organization.registered_on, on, years),
             _("Registered on %(date)s; at least %(years)s year(s) of operation required.")
-            % {"date": organization.registered_on.isoformat(), "years": years},
+            % {"date": local_date(organization.registered_on), "years": years},
         )
     )
     results.append(
@@ -93,12 +107,14 @@ def judge(
         share = (Decimal(revenue_commercial) * 100 / Decimal(revenue_total)).quantize(Decimal("0.01"))
         commercial_ok = Decimal(revenue_commercial) * 100 >= share_min * Decimal(revenue_total)
         detail = _("Commercial income is %(share)s%% of revenue; at least %(min)s%% required.") % {
-            "share": share,
-            "min": share_min,
+            "share": _percent(share),
+            "min": _percent(share_min),
         }
     else:
         commercial_ok = False
-        detail = _("No revenue reported; at least %(min)s%% must come from commercial income.") % {"min": share_min}
+        detail = _("No revenue reported; at least %(min)s%% must come from commercial income.") % {
+            "min": _percent(share_min)
+        }
     results.append(_result("min_commercial_income_percent", commercial_ok, detail))
     cap = Decimal(policy.dividend_cap_percent)
     dividend_ok = Decimal(profit_distributed) * 100 <= cap * Decimal(profit_distributable)
@@ -107,7 +123,7 @@ def judge(
             "dividend_cap",
             dividend_ok,
             _("Distributed %(paid)s of %(profit)s distributable profit; at most %(cap)s%% allowed.")
-            % {"paid": profit_distributed, "profit": profit_distributable, "cap": cap},
+            % {"paid": _yuan(profit_distributed), "profit": _yuan(profit_distributable), "cap": _percent(cap)},
         )
     )
     results.append(

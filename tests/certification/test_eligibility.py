@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.certification.eligibility import judge
 from apps.core.models import PolicyVersion
@@ -161,3 +161,41 @@ def test_draft_is_judged_by_the_policy_in_force_when_submitted(flow):
     _new_policy(min_salaried_staff=4)
     body = flow.post(flow.as_applicant, pk, "submit", expect=409)
     assert body["failed_rules"] == ["min_salaried_staff"]
+
+
+def _details(org, **overrides) -> dict:
+    return {r["rule"]: r["detail"] for r in _judge(org, **overrides)}
+
+
+def test_details_read_as_chinese_dates_yuan_and_whole_percentages(city):
+    org = OrganizationFactory(legal_form="company", region=city.district, registered_on=dt.date(2024, 6, 18))
+    PolicyVersion.objects.create(
+        version=policy_current().version + 1,
+        allowed_legal_forms="company,social_service_org,cooperative",
+        min_commercial_income_percent=50,
+        dividend_cap_percent=35,
+    )
+    facts = {
+        "revenue_total": Decimal("10000.00"),
+        "revenue_commercial": Decimal("7000.00"),
+        "profit_distributable": Decimal("200000.00"),
+        "profit_distributed": Decimal("50000.00"),
+    }
+    with translation.override("zh-hans"):
+        zh = _details(org, **facts)
+    with translation.override("en"):
+        en = _details(org, **facts)
+    assert "登记日期 2024年6月18日" in zh["min_years_operating"]
+    assert "可分配利润 ¥200,000.00 中已分配 ¥50,000.00" in zh["dividend_cap"]
+    assert "不得超过 35%。" in zh["dividend_cap"]
+    assert zh["min_commercial_income_percent"] == "经营性收入占总收入 70%；至少须 50%。"
+    assert "可申请的形式：公司、社会服务机构、合作社。" in zh["legal_form"]
+    assert "Registered on 18 Jun 2024;" in en["min_years_operating"]
+    assert en["dividend_cap"] == "Distributed ¥50,000.00 of ¥200,000.00 distributable profit; at most 35% allowed."
+    assert en["min_commercial_income_percent"] == "Commercial income is 70% of revenue; at least 50% required."
+    assert ", " in en["legal_form"] and "、" not in en["legal_form"]
+
+
+def test_a_share_with_decimals_keeps_them(company):
+    share = _details(company, revenue_commercial=Decimal("6666.67"))["min_commercial_income_percent"]
+    assert "66.67%" in share
