@@ -14,5 +14,7 @@ def test_hours_record_names_waiting_statuses_in_chinese(client, api, scene, log_
     api.as_user(scene.org_admin).post(f"{URL}{first.json()['id']}/approve/")
     client.force_login(scene.worker.user)
     page = client.get("/hours/record/").content.decode()
-    assert re.search(r"已审核 [0-9.]+ 小时, 已提交 [0-9.]+ 小时", page)
+    assert re.search(r"已审核 [0-9.]+ 小时、已提交 [0-9.]+ 小时", page)
     assert "approved" not in page and "submitted" not in page
+    english = client.get("/en/hours/record/").content.decode()
+    assert re.search(r"[Aa]pproved [0-9.]+ h, [Ss]ubmitted [0-9.]+ h", english)
