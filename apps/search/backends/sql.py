@@ -178,9 +178,6 @@ class SqlBackend(SearchBackend):
         insert_rows(docs, keep_existing=True)
         return len(docs)
 
-    def _before_remove(self, ids: list[int]) -> None:
-        pass
-
     def _after_add(self, ids: list[int]) -> None:
         pass
 
@@ -215,7 +212,6 @@ class SqlBackend(SearchBackend):
         self._lock_writes()
         ids = self._ids_for(keys)
         if ids:
-            self._before_remove(ids)
             SearchDocument.objects.filter(pk__in=ids).delete()
         return len(ids)
 
