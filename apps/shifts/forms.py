@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import DatePickerInput
+from apps.shifts.codes import SHORT_LENGTH
 from apps.workers.models import SocialWorker
 
 TIME = {"widget": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
@@ -22,6 +23,15 @@ class CheckInForm(forms.Form):
     )
     lat = forms.DecimalField(min_value=-90, max_value=90, **POSITION)
     long = forms.DecimalField(min_value=-180, max_value=180, **POSITION)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The scanned QR code's link filled in a token, not six characters: shown whole, and said so
+        # (static/js/shift-scan.js does the same when the page's own scanner reads it).
+        code = self.data.get(self.add_prefix("code")) if self.is_bound else self.initial.get("code")
+        if len(str(code or "").strip()) > SHORT_LENGTH:
+            self.fields["code"].widget.attrs["class"] = "code-input scanned"
+            self.fields["code"].help_text = _("Read from the scanned QR code: nothing to type.")
 
 
 class CheckOutForm(CheckInForm):

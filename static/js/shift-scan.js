@@ -105,8 +105,17 @@
     })();
   }
 
-  function send(code) {
+  /* The token is longer than the six typed characters: the input shows it whole (CSS
+   * ".code-input.scanned") and its hint says it was read, as the page does for a link's code. */
+  function fill(code) {
     input.value = code;
+    input.classList.add("scanned");
+    var help = document.getElementById(input.id + "_helptext");
+    if (help) help.textContent = box.dataset.scannedHelp;
+  }
+
+  function send(code) {
+    fill(code);
     var missing = Array.prototype.filter.call(form.querySelectorAll("input[required], textarea[required]"), function (field) {
       return field !== input && !field.value.trim();
     });
