@@ -336,3 +336,4 @@ allow_relation  # database router hook (apps/ops/replica.py)
 allow_migrate  # database router hook (apps/ops/replica.py)
 CELERY_BROKER_TRANSPORT_OPTIONS  # unused variable (marketplace/settings.py), read by Celery
 CELERY_TASK_PUBLISH_RETRY_POLICY  # unused variable (marketplace/settings.py), read by Celery
+empty_label  # set on a ModelChoiceField in a form's __init__, read by Django's ModelChoiceIterator (apps/bidding/forms.py NeedForm)

@@ -27,6 +27,7 @@ class NeedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["fund"].queryset = Fund.objects.filter(community=community)
         self.fields["fund"].required = False
+        self.fields["fund"].empty_label = _("Choose a community fund")
         self.fields["category"].label_from_instance = lambda c: c.display_name  # English names on English pages
 
     def clean(self):

@@ -16,7 +16,9 @@ class ApplicationForm(forms.ModelForm):
 
 
 class NewApplicationForm(ApplicationForm):
-    organization = forms.ModelChoiceField(queryset=None, label=_("Organization"))
+    organization = forms.ModelChoiceField(
+        queryset=None, label=_("Organization"), empty_label=_("Choose an organization")
+    )
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)

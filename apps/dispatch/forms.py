@@ -22,9 +22,15 @@ class MultipleImageField(MultipleFileField):
 
 
 class WorkOrderReportForm(forms.Form):
-    community = forms.ModelChoiceField(queryset=Region.objects.none(), label=_("Community"))
-    grid = forms.ModelChoiceField(queryset=Region.objects.none(), required=False, label=_("Grid"))
-    category = forms.ModelChoiceField(queryset=DispatchCategory.objects.filter(active=True), label=_("Problem"))
+    community = forms.ModelChoiceField(
+        queryset=Region.objects.none(), label=_("Community"), empty_label=_("Choose the community")
+    )
+    grid = forms.ModelChoiceField(
+        queryset=Region.objects.none(), required=False, label=_("Grid"), empty_label=_("Choose the grid")
+    )
+    category = forms.ModelChoiceField(
+        queryset=DispatchCategory.objects.filter(active=True), label=_("Problem"), empty_label=_("Choose a kind")
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, label=_("What is wrong"))
     address = forms.CharField(max_length=200, required=False, label=_("Where"))
     lat = forms.DecimalField(

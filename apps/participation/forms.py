@@ -11,7 +11,9 @@ from apps.participation.models import COMMENT_MAX, DESCRIPTION_MAX, REASON_MAX, 
 class SuggestionForm(forms.Form):
     community = forms.ModelChoiceField(queryset=None, label=_("Community"), empty_label=None)
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
-    category = forms.ModelChoiceField(queryset=Category.objects.all(), label=_("Category"))
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(), label=_("Category"), empty_label=_("Choose a category")
+    )
     description = forms.CharField(
         label=_("What should be done, for whom, and why"),
         max_length=DESCRIPTION_MAX,

@@ -1,0 +1,26 @@
+"""Pages and forms of bidding read in Chinese as elsewhere: a bid without attachments says so in a
+paragraph (not as a list item), and a select's empty choice reads "请选择…", not Django's
+"---------"."""
+
+import pytest
+from django.utils import translation
+
+from apps.bidding.forms import NeedForm
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bid_without_attachments_says_none_in_a_paragraph(client, world, make_need, make_bid):
+    proposal = make_bid(make_need(), world.a)
+    client.force_login(world.a.admin)
+    html = client.get(f"/proposals/{proposal.pk}/").content.decode()
+    after = html.split("<h2>附件</h2>", 1)[1]
+    assert after.lstrip().startswith('<p class="empty">无</p>')
+    assert '<li class="empty">' not in html
+
+
+def test_need_forms_fund_choice_asks_to_choose_a_fund(world):
+    with translation.override("zh-hans"):
+        html = str(NeedForm(community=world.city.community)["fund"])
+    assert '<option value="" selected>请选择社区基金</option>' in html
+    assert "---------" not in html
