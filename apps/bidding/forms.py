@@ -28,6 +28,9 @@ class NeedForm(forms.ModelForm):
         self.fields["fund"].queryset = Fund.objects.filter(community=community)
         self.fields["fund"].required = False
         self.fields["fund"].empty_label = _("Choose a community fund")
+        self.fields["category"].empty_label = _("Choose a category")
+        levels = self.fields["min_worker_level"]
+        levels.choices = [("", _("Choose a worker level")), *(c for c in levels.choices if c[0] != "")]
         self.fields["category"].label_from_instance = lambda c: c.display_name  # English names on English pages
 
     def clean(self):

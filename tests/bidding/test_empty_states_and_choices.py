@@ -19,8 +19,9 @@ def test_bid_without_attachments_says_none_in_a_paragraph(client, world, make_ne
     assert '<li class="empty">' not in html
 
 
-def test_need_forms_fund_choice_asks_to_choose_a_fund(world):
+def test_need_forms_selects_ask_to_choose(world):
     with translation.override("zh-hans"):
-        html = str(NeedForm(community=world.city.community)["fund"])
-    assert '<option value="" selected>请选择社区基金</option>' in html
+        html = NeedForm(community=world.city.community).as_div()
+    for empty in ("请选择社区基金", "请选择类别", "请选择社工等级"):
+        assert f'<option value="" selected>{empty}</option>' in html
     assert "---------" not in html
