@@ -3,6 +3,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -44,10 +45,14 @@ class NeedForm(forms.ModelForm):
 
 
 class ProposalForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=120)
-    summary = forms.CharField(label=_("summary"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    approach = forms.CharField(label=_("approach"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8}))
-    team = IdsChoiceField(label=_("team"), queryset=SocialWorker.objects.none(), widget=forms.CheckboxSelectMultiple)
+    title = forms.CharField(label=capfirst(_("title")), max_length=120)
+    summary = forms.CharField(label=capfirst(_("summary")), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    approach = forms.CharField(
+        label=capfirst(_("approach")), max_length=20000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    team = IdsChoiceField(
+        label=capfirst(_("team")), queryset=SocialWorker.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, workers=None, **kwargs):
         super().__init__(*args, **kwargs)
