@@ -194,7 +194,9 @@ class QuestionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Questions and answers are public; who asked is never shown."),
     )
-    organization = forms.ModelChoiceField(label=_("Ask for"), queryset=None, required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Ask for"), queryset=None, required=False, empty_label=_("Choose an organization")
+    )
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.accounts.models import User
 from apps.cooperatives.models import ShareHolder
@@ -32,8 +33,16 @@ class HolderForm(forms.Form):
 
 
 class ShareTransferForm(forms.Form):
-    from_holder = forms.ModelChoiceField(queryset=ShareHolder.objects.none(), label=_("From"))
-    to_holder = forms.ModelChoiceField(queryset=ShareHolder.objects.none(), label=_("To"))
+    from_holder = forms.ModelChoiceField(
+        queryset=ShareHolder.objects.none(),
+        label=pgettext_lazy("share transfer", "From"),
+        empty_label=_("Choose the holder giving shares"),
+    )
+    to_holder = forms.ModelChoiceField(
+        queryset=ShareHolder.objects.none(),
+        label=pgettext_lazy("share transfer", "To"),
+        empty_label=_("Choose the holder receiving shares"),
+    )
     shares = forms.IntegerField(label=_("Shares"), min_value=1, max_value=10**15)
 
     def __init__(self, *args, cooperative, **kwargs):

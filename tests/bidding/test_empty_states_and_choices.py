@@ -5,7 +5,8 @@ paragraph (not as a list item), and a select's empty choice reads "请选择…"
 import pytest
 from django.utils import translation
 
-from apps.bidding.forms import NeedForm
+from apps.bidding.forms import NeedForm, QuestionForm
+from apps.organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
 
@@ -24,4 +25,12 @@ def test_need_forms_selects_ask_to_choose(world):
         html = NeedForm(community=world.city.community).as_div()
     for empty in ("请选择社区基金", "请选择类别", "请选择社工等级"):
         assert f'<option value="" selected>{empty}</option>' in html
+    assert "---------" not in html
+
+
+def test_question_forms_organization_choice_asks_to_choose_one(world):
+    organizations = Organization.objects.filter(pk__in=[world.a.org.pk, world.b.org.pk])
+    with translation.override("zh-hans"):
+        html = str(QuestionForm(organizations=organizations)["organization"])
+    assert '<option value="" selected>请选择机构</option>' in html
     assert "---------" not in html

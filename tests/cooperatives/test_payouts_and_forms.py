@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.cooperatives.booking import holder_dividend_account
+from apps.cooperatives.forms import ShareTransferForm
 from apps.cooperatives.models import DistributionAllocation, ShareHolder, ShareTransfer
 from apps.cooperatives.services import cooperative_create, distribution_approve, distribution_create, holder_add
 from apps.ledger.models import Transfer
@@ -149,3 +150,13 @@ def test_register_forms_are_404_for_residents(client, setup):
     client.force_login(resident)
     assert client.get(f"/en/cooperatives/{coop.pk}/holders/new/").status_code == 404
     assert client.get(f"/en/cooperatives/{coop.pk}/share-transfers/new/").status_code == 404
+
+
+def test_share_transfer_form_names_giver_and_receiver_and_asks_to_choose(setup):
+    coop = setup[2]
+    with translation.override("zh-hans"):
+        html = ShareTransferForm(cooperative=coop).as_div()
+    for text in ("转出方", "转入方", "请选择转出股份的股东", "请选择转入股份的股东"):
+        assert text in html
+    assert "---------" not in html
+    assert "起始日期" not in html
