@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 
 def local_date(value: dt.date) -> str:
@@ -15,3 +15,11 @@ def local_date(value: dt.date) -> str:
 
 def local_datetime(value: dt.datetime) -> str:
     return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def bilingual_date(value: dt.date) -> str:
+    """For documents printed in both languages whatever the page's (receipts): 2026年12月5日 5 Dec 2026."""
+    with translation.override("zh-hans"):
+        chinese = local_date(value)
+    with translation.override("en"):
+        return f"{chinese} {local_date(value)}"

@@ -11,6 +11,7 @@ from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from apps.core.dates import bilingual_date
 from apps.core.money import format_yuan
 from apps.core.pdf import cid_font, qr_png, styles
 from apps.funds.selectors import donation_purpose_category
@@ -41,7 +42,7 @@ def receipt_pdf(*, donation, verify_url: str) -> bytes:
         ["金额 Amount", format_yuan(donation.amount_fen)],
         ["基金 Fund", Paragraph(fund.name, s["body"])],
         ["用途 Purpose", Paragraph(purpose, s["body"])],
-        ["日期 Date", paid.date().isoformat() if paid else "—"],
+        ["日期 Date", bilingual_date(paid.date()) if paid else "—"],
         ["接收机构 Host foundation", Paragraph(fund.host_name, s["body"])],
     ]
     if donation.status in REVERSED:
