@@ -106,6 +106,13 @@ def test_news_page_shows_chinese_date_and_breadcrumbs(site_content, client):
     assert 'href="/news/"' in html
 
 
+def test_demo_news_pages_say_their_summary_once_and_more_in_the_body(site_content, client):
+    for item in NewsPage.objects.live():
+        html = client.get(item.url).content.decode()
+        assert html.count(item.summary) == 1, item.title
+        assert str(item.body).count("<p>") >= 2, item.title
+
+
 def test_unpublished_news_is_not_listed(site_content, client):
     item = NewsPage.objects.live().get(slug="item-1")
     item.unpublish()
