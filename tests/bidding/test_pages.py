@@ -154,3 +154,10 @@ def test_reviewer_declares_then_scores_on_the_sheet_and_ranking_is_public_after_
     assert need.status == "notice"
     ranking = Client().get(f"/needs/{need.pk}/ranking/").content.decode()
     assert world.a.org.name in ranking and "¥80,000.00" in ranking
+
+
+def test_bid_count_after_the_deadline_reads_as_a_meta_line_not_a_big_figure(world, make_need):
+    make_need("evaluating", bid_deadline=timezone.now() - dt.timedelta(days=1))
+    html = Client().get("/needs/").content.decode()
+    assert '<p class="meta-count">0 份投标</p>' in html
+    assert 'class="count"' not in html
