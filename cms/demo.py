@@ -261,10 +261,12 @@ def seed(ctx: DemoContext) -> None:
                     "link_url": "/needs/",
                 },
             ),
-            ("figures", {"heading": "实时数据"}),
-            ("featured_needs", {"heading": "正在征集方案的需求", "count": 3}),
-            ("latest_news", {"heading": "新闻与通知公告", "count": 4, "kind": ""}),
-            ("case_stories", {"heading": "典型案例", "count": 2}),
+            # Headings left blank: the page shows each block's own, in the reader's language
+            # (实时数据 / Live figures); a heading an editor types is shown as typed.
+            ("figures", {"heading": ""}),
+            ("featured_needs", {"heading": "", "count": 3}),
+            ("latest_news", {"heading": "", "count": 4, "kind": ""}),
+            ("case_stories", {"heading": "", "count": 2}),
         ],
     )
     root.add_child(instance=home)

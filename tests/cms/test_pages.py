@@ -31,6 +31,14 @@ def test_home_page_shows_blocks_in_chinese(site_content, client):
     assert html.count("<h1") == 1  # one page heading for assistive tech
 
 
+def test_home_page_block_headings_follow_the_readers_language(site_content, client):
+    html = client.get("/en/").content.decode()
+    for english in ("Live figures", "Needs open for bids", "News and notices", "Case stories"):
+        assert english in html
+    for chinese in ("实时数据", "正在征集方案的需求", "典型案例"):
+        assert chinese not in html
+
+
 def test_home_figures_count_open_needs_and_degrade_to_dash(site_content, client, city, make_user):
     staff = make_user("community_staff", community=city.community)
     now = timezone.now()
