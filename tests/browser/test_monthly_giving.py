@@ -52,7 +52,7 @@ def test_donate_page_offers_a_monthly_gift(city, server, browser, stripe_stub, w
 
 @pytest.mark.parametrize(
     ("width", "prefix", "stop", "stopped"),
-    [(390, "", "停止每月定期捐赠", "已停止"), (1280, "/en", "Stop my monthly gift", "cancelled")],
+    [(390, "", "停止每月定期捐赠", "已停止"), (1280, "/en", "Stop my monthly gift", "Cancelled")],
 )
 def test_giving_page_lists_payments_and_stops(
     city,
